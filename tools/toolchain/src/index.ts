@@ -1,0 +1,21 @@
+export { cacheDir } from './cache-dir.js';
+export {
+  Helm,
+  type HelmResult,
+  type HelmTemplateOptions,
+  type HelmValuesOptions,
+  type KubernetesObject,
+} from './helm.js';
+export { kafkaDistribution, type KafkaDistribution } from './kafka-distribution.js';
+export {
+  findExecutable,
+  mosquittoBinary,
+  mosquittoPasswdBinary,
+  postgresBinDir,
+} from './system-binaries.js';
+export { toolchainErrors } from './toolchain-errors.js';
+export {
+  installScriptPath,
+  toolchainManifest,
+  type ToolchainManifest,
+} from './toolchain-manifest.js';
