@@ -5,7 +5,7 @@
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
-# Usage: install.sh [--print-cache-dir]
+# Usage: install.sh [--print-cache-dir | --debian-only]
 # Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
 #        RTP_SKIP_APT=1  never call apt-get (report missing packages instead)
 set -euo pipefail
@@ -23,6 +23,9 @@ fi
 field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
 say() { printf '[toolchain] %s\n' "$*"; }
 die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
+
+debian_only=""
+[[ "${1:-}" == "--debian-only" ]] && debian_only=1
 
 missing_report=()
 started=$SECONDS
@@ -48,6 +51,11 @@ if ((${#apt_wanted[@]} > 0)); then
 fi
 have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
 have_postgresql && say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1)"
+
+if [[ -n "$debian_only" ]]; then
+  ((${#missing_report[@]} == 0)) || die "not installed: ${missing_report[*]}"
+  exit 0
+fi
 
 # --- helm ----------------------------------------------------------------------------------
 if command -v helm >/dev/null 2>&1; then

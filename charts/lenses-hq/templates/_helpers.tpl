@@ -1,0 +1,288 @@
+{{/*
+Named templates of the lenses-hq chart. Template names are global across a parent chart and its
+subcharts, so every helper is named `lenses-hq.v1.<thing>`; `v1` is bumped if a helper's contract
+changes, so a parent chart can rely on it.
+*/}}
+
+{{/*
+lenses-hq.v1.shorten: the given string when it fits a DNS label (63 characters), otherwise its
+first 54 characters, a dash and 8 hex characters of its sha256, so that two long names that share
+a prefix still differ.
+*/}}
+{{- define "lenses-hq.v1.shorten" -}}
+{{- if le (len .) 63 -}}
+{{- . -}}
+{{- else -}}
+{{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.name: the chart name, or nameOverride.
+*/}}
+{{- define "lenses-hq.v1.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.fullname: the prefix of every object name, derived from the release so that two
+releases in one namespace never collide: fullnameOverride, else "<release>-<name>" (just
+"<release>" when the release is named exactly like the chart).
+*/}}
+{{- define "lenses-hq.v1.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- include "lenses-hq.v1.shorten" .Values.fullnameOverride -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if eq .Release.Name $name -}}
+{{- include "lenses-hq.v1.shorten" .Release.Name -}}
+{{- else -}}
+{{- include "lenses-hq.v1.shorten" (printf "%s-%s" .Release.Name $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.componentName: "<fullname>-<suffix>", shortened to a DNS label.
+Call with (list $ "suffix").
+*/}}
+{{- define "lenses-hq.v1.componentName" -}}
+{{- $root := index . 0 -}}
+{{- include "lenses-hq.v1.shorten" (printf "%s-%s" (include "lenses-hq.v1.fullname" $root) (index . 1)) -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
+*/}}
+{{- define "lenses-hq.v1.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.selectorLabels: the immutable labels that select HQ's pods.
+*/}}
+{{- define "lenses-hq.v1.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "lenses-hq.v1.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: hq
+{{- end -}}
+
+{{/*
+lenses-hq.v1.labels: the labels of every object (selector labels, versions, commonLabels).
+*/}}
+{{- define "lenses-hq.v1.labels" -}}
+helm.sh/chart: {{ include "lenses-hq.v1.chart" . }}
+{{ include "lenses-hq.v1.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: lenses
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.podLabels: the pod template's labels. Unlike lenses-hq.v1.labels they leave out
+helm.sh/chart, so a chart version bump alone does not restart HQ.
+*/}}
+{{- define "lenses-hq.v1.podLabels" -}}
+{{ include "lenses-hq.v1.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
+app.kubernetes.io/part-of: lenses
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- with .Values.podLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.image: the image reference; the digest wins over the tag.
+*/}}
+{{- define "lenses-hq.v1.image" -}}
+{{- $repository := .Values.image.repository -}}
+{{- if .Values.image.registry -}}
+{{- $repository = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
+{{- end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository .Values.image.tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.serviceAccountName: the ServiceAccount HQ runs as.
+*/}}
+{{- define "lenses-hq.v1.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "lenses-hq.v1.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.httpHost: the in-cluster DNS name of HQ's Service (used by NOTES.txt and by a parent
+chart to point the Lenses Agent at HQ).
+*/}}
+{{- define "lenses-hq.v1.httpHost" -}}
+{{- printf "%s.%s.svc.cluster.local" (include "lenses-hq.v1.fullname" .) .Release.Namespace -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- administrator credentials */}}
+
+{{/*
+lenses-hq.v1.createAdminSecret: "true" when the chart renders the administrator Secret (no
+auth.existingSecret), else "".
+*/}}
+{{- define "lenses-hq.v1.createAdminSecret" -}}
+{{- if not .Values.auth.existingSecret -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.adminSecretName: the Secret that holds the administrator user name, password and
+bcrypt hash: auth.existingSecret or "<fullname>-admin".
+*/}}
+{{- define "lenses-hq.v1.adminSecretName" -}}
+{{- if .Values.auth.existingSecret -}}
+{{- .Values.auth.existingSecret -}}
+{{- else -}}
+{{- include "lenses-hq.v1.componentName" (list . "admin") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.adminCredentials: JSON {username, password, passwordHash} of the chart-generated
+administrator account. Computed once per render (Helm re-evaluates an include on every call, and
+randAlphaNum/bcrypt are random) and kept across upgrades: the password comes from
+auth.adminPassword, else from the Secret already in the cluster (lookup), else it is generated;
+the bcrypt hash is reused from that Secret while the password is unchanged, so config.yaml and its
+checksum only change when the password does.
+*/}}
+{{- define "lenses-hq.v1.adminCredentials" -}}
+{{- if not (hasKey .Values "__lensesHqAdminCredentials") -}}
+{{- $keys := .Values.auth.secretKeys -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.adminSecretName" .) | default dict -}}
+{{- $data := get $existing "data" | default dict -}}
+{{- $storedPassword := get $data $keys.password | b64dec -}}
+{{- $storedHash := get $data $keys.passwordHash | b64dec -}}
+{{- $password := .Values.auth.adminPassword | default $storedPassword | default (randAlphaNum 32) -}}
+{{- $hash := $storedHash -}}
+{{- if or (not $storedHash) (ne $password $storedPassword) -}}
+{{- $hash = bcrypt $password -}}
+{{- end -}}
+{{- $_ := set .Values "__lensesHqAdminCredentials" (dict "username" .Values.auth.adminUser "password" $password "passwordHash" $hash) -}}
+{{- end -}}
+{{- get .Values "__lensesHqAdminCredentials" | toJson -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- PostgreSQL */}}
+
+{{/*
+lenses-hq.v1.postgresqlHost: postgresql.host, or "<release>-postgresql".
+*/}}
+{{- define "lenses-hq.v1.postgresqlHost" -}}
+{{- .Values.postgresql.host | default (printf "%s-postgresql" .Release.Name) -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.createPostgresqlSecret: "true" when the chart renders the database password Secret
+(no postgresql.existingSecret), else "".
+*/}}
+{{- define "lenses-hq.v1.createPostgresqlSecret" -}}
+{{- if not .Values.postgresql.existingSecret -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.postgresqlSecretName: postgresql.existingSecret or "<fullname>-postgresql".
+*/}}
+{{- define "lenses-hq.v1.postgresqlSecretName" -}}
+{{- if .Values.postgresql.existingSecret -}}
+{{- .Values.postgresql.existingSecret -}}
+{{- else -}}
+{{- include "lenses-hq.v1.componentName" (list . "postgresql") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.postgresqlPassword: the chart-generated database password, computed once per render
+and kept across upgrades through lookup of the Secret already in the cluster.
+*/}}
+{{- define "lenses-hq.v1.postgresqlPassword" -}}
+{{- if not (hasKey .Values "__lensesHqPostgresqlPassword") -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.postgresqlSecretName" .) | default dict -}}
+{{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.password | b64dec -}}
+{{- $_ := set .Values "__lensesHqPostgresqlPassword" ($stored | default (randAlphaNum 32)) -}}
+{{- end -}}
+{{- get .Values "__lensesHqPostgresqlPassword" -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- config.yaml */}}
+
+{{/*
+lenses-hq.v1.configYaml: HQ's config.yaml, built as data and serialised with toYaml so that no
+value can break the YAML. Secrets are not written into it: HQ replaces `$(NAME)` with the
+environment variable NAME when it loads the file (Lenses documents this for database.password; the
+official chart uses it for the licence key too), and the Deployment fills those variables from
+Secrets. The one exception is the bcrypt hash of the chart-generated administrator password,
+which is why the file lives in a Secret.
+Fields: https://docs.lenses.io/latest/deployment/configuration/hq/configuration-reference
+*/}}
+{{- define "lenses-hq.v1.configYaml" -}}
+{{- $http := dict "address" (printf ":%d" (int .Values.http.port)) "secureSessionCookies" .Values.http.secureSessionCookies "accessControlAllowCredentials" .Values.http.accessControlAllowCredentials -}}
+{{- with .Values.http.accessControlAllowOrigin -}}
+{{- $_ := set $http "accessControlAllowOrigin" . -}}
+{{- end -}}
+{{- $database := dict "host" (printf "%s:%d" (include "lenses-hq.v1.postgresqlHost" .) (int .Values.postgresql.port)) "database" .Values.postgresql.database "username" .Values.postgresql.username "password" "$(LENSESHQ_PG_PASSWORD)" "TLS" .Values.postgresql.tls -}}
+{{- with .Values.postgresql.schema -}}
+{{- $_ := set $database "schema" . -}}
+{{- end -}}
+{{- with .Values.postgresql.params -}}
+{{- $_ := set $database "params" . -}}
+{{- end -}}
+{{- $passwordHash := "$(LENSESHQ_ADMIN_PASSWORD_HASH)" -}}
+{{- if include "lenses-hq.v1.createAdminSecret" . -}}
+{{- $passwordHash = (include "lenses-hq.v1.adminCredentials" . | fromJson).passwordHash -}}
+{{- end -}}
+{{- $administrators := prepend .Values.auth.administrators .Values.auth.adminUser | uniq -}}
+{{- $auth := dict "administrators" $administrators "users" (list (dict "username" .Values.auth.adminUser "password" $passwordHash)) "sessionDuration" .Values.auth.sessionDuration -}}
+{{- $config := dict
+  "http" $http
+  "agents" (dict "address" (printf ":%d" (int .Values.agents.port)))
+  "database" $database
+  "license" (dict "key" "$(LENSESHQ_LICENSE)" "acceptEULA" .Values.license.acceptEULA)
+  "auth" $auth
+  "logger" (dict "mode" .Values.logger.mode "level" .Values.logger.level)
+  "metrics" (dict "prometheusAddress" (printf ":%d" (int .Values.metrics.port)))
+-}}
+{{- toYaml $config -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- validation */}}
+
+{{/*
+lenses-hq.v1.validateValues: gathers every problem with the values into one `fail`, so a user
+fixes them all in one round. values.schema.json already checks types and formats; this checks
+what a schema cannot say clearly (the EULA) or at all (relations between values).
+*/}}
+{{- define "lenses-hq.v1.validateValues" -}}
+{{- $problems := list -}}
+{{- if not .Values.license.acceptEULA -}}
+{{- $problems = append $problems "license.acceptEULA: the Lenses EULA (https://lenses.io/legals/eula) is not accepted. Lenses HQ does not start without it: set license.acceptEULA=true to accept it." -}}
+{{- end -}}
+{{- if not .Values.license.existingSecret -}}
+{{- $problems = append $problems "license.existingSecret: name the Secret that holds the Lenses licence key, e.g. kubectl create secret generic lenses-license --from-literal=license=<key> and license.existingSecret=lenses-license (the key is never read from values)." -}}
+{{- end -}}
+{{- if and .Values.auth.existingSecret .Values.auth.adminPassword -}}
+{{- $problems = append $problems "auth.adminPassword: leave it empty when auth.existingSecret is set; the password and its hash come from that Secret." -}}
+{{- end -}}
+{{- $ports := list (int .Values.http.port) (int .Values.agents.port) (int .Values.metrics.port) -}}
+{{- if ne (len ($ports | uniq)) 3 -}}
+{{- $problems = append $problems (printf "http.port, agents.port, metrics.port: they must differ (got %d, %d, %d)." (int .Values.http.port) (int .Values.agents.port) (int .Values.metrics.port)) -}}
+{{- end -}}
+{{- if $problems -}}
+{{- fail (printf "\n\nlenses-hq: the values need changes:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,15 @@
+export { generatePassword, generateUsername } from './credentials.js';
+export { freePort } from './free-port.js';
+export { KafkaBroker, type KafkaBrokerOptions } from './kafka-broker.js';
+export { localInfraErrors } from './local-infra-errors.js';
+export { logTail } from './log-tail.js';
+export {
+  ManagedProcess,
+  runToCompletion,
+  type ManagedProcessOptions,
+  type ProcessExit,
+} from './managed-process.js';
+export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
+export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
+export { makeRunDir } from './run-dir.js';
+export { waitUntilReady, type ReadinessOptions } from './wait-until-ready.js';

@@ -1,0 +1,1 @@
+export { useKafkaBroker, useMosquittoBroker, usePostgresServer } from './use-infra.js';

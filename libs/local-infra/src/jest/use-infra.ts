@@ -1,0 +1,57 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { KafkaBroker, type KafkaBrokerOptions } from '../kafka-broker.js';
+import { localInfraErrors } from '../local-infra-errors.js';
+import { logTail } from '../log-tail.js';
+import { MosquittoBroker, type MosquittoBrokerOptions } from '../mosquitto-broker.js';
+import { PostgresServer, type PostgresServerOptions } from '../postgres-server.js';
+
+/** Set by tools/config/jest-environment.js: names of the tests that failed in this file. */
+const FAILURES_KEY = '__rtpFailedTests';
+
+interface Stoppable {
+  stop(): Promise<void>;
+  logFile: string;
+}
+
+const START_TIMEOUT_MS = 120_000;
+
+function failedTests(): string[] {
+  return ((globalThis as Record<string, unknown>)[FAILURES_KEY] as string[] | undefined) ?? [];
+}
+
+/**
+ * Starts a server before the suite and stops it after. If any test in the file failed, the
+ * server's log tail is printed so the failure can be understood from the CI output alone.
+ */
+function useServer<T extends Stoppable>(service: string, start: () => Promise<T>): () => T {
+  let server: T | undefined;
+  beforeAll(async () => {
+    server = await start();
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    if (!server) return;
+    const failures = failedTests();
+    if (failures.length > 0) {
+      console.error(
+        `[local-infra] ${failures.length} failure(s) in this suite; ${service} log (${server.logFile}):\n${logTail(server.logFile, 120)}`,
+      );
+    }
+    await server.stop();
+  }, 30_000);
+  return () => {
+    if (!server) throw localInfraErrors.NOT_STARTED({ service });
+    return server;
+  };
+}
+
+/** A real Kafka broker for this test file: `const kafka = useKafkaBroker(); kafka().bootstrapServers`. */
+export const useKafkaBroker = (options?: KafkaBrokerOptions): (() => KafkaBroker) =>
+  useServer('kafka', () => KafkaBroker.start(options));
+
+/** A real Mosquitto with authentication for this test file. */
+export const useMosquittoBroker = (options?: MosquittoBrokerOptions): (() => MosquittoBroker) =>
+  useServer('mosquitto', () => MosquittoBroker.start(options));
+
+/** A real PostgreSQL for this test file. */
+export const usePostgresServer = (options?: PostgresServerOptions): (() => PostgresServer) =>
+  useServer('postgres', () => PostgresServer.start(options));

@@ -1,0 +1,29 @@
+import { defineErrors } from '@realtime-platform/errors';
+
+export const localInfraErrors = defineErrors('RTP_ERR_INFRA', {
+  /** A server did not become ready in time; the log tail says why. */
+  NOT_READY: {
+    message: (p: { service: string; timeoutMs: number; logFile: string; logTail: string }) =>
+      `${p.service} was not ready after ${p.timeoutMs} ms (log: ${p.logFile})\n${p.logTail}`,
+  },
+  /** A server process exited while we waited for it or before we stopped it. */
+  EXITED: {
+    message: (p: {
+      service: string;
+      exitCode: number | null;
+      signal: string | null;
+      logFile: string;
+      logTail: string;
+    }) =>
+      `${p.service} exited (code ${p.exitCode}, signal ${p.signal}) (log: ${p.logFile})\n${p.logTail}`,
+  },
+  /** A one-shot setup command (initdb, kafka-storage format, mosquitto_passwd) failed. */
+  SETUP_FAILED: {
+    message: (p: { step: string; output: string }) => `${p.step} failed:\n${p.output}`,
+  },
+  /** Used before start() resolved, or after stop(). */
+  NOT_STARTED: {
+    message: (p: { service: string }) =>
+      `${p.service} is not running (use it between beforeAll and afterAll)`,
+  },
+});

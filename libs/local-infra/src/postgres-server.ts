@@ -1,0 +1,143 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { postgresBinDir } from '@realtime-platform/toolchain';
+import { generatePassword } from './credentials.js';
+import { freePort } from './free-port.js';
+import { ManagedProcess, runToCompletion } from './managed-process.js';
+import { makeRunDir } from './run-dir.js';
+import { chownTree, serviceUser } from './service-user.js';
+import { waitUntilReady } from './wait-until-ready.js';
+
+export interface PostgresServerOptions {
+  /** Databases created after start (the superuser's database always exists). */
+  databases?: string[];
+  readyTimeoutMs?: number;
+}
+
+/** A real PostgreSQL (Debian package) in a fresh cluster on a free loopback port. */
+export class PostgresServer {
+  readonly host = '127.0.0.1';
+  readonly user = 'rtp';
+  readonly database = 'rtp';
+
+  private constructor(
+    readonly runDir: string,
+    readonly port: number,
+    readonly password: string,
+    private readonly process: ManagedProcess,
+  ) {}
+
+  static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+    const bin = postgresBinDir();
+    const runDir = makeRunDir('postgres');
+    const dataDir = join(runDir, 'data');
+    const logFile = join(runDir, 'postgres.log');
+    const password = generatePassword();
+    const port = await freePort();
+    writeFileSync(join(runDir, 'pwfile'), password, { mode: 0o600 });
+    mkdirSync(dataDir, { mode: 0o700 });
+    // PostgreSQL refuses to run as root; as root (CI), run it as the Debian "postgres" user.
+    const runAs = serviceUser('postgres');
+    chownTree(runDir, runAs);
+    await runToCompletion({
+      service: 'initdb',
+      command: join(bin, 'initdb'),
+      args: [
+        '-D',
+        dataDir,
+        '-U',
+        'rtp',
+        `--pwfile=${join(runDir, 'pwfile')}`,
+        '--auth=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
+      logFile,
+      runAs,
+    });
+    const process = new ManagedProcess({
+      service: 'postgres',
+      command: join(bin, 'postgres'),
+      args: [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        // Sockets in the run dir, not /var/run/postgresql (may not exist or be writable).
+        '-c',
+        `unix_socket_directories=${runDir}`,
+        // Throwaway test clusters trade durability for speed.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      logFile,
+      runAs,
+      // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for idle clients.
+      stopSignal: 'SIGINT',
+    });
+    const server = new PostgresServer(runDir, port, password, process);
+    await waitUntilReady({
+      process,
+      probe: () => server.probe(),
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+    });
+    for (const database of [server.database, ...(options.databases ?? [])]) {
+      await server.createDatabase(database);
+    }
+    return server;
+  }
+
+  get logFile(): string {
+    return join(this.runDir, 'postgres.log');
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** node-postgres options for `database` (default: the superuser's database). */
+  connectionConfig(database = this.database): pg.ClientConfig {
+    return { host: this.host, port: this.port, user: this.user, password: this.password, database };
+  }
+
+  connectionString(database = this.database): string {
+    return `postgresql://${this.user}:${encodeURIComponent(this.password)}@${this.host}:${this.port}/${database}`;
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    database = this.database,
+  ): Promise<pg.QueryResult<R>> {
+    const client = new pg.Client(this.connectionConfig(database));
+    await client.connect();
+    try {
+      return await client.query<R>(sql, params);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    // Identifiers cannot be bound parameters; quote them instead.
+    await this.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`, [], 'postgres');
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop(5_000);
+  }
+
+  private async probe(): Promise<boolean> {
+    // initdb creates only "postgres"; our own database comes after readiness.
+    const result = await this.query<{ ok: number }>('SELECT 1 AS ok', [], 'postgres');
+    return result.rows[0]?.ok === 1;
+  }
+}

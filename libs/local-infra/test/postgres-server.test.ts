@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { usePostgresServer } from '../src/jest/index.js';
+
+const postgres = usePostgresServer({ databases: ['hq', 'agent1'] });
+
+describe('PostgresServer (real PostgreSQL)', () => {
+  it('accepts the generated credentials and runs SQL', async () => {
+    await postgres().query('CREATE TABLE readings (device_id text, value int)');
+    await postgres().query('INSERT INTO readings VALUES ($1, $2)', ['d1', 72]);
+    const { rows } = await postgres().query('SELECT device_id, value FROM readings');
+    expect(rows).toEqual([{ device_id: 'd1', value: 72 }]);
+  });
+
+  it('creates the databases the suite asked for', async () => {
+    const { rows } = await postgres().query<{ datname: string }>(
+      'SELECT datname FROM pg_database ORDER BY datname',
+    );
+    expect(rows.map((row) => row.datname)).toEqual(expect.arrayContaining(['agent1', 'hq', 'rtp']));
+  });
+
+  it('refuses a wrong password (scram-sha-256 on TCP)', async () => {
+    const client = new pg.Client({ ...postgres().connectionConfig(), password: 'wrong' });
+    await expect(client.connect()).rejects.toThrow(/password authentication failed/);
+  });
+});

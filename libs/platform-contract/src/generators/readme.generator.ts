@@ -1,0 +1,246 @@
+import { claimSpecSchema, type ClaimJsonSchema } from '../claim/claim.schema.js';
+import { describeCondition } from '../claim/claim.types.js';
+import { contractErrorDocs } from '../contract.error-docs.js';
+import { contractErrors, type ContractErrorKey } from '../contract.errors.js';
+import { maxPlatformNameLength, nameBudget } from '../naming/platform-name.rules.js';
+import { describePlatform, type PlatformModel } from '../platform/platform.model.js';
+import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
+import type { SecretKeyDefinition } from '../secrets/secret.catalog.js';
+import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalog.js';
+import { databaseCatalog } from '../services/database.catalog.js';
+import { serviceCatalog } from '../services/service.catalog.js';
+import {
+  defaultTopicCatalog,
+  defaultTopicPartitions,
+  dlqSuffix,
+  dlqTopicPartitions,
+} from '../topics/topic.catalog.js';
+
+/** The README regions generated from the model, between `<!-- contract:<id>:start/end -->`. */
+export const readmeSections = [
+  'services',
+  'secrets',
+  'topics',
+  'claim',
+  'name-budget',
+  'databases',
+  'snowflake',
+  'errors',
+] as const;
+export type ReadmeSection = (typeof readmeSections)[number];
+
+/** The platform the README examples describe: `health-data` in `apps`, every optional service on. */
+export function examplePlatform(): PlatformModel {
+  return describePlatform({
+    namespace: 'apps',
+    claim: { name: 'health-data', streamProcessing: 'lenses' },
+  });
+}
+
+const cell = (text: string): string => text.replaceAll('|', '\\|');
+const code = (text: string): string => `\`${text}\``;
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+function servicesSection(): string {
+  return table(
+    ['Service', 'Ports', 'Deployed when', 'Example host', 'What'],
+    serviceCatalog.map((service) => [
+      code(`{name}-${service.suffix}`),
+      service.ports.map((port) => `${code(port.name)} ${port.port}`).join(', '),
+      describeCondition(service.enabledWhen),
+      code(`health-data-${service.suffix}.apps.svc.cluster.local`),
+      service.description,
+    ]),
+  );
+}
+
+function example(platform: PlatformModel, key: SecretKeyDefinition): string {
+  switch (key.kind) {
+    case 'credential':
+      return '(generated)';
+    case 'setting':
+      return code(key.value(platform.spec));
+    case 'endpoint':
+      return code(resolveEndpoint(platform, key).value);
+  }
+}
+
+function kindOf(key: SecretKeyDefinition): string {
+  if (key.kind !== 'endpoint') return key.kind;
+  return `endpoint (${key.services.map((id) => `${id}/${key.port}`).join(' or ')})`;
+}
+
+function secretsSection(): string {
+  const platform = examplePlatform();
+  return platform.secrets
+    .map((secret) => {
+      const { definition } = secret;
+      const heading = `#### ${code(`{name}-${definition.suffix}`)} — ${definition.description}`;
+      const when =
+        definition.enabledWhen === undefined
+          ? 'Always filled.'
+          : `Filled when ${code(describeCondition(definition.enabledWhen))}; otherwise it holds only ${code(`${definition.prefix}ENABLED: "false"`)}.`;
+      const rows = definition.keys.map((key) => [
+        code(key.key),
+        key.description,
+        example(platform, key),
+        kindOf(key),
+        key.kind === 'credential' ? (key.sensitive ? 'yes, sensitive' : 'yes') : 'no',
+      ]);
+      return [
+        heading,
+        '',
+        `Prefix ${code(definition.prefix)}. ${when}`,
+        '',
+        table(['Key', 'Meaning', 'Example', 'Kind', 'Credential?'], rows),
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+function topicsSection(): string {
+  const rows = defaultTopicCatalog.map((topic) => [
+    code(topic.name),
+    topic.role,
+    String(defaultTopicPartitions),
+    topic.source,
+    topic.description,
+  ]);
+  return [
+    table(['Topic', 'Role', 'Partitions', 'Records come from', 'Content'], rows),
+    '',
+    `Every topic, declared ones included, has a dead-letter topic ${code(`<topic>${dlqSuffix}`)} with ${dlqTopicPartitions} partition and the same retention. Retention is ${code('dataRetention')} unless a declared topic sets its own.`,
+  ].join('\n');
+}
+
+function constraints(schema: ClaimJsonSchema): string {
+  const parts: string[] = [];
+  if (schema.enum !== undefined) parts.push(schema.enum.map((v) => code(String(v))).join(', '));
+  if (schema.pattern !== undefined) parts.push(`pattern ${code(schema.pattern)}`);
+  if (schema.minLength !== undefined) parts.push(`min length ${schema.minLength}`);
+  if (schema.maxLength !== undefined) parts.push(`max length ${schema.maxLength}`);
+  if (schema.minimum !== undefined) parts.push(`≥ ${schema.minimum}`);
+  if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} entries`);
+  const keys = schema['x-kubernetes-list-map-keys'];
+  if (keys !== undefined) parts.push(`unique ${keys.join(', ')}`);
+  const rules = [
+    ...(schema['x-kubernetes-validations'] ?? []),
+    ...(schema.type === 'array' ? (schema.items?.['x-kubernetes-validations'] ?? []) : []),
+  ];
+  for (const rule of rules) parts.push(rule.message);
+  return parts.join('; ');
+}
+
+function claimRows(
+  schema: ClaimJsonSchema,
+  path: string,
+  required: boolean,
+): (readonly string[])[] {
+  const row = [
+    code(path),
+    schema.type,
+    required
+      ? 'required'
+      : schema.default === undefined
+        ? '—'
+        : code(JSON.stringify(schema.default)),
+    constraints(schema),
+    schema.description ?? '',
+  ];
+  const child = schema.type === 'array' ? schema.items : schema;
+  const prefix = schema.type === 'array' ? `${path}[]` : path;
+  const nested = Object.entries(child?.properties ?? {}).flatMap(([key, sub]) =>
+    claimRows(sub, `${prefix}.${key}`, child?.required?.includes(key) ?? false),
+  );
+  return [row, ...nested];
+}
+
+function claimSection(): string {
+  const rows = claimRows(claimSpecSchema, 'spec', true).slice(1);
+  return [
+    table(['Field', 'Type', 'Default', 'Allowed', 'Description'], rows),
+    '',
+    `Whole-spec rule: ${claimSpecSchema['x-kubernetes-validations'].map((r) => r.message).join('; ')}.`,
+  ].join('\n');
+}
+
+function nameBudgetSection(): string {
+  return [
+    `The longest platform name is **${maxPlatformNameLength}** characters, the tightest of:`,
+    '',
+    table(
+      ['Derived name', 'Limit', 'Why', 'Name budget'],
+      [...nameBudget]
+        .sort((a, b) => a.budget - b.budget)
+        .map((e) => [code(e.derived), String(e.limit), e.why, String(e.budget)]),
+    ),
+  ].join('\n');
+}
+
+function databasesSection(): string {
+  return table(
+    ['Database', 'Used by', 'Created when'],
+    databaseCatalog.map((db) => [code(db.name), db.usedBy, describeCondition(db.enabledWhen)]),
+  );
+}
+
+function snowflakeSection(): string {
+  return table(
+    ['Key', 'Required', 'Default', 'Meaning'],
+    snowflakeCredentialKeys.map((key) => [
+      code(key.key),
+      key.required ? 'yes' : 'no',
+      key.default === undefined ? '—' : code(key.default),
+      key.description,
+    ]),
+  );
+}
+
+function errorsSection(): string {
+  return table(
+    ['Code', 'When'],
+    (Object.keys(contractErrorDocs) as ContractErrorKey[]).map((key) => [
+      code(contractErrors[key].code),
+      contractErrorDocs[key],
+    ]),
+  );
+}
+
+const renderers: Record<ReadmeSection, () => string> = {
+  services: servicesSection,
+  secrets: secretsSection,
+  topics: topicsSection,
+  claim: claimSection,
+  'name-budget': nameBudgetSection,
+  databases: databasesSection,
+  snowflake: snowflakeSection,
+  errors: errorsSection,
+};
+
+export function renderReadmeSection(section: ReadmeSection): string {
+  return renderers[section]();
+}
+
+/**
+ * `readme` with every generated region rewritten from the model. A README in sync comes back
+ * unchanged; `npm run docs` writes the result. Throws when a region's markers are missing.
+ */
+export function syncReadme(readme: string): string {
+  let result = readme;
+  for (const section of readmeSections) {
+    const start = `<!-- contract:${section}:start -->`;
+    const end = `<!-- contract:${section}:end -->`;
+    const from = result.indexOf(start);
+    const to = result.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README has no ${start} … ${end} region`);
+    result = `${result.slice(0, from + start.length)}\n${renderReadmeSection(section)}\n${result.slice(to)}`;
+  }
+  return result;
+}

@@ -1,0 +1,163 @@
+// Errors
+export { contractErrors, type ContractErrorKey } from './contract.errors.js';
+export { contractErrorDocs } from './contract.error-docs.js';
+
+// Claim: schema, validation, types
+export {
+  databases,
+  plannedDatabases,
+  visualizations,
+  streamProcessors,
+  conditionHolds,
+  describeCondition,
+  type Database,
+  type PlannedDatabase,
+  type Visualization,
+  type StreamProcessing,
+  type MqttUser,
+  type ScalingSpec,
+  type SnowflakeSpec,
+  type TopicDeclaration,
+  type RealtimePlatformSpec,
+  type RealtimePlatformSpecInput,
+  type SpecCondition,
+} from './claim/claim.types.js';
+export {
+  claimSpecSchema,
+  claimCelRules,
+  secretNamePattern,
+  mqttUsernamePattern,
+  maxDeclaredTopics,
+  type ClaimJsonSchema,
+  type CelRule,
+} from './claim/claim.schema.js';
+export {
+  validateClaimSpec,
+  parseClaimSpec,
+  claimPatternHints,
+  type ClaimValidationResult,
+} from './claim/claim.validator.js';
+export { retentionToMs, retentionPattern, retentionUnitMs } from './claim/retention.converter.js';
+
+// Names
+export {
+  platformNamePattern,
+  maxPlatformNameLength,
+  nameBudget,
+  claimResourceName,
+  claimResourceSuffix,
+  type NameBudgetEntry,
+} from './naming/platform-name.rules.js';
+
+// Services and databases
+export {
+  serviceCatalog,
+  serviceDefinition,
+  servicePort,
+  type ServiceDefinition,
+  type ServicePortDefinition,
+  type ServiceId,
+} from './services/service.catalog.js';
+export { databaseCatalog, type DatabaseDefinition } from './services/database.catalog.js';
+
+// Secrets
+export {
+  secretCatalog,
+  secretIds,
+  secretDefinition,
+  secretName,
+  credentialKeys,
+  isPlatformSecretKey,
+  applicationDatabaseName,
+  type SecretId,
+  type SecretKey,
+  type CredentialKey,
+  type SecretDefinition,
+  type SecretKeyDefinition,
+  type EndpointKeyDefinition,
+  type CredentialKeyDefinition,
+  type SettingKeyDefinition,
+} from './secrets/secret.catalog.js';
+export {
+  renderSecretData,
+  resolveEndpoint,
+  credentialsFromClaim,
+  type PlatformCredentials,
+  type RenderedSecret,
+  type ResolvedEndpoint,
+} from './secrets/secret-data.renderer.js';
+export {
+  checkPlatformEnv,
+  parsePlatformEnv,
+  type PlatformConnections,
+  type MqttConnection,
+  type KafkaConnection,
+  type DatabaseConnection,
+  type DashboardConnection,
+  type LensesConnection,
+  type EnvCheckResult,
+  type EnvParseOptions,
+  type PlatformEnv,
+} from './secrets/secret-env.parser.js';
+export {
+  snowflakeCredentialKeys,
+  type SnowflakeCredentialKey,
+} from './secrets/snowflake-credentials.catalog.js';
+
+// Topics
+export {
+  defaultTopicCatalog,
+  defaultTopicPartitions,
+  dlqTopicPartitions,
+  dlqSuffix,
+  dlqTopicName,
+  topicNamePattern,
+  maxTopicNameLength,
+  deviceMqttTopic,
+  deviceDataTopic,
+  alertsTopic,
+  vitalTopics,
+  type TopicDefinition,
+  type TopicRole,
+} from './topics/topic.catalog.js';
+export { planTopics, type PlannedTopic } from './topics/topic.plan.js';
+
+// The platform model
+export {
+  describePlatform,
+  findService,
+  serviceHost,
+  secretEnvFrom,
+  defaultClusterDomain,
+  type PlatformInput,
+  type PlatformModel,
+  type PlatformService,
+  type PlatformSecret,
+} from './platform/platform.model.js';
+export {
+  platformStatusFields,
+  statusSecretFields,
+  statusEndpointFields,
+  type PlatformStatusFields,
+} from './platform/platform.status.js';
+
+// Generators for the other layers
+export {
+  renderCueParameter,
+  renderCueClaimSpec,
+  renderCueImports,
+  type CueSnippet,
+} from './generators/cue.generator.js';
+export {
+  renderXrd,
+  renderXrdOpenApiSchema,
+  claimStatusSchema,
+  claimApi,
+} from './generators/xrd.generator.js';
+export {
+  syncReadme,
+  renderReadmeSection,
+  readmeSections,
+  examplePlatform,
+  type ReadmeSection,
+} from './generators/readme.generator.js';

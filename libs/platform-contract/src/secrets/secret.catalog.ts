@@ -1,0 +1,324 @@
+import type { RealtimePlatformSpec, SpecCondition } from '../claim/claim.types.js';
+import type { ServiceId } from '../services/service.catalog.js';
+
+export type SecretId = 'mqtt' | 'kafka' | 'db' | 'metabase' | 'lenses';
+
+interface KeyBase {
+  /** The env-var name: applications get all five secrets with `envFrom`, so keys are globally unique. */
+  readonly key: string;
+  readonly description: string;
+}
+
+/** Derived from the Service model: a host, a port, a URL or a bootstrap list. Never a credential. */
+export interface EndpointKeyDefinition extends KeyBase {
+  readonly kind: 'endpoint';
+  readonly format: 'host' | 'port' | 'bootstrap' | 'url';
+  /** Candidate Services; the key points at the one the spec enables (exactly one is enabled). */
+  readonly services: readonly ServiceId[];
+  readonly port: string;
+  readonly scheme?: 'http' | 'mqtt' | 'ws';
+  readonly path?: string;
+}
+
+/** Generated at install time (or taken from an existing Secret) and passed in: never defaulted. */
+export interface CredentialKeyDefinition extends KeyBase {
+  readonly kind: 'credential';
+  /** Passwords are sensitive; user names are credentials but may be shown. */
+  readonly sensitive: boolean;
+}
+
+/** A value decided by the contract and the spec: an on/off flag, a type, a database name. */
+export interface SettingKeyDefinition extends KeyBase {
+  readonly kind: 'setting';
+  readonly format: 'flag' | 'enum' | 'name';
+  readonly values?: readonly string[];
+  readonly value: (spec: RealtimePlatformSpec) => string;
+}
+
+export type SecretKeyDefinition =
+  EndpointKeyDefinition | CredentialKeyDefinition | SettingKeyDefinition;
+
+export interface SecretDefinition {
+  readonly id: SecretId;
+  /** The Secret is named `{name}-{suffix}`. */
+  readonly suffix: string;
+  /** Every key of this secret starts with it, and no prefix starts another: keys cannot collide. */
+  readonly prefix: string;
+  readonly description: string;
+  /**
+   * When the spec turns the feature off, the Secret still exists (so `envFrom` never fails and never
+   * needs `optional: true`) but holds only its `<PREFIX>ENABLED: "false"` flag.
+   */
+  readonly enabledWhen?: SpecCondition;
+  readonly keys: readonly SecretKeyDefinition[];
+}
+
+/** The name of the application database the charts create (fixed, so it never collides with `hq`…). */
+export const applicationDatabaseName = 'realtime';
+
+const mqttEnabled = (spec: RealtimePlatformSpec): string => String(spec.iot);
+const lensesEnabled = (spec: RealtimePlatformSpec): string =>
+  String(spec.streamProcessing === 'lenses');
+
+/**
+ * The five secrets: the public contract between the platform and its applications. In `envFrom`
+ * order; because keys never repeat across secrets, their order cannot change any value.
+ */
+export const secretCatalog = [
+  {
+    id: 'mqtt',
+    suffix: 'mqtt-secret',
+    prefix: 'MQTT_',
+    description: 'MQTT broker connection (Mosquitto)',
+    enabledWhen: { field: 'iot', equals: true },
+    keys: [
+      {
+        key: 'MQTT_ENABLED',
+        kind: 'setting',
+        format: 'flag',
+        value: mqttEnabled,
+        description:
+          '"true" when the platform runs MQTT (`iot: true`); "false" leaves only this key',
+      },
+      {
+        key: 'MQTT_HOST',
+        kind: 'endpoint',
+        format: 'host',
+        services: ['mqtt'],
+        port: 'mqtt',
+        description: 'broker host',
+      },
+      {
+        key: 'MQTT_PORT',
+        kind: 'endpoint',
+        format: 'port',
+        services: ['mqtt'],
+        port: 'mqtt',
+        description: 'MQTT over TCP port',
+      },
+      {
+        key: 'MQTT_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'mqtt',
+        services: ['mqtt'],
+        port: 'mqtt',
+        description: 'MQTT over TCP URL (mqtt.js `connect(url)`)',
+      },
+      {
+        key: 'MQTT_WS_PORT',
+        kind: 'endpoint',
+        format: 'port',
+        services: ['mqtt'],
+        port: 'websocket',
+        description: 'MQTT over WebSockets port',
+      },
+      {
+        key: 'MQTT_WS_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'ws',
+        path: '/mqtt',
+        services: ['mqtt'],
+        port: 'websocket',
+        description: 'MQTT over WebSockets URL (Mosquitto accepts any path; `/mqtt` is customary)',
+      },
+      {
+        key: 'MQTT_USERNAME',
+        kind: 'credential',
+        sensitive: false,
+        description: 'user name: the first of `spec.mqttUsers`, otherwise a generated user',
+      },
+      {
+        key: 'MQTT_PASSWORD',
+        kind: 'credential',
+        sensitive: true,
+        description: 'password of `MQTT_USERNAME`',
+      },
+    ],
+  },
+  {
+    id: 'kafka',
+    suffix: 'kafka-secret',
+    prefix: 'KAFKA_',
+    description: 'Kafka cluster access: brokers, Schema Registry, Connect (no authentication)',
+    keys: [
+      {
+        key: 'KAFKA_BOOTSTRAP_SERVERS',
+        kind: 'endpoint',
+        format: 'bootstrap',
+        services: ['kafka'],
+        port: 'kafka',
+        description: 'comma-separated `host:port` list of the in-cluster PLAINTEXT listener',
+      },
+      {
+        key: 'KAFKA_SCHEMA_REGISTRY_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'http',
+        services: ['schemaRegistry'],
+        port: 'http',
+        description: 'Schema Registry REST URL (Avro codec)',
+      },
+      {
+        key: 'KAFKA_CONNECT_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'http',
+        services: ['kafkaConnect'],
+        port: 'http',
+        description: 'Kafka Connect REST URL',
+      },
+    ],
+  },
+  {
+    id: 'db',
+    suffix: 'db-secret',
+    prefix: 'DB_',
+    description: 'PostgreSQL application database',
+    keys: [
+      {
+        key: 'DB_HOST',
+        kind: 'endpoint',
+        format: 'host',
+        services: ['postgresql'],
+        port: 'postgresql',
+        description: 'PostgreSQL host',
+      },
+      {
+        key: 'DB_PORT',
+        kind: 'endpoint',
+        format: 'port',
+        services: ['postgresql'],
+        port: 'postgresql',
+        description: 'PostgreSQL port',
+      },
+      {
+        key: 'DB_NAME',
+        kind: 'setting',
+        format: 'name',
+        value: () => applicationDatabaseName,
+        description: 'the application database (not the Lenses or Metabase ones)',
+      },
+      {
+        key: 'DB_USER',
+        kind: 'credential',
+        sensitive: false,
+        description: 'application user, owner of `DB_NAME` only',
+      },
+      {
+        key: 'DB_PASSWORD',
+        kind: 'credential',
+        sensitive: true,
+        description: 'password of `DB_USER`',
+      },
+    ],
+  },
+  {
+    id: 'metabase',
+    suffix: 'metabase-secret',
+    prefix: 'DASHBOARD_',
+    description:
+      'analytics dashboard access: Metabase, or Grafana with `visualization: grafana` (the secret keeps its name)',
+    keys: [
+      {
+        key: 'DASHBOARD_TYPE',
+        kind: 'setting',
+        format: 'enum',
+        values: ['metabase', 'grafana'],
+        value: (spec) => spec.visualization,
+        description: 'which dashboard runs: `metabase` or `grafana`',
+      },
+      {
+        key: 'DASHBOARD_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'http',
+        services: ['metabase', 'grafana'],
+        port: 'http',
+        description: 'dashboard URL',
+      },
+      {
+        key: 'DASHBOARD_ADMIN_USER',
+        kind: 'credential',
+        sensitive: false,
+        description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
+      },
+      {
+        key: 'DASHBOARD_ADMIN_PASSWORD',
+        kind: 'credential',
+        sensitive: true,
+        description: 'password of `DASHBOARD_ADMIN_USER`',
+      },
+    ],
+  },
+  {
+    id: 'lenses',
+    suffix: 'lenses-secret',
+    prefix: 'LENSES_',
+    description: 'Lenses HQ (stream processing UI) access',
+    enabledWhen: { field: 'streamProcessing', equals: 'lenses' },
+    keys: [
+      {
+        key: 'LENSES_ENABLED',
+        kind: 'setting',
+        format: 'flag',
+        value: lensesEnabled,
+        description:
+          '"true" when Lenses runs (`streamProcessing: lenses`); "false" leaves only this key',
+      },
+      {
+        key: 'LENSES_URL',
+        kind: 'endpoint',
+        format: 'url',
+        scheme: 'http',
+        services: ['lensesHq'],
+        port: 'http',
+        description: 'Lenses HQ URL',
+      },
+      {
+        key: 'LENSES_ADMIN_USER',
+        kind: 'credential',
+        sensitive: false,
+        description: 'Lenses HQ administrator',
+      },
+      {
+        key: 'LENSES_ADMIN_PASSWORD',
+        kind: 'credential',
+        sensitive: true,
+        description: 'password of `LENSES_ADMIN_USER`',
+      },
+    ],
+  },
+] as const satisfies readonly SecretDefinition[];
+
+type CatalogKey = (typeof secretCatalog)[number]['keys'][number];
+
+/** Every key of every secret, as a union of string literals. */
+export type SecretKey = CatalogKey['key'];
+/** The keys that hold credentials: the input of `renderSecretData`. */
+export type CredentialKey = Extract<CatalogKey, { kind: 'credential' }>['key'];
+
+export const secretIds: readonly SecretId[] = secretCatalog.map((secret) => secret.id);
+
+export function secretDefinition(id: SecretId): SecretDefinition {
+  const found = (secretCatalog as readonly SecretDefinition[]).find((s) => s.id === id);
+  if (found === undefined) throw new TypeError(`unknown secret id ${id}`);
+  return found;
+}
+
+/** `{name}-mqtt-secret`, `{name}-kafka-secret`, … */
+export function secretName(name: string, id: SecretId): string {
+  return `${name}-${secretDefinition(id).suffix}`;
+}
+
+export const credentialKeys: readonly CredentialKey[] = secretCatalog.flatMap((secret) =>
+  (secret.keys as readonly SecretKeyDefinition[])
+    .filter((key) => key.kind === 'credential')
+    .map((key) => key.key as CredentialKey),
+);
+
+/** True when `key` belongs to a platform secret's namespace of env vars (one of the prefixes). */
+export function isPlatformSecretKey(key: string): boolean {
+  return secretCatalog.some((secret) => key.startsWith(secret.prefix));
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from '@jest/globals';
+import { serviceCatalog, servicePort } from '../../src/index.js';
+
+describe('serviceCatalog', () => {
+  // The requirements' "Port Mappings and Network Configuration", written out independently.
+  it.each([
+    ['kafka', 'kafka', 9092],
+    ['kafka', 'kafka-external', 19092],
+    ['schemaRegistry', 'http', 8081],
+    ['kafkaConnect', 'http', 8083],
+    ['mqtt', 'mqtt', 1883],
+    ['mqtt', 'websocket', 9001],
+    ['postgresql', 'postgresql', 5432],
+    ['metabase', 'http', 3000],
+    ['lensesHq', 'http', 9991],
+    ['lensesHq', 'agents', 10000],
+  ] as const)('gives %s port %s the requirements number %d', (id, port, number) => {
+    expect(servicePort(id, port).port).toBe(number);
+  });
+
+  it('names the Services {name}-<suffix> with distinct suffixes', () => {
+    expect(serviceCatalog.map((s) => s.suffix)).toEqual([
+      'kafka',
+      'schema-registry',
+      'kafka-connect',
+      'mqtt',
+      'postgresql',
+      'metabase',
+      'grafana',
+      'lenses-hq',
+    ]);
+  });
+
+  it('uses valid Service port names (IANA service names, at most 15 characters)', () => {
+    const invalid = serviceCatalog.flatMap((service) =>
+      service.ports
+        .map((port) => port.name)
+        .filter(
+          (name) => !/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 15,
+        ),
+    );
+    expect(invalid).toEqual([]);
+  });
+
+  it('never gives one Service two ports with the same name or number', () => {
+    for (const service of serviceCatalog) {
+      expect(new Set(service.ports.map((p) => p.name)).size).toBe(service.ports.length);
+      expect(new Set(service.ports.map((p) => p.port)).size).toBe(service.ports.length);
+    }
+  });
+
+  it('ties optional Services to the claim options that enable them', () => {
+    const conditions = Object.fromEntries(serviceCatalog.map((s) => [s.id, s.enabledWhen]));
+    expect(conditions).toEqual({
+      kafka: undefined,
+      schemaRegistry: undefined,
+      kafkaConnect: undefined,
+      mqtt: { field: 'iot', equals: true },
+      postgresql: undefined,
+      metabase: { field: 'visualization', equals: 'metabase' },
+      grafana: { field: 'visualization', equals: 'grafana' },
+      lensesHq: { field: 'streamProcessing', equals: 'lenses' },
+    });
+  });
+});
