@@ -67,8 +67,6 @@ export class ManagedProcess {
     } finally {
       closeSync(fd);
     }
-    // Servers must not keep the test runner alive; the exit hook kills any still running.
-    this.child.unref();
     liveProcesses.add(this);
     installExitHook();
     this.exited = new Promise((resolve) => {

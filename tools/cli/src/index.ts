@@ -1,0 +1,2 @@
+export { runDev, type DevOptions } from './commands/dev.command.js';
+export { StepReporter } from './terminal/step-reporter.js';

@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { execa, type ResultPromise } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { connectAsync } from 'mqtt';
+
+const rtp = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Command lines of every process mentioning `needle` (a run directory), zombies excluded. */
+function processesMentioning(needle: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return state !== 'Z' && cmdline.includes(needle) ? [cmdline] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+  });
+}
+
+const field = (output: string, label: string): string => {
+  const match = new RegExp(`${label}\\s+(\\S+)(?: / (\\S+))?`).exec(output);
+  if (!match?.[1]) throw new Error(`no "${label}" in:\n${output}`);
+  return match[2] ? `${match[1]} ${match[2]}` : match[1];
+};
+
+describe('rtp dev', () => {
+  it('starts real servers, prints working endpoints and credentials, and leaves nothing behind on Ctrl-C', async () => {
+    const child = execa('node', [rtp, 'dev', '--name', 'dev-test'], { reject: false });
+    const output = await waitForOutput(child, /Ctrl-C stops it[\s\S]*Logs\s+.+\n/, 120_000);
+
+    const bootstrap = field(output, 'Kafka bootstrap');
+    const admin = new Kafka({
+      clientId: 'test',
+      brokers: [bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics).toEqual(
+      expect.arrayContaining([
+        'device_data',
+        'heart_rate_device_topic',
+        'device_data.dlq',
+        'health_alerts',
+      ]),
+    );
+
+    const [username, password] = field(output, 'MQTT user').split(' ');
+    const mqtt = await connectAsync(field(output, 'MQTT'), {
+      username,
+      password,
+      reconnectPeriod: 0,
+    });
+    await mqtt.publishAsync('health/device_data', '{"deviceId":"d1"}', { qos: 1 });
+    await mqtt.endAsync();
+
+    const runDirs = field(output, 'Logs')
+      .split(',')
+      .map((dir) => dir.trim())
+      .filter(Boolean);
+    expect(runDirs.flatMap(processesMentioning)).not.toHaveLength(0);
+
+    child.kill('SIGINT');
+    const result = await child;
+
+    expect(result.exitCode).toBe(0);
+    expect(runDirs.flatMap(processesMentioning)).toEqual([]);
+  }, 180_000);
+
+  it('prints help and exits 0 with --help', async () => {
+    const result = await execa('node', [rtp, '--help']);
+    expect(result.stdout).toMatch(/Usage: rtp <command>/);
+  });
+
+  it('exits 2 on an unknown command, naming it', async () => {
+    const result = await execa('node', [rtp, 'deploy'], { reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/unknown command "deploy"/);
+  });
+});
