@@ -14,6 +14,8 @@ export interface ManagedProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   runAs?: ProcessIdentity;
+  /** Values (passwords on a command line) written as **** in the log's command header. */
+  redact?: string[];
   /** The signal that asks this server for a quick, clean shutdown (default SIGTERM). */
   stopSignal?: NodeJS.Signals;
 }
@@ -51,9 +53,10 @@ export class ManagedProcess {
     this.service = options.service;
     this.logFile = options.logFile;
     this.stopSignal = options.stopSignal ?? 'SIGTERM';
+    const shownArgs = options.args.map((arg) => (options.redact?.includes(arg) ? '****' : arg));
     appendFileSync(
       options.logFile,
-      `\n--- ${new Date().toISOString()} ${options.command} ${options.args.join(' ')}\n`,
+      `\n--- ${new Date().toISOString()} ${options.command} ${shownArgs.join(' ')}\n`,
     );
     const fd = openSync(options.logFile, 'a');
     try {

@@ -41,7 +41,8 @@ function mosquittoConf(runDir: string, mqttPort: number, wsPort: number, extra: 
     `persistence_location ${join(runDir, 'data')}/`,
     // At-least-once tests queue QoS 1 messages for offline persistent sessions: never drop them.
     'max_queued_messages 0',
-    'log_dest stdout',
+    // A file, not stdout: mosquitto flushes its log file per line but block-buffers a piped stdout.
+    `log_dest file ${join(runDir, 'mosquitto.log')}`,
     'log_type error',
     'log_type warning',
     'log_type notice',
@@ -81,6 +82,7 @@ export class MosquittoBroker {
         command: mosquittoPasswdBinary(),
         args: ['-b', passwordFile, user.username, user.password],
         logFile,
+        redact: [user.password],
       });
     }
     const configFile = join(runDir, 'mosquitto.conf');

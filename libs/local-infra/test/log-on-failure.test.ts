@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+const fixtureConfig = fileURLToPath(
+  new URL('./fixtures/log-on-failure/jest.config.js', import.meta.url),
+);
+
+describe('infrastructure fixtures in a jest suite', () => {
+  it('print the server log tail for a suite with a failed test, and stay quiet for a passing one', async () => {
+    const run = await execa('jest', ['--config', fixtureConfig, '--runInBand'], {
+      preferLocal: true,
+      env: { NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' },
+      reject: false,
+      all: true,
+    });
+
+    expect(run.exitCode).toBe(1);
+    const reports =
+      run.all.match(/\[local-infra\] 1 failure\(s\) in this suite; mosquitto log/g) ?? [];
+    expect(reports).toHaveLength(1);
+    // The tail is the real broker's own log, not a summary of it.
+    expect(run.all).toMatch(/mosquitto version 2\.\d+\.\d+ (starting|running)/);
+    // Passwords given on a setup command line are not copied into the log.
+    expect(run.all).toMatch(/mosquitto_passwd -b \S+ device-[0-9a-f]{6} \*{4}/);
+  }, 120_000);
+});
