@@ -11,9 +11,12 @@ const charts = readdirSync(chartsRoot, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(chartsRoot, entry.name, 'Chart.yaml')))
   .map((entry) => entry.name);
 
-/** What a chart archive may contain: chart metadata, values, docs, templates and files/. */
+/**
+ * What a chart archive may contain: chart metadata, values, docs, templates and files/, for the
+ * chart and for each subchart it bundles under charts/<name>/ (the realtime-platform umbrella).
+ */
 const packagedFile =
-  /^[^/]+\/(Chart\.yaml|values\.yaml|values\.schema\.json|README\.md|\.helmignore|templates\/.+|files\/.+)$/;
+  /^[^/]+\/(charts\/[^/]+\/)?(Chart\.yaml|values\.yaml|values\.schema\.json|README\.md|\.helmignore|templates\/.+|files\/.+)$/;
 
 let destination: string;
 beforeAll(async () => {

@@ -33,6 +33,19 @@ const resourceTypes: ResourceType[] = [
   { groupVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
   { groupVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
   { groupVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespaced: true },
+  { groupVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true },
+  {
+    groupVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
+    namespaced: true,
+  },
+  {
+    groupVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    namespaced: true,
+  },
   { groupVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true },
   {
     groupVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,6 +1,6 @@
 export { generatePassword, generateUsername } from './credentials.js';
 export { freePort } from './free-port.js';
-export { KafkaBroker, type KafkaBrokerOptions } from './kafka-broker.js';
+export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
 export { localInfraErrors } from './local-infra-errors.js';
 export { logTail } from './log-tail.js';
 export {

@@ -66,8 +66,16 @@ const LOG4J = [
   'log4j.logger.kafka.controller=WARN',
 ].join('\n');
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). */
-const newClusterId = (): string => randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). Kafka's own
+ * generator never starts an id with '-', because kafka-storage would read it as an option.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
 
 /**
  * A real single-node Kafka (the cached Maven Central jars) on a free loopback port with its

@@ -5,7 +5,10 @@
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
-# Usage: install.sh [--print-cache-dir | --debian-only]
+# Usage: install.sh [--print-cache-dir | --debian-only | --with-go-tools]
+#   --with-go-tools also builds the Go tools the addon tests need (vela, crossplane, cue, functions;
+#   scripts/install-go-tools.sh): 15-25 min on a new 2-core machine, then cached. `npm test` asks
+#   for them; `npm start` does not need them.
 # Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
 #        RTP_SKIP_APT=1  never call apt-get (report missing packages instead)
 set -euo pipefail
@@ -25,7 +28,13 @@ say() { printf '[toolchain] %s\n' "$*"; }
 die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
 
 debian_only=""
-[[ "${1:-}" == "--debian-only" ]] && debian_only=1
+with_go_tools=""
+case "${1:-}" in
+  --debian-only) debian_only=1 ;;
+  --with-go-tools) with_go_tools=1 ;;
+  "") ;;
+  *) die "unknown argument: $1" ;;
+esac
 
 missing_report=()
 started=$SECONDS
@@ -104,3 +113,7 @@ if ((${#missing_report[@]} > 0)); then
   for m in "${missing_report[@]}"; do say "  - $m"; done
 fi
 say "ready in $((SECONDS - started))s (cache: $cache_dir)"
+
+if [[ -n "$with_go_tools" ]]; then
+  bash "$toolchain_dir/scripts/install-go-tools.sh"
+fi

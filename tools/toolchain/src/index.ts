@@ -19,3 +19,15 @@ export {
   toolchainManifest,
   type ToolchainManifest,
 } from './toolchain-manifest.js';
+export {
+  GoTool,
+  goToolDir,
+  goToolBuildError,
+  goToolsManifest,
+  goToolsInstallScriptPath,
+  velaBuiltinDefinitionsDir,
+  type GoToolName,
+  type GoToolResult,
+  type GoToolRunOptions,
+  type GoToolSpec,
+} from './go-tools.js';

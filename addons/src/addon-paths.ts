@@ -1,0 +1,6 @@
+import { fileURLToPath } from 'node:url';
+
+/** addons/ (the nx project), from src/ or dist/. */
+export const addonsRoot = fileURLToPath(new URL('..', import.meta.url));
+/** addons/realtime-platform: exactly what `vela addon enable` reads (no tests, no tooling). */
+export const addonDir = fileURLToPath(new URL('../realtime-platform', import.meta.url));

@@ -1,0 +1,339 @@
+import { platformAnnotation, reservedEnvPattern } from '../contract-values.js';
+import { cueString, generatedHeader, indentCue } from './cue-text.js';
+import { realtimeParametersCue, realtimeWiringCue } from './realtime-wiring.cue-snippet.js';
+import { waitingForPlatformStatusCue } from './workload-status.cue-snippet.js';
+
+/** The three component flavours built from one template. */
+export type RealtimeComponentKind = 'realtime-webservice' | 'webservice' | 'realtime-service';
+
+interface Flavour {
+  description: string;
+  /** realtime-webservice and realtime-service need a platform; the webservice override does not. */
+  realtimeRequired: boolean;
+  /** realtime-service: the template service (image default from the addon, probes, /ws). */
+  templateService: boolean;
+}
+
+const flavours: Record<RealtimeComponentKind, Flavour> = {
+  'realtime-webservice': {
+    description:
+      'A web service wired to a realtime platform by name (realtime: <platform>): the five {name}-*-secret via envFrom, the topics and the consumer group, a Deployment and a Service',
+    realtimeRequired: true,
+    templateService: false,
+  },
+  webservice: {
+    description:
+      'Replaces vela-core webservice (addon option overrideWebservice): a Deployment and a Service, and with realtime: <platform> the realtime integration of realtime-webservice',
+    realtimeRequired: false,
+    templateService: false,
+  },
+  'realtime-service': {
+    description:
+      "The project's realtime template service wired to a platform by name: a live WebSocket feed (/ws) of the platform's topics, without writing code",
+    realtimeRequired: true,
+    templateService: true,
+  },
+};
+
+export const workloadStatusAttributes = (kind: RealtimeComponentKind) => ({
+  healthPolicy: `_replicas: *1 | int
+if context.output.spec.replicas != _|_ {
+	_replicas: context.output.spec.replicas
+}
+_ready: *0 | int
+if context.output.status.readyReplicas != _|_ {
+	_ready: context.output.status.readyReplicas
+}
+_updated: *0 | int
+if context.output.status.updatedReplicas != _|_ {
+	_updated: context.output.status.updatedReplicas
+}
+isHealth: _ready == _replicas && _updated == _replicas`,
+  customStatus:
+    kind === 'webservice'
+      ? `_annotations: *{} | {...}
+if context.output.metadata.annotations != _|_ {
+	_annotations: context.output.metadata.annotations
+}
+_ready: *0 | int
+if context.output.status.readyReplicas != _|_ {
+	_ready: context.output.status.readyReplicas
+}
+message: *"Ready:\\(_ready)/\\(context.output.spec.replicas)" | string
+if _annotations["${platformAnnotation}"] != _|_ && _ready == 0 {
+	_platform: _annotations["${platformAnnotation}"]
+	message: "waiting for realtime platform \\(_platform): pods start only once its Secrets \\(_platform)-*-secret exist in this namespace; if they never appear, deploy a realtime-platform component with name: \\(_platform)"
+}`
+      : waitingForPlatformStatusCue(),
+});
+
+const serviceImageDefault = '_addonDefaults.image';
+
+/** The CUE template (the body after `template:`), without imports. */
+function templateBody(kind: RealtimeComponentKind): string {
+  const flavour = flavours[kind];
+  const wired = flavour.realtimeRequired ? 'true' : 'parameter.realtime != _|_';
+  const portLine = flavour.templateService
+    ? `	// +usage=Port of HTTP and the WebSocket endpoint (the template service's PORT)
+	port: *8080 | int & >=1 & <=65535`
+    : `	// +usage=Port the container listens on, exposed by a Service named after the component
+	port: *8080 | int & >=1 & <=65535`;
+  const imageLine = flavour.templateService
+    ? `	// +usage=Image of the template service; default the image the platform engineer set when enabling the addon (serviceImage)
+	image: *${serviceImageDefault} | string`
+    : `	// +usage=Container image (pin a tag)
+	image: string`;
+  const realtimeLine = flavour.realtimeRequired
+    ? `	// +usage=Name of the realtime platform to connect to (the realtime-platform component's name property)
+	realtime: #PlatformName`
+    : `	// +usage=Name of a realtime platform to connect to (the realtime-platform component's name); unset: a plain web service
+	realtime?: #PlatformName`;
+  const extraParameters = flavour.templateService
+    ? `	// +usage=How the WebSocket endpoint is exposed outside the namespace
+	exposeType: *"ClusterIP" | "NodePort" | "LoadBalancer"
+	// +usage=Path of the WebSocket endpoint
+	wsPath: *"/ws" | =~"^/"`
+    : `	// +usage=Service name in the requirements' flow; recorded as an annotation (the workload is named after the component)
+	name?: string
+	// +usage=Implementation language (informational, recorded as an annotation)
+	language?: string
+	// +usage=Framework (informational, recorded as an annotation)
+	framework?: string
+	// +usage=Command of the container
+	cmd?: [...string]
+	// +usage=Arguments of the container
+	args?: [...string]`;
+  const probes = flavour.templateService
+    ? `
+					readinessProbe: httpGet: {path: "/health/ready", port: "http"}
+					livenessProbe: httpGet: {path: "/health/live", port: "http"}`
+    : '';
+  const commandLines = flavour.templateService
+    ? ''
+    : `
+					if parameter.cmd != _|_ {
+						command: parameter.cmd
+					}
+					if parameter.args != _|_ {
+						args: parameter.args
+					}`;
+  const infoAnnotations = flavour.templateService
+    ? ''
+    : `
+			for key in ["name", "language", "framework"] if parameter[key] != _|_ {
+				"realtime.platform.example.org/\\(key)": parameter[key]
+			}`;
+  const serviceEnv = flavour.templateService
+    ? `
+		[{name: "PORT", value: "\\(parameter.port)"}, {name: "WS_PATH", value: parameter.wsPath}],`
+    : '';
+  return `${realtimeWiringCue()}
+_wired: ${wired}
+_ownEnv: list.Concat([${serviceEnv}
+	[for k, v in parameter.environment {name: k, value: v}],
+	parameter.env,
+])
+if _wired {
+	// A workload wired to a platform may not set env that would shadow the platform.
+	parameter: env: [...{name: !~${cueString(reservedEnvPattern)}}]
+	parameter: environment: [=~${cueString(reservedEnvPattern)}]: _|_
+}
+// Declared unconditionally (CUE resolves references lexically); only used when _wired.
+_wiring: #RealtimeWiring & {
+	if parameter.realtime != _|_ {
+		platform: parameter.realtime
+	}
+	consumerGroup: *"\\(context.appName)-\\(context.name)" | string
+	if parameter.consumerGroup != _|_ {
+		consumerGroup: parameter.consumerGroup
+	}
+	consumerMode: parameter.consumerMode
+	topics:       parameter.topics
+	ownEnv:       _ownEnv
+	ownEnvFrom: []
+}
+_labels: "app.oam.dev/component": context.name
+output: {
+	apiVersion: "apps/v1"
+	kind:       "Deployment"
+	metadata: {
+		labels: _labels
+		annotations: {
+			if _wired {
+				_wiring.annotations
+			}${infoAnnotations}
+		}
+	}
+	spec: {
+		replicas: parameter.replicas
+		selector: matchLabels: _labels
+		template: {
+			metadata: {
+				labels: _labels
+				if _wired {
+					annotations: _wiring.annotations
+				}
+			}
+			spec: {
+				containers: [{
+					name:  context.name
+					image: parameter.image
+					ports: [{name: "http", containerPort: parameter.port}]${commandLines}
+					if _wired {
+						envFrom: _wiring.envFrom
+						env:     _wiring.env
+					}
+					if !_wired && len(_ownEnv) > 0 {
+						env: _ownEnv
+					}${probes}
+					if parameter.cpu != _|_ || parameter.memory != _|_ {
+						resources: {
+							requests: {
+								if parameter.cpu != _|_ {
+									cpu: parameter.cpu
+								}
+								if parameter.memory != _|_ {
+									memory: parameter.memory
+								}
+							}
+							if parameter.memory != _|_ {
+								limits: memory: parameter.memory
+							}
+						}
+					}
+				}]
+			}
+		}
+	}
+}
+outputs: service: {
+	apiVersion: "v1"
+	kind:       "Service"
+	metadata: {
+		name:   context.name
+		labels: _labels
+	}
+	spec: {
+		${flavour.templateService ? 'type: parameter.exposeType' : 'type: "ClusterIP"'}
+		selector: _labels
+		ports: [{name: "http", port: parameter.port, targetPort: "http"}]
+	}
+}
+parameter: {
+${realtimeLine}
+${imageLine}
+${extraParameters}
+${portLine}
+	// +usage=Replicas of the Deployment
+	replicas: *1 | int & >=0
+	// +usage=Env vars as a list of {name, value | valueFrom}
+	env: *[] | [...{
+		name: string
+		value?: string
+		valueFrom?: {...}
+	}]
+	// +usage=Env vars as a map (the requirements' environment); listed before env
+	environment: *{} | {[string]: string}
+	// +usage=CPU request, e.g. 250m
+	cpu?: string
+	// +usage=Memory request and limit, e.g. 256Mi
+	memory?: string
+${realtimeParametersCue('\t')}
+}`;
+}
+
+const imports = `import (
+	"list"
+	"strings"
+)`;
+
+/** definitions/<kind>.cue (realtime-webservice): the definition file `vela def vet` reads. */
+export function realtimeComponentDefinitionFile(kind: RealtimeComponentKind): string {
+  const status = workloadStatusAttributes(kind);
+  return `${generatedHeader}
+${imports}
+
+${cueString(kind)}: {
+	type: "component"
+	annotations: {}
+	labels: {}
+	description: ${cueString(flavours[kind].description)}
+	attributes: {
+		workload: {
+			definition: {
+				apiVersion: "apps/v1"
+				kind:       "Deployment"
+			}
+			type: "deployments.apps"
+		}
+		status: {
+			healthPolicy: #"""
+${indentCue(status.healthPolicy, 4)}
+				"""#
+			customStatus: #"""
+${indentCue(status.customStatus, 4)}
+				"""#
+		}
+	}
+}
+template: {
+${indentCue(templateBody(kind), 1)}
+}
+`;
+}
+
+/** The identifier the resources file defines, e.g. `realtimeServiceDefinition`. */
+export function resourceDefinitionIdentifier(kind: RealtimeComponentKind): string {
+  return kind === 'webservice' ? 'webserviceOverrideDefinition' : 'realtimeServiceDefinition';
+}
+
+/**
+ * resources/definitions/<kind>.cue (package main): a ComponentDefinition object that template.cue
+ * installs - conditionally (the webservice override) or with addon parameters in its template
+ * (realtime-service's image default).
+ */
+export function realtimeComponentDefinitionResource(kind: RealtimeComponentKind): string {
+  const status = workloadStatusAttributes(kind);
+  const id = resourceDefinitionIdentifier(kind);
+  const defaults = flavours[kind].templateService
+    ? `"\\n_addonDefaults: image: \\"\\(parameter.serviceImage.repository):\\(parameter.serviceImage.tag)\\"\\n"`
+    : `"\\n"`;
+  return `${generatedHeader}
+package main
+
+${id}: {
+	apiVersion: "core.oam.dev/v1beta1"
+	kind:       "ComponentDefinition"
+	metadata: {
+		name: ${cueString(kind)}
+		annotations: "definition.oam.dev/description": ${cueString(flavours[kind].description)}
+	}
+	spec: {
+		workload: {
+			definition: {
+				apiVersion: "apps/v1"
+				kind:       "Deployment"
+			}
+			type: "deployments.apps"
+		}
+		status: {
+			healthPolicy: #"""
+${indentCue(status.healthPolicy, 4)}
+				"""#
+			customStatus: #"""
+${indentCue(status.customStatus, 4)}
+				"""#
+		}
+		schematic: cue: template: _${id}Imports + ${defaults} + _${id}Body
+	}
+}
+
+_${id}Imports: #"""
+${indentCue(imports, 1)}
+	"""#
+
+_${id}Body: #"""
+${indentCue(templateBody(kind), 1)}
+	"""#
+`;
+}

@@ -1,0 +1,18 @@
+export { generatedAddonFiles, functionPackages } from './addon-files.js';
+export {
+  addonNames,
+  contractValues,
+  platformAnnotation,
+  realtimeEnv,
+  reservedEnvPattern,
+} from './contract-values.js';
+export { addonRealtimePlatformXrd } from './crossplane/realtime-platform.xrd.js';
+export { renderIotBrokerXrd, iotBrokerSpecSchema } from './crossplane/iot-broker.xrd.js';
+export { realtimePlatformGoTemplate, iotBrokerGoTemplate } from './crossplane/compositions.js';
+export { addonDir, addonsRoot } from './addon-paths.js';
+export {
+  packageCharts,
+  composedCharts,
+  chartsDir,
+  type PackageChartsOptions,
+} from './chart-repository.js';

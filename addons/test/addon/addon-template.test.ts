@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { renderXrd } from '@realtime-platform/platform-contract';
+import { goToolsManifest } from '@realtime-platform/toolchain';
+import { addonNames } from '../../src/index.js';
+import {
+  objectOf,
+  renderAddon,
+  renderAddonOk,
+  type RenderedAddon,
+} from '../support/addon-render.js';
+import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
+
+const chartRepository = 'https://charts.example.test/realtime-platform';
+let defaults: RenderedAddon;
+
+afterAll(cleanUpVelaScratch);
+
+beforeAll(async () => {
+  defaults = await renderAddonOk({ chartRepository });
+});
+
+const names = (rendered: RenderedAddon): string[] =>
+  rendered.objects.map((o) => `${o.kind}/${o.metadata.name}`);
+
+describe('template.cue (rendered by the real CUE CLI as vela addon enable renders it)', () => {
+  it('installs the XRDs, Functions, Compositions, provider-helm and the realtime-service definition', () => {
+    expect(names(defaults)).toEqual([
+      'CompositeResourceDefinition/xrealtimeplatformclaims.platform.example.org',
+      'CompositeResourceDefinition/xiotbrokerclaims.platform.example.org',
+      `Function/${addonNames.functionGoTemplating}`,
+      `Function/${addonNames.functionAutoReady}`,
+      'Composition/realtime-platform',
+      'Composition/iot-broker',
+      'DeploymentRuntimeConfig/realtime-platform-provider-helm',
+      'Provider/realtime-platform-provider-helm',
+      'ProviderConfig/realtime-platform',
+      'ClusterRole/realtime-platform:provider-helm',
+      'ClusterRoleBinding/realtime-platform:provider-helm',
+      'ComponentDefinition/realtime-service',
+    ]);
+  });
+
+  it('installs the contract XRD unchanged except for its default Composition', () => {
+    const xrd = objectOf(
+      defaults,
+      'CompositeResourceDefinition',
+      'xrealtimeplatformclaims.platform.example.org',
+    );
+    const { defaultCompositionRef, ...spec } = xrd.spec;
+    expect(defaultCompositionRef).toEqual({ name: 'realtime-platform' });
+    expect({ ...xrd, spec }).toEqual(renderXrd());
+  });
+
+  it('pins the Function packages to the versions the render tests build', () => {
+    const packages = defaults.objects
+      .filter((o) => o.kind === 'Function')
+      .map((o) => o.spec.package);
+    expect(packages).toEqual([
+      `xpkg.crossplane.io/crossplane-contrib/function-go-templating:${goToolsManifest.tools['function-go-templating'].version}`,
+      `xpkg.crossplane.io/crossplane-contrib/function-auto-ready:${goToolsManifest.tools['function-auto-ready'].version}`,
+    ]);
+  });
+
+  it('ends both Composition pipelines with function-auto-ready', () => {
+    for (const name of ['realtime-platform', 'iot-broker']) {
+      const composition = objectOf(defaults, 'Composition', name);
+      expect(composition.spec.mode).toBe('Pipeline');
+      const steps = composition.spec.pipeline as { functionRef: { name: string } }[];
+      expect(steps.at(-1)?.functionRef.name).toBe(addonNames.functionAutoReady);
+    }
+  });
+
+  it('keeps the XRDs when the addon is disabled (deleting them would delete every platform)', () => {
+    expect(defaults.app.spec.policies).toEqual([
+      {
+        type: 'garbage-collect',
+        name: 'keep-xrds',
+        properties: {
+          rules: [
+            { selector: { resourceTypes: ['CompositeResourceDefinition'] }, strategy: 'never' },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('leaves vela-core webservice alone unless overrideWebservice is set', async () => {
+    expect(names(defaults)).not.toContain('ComponentDefinition/webservice');
+    const overriding = await renderAddonOk({ chartRepository, overrideWebservice: true });
+    expect(names(overriding)).toContain('ComponentDefinition/webservice');
+    expect(overriding.app.spec.policies.map((p) => p.type)).toEqual([
+      'garbage-collect',
+      'take-over',
+    ]);
+  });
+
+  it('binds provider-helm only in the tenant namespaces when they are listed', async () => {
+    const scoped = await renderAddonOk({
+      chartRepository,
+      providerHelm: { tenantNamespaces: ['apps', 'clinic'] },
+    });
+    const bindings = scoped.objects.filter((o) => o.kind.endsWith('Binding'));
+    expect(bindings.map((b) => `${b.kind}/${b.metadata.namespace}`)).toEqual([
+      'RoleBinding/apps',
+      'RoleBinding/clinic',
+    ]);
+    expect(bindings[0]?.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'realtime-platform-provider-helm',
+        namespace: 'crossplane-system',
+      },
+    ]);
+  });
+
+  it('gives provider-helm no cluster-scoped kinds, no pod exec and no wildcard', () => {
+    const role = objectOf(defaults, 'ClusterRole', 'realtime-platform:provider-helm');
+    const rules = role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    const resources = rules.flatMap((r) => r.resources);
+    for (const forbidden of [
+      '*',
+      'pods/exec',
+      'nodes',
+      'namespaces',
+      'clusterroles',
+      'customresourcedefinitions',
+    ]) {
+      expect(resources).not.toContain(forbidden);
+    }
+    expect(rules.flatMap((r) => r.verbs)).not.toContain('*');
+    expect(rules.find((r) => r.resources.includes('pods'))?.verbs).toEqual([
+      'get',
+      'list',
+      'watch',
+    ]);
+  });
+
+  it('skips the provider package when the cluster already has provider-helm', async () => {
+    const rendered = await renderAddonOk({ chartRepository, providerHelm: { install: false } });
+    expect(names(rendered)).not.toContain('Provider/realtime-platform-provider-helm');
+    expect(names(rendered)).toContain('ProviderConfig/realtime-platform');
+  });
+
+  it('is an Application vela accepts, policies included (vela dry-run --offline)', async () => {
+    const rendered = await renderAddonOk({ chartRepository, overrideWebservice: true });
+    const dir = mkdtempSync(join(tmpdir(), 'rtp-addon-app-'));
+    try {
+      const file = join(dir, 'addon-app.yaml');
+      const app = {
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'addon-realtime-platform', namespace: 'vela-system' },
+        spec: rendered.app.spec,
+      };
+      writeFileSync(file, stringify(app));
+      const result = await dryRun(file, {
+        addon: false,
+        builtin: [
+          'component/k8s-objects.cue',
+          'policy/garbage-collect.cue',
+          'policy/take-over.cue',
+        ],
+      });
+      expect(result.error).toBe('');
+      expect(result.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+        rendered.objects.map((o) => `${o.kind}/${o.metadata.name}`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to render without a chart repository URL (no default on purpose)', async () => {
+    const result = await renderAddon({});
+    expect(result.exitCode).not.toBe(0);
+    // CUE names the unset parameter by its constraint, where the Compositions interpolate it.
+    expect(result.stderr).toContain(
+      'invalid interpolation: non-concrete value =~"^(https?|oci)://"',
+    );
+  });
+
+  it('refuses a latest service image tag', async () => {
+    const result = await renderAddon({ chartRepository, serviceImage: { tag: 'latest' } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('serviceImage.tag');
+  });
+});

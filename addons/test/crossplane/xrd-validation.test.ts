@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { claimApi, parseClaimSpec } from '@realtime-platform/platform-contract';
+import { addonNames, addonsRoot } from '../../src/index.js';
+import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
+import { compositeFromClaim } from '../support/crossplane-render.js';
+import { crossplaneValidate } from '../support/crossplane-validate.js';
+import { executeGoTemplatingStep } from '../support/go-template-step.js';
+import type { KubeObject } from '../support/kube-object.js';
+import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
+
+// `crossplane beta validate`: the Kubernetes API server's validation (schema, enums, patterns,
+// CEL rules) offline, against the XRDs as template.cue installs them.
+
+let addon: RenderedAddon;
+let platformXrd: KubeObject;
+let iotXrd: KubeObject;
+
+afterAll(cleanUpVelaScratch);
+
+beforeAll(async () => {
+  addon = await renderAddonOk({ chartRepository: 'https://charts.example.test/realtime-platform' });
+  platformXrd = objectOf(
+    addon,
+    'CompositeResourceDefinition',
+    'xrealtimeplatformclaims.platform.example.org',
+  );
+  iotXrd = objectOf(addon, 'CompositeResourceDefinition', 'xiotbrokerclaims.platform.example.org');
+});
+
+const claim = (spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'platform.example.org/v1alpha1',
+  kind: claimApi.kind,
+  metadata: { name: 'health-data-realtime', namespace: 'apps' },
+  spec,
+});
+
+describe('the XRD (crossplane beta validate)', () => {
+  it('accepts the claims the examples render', async () => {
+    const claims: KubeObject[] = [];
+    for (const example of ['minimal.app.yaml', 'every-option.app.yaml']) {
+      claims.push(...(await dryRun(join(addonsRoot, 'examples', example))).objects);
+    }
+    const result = await crossplaneValidate([platformXrd], claims);
+    expect(result.output).toContain('2 success cases, 0 failure cases');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('rejects a claim without name, naming spec.name', async () => {
+    const result = await crossplaneValidate([platformXrd], [claim({ database: 'postgres' })]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('spec.name: Required value');
+  });
+
+  it('rejects database: oracle, naming spec.database and the allowed value', async () => {
+    const result = await crossplaneValidate(
+      [platformXrd],
+      [claim({ name: 'health-data', database: 'oracle' })],
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain(
+      'spec.database: Unsupported value: "oracle": supported values: "postgres"',
+    );
+  });
+
+  it('rejects dataRetention: 7x, naming spec.dataRetention and its pattern', async () => {
+    const result = await crossplaneValidate(
+      [platformXrd],
+      [claim({ name: 'health-data', dataRetention: '7x' })],
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain(
+      `spec.dataRetention: Invalid value: "7x": spec.dataRetention in body should match '^[0-9]+[dwm]$'`,
+    );
+  });
+
+  it('enforces the cross-field CEL rules at admission', async () => {
+    const result = await crossplaneValidate(
+      [platformXrd],
+      [claim({ name: 'health-data', iot: false, mqttUsers: [{ username: 'a', password: 'b' }] })],
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('spec.mqttUsers needs spec.iot: true');
+  });
+
+  it('accepts the status the Composition writes', async () => {
+    const claimObject = (await dryRun(join(addonsRoot, 'examples', 'every-option.app.yaml')))
+      .objects[0] as KubeObject;
+    const xr = compositeFromClaim(
+      { ...claimObject, spec: parseClaimSpec(claimObject.spec) },
+      claimApi.compositeKind,
+    );
+    const step = await executeGoTemplatingStep(
+      objectOf(addon, 'Composition', 'realtime-platform'),
+      { composite: xr },
+    );
+    const result = await crossplaneValidate(
+      [platformXrd],
+      [{ ...xr, status: step.composite?.status }],
+    );
+    expect(result.output).toContain('1 success cases, 0 failure cases');
+  });
+
+  it('validates IotBrokerClaims against their own XRD', async () => {
+    const ok = (await dryRun(join(addonsRoot, 'examples', 'iot-broker.app.yaml'))).objects;
+    const bad: KubeObject = {
+      apiVersion: 'platform.example.org/v1alpha1',
+      kind: addonNames.iotBrokerKind,
+      metadata: { name: 'b-iot', namespace: 'apps' },
+      spec: { name: 'b', persistence: { size: 'lots' } },
+    };
+    const result = await crossplaneValidate([iotXrd], [...ok, bad]);
+    expect(result.output).toContain('1 success cases, 1 failure cases');
+    expect(result.output).toContain('spec.persistence.size: Invalid value: "lots"');
+  });
+});
+
+describe("the addon's Crossplane objects (crossplane beta validate against Crossplane's CRDs)", () => {
+  it('are valid XRDs, Compositions and Functions (the GoTemplate input aside)', async () => {
+    const objects = addon.objects
+      .filter((o) => ['CompositeResourceDefinition', 'Composition', 'Function'].includes(o.kind))
+      .map(({ component: _component, ...object }) => object as KubeObject);
+    const result = await crossplaneValidate([], objects);
+    expect(result.output).toContain(`${objects.length} success cases, 0 failure cases`);
+    // The one schema offline validation lacks: function-go-templating's input, which ships in the
+    // function's package (not in the crossplane module).
+    const missing = result.output
+      .split('\n')
+      .filter((line) => line.includes('could not find CRD/XRD'));
+    expect(new Set(missing.map((line) => line.trim()))).toEqual(
+      new Set([
+        '[!] could not find CRD/XRD for: gotemplating.fn.crossplane.io/v1beta1, Kind=GoTemplate',
+      ]),
+    );
+  });
+});

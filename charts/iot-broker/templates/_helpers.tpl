@@ -1,0 +1,649 @@
+{{/*
+Named templates of the iot-broker chart. Template names are global across a parent chart and its
+subcharts, so every helper is named `iot-broker.v1.<thing>`; `v1` is bumped if a helper's contract
+changes. The realtime-platform chart renders the broker through these helpers: every helper takes
+a context with `.Values` (this chart's values plus `name`), `.Release`, `.Chart` and
+`.Capabilities`, which is this chart's own root context when it is installed alone.
+
+Objects are named after the platform (`.Values.name`), never after the release: applications and
+the platform contract find the broker as `{name}-mqtt` and its credentials in `{name}-mqtt-secret`.
+*/}}
+
+{{/* ---------------------------------------------------------------- names */}}
+
+{{/*
+iot-broker.v1.objectName: "{name}-<suffix>". Call with (list $ "suffix").
+*/}}
+{{- define "iot-broker.v1.objectName" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%s" $root.Values.name (index . 1) -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.serviceName: the Service (and StatefulSet) "{name}-mqtt" of the platform contract.
+*/}}
+{{- define "iot-broker.v1.serviceName" -}}
+{{- include "iot-broker.v1.objectName" (list . "mqtt") -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.secretName: the contract Secret "{name}-mqtt-secret" applications load with envFrom.
+*/}}
+{{- define "iot-broker.v1.secretName" -}}
+{{- include "iot-broker.v1.objectName" (list . "mqtt-secret") -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.passwordFileSecretName: the Secret "{name}-mqtt-passwd" holding the password file.
+*/}}
+{{- define "iot-broker.v1.passwordFileSecretName" -}}
+{{- include "iot-broker.v1.objectName" (list . "mqtt-passwd") -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.configMapName: the ConfigMap "{name}-mqtt-config" holding mosquitto.conf.
+*/}}
+{{- define "iot-broker.v1.configMapName" -}}
+{{- include "iot-broker.v1.objectName" (list . "mqtt-config") -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.host: the fully qualified host of the broker's Service,
+"{name}-mqtt.<namespace>.svc.<clusterDomain>", so it works from any namespace.
+*/}}
+{{- define "iot-broker.v1.host" -}}
+{{- printf "%s.%s.svc.%s" (include "iot-broker.v1.serviceName" .) .Release.Namespace .Values.clusterDomain -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.mqttPort and iot-broker.v1.websocketPort: the broker's ports. They are the platform
+contract's (`mqtt` 1883, `websocket` 9001) and are not configurable, so every published URL is
+right by construction.
+*/}}
+{{- define "iot-broker.v1.mqttPort" -}}1883{{- end -}}
+{{- define "iot-broker.v1.websocketPort" -}}9001{{- end -}}
+
+{{/* ---------------------------------------------------------------- labels and image */}}
+
+{{/*
+iot-broker.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
+*/}}
+{{- define "iot-broker.v1.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.selectorLabels: the immutable labels that select the broker's pod. The platform
+name is part of them: two platforms in one release or namespace never share a selector.
+*/}}
+{{- define "iot-broker.v1.selectorLabels" -}}
+app.kubernetes.io/name: iot-broker
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: mqtt
+realtime-platform.io/platform: {{ .Values.name }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.labels: the labels of every object (selector labels, versions, commonLabels).
+*/}}
+{{- define "iot-broker.v1.labels" -}}
+helm.sh/chart: {{ include "iot-broker.v1.chart" . }}
+{{ include "iot-broker.v1.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: realtime-platform
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.podLabels: the pod template's labels; without helm.sh/chart, so a chart version
+bump alone restarts nothing.
+*/}}
+{{- define "iot-broker.v1.podLabels" -}}
+{{ include "iot-broker.v1.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | trunc 63 | quote }}
+app.kubernetes.io/part-of: realtime-platform
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- with .Values.podLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.image: the image reference; the digest wins over the tag.
+*/}}
+{{- define "iot-broker.v1.image" -}}
+{{- $repository := .Values.image.repository -}}
+{{- if .Values.image.registry -}}
+{{- $repository = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
+{{- end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository .Values.image.tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- password hashing */}}
+
+{{/*
+iot-broker.v1.hexToBase64: standard base64 (with padding) of the bytes a lowercase hex string
+spells. Sprig hashes return hex and has no hex decoder, so the bytes are regrouped by arithmetic:
+every 6 hex digits (3 bytes, 24 bits) become 4 base64 characters; a final 1 or 2 bytes become 2
+or 3 characters and "==" or "=".
+*/}}
+{{- define "iot-broker.v1.hexToBase64" -}}
+{{- $alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" -}}
+{{- $nibbles := dict "0" 0 "1" 1 "2" 2 "3" 3 "4" 4 "5" 5 "6" 6 "7" 7 "8" 8 "9" 9 "a" 10 "b" 11 "c" 12 "d" 13 "e" 14 "f" 15 -}}
+{{- $hex := lower . -}}
+{{- $length := len $hex -}}
+{{- $groups := int (div (add (div $length 2) 2) 3) -}}
+{{- $out := "" -}}
+{{- range $group := until $groups -}}
+{{- $start := int (mul $group 6) -}}
+{{- $chunk := substr $start (int (min (add $start 6) $length)) $hex -}}
+{{- $chunkBytes := div (len $chunk) 2 -}}
+{{- $value := 0 -}}
+{{- range $i := until 6 -}}
+{{- $digit := 0 -}}
+{{- if lt $i (len $chunk) -}}
+{{- $digit = get $nibbles (substr $i (int (add1 $i)) $chunk) -}}
+{{- end -}}
+{{- $value = add (mul $value 16) $digit -}}
+{{- end -}}
+{{- $sextets := list (div $value 262144) (mod (div $value 4096) 64) (mod (div $value 64) 64) (mod $value 64) -}}
+{{- range $i, $sextet := $sextets -}}
+{{- if le $i $chunkBytes -}}
+{{- $out = printf "%s%s" $out (substr (int $sextet) (int (add1 $sextet)) $alphabet) -}}
+{{- else -}}
+{{- $out = printf "%s=" $out -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $out -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.passwordLine: one line of Mosquitto's password file for
+(dict "username" u "password" p "salt" s): "u:$6$<base64 salt>$<base64 sha512(p + s)>", the
+salted SHA-512 format that Mosquitto 2.x reads next to its PBKDF2 `$7$` format. The salt is 12
+printable characters, the salt length Mosquitto expects.
+*/}}
+{{- define "iot-broker.v1.passwordLine" -}}
+{{- $hash := include "iot-broker.v1.hexToBase64" (sha512sum (printf "%s%s" .password .salt)) -}}
+{{- printf "%s:$6$%s$%s" .username (b64enc .salt) $hash -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- credentials */}}
+
+{{/*
+iot-broker.v1.secretValue: the decoded value of `key` in a Secret's `data`, or "".
+Call with (list $secretData "KEY").
+*/}}
+{{- define "iot-broker.v1.secretValue" -}}
+{{- $data := index . 0 | default dict -}}
+{{- get $data (index . 1) | default "" | b64dec -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.credentials: JSON {"users": [{username, password, salt}]} of everything in the
+password file; the first user is the one published in {name}-mqtt-secret. Computed once per render
+(Helm re-evaluates an include on every call, and the random functions differ each time) and kept
+across upgrades:
+  - users are auth.users; when that list is empty, one user whose name and password come from
+    auth.existingSecret, else from the {name}-mqtt-secret already in the cluster (lookup), else
+    are generated;
+  - each user's salt is read back from the {name}-mqtt-passwd Secret already in the cluster, so an
+    unchanged password hashes to the same line and the pod is not restarted.
+*/}}
+{{- define "iot-broker.v1.credentials" -}}
+{{- if not (hasKey .Values "__iotBrokerCredentials") -}}
+{{- $namespace := .Release.Namespace -}}
+{{- $stored := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.secretName" .) | default dict).data | default dict -}}
+{{- $storedFile := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.passwordFileSecretName" .) | default dict).data | default dict -}}
+{{- $salts := dict -}}
+{{- range (include "iot-broker.v1.secretValue" (list $storedFile "passwd") | splitList "\n") -}}
+{{- $fields := splitList "$" . -}}
+{{- if and (eq (len $fields) 4) (eq (index $fields 1) "6") -}}
+{{- $_ := set $salts (index $fields 0 | trimSuffix ":") (index $fields 2 | b64dec) -}}
+{{- end -}}
+{{- end -}}
+{{- $users := list -}}
+{{- range .Values.auth.users -}}
+{{- $users = append $users (dict "username" .username "password" .password) -}}
+{{- end -}}
+{{- if not $users -}}
+{{- $given := dict -}}
+{{- with .Values.auth.existingSecret -}}
+{{- $found := lookup "v1" "Secret" $namespace . -}}
+{{- if not $found -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server); create it with the keys MQTT_USERNAME and MQTT_PASSWORD, or leave auth.existingSecret empty to generate the credentials.\n" . $namespace) -}}
+{{- end -}}
+{{- $given = $found.data | default dict -}}
+{{- end -}}
+{{- $username := include "iot-broker.v1.secretValue" (list $given "MQTT_USERNAME") | default (include "iot-broker.v1.secretValue" (list $stored "MQTT_USERNAME")) | default (printf "%s%s" $.Values.auth.generatedUsernamePrefix (randAlphaNum 8 | lower)) -}}
+{{- $password := include "iot-broker.v1.secretValue" (list $given "MQTT_PASSWORD") | default (include "iot-broker.v1.secretValue" (list $stored "MQTT_PASSWORD")) | default (randAlphaNum 32) -}}
+{{- $users = list (dict "username" $username "password" $password) -}}
+{{- end -}}
+{{- range $users -}}
+{{- $_ := set . "salt" (get $salts .username | default (randAlphaNum 12)) -}}
+{{- end -}}
+{{- $_ := set .Values "__iotBrokerCredentials" (dict "users" $users) -}}
+{{- end -}}
+{{- get .Values "__iotBrokerCredentials" | toJson -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.passwordFile: Mosquitto's password file, one hashed line per user.
+*/}}
+{{- define "iot-broker.v1.passwordFile" -}}
+{{- range (include "iot-broker.v1.credentials" . | fromJson).users -}}
+{{ include "iot-broker.v1.passwordLine" . }}
+{{ end -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.secretData: the data of {name}-mqtt-secret as JSON, exactly the platform contract's
+MQTT keys: endpoints derived from the Service, the first user's credentials.
+*/}}
+{{- define "iot-broker.v1.secretData" -}}
+{{- $host := include "iot-broker.v1.host" . -}}
+{{- $user := first (include "iot-broker.v1.credentials" . | fromJson).users -}}
+{{- dict
+  "MQTT_ENABLED" "true"
+  "MQTT_HOST" $host
+  "MQTT_PORT" (include "iot-broker.v1.mqttPort" .)
+  "MQTT_URL" (printf "mqtt://%s:%s" $host (include "iot-broker.v1.mqttPort" .))
+  "MQTT_WS_PORT" (include "iot-broker.v1.websocketPort" .)
+  "MQTT_WS_URL" (printf "ws://%s:%s/mqtt" $host (include "iot-broker.v1.websocketPort" .))
+  "MQTT_USERNAME" $user.username
+  "MQTT_PASSWORD" $user.password
+  | toJson -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- mosquitto.conf */}}
+
+{{/*
+iot-broker.v1.mosquittoConf: mosquitto.conf (https://mosquitto.org/man/mosquitto-conf-5.html).
+Mosquitto 2.x listens on loopback only and accepts anonymous clients unless told otherwise, so
+both listeners are declared explicitly, anonymous access is off and the password file is named;
+Nagle's algorithm is off (`set_tcp_nodelay`), which otherwise adds 40-200 ms to small messages.
+*/}}
+{{- define "iot-broker.v1.mosquittoConf" -}}
+# mosquitto.conf rendered by the iot-broker chart for platform {{ .Values.name }}.
+per_listener_settings false
+allow_anonymous false
+password_file /mosquitto/auth/passwd
+
+listener {{ include "iot-broker.v1.mqttPort" . }}
+protocol mqtt
+
+listener {{ include "iot-broker.v1.websocketPort" . }}
+protocol websockets
+
+set_tcp_nodelay true
+
+persistence true
+persistence_location /mosquitto/data/
+autosave_interval {{ .Values.config.autosaveInterval }}
+max_queued_messages {{ .Values.config.maxQueuedMessages }}
+{{- with .Values.config.persistentClientExpiration }}
+persistent_client_expiration {{ . }}
+{{- end }}
+
+log_dest stdout
+{{- range .Values.config.logTypes }}
+log_type {{ . }}
+{{- end }}
+log_timestamp_format %Y-%m-%dT%H:%M:%S
+{{- with .Values.config.extra }}
+
+# config.extra
+{{- range . }}
+{{ . }}
+{{- end }}
+{{- end }}
+{{ end -}}
+
+{{/* ---------------------------------------------------------------- validation */}}
+
+{{/*
+iot-broker.v1.validateValues: gathers every problem with the values into one `fail`.
+values.schema.json checks types and patterns when the chart is installed alone; this repeats the
+checks that matter when a parent chart builds the values, and checks relations between values.
+*/}}
+{{- define "iot-broker.v1.validateValues" -}}
+{{- $problems := list -}}
+{{- $name := .Values.name | default "" -}}
+{{- if not $name -}}
+{{- $problems = append $problems "name: give the platform name, e.g. --set name=health-data (objects are named {name}-mqtt, {name}-mqtt-secret, ...)." -}}
+{{- else if or (not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $name)) (gt (len $name) 41) -}}
+{{- $problems = append $problems (printf "name: %q must be a DNS-1035 label (lowercase letters, digits, '-', starting with a letter) of at most 41 characters." $name) -}}
+{{- end -}}
+{{- $seen := dict -}}
+{{- range $index, $user := .Values.auth.users -}}
+{{- if not (regexMatch "^[^:\\s]+$" ($user.username | default "")) -}}
+{{- $problems = append $problems (printf "auth.users[%d].username: %q must be non-empty without ':' or white space (Mosquitto's password file is user:hash lines)." $index ($user.username | default "")) -}}
+{{- else if hasKey $seen $user.username -}}
+{{- $problems = append $problems (printf "auth.users[%d].username: %q appears twice." $index $user.username) -}}
+{{- end -}}
+{{- $_ := set $seen ($user.username | default "") true -}}
+{{- if not $user.password -}}
+{{- $problems = append $problems (printf "auth.users[%d].password: must not be empty." $index) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.auth.users .Values.auth.existingSecret -}}
+{{- $problems = append $problems "auth.existingSecret: leave it empty when auth.users is set; the first of auth.users is the published user." -}}
+{{- end -}}
+{{- if $problems -}}
+{{- fail (printf "\n\niot-broker: the values need changes:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- objects */}}
+
+{{/*
+iot-broker.v1.configMap: mosquitto.conf.
+*/}}
+{{- define "iot-broker.v1.configMap" -}}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "iot-broker.v1.configMapName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+data:
+  mosquitto.conf: |
+    {{- include "iot-broker.v1.mosquittoConf" . | nindent 4 }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.passwordFileSecret: the hashed password file. A Secret although it holds only
+hashes: a salted SHA-512 hash of a user-chosen password can still be attacked offline.
+*/}}
+{{- define "iot-broker.v1.passwordFileSecret" -}}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "iot-broker.v1.passwordFileSecretName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+type: Opaque
+data:
+  passwd: {{ include "iot-broker.v1.passwordFile" . | b64enc | quote }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.secret: {name}-mqtt-secret, the platform contract's MQTT connection Secret.
+*/}}
+{{- define "iot-broker.v1.secret" -}}
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ include "iot-broker.v1.secretName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+type: Opaque
+data:
+  {{- range $key, $value := include "iot-broker.v1.secretData" . | fromJson }}
+  {{ $key }}: {{ $value | b64enc | quote }}
+  {{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.service: {name}-mqtt with the contract's port names and numbers.
+*/}}
+{{- define "iot-broker.v1.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "iot-broker.v1.serviceName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+  {{- with .Values.service.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  type: {{ .Values.service.type }}
+  selector:
+    {{- include "iot-broker.v1.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: mqtt
+      port: {{ include "iot-broker.v1.mqttPort" . }}
+      targetPort: mqtt
+      protocol: TCP
+    - name: websocket
+      port: {{ include "iot-broker.v1.websocketPort" . }}
+      targetPort: websocket
+      protocol: TCP
+{{- end -}}
+
+{{/*
+iot-broker.v1.serviceAccount: the broker's identity (no API token is mounted).
+*/}}
+{{- define "iot-broker.v1.serviceAccount" -}}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "iot-broker.v1.serviceName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+  {{- with .Values.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+automountServiceAccountToken: false
+{{- end -}}
+
+{{/*
+iot-broker.v1.networkPolicy: only the MQTT and WebSocket ports are reachable (from anywhere when
+networkPolicy.allowExternal, otherwise from this namespace and networkPolicy.extraIngress), and
+the broker may open no connection at all: it has no bridges and needs no DNS.
+*/}}
+{{- define "iot-broker.v1.networkPolicy" -}}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "iot-broker.v1.serviceName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "iot-broker.v1.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+    - Egress
+  ingress:
+    - ports:
+        - port: {{ include "iot-broker.v1.mqttPort" . }}
+          protocol: TCP
+        - port: {{ include "iot-broker.v1.websocketPort" . }}
+          protocol: TCP
+      {{- if not .Values.networkPolicy.allowExternal }}
+      from:
+        - podSelector: {}
+        {{- with .Values.networkPolicy.extraIngress }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- end }}
+  egress: []
+{{- end -}}
+
+{{/*
+iot-broker.v1.statefulSet: one Mosquitto (it does not cluster) with its data on a volume.
+*/}}
+{{- define "iot-broker.v1.statefulSet" -}}
+{{- include "iot-broker.v1.validateValues" . -}}
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {{ include "iot-broker.v1.serviceName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+spec:
+  replicas: 1
+  serviceName: {{ include "iot-broker.v1.serviceName" . }}
+  selector:
+    matchLabels:
+      {{- include "iot-broker.v1.selectorLabels" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "iot-broker.v1.podLabels" . | nindent 8 }}
+      annotations:
+        # Only the files' contents are hashed: a label or annotation change restarts nothing.
+        checksum/config: {{ include "iot-broker.v1.mosquittoConf" . | sha256sum }}
+        checksum/passwd: {{ include "iot-broker.v1.passwordFile" . | sha256sum }}
+        {{- with .Values.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ if .Values.serviceAccount.create }}{{ include "iot-broker.v1.serviceName" . }}{{ else }}default{{ end }}
+      automountServiceAccountToken: false
+      enableServiceLinks: false
+      {{- with .Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- range . }}
+        - name: {{ . }}
+        {{- end }}
+      {{- end }}
+      {{- with .Values.priorityClassName }}
+      priorityClassName: {{ . }}
+      {{- end }}
+      terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      containers:
+        - name: mosquitto
+          image: {{ include "iot-broker.v1.image" . }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          command: ["/usr/sbin/mosquitto", "-c", "/mosquitto/config/mosquitto.conf"]
+          ports:
+            - name: mqtt
+              containerPort: {{ include "iot-broker.v1.mqttPort" . }}
+              protocol: TCP
+            - name: websocket
+              containerPort: {{ include "iot-broker.v1.websocketPort" . }}
+              protocol: TCP
+          {{- if .Values.startupProbe.enabled }}
+          startupProbe:
+            tcpSocket:
+              port: mqtt
+            periodSeconds: {{ .Values.startupProbe.periodSeconds }}
+            timeoutSeconds: {{ .Values.startupProbe.timeoutSeconds }}
+            failureThreshold: {{ .Values.startupProbe.failureThreshold }}
+          {{- end }}
+          {{- if .Values.livenessProbe.enabled }}
+          livenessProbe:
+            tcpSocket:
+              port: mqtt
+            periodSeconds: {{ .Values.livenessProbe.periodSeconds }}
+            timeoutSeconds: {{ .Values.livenessProbe.timeoutSeconds }}
+            failureThreshold: {{ .Values.livenessProbe.failureThreshold }}
+          {{- end }}
+          {{- if .Values.readinessProbe.enabled }}
+          readinessProbe:
+            tcpSocket:
+              port: mqtt
+            periodSeconds: {{ .Values.readinessProbe.periodSeconds }}
+            timeoutSeconds: {{ .Values.readinessProbe.timeoutSeconds }}
+            failureThreshold: {{ .Values.readinessProbe.failureThreshold }}
+          {{- end }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+          securityContext:
+            {{- toYaml .Values.containerSecurityContext | nindent 12 }}
+          volumeMounts:
+            - name: config
+              mountPath: /mosquitto/config
+              readOnly: true
+            - name: passwd
+              mountPath: /mosquitto/auth
+              readOnly: true
+            - name: data
+              mountPath: /mosquitto/data
+      volumes:
+        - name: config
+          configMap:
+            name: {{ include "iot-broker.v1.configMapName" . }}
+            items:
+              - key: mosquitto.conf
+                path: mosquitto.conf
+        - name: passwd
+          secret:
+            secretName: {{ include "iot-broker.v1.passwordFileSecretName" . }}
+            # Owner root, group fsGroup: readable by Mosquitto only.
+            defaultMode: 288 # 0440: read-only for owner and group
+            items:
+              - key: passwd
+                path: passwd
+        {{- if not .Values.persistence.enabled }}
+        - name: data
+          emptyDir: {}
+        {{- end }}
+      {{- with .Values.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+  {{- if .Values.persistence.enabled }}
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+        labels:
+          {{- include "iot-broker.v1.selectorLabels" . | nindent 10 }}
+      spec:
+        accessModes:
+          {{- toYaml .Values.persistence.accessModes | nindent 10 }}
+        {{- with .Values.persistence.storageClass }}
+        storageClassName: {{ . }}
+        {{- end }}
+        resources:
+          requests:
+            storage: {{ .Values.persistence.size }}
+  {{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.manifests: every object of the broker as one YAML stream; what a parent chart
+renders (the standalone chart renders the same objects from one template file each).
+*/}}
+{{- define "iot-broker.v1.manifests" -}}
+{{ include "iot-broker.v1.statefulSet" . }}
+---
+{{ include "iot-broker.v1.service" . }}
+---
+{{ include "iot-broker.v1.configMap" . }}
+---
+{{ include "iot-broker.v1.passwordFileSecret" . }}
+---
+{{ include "iot-broker.v1.secret" . }}
+{{- if .Values.serviceAccount.create }}
+---
+{{ include "iot-broker.v1.serviceAccount" . }}
+{{- end }}
+{{- if .Values.networkPolicy.enabled }}
+---
+{{ include "iot-broker.v1.networkPolicy" . }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,128 @@
+#!/bin/sh
+# apply-connectors.sh: makes Kafka Connect run exactly the platform's connectors. Idempotent, so it
+# runs on every install and upgrade (Job) and periodically (CronJob):
+#   desired connector missing or configured differently -> PUT /connectors/<name>/config
+#   desired connector configured as desired             -> nothing
+#   connector or task in state FAILED                   -> POST /connectors/<name>/restart
+#                                                          ?includeTasks=true&onlyFailed=true
+#   connector of OWNED_CONNECTORS no longer desired     -> DELETE /connectors/<name>
+# Connector configurations hold no credential: they name files through Connect's config provider.
+#
+# Environment:
+#   CONNECT_URL       base URL of the Kafka Connect REST API (required)
+#   CONNECTORS_DIR    directory with one <name>.json per desired connector (required; may be empty)
+#   OWNED_CONNECTORS  space-separated names this platform manages (deleted when not desired)
+#   WAIT_SECONDS      how long to wait for Connect to answer (default 600)
+#   POLL_SECONDS      pause between two checks while waiting (default 5)
+#   CURL, JQ          the commands (default curl, jq)
+#
+# Any HTTP error ends the script with a non-zero status and Connect's answer on stderr.
+set -eu
+
+say() { printf 'apply-connectors: %s\n' "$*"; }
+die() {
+  printf 'apply-connectors: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+[ -n "${CONNECT_URL:-}" ] || die "CONNECT_URL is not set"
+[ -n "${CONNECTORS_DIR:-}" ] || die "CONNECTORS_DIR is not set"
+[ -d "$CONNECTORS_DIR" ] || die "$CONNECTORS_DIR is not a directory"
+OWNED_CONNECTORS=${OWNED_CONNECTORS:-}
+WAIT_SECONDS=${WAIT_SECONDS:-600}
+POLL_SECONDS=${POLL_SECONDS:-5}
+CURL=${CURL:-curl}
+JQ=${JQ:-jq}
+CONNECT_URL=${CONNECT_URL%/}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/apply-connectors.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+HTTP_STATUS=000
+# request METHOD PATH [JSON_FILE]: one Connect REST call; the body is in $work/body.
+request() {
+  set -- "$1" "$2" "${3:-}"
+  : >"$work/body"
+  if [ -n "$3" ]; then
+    # shellcheck disable=SC2086
+    HTTP_STATUS=$($CURL --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
+      --request "$1" --header 'Accept: application/json' --header 'Content-Type: application/json' \
+      --data-binary "@$3" "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
+  else
+    # shellcheck disable=SC2086
+    HTTP_STATUS=$($CURL --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
+      --request "$1" --header 'Accept: application/json' "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
+  fi
+}
+
+fail_http() {
+  if [ "$HTTP_STATUS" = 000 ]; then
+    die "$1 failed: Kafka Connect at $CONNECT_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
+  fi
+  die "$1 failed: Kafka Connect answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
+}
+
+# 1. Wait until Connect answers (it starts after the broker and Schema Registry).
+deadline=$(($(date +%s) + WAIT_SECONDS))
+while :; do
+  request GET /connectors
+  [ "$HTTP_STATUS" = 200 ] && break
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    fail_http "waiting ${WAIT_SECONDS}s for Kafka Connect"
+  fi
+  say "waiting for Kafka Connect at $CONNECT_URL (last answer: HTTP $HTTP_STATUS)"
+  sleep "$POLL_SECONDS"
+done
+cp "$work/body" "$work/existing.json"
+
+# 2. Desired connectors: create or update, then restart what failed.
+desired=""
+for file in "$CONNECTORS_DIR"/*.json; do
+  [ -e "$file" ] || continue
+  name=$(basename "$file" .json)
+  desired="$desired $name"
+  $JQ -e --arg name "$name" 'type == "object" and .name == $name' "$file" >/dev/null ||
+    die "$file is not a JSON object whose \"name\" is \"$name\""
+  request GET "/connectors/$name/config"
+  case $HTTP_STATUS in
+    200)
+      if [ "$($JQ -S . "$work/body")" = "$($JQ -S . "$file")" ]; then
+        say "connector $name: configuration unchanged"
+      else
+        request PUT "/connectors/$name/config" "$file"
+        case $HTTP_STATUS in 200 | 201) ;; *) fail_http "updating connector $name" ;; esac
+        say "connector $name: configuration updated"
+      fi
+      ;;
+    404)
+      request PUT "/connectors/$name/config" "$file"
+      case $HTTP_STATUS in 200 | 201) ;; *) fail_http "creating connector $name" ;; esac
+      say "connector $name: created"
+      ;;
+    *) fail_http "reading the configuration of connector $name" ;;
+  esac
+  request GET "/connectors/$name/status"
+  case $HTTP_STATUS in
+    200)
+      if $JQ -e '.connector.state == "FAILED" or ([.tasks[]?.state] | index("FAILED") != null)' "$work/body" >/dev/null; then
+        request POST "/connectors/$name/restart?includeTasks=true&onlyFailed=true"
+        case $HTTP_STATUS in 200 | 202 | 204) ;; *) fail_http "restarting the failed tasks of connector $name" ;; esac
+        say "connector $name: restarted its failed connector/tasks"
+      fi
+      ;;
+    404) say "connector $name: no status yet (just created)" ;;
+    *) fail_http "reading the status of connector $name" ;;
+  esac
+done
+
+# 3. Connectors this platform owns but no longer wants (e.g. platform.iot turned off).
+for name in $OWNED_CONNECTORS; do
+  case " $desired " in *" $name "*) continue ;; esac
+  if $JQ -e --arg name "$name" 'index($name) != null' "$work/existing.json" >/dev/null; then
+    request DELETE "/connectors/$name"
+    case $HTTP_STATUS in 200 | 204 | 404) ;; *) fail_http "deleting connector $name" ;; esac
+    say "connector $name: deleted (no longer part of the platform)"
+  fi
+done
+say "connectors match the platform:${desired:- none}"

@@ -1,0 +1,150 @@
+#!/bin/sh
+# setup-metabase.sh: brings Metabase to the platform's state through its API. Idempotent:
+#   Metabase not set up yet -> POST /api/setup with the setup token: creates the admin
+#   Metabase set up         -> POST /api/session as that admin (a wrong password is a failure)
+#   data source missing     -> POST /api/database
+#   data source present     -> PUT /api/database/<id> with the current connection details
+# Data sources: the application database, and Snowflake when SNOWFLAKE_DIR is set.
+#
+# Environment:
+#   MB_URL                         base URL of Metabase (required)
+#   ADMIN_EMAIL, ADMIN_PASSWORD    the admin account (required)
+#   SITE_NAME                      site name (default "Realtime platform")
+#   APP_DB_HOST, APP_DB_PORT, APP_DB_NAME, APP_DB_USER, APP_DB_PASSWORD   the application database
+#   APP_DB_DISPLAY_NAME            its name in Metabase (default "<APP_DB_NAME> (PostgreSQL)")
+#   SNOWFLAKE_DIR                  the mounted Snowflake credentials Secret (optional)
+#   SNOWFLAKE_KEY_PATH             where Metabase's pod sees SNOWFLAKE_PRIVATE_KEY (with SNOWFLAKE_DIR)
+#   WAIT_SECONDS, POLL_SECONDS     waiting for Metabase (default 900, 5)
+#   CURL, JQ                       the commands (default curl, jq)
+#
+# Any HTTP error ends the script with a non-zero status and Metabase's answer on stderr.
+set -eu
+
+say() { printf 'setup-metabase: %s\n' "$*"; }
+die() {
+  printf 'setup-metabase: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+for variable in MB_URL ADMIN_EMAIL ADMIN_PASSWORD APP_DB_HOST APP_DB_PORT APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
+  eval "value=\${$variable:-}"
+  [ -n "$value" ] || die "$variable is not set"
+done
+SITE_NAME=${SITE_NAME:-Realtime platform}
+APP_DB_DISPLAY_NAME=${APP_DB_DISPLAY_NAME:-"$APP_DB_NAME (PostgreSQL)"}
+WAIT_SECONDS=${WAIT_SECONDS:-900}
+POLL_SECONDS=${POLL_SECONDS:-5}
+CURL=${CURL:-curl}
+JQ=${JQ:-jq}
+MB_URL=${MB_URL%/}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/setup-metabase.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+session=""
+HTTP_STATUS=000
+# request METHOD PATH [JSON_FILE]: one Metabase API call; the body is in $work/body. Bodies go
+# through files, so no password appears on a command line.
+request() {
+  set -- "$1" "$2" "${3:-}"
+  set -- "$@" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
+    --request "$1" --header 'Accept: application/json'
+  if [ -n "$session" ]; then set -- "$@" --header "X-Metabase-Session: $session"; fi
+  if [ -n "$3" ]; then set -- "$@" --header 'Content-Type: application/json' --data-binary "@$3"; fi
+  path=$2
+  shift 3
+  : >"$work/body"
+  HTTP_STATUS=$($CURL "$@" "$MB_URL$path" 2>"$work/curl-error") || HTTP_STATUS=000
+}
+
+fail_http() {
+  if [ "$HTTP_STATUS" = 000 ]; then
+    die "$1 failed: Metabase at $MB_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
+  fi
+  die "$1 failed: Metabase answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
+}
+
+# 1. Wait until Metabase is healthy (its first start migrates the application database).
+deadline=$(($(date +%s) + WAIT_SECONDS))
+while :; do
+  request GET /api/health
+  [ "$HTTP_STATUS" = 200 ] && break
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    fail_http "waiting ${WAIT_SECONDS}s for Metabase"
+  fi
+  say "waiting for Metabase at $MB_URL (last answer: HTTP $HTTP_STATUS)"
+  sleep "$POLL_SECONDS"
+done
+
+# 2. The admin: create it with the setup token, or log in as it.
+request GET /api/session/properties
+[ "$HTTP_STATUS" = 200 ] || fail_http "reading /api/session/properties"
+if [ "$($JQ -r '.["has-user-setup"] // .has_user_setup // false' "$work/body")" = true ]; then
+  $JQ -n --arg u "$ADMIN_EMAIL" --arg p "$ADMIN_PASSWORD" '{username: $u, password: $p}' >"$work/login.json"
+  request POST /api/session "$work/login.json"
+  rm -f "$work/login.json"
+  case $HTTP_STATUS in
+    200) ;;
+    400 | 401)
+      die "Metabase is already set up, but the admin in the dashboard Secret ($ADMIN_EMAIL) cannot log in (HTTP $HTTP_STATUS). Someone changed the password in Metabase, or the Secret was recreated: put the working password into the Secret, or reset the admin's password in Metabase."
+      ;;
+    *) fail_http "logging in as $ADMIN_EMAIL" ;;
+  esac
+  say "Metabase is set up; logged in as $ADMIN_EMAIL"
+else
+  token=$($JQ -r '.["setup-token"] // .setup_token // empty' "$work/body")
+  [ -n "$token" ] || die "Metabase is not set up but /api/session/properties holds no setup token"
+  $JQ -n --arg t "$token" --arg u "$ADMIN_EMAIL" --arg p "$ADMIN_PASSWORD" --arg s "$SITE_NAME" \
+    '{token: $t, user: {email: $u, password: $p, first_name: "Platform", last_name: "Admin", site_name: $s}, prefs: {site_name: $s, site_locale: "en", allow_tracking: false}}' >"$work/setup.json"
+  request POST /api/setup "$work/setup.json"
+  rm -f "$work/setup.json"
+  case $HTTP_STATUS in 200) ;; *) fail_http "setting Metabase up (POST /api/setup)" ;; esac
+  say "Metabase set up with admin $ADMIN_EMAIL"
+fi
+session=$($JQ -r '.id // empty' "$work/body")
+[ -n "$session" ] || die "Metabase answered without a session id: $(head -c 300 "$work/body")"
+
+# 3. Data sources.
+request GET /api/database
+[ "$HTTP_STATUS" = 200 ] || fail_http "listing databases"
+$JQ '(.data // .)' "$work/body" >"$work/databases.json"
+
+# ensure_database NAME ENGINE DETAILS_FILE
+ensure_database() {
+  id=$($JQ -r --arg name "$1" '[.[] | select(.name == $name)][0].id // empty' "$work/databases.json")
+  if [ -n "$id" ]; then
+    $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0]}' >"$work/database.json"
+    request PUT "/api/database/$id" "$work/database.json"
+    case $HTTP_STATUS in 200) ;; *) fail_http "updating data source '$1'" ;; esac
+    say "data source '$1': connection details updated"
+  else
+    $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0], is_full_sync: true}' >"$work/database.json"
+    request POST /api/database "$work/database.json"
+    case $HTTP_STATUS in 200) ;; *) fail_http "adding data source '$1'" ;; esac
+    say "data source '$1': added"
+  fi
+  rm -f "$work/database.json"
+}
+
+$JQ -n --arg host "$APP_DB_HOST" --arg port "$APP_DB_PORT" --arg db "$APP_DB_NAME" --arg user "$APP_DB_USER" --arg password "$APP_DB_PASSWORD" \
+  '{host: $host, port: ($port | tonumber), dbname: $db, user: $user, password: $password, ssl: false}' >"$work/app.json"
+ensure_database "$APP_DB_DISPLAY_NAME" postgres "$work/app.json"
+
+if [ -n "${SNOWFLAKE_DIR:-}" ]; then
+  for key in SNOWFLAKE_URL SNOWFLAKE_USER SNOWFLAKE_PRIVATE_KEY; do
+    [ -s "$SNOWFLAKE_DIR/$key" ] || die "the Snowflake credentials Secret has no $key"
+  done
+  [ -n "${SNOWFLAKE_KEY_PATH:-}" ] || die "SNOWFLAKE_KEY_PATH is not set"
+  # Metabase wants the account identifier: the URL without scheme, path and .snowflakecomputing.com.
+  account=$(sed -e 's#^[a-zA-Z]*://##' -e 's#/.*$##' -e 's#\.snowflakecomputing\.com.*$##' "$SNOWFLAKE_DIR/SNOWFLAKE_URL" | tr -d ' \r\n')
+  read_optional() { if [ -s "$SNOWFLAKE_DIR/$1" ]; then tr -d '\r\n' <"$SNOWFLAKE_DIR/$1"; else printf '%s' "$2"; fi; }
+  $JQ -n --arg account "$account" --arg user "$(tr -d '\r\n' <"$SNOWFLAKE_DIR/SNOWFLAKE_USER")" \
+    --arg keyPath "$SNOWFLAKE_KEY_PATH" --arg db "$(read_optional SNOWFLAKE_DATABASE INGEST)" \
+    --arg warehouse "$(read_optional SNOWFLAKE_WAREHOUSE '')" --arg role "$(read_optional SNOWFLAKE_ROLE '')" \
+    '{account: $account, user: $user, "use-password": false, "private-key-options": "local", "private-key-path": $keyPath, db: $db}
+     + (if $warehouse != "" then {warehouse: $warehouse} else {} end)
+     + (if $role != "" then {role: $role} else {} end)' >"$work/snowflake.json"
+  ensure_database Snowflake snowflake "$work/snowflake.json"
+fi
+say "Metabase matches the platform"

@@ -1,0 +1,866 @@
+{{/*
+Named templates of the realtime-platform chart, named `realtime-platform.v1.<thing>` (template names
+are global across a chart and its subcharts). Objects are named after the platform
+(`platform.name`), never after the release: applications find the Services and the five Secrets by
+that name, and the names, keys and ports are those of @realtime-platform/platform-contract (the
+chart's tests import the contract and compare).
+*/}}
+
+{{/* ---------------------------------------------------------------- names and hosts */}}
+
+{{/*
+realtime-platform.v1.name: the platform name.
+*/}}
+{{- define "realtime-platform.v1.name" -}}
+{{- required "platform.name is required: the name of the platform, e.g. --set platform.name=health-data" .Values.platform.name -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.objectName: "{name}-<suffix>". Call with (list $ "suffix").
+*/}}
+{{- define "realtime-platform.v1.objectName" -}}
+{{- printf "%s-%s" (include "realtime-platform.v1.name" (index . 0)) (index . 1) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.host: the fully qualified host of the Service "{name}-<suffix>",
+"<service>.<namespace>.svc.<clusterDomain>", so it resolves from any namespace.
+Call with (list $ "suffix").
+*/}}
+{{- define "realtime-platform.v1.host" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s.%s.svc.%s" (include "realtime-platform.v1.objectName" .) $root.Release.Namespace $root.Values.clusterDomain -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.ports: the contract's Service ports as JSON ({service: {portName: number}}).
+They are not configurable: every URL in the five Secrets is right by construction.
+*/}}
+{{- define "realtime-platform.v1.ports" -}}
+{{- dict
+  "kafka" (dict "kafka" 9092 "kafka-external" 19092)
+  "schema-registry" (dict "http" 8081)
+  "kafka-connect" (dict "http" 8083)
+  "postgresql" (dict "postgresql" 5432)
+  "metabase" (dict "http" 3000)
+  "grafana" (dict "http" 3000)
+  "lenses-hq" (dict "http" 9991 "agents" 10000)
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.port: one contract port. Call with (list $ "service" "portName").
+*/}}
+{{- define "realtime-platform.v1.port" -}}
+{{- $ports := include "realtime-platform.v1.ports" (index . 0) | fromJson -}}
+{{- get (get $ports (index . 1)) (index . 2) | int -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dashboard: the dashboard that runs, "metabase" or "grafana".
+*/}}
+{{- define "realtime-platform.v1.dashboard" -}}
+{{- .Values.platform.visualization -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.lenses: "true" when the platform runs Lenses, else "".
+*/}}
+{{- define "realtime-platform.v1.lenses" -}}
+{{- if eq .Values.platform.streamProcessing "lenses" -}}true{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- labels, images, pods */}}
+
+{{/*
+realtime-platform.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
+*/}}
+{{- define "realtime-platform.v1.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.selectorLabels: the immutable labels selecting one component's pods.
+Call with (list $ "component").
+*/}}
+{{- define "realtime-platform.v1.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: realtime-platform
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+realtime-platform.io/platform: {{ include "realtime-platform.v1.name" $root }}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.labels: the labels of every object of a component. Call with (list $ "component").
+*/}}
+{{- define "realtime-platform.v1.labels" -}}
+{{- $root := index . 0 -}}
+helm.sh/chart: {{ include "realtime-platform.v1.chart" $root }}
+{{ include "realtime-platform.v1.selectorLabels" . }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/part-of: realtime-platform
+{{- with $root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.podLabels: a pod template's labels (no helm.sh/chart, so a chart version bump
+alone restarts nothing). Call with (list $ "component").
+*/}}
+{{- define "realtime-platform.v1.podLabels" -}}
+{{- $root := index . 0 -}}
+{{ include "realtime-platform.v1.selectorLabels" . }}
+app.kubernetes.io/part-of: realtime-platform
+{{- with $root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.image: an image reference from an image values block; the digest wins.
+*/}}
+{{- define "realtime-platform.v1.image" -}}
+{{- $repository := .repository -}}
+{{- if .registry -}}
+{{- $repository = printf "%s/%s" .registry .repository -}}
+{{- end -}}
+{{- if .digest -}}
+{{- printf "%s@%s" $repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository .tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.serviceAccountName: the ServiceAccount of the platform's pods.
+*/}}
+{{- define "realtime-platform.v1.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- include "realtime-platform.v1.objectName" (list . "platform") -}}
+{{- else -}}
+default
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.podSpecCommon: the pod-level settings every workload of the chart shares.
+Call with (list $ uid): the pod runs as that user and group, volumes belong to that group.
+*/}}
+{{- define "realtime-platform.v1.podSpecCommon" -}}
+{{- $root := index . 0 -}}
+{{- $uid := index . 1 -}}
+serviceAccountName: {{ include "realtime-platform.v1.serviceAccountName" $root }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+{{- with $root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+securityContext:
+  runAsNonRoot: {{ $root.Values.podSecurityContext.runAsNonRoot }}
+  runAsUser: {{ $uid }}
+  runAsGroup: {{ $uid }}
+  fsGroup: {{ $uid }}
+  seccompProfile:
+    type: {{ $root.Values.podSecurityContext.seccompProfile.type }}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.containerSecurityContext: the hardened container security context.
+*/}}
+{{- define "realtime-platform.v1.containerSecurityContext" -}}
+{{- toYaml .Values.containerSecurityContext -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.secretNames: the five contract Secrets in the contract's envFrom order.
+*/}}
+{{- define "realtime-platform.v1.secretNames" -}}
+{{- $root := . -}}
+{{- $names := list -}}
+{{- range list "mqtt-secret" "kafka-secret" "db-secret" "metabase-secret" "lenses-secret" -}}
+{{- $names = append $names (include "realtime-platform.v1.objectName" (list $root .)) -}}
+{{- end -}}
+{{- toJson $names -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.secretEnvFrom: the envFrom list injecting the five Secrets. They always exist
+(a turned-off feature leaves only its *_ENABLED flag), so none is optional, and their keys never
+repeat, so no later source can overwrite an earlier one. Nothing may follow them.
+*/}}
+{{- define "realtime-platform.v1.secretEnvFrom" -}}
+{{- range include "realtime-platform.v1.secretNames" . | fromJsonArray }}
+- secretRef:
+    name: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- credentials */}}
+
+{{/*
+realtime-platform.v1.newPassword: a random 32-character password: 28 letters or digits and 4
+digits, so that password rules which want a digit (Metabase's) always pass.
+*/}}
+{{- define "realtime-platform.v1.newPassword" -}}
+{{- printf "%s%s" (randAlphaNum 28) (randNumeric 4) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.secretData: the `data` of a Secret in the cluster (lookup), or {}.
+Call with (list $ "secret-name").
+*/}}
+{{- define "realtime-platform.v1.secretData" -}}
+{{- $root := index . 0 -}}
+{{- (lookup "v1" "Secret" $root.Release.Namespace (index . 1) | default dict).data | default dict | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.decoded: the decoded value of `key` in Secret data, or "".
+Call with (list $data "KEY").
+*/}}
+{{- define "realtime-platform.v1.decoded" -}}
+{{- get (index . 0 | default dict) (index . 1) | default "" | b64dec -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.credentials: JSON of every credential of the platform, computed once per
+render (Helm re-evaluates an include on every call, and random functions differ each time) and
+kept across upgrades. Each value comes from, in order: credentials.existingSecret, the Secret that
+already holds it in the cluster (lookup), a new random value. Nothing is ever a fixed default.
+  DB_USER, DB_PASSWORD                      application database ({name}-db-secret)
+  DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-secret)
+  LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-secret, bcrypt for HQ;
+                                            only with streamProcessing: lenses)
+  POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-platform-credentials)
+  METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
+  MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
+  GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
+*/}}
+{{- define "realtime-platform.v1.credentials" -}}
+{{- if not (hasKey .Values "__rtpCredentials") -}}
+{{- $given := dict -}}
+{{- with .Values.credentials.existingSecret -}}
+{{- $found := lookup "v1" "Secret" $.Release.Namespace . -}}
+{{- if not $found -}}
+{{- fail (printf "\n\nrealtime-platform: credentials.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server). Create it first, or leave credentials.existingSecret empty to generate every credential.\n" . $.Release.Namespace) -}}
+{{- end -}}
+{{- $given = $found.data | default dict -}}
+{{- end -}}
+{{- $db := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-secret"))) | fromJson -}}
+{{- $dashboard := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "metabase-secret"))) | fromJson -}}
+{{- $lenses := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-secret"))) | fromJson -}}
+{{- $internal := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "platform-credentials"))) | fromJson -}}
+{{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
+{{- $credentials := dict -}}
+{{- range $key, $sources := dict
+  "DB_USER" (list $db)
+  "DB_PASSWORD" (list $db)
+  "DASHBOARD_ADMIN_USER" (list $dashboard)
+  "DASHBOARD_ADMIN_PASSWORD" (list $dashboard)
+  "LENSES_ADMIN_PASSWORD" (list $lenses)
+  "POSTGRES_PASSWORD" (list $internal)
+  "METABASE_DB_PASSWORD" (list)
+  "MB_ENCRYPTION_SECRET_KEY" (list)
+  "GF_SECURITY_SECRET_KEY" (list)
+-}}
+{{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
+{{- range $sources -}}
+{{- $value = $value | default (include "realtime-platform.v1.decoded" (list . $key)) -}}
+{{- end -}}
+{{- $_ := set $credentials $key ($value | default (include "realtime-platform.v1.decoded" (list $internal $key))) -}}
+{{- end -}}
+{{- $name := include "realtime-platform.v1.name" . -}}
+{{- $_ := set $credentials "DB_USER" ($credentials.DB_USER | default (printf "app_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "DB_PASSWORD" ($credentials.DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "DASHBOARD_ADMIN_USER" ($credentials.DASHBOARD_ADMIN_USER | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "DASHBOARD_ADMIN_PASSWORD" ($credentials.DASHBOARD_ADMIN_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "POSTGRES_PASSWORD" ($credentials.POSTGRES_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
+{{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
+auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
+password is unchanged. */ -}}
+{{- if include "realtime-platform.v1.lenses" . -}}
+{{- $hqValues := index .Values "lenses-hq" | default dict -}}
+{{- $hqKeys := (($hqValues.auth | default dict).secretKeys) | default (dict "username" "username" "password" "password" "passwordHash" "passwordHash") -}}
+{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.password) -}}
+{{- $lensesPassword := $credentials.LENSES_ADMIN_PASSWORD | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
+{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHash) -}}
+{{- $hash := $storedHash -}}
+{{- if or (not $storedHash) (ne $lensesPassword $storedHqPassword) -}}
+{{- $hash = bcrypt $lensesPassword -}}
+{{- end -}}
+{{- $_ := set $credentials "LENSES_ADMIN_USER" ((($hqValues.auth | default dict).adminUser) | default "admin") -}}
+{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD" $lensesPassword -}}
+{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD_HASH" $hash -}}
+{{- end -}}
+{{- $_ := set .Values "__rtpCredentials" $credentials -}}
+{{- end -}}
+{{- get .Values "__rtpCredentials" | toJson -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- the five Secrets */}}
+
+{{/*
+realtime-platform.v1.kafkaSecretData: {name}-kafka-secret (JSON).
+*/}}
+{{- define "realtime-platform.v1.kafkaSecretData" -}}
+{{- dict
+  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list . "kafka")) (include "realtime-platform.v1.port" (list . "kafka" "kafka")))
+  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
+  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "kafka-connect")) (include "realtime-platform.v1.port" (list . "kafka-connect" "http")))
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database only.
+*/}}
+{{- define "realtime-platform.v1.dbSecretData" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- dict
+  "DB_HOST" (include "realtime-platform.v1.host" (list . "postgresql"))
+  "DB_PORT" (include "realtime-platform.v1.port" (list . "postgresql" "postgresql"))
+  "DB_NAME" "realtime"
+  "DB_USER" $credentials.DB_USER
+  "DB_PASSWORD" $credentials.DB_PASSWORD
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dashboardSecretData: {name}-metabase-secret (JSON), Metabase or Grafana.
+*/}}
+{{- define "realtime-platform.v1.dashboardSecretData" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $dashboard := include "realtime-platform.v1.dashboard" . -}}
+{{- dict
+  "DASHBOARD_TYPE" $dashboard
+  "DASHBOARD_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . $dashboard)) (include "realtime-platform.v1.port" (list . $dashboard "http")))
+  "DASHBOARD_ADMIN_USER" $credentials.DASHBOARD_ADMIN_USER
+  "DASHBOARD_ADMIN_PASSWORD" $credentials.DASHBOARD_ADMIN_PASSWORD
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.lensesSecretData: {name}-lenses-secret (JSON); only LENSES_ENABLED "false"
+without Lenses.
+*/}}
+{{- define "realtime-platform.v1.lensesSecretData" -}}
+{{- if include "realtime-platform.v1.lenses" . -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- dict
+  "LENSES_ENABLED" "true"
+  "LENSES_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "lenses-hq")) (include "realtime-platform.v1.port" (list . "lenses-hq" "http")))
+  "LENSES_ADMIN_USER" $credentials.LENSES_ADMIN_USER
+  "LENSES_ADMIN_PASSWORD" $credentials.LENSES_ADMIN_PASSWORD
+  | toJson -}}
+{{- else -}}
+{{- dict "LENSES_ENABLED" "false" | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- the MQTT broker */}}
+
+{{/*
+realtime-platform.v1.mqttContext: builds, once per render, the context the iot-broker chart's
+templates render the broker with: that subchart's values (its defaults plus this chart's
+`iot-broker:` overrides) with `name` = platform.name and the users of platform.mqttUsers (or the
+MQTT keys of credentials.existingSecret). It is stored in .Values.__rtpMqttContext, which every
+template of this chart shares, so the generated user and salts are the same in all of them.
+Returns "".
+*/}}
+{{- define "realtime-platform.v1.mqttContext" -}}
+{{- if not (hasKey .Values "__rtpMqttContext") -}}
+{{- $values := deepCopy (index .Values "iot-broker") -}}
+{{- $auth := deepCopy ($values.auth | default dict) -}}
+{{- $_ := set $auth "users" (deepCopy (.Values.platform.mqttUsers | default list)) -}}
+{{- if not .Values.platform.mqttUsers -}}
+{{- $_ := set $auth "existingSecret" .Values.credentials.existingSecret -}}
+{{- end -}}
+{{- $_ := set $values "auth" $auth -}}
+{{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
+{{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}
+{{- $_ := set $values "commonLabels" (merge (deepCopy (.Values.commonLabels | default dict)) ($values.commonLabels | default dict)) -}}
+{{- if not $values.imagePullSecrets -}}
+{{- $_ := set $values "imagePullSecrets" .Values.imagePullSecrets -}}
+{{- end -}}
+{{- $context := dict "Values" $values "Release" .Release "Chart" (index .Subcharts "iot-broker").Chart "Capabilities" .Capabilities "Template" .Template -}}
+{{- $_ := set .Values "__rtpMqttContext" $context -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- Lenses wiring */}}
+
+{{/*
+realtime-platform.v1.lensesWiring: JSON of the subchart values that connect Lenses HQ and the
+Lenses Agent to this platform, derived from platform.name: {value path: [accepted values]}, the
+first being the suggested one (hosts may be fully qualified or short, which resolves in this
+namespace). Helm gives a subchart only the values written under its key and cannot compute them
+from the parent's, so these must be given as values; validateValues compares them with this and
+prints the suggestion when they differ. Paths ending in "[]" are one-element lists.
+*/}}
+{{- define "realtime-platform.v1.lensesWiring" -}}
+{{- $host := dict -}}
+{{- range list "postgresql" "lenses-hq" "kafka" "schema-registry" "kafka-connect" -}}
+{{- $_ := set $host . (list (include "realtime-platform.v1.host" (list $ .)) (include "realtime-platform.v1.objectName" (list $ .))) -}}
+{{- end -}}
+{{- $kafkaPort := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
+{{- $registryPort := include "realtime-platform.v1.port" (list . "schema-registry" "http") -}}
+{{- $connectPort := include "realtime-platform.v1.port" (list . "kafka-connect" "http") -}}
+{{- $bootstrap := list -}}
+{{- $registry := list -}}
+{{- $connect := list -}}
+{{- range get $host "kafka" -}}
+{{- $bootstrap = append $bootstrap (printf "%s:%s" . $kafkaPort) -}}
+{{- end -}}
+{{- range get $host "schema-registry" -}}
+{{- $registry = append $registry (printf "http://%s:%s" . $registryPort) -}}
+{{- end -}}
+{{- range get $host "kafka-connect" -}}
+{{- $connect = append $connect (printf "http://%s:%s" . $connectPort) -}}
+{{- end -}}
+{{- $hqAdmin := list (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin")) -}}
+{{- dict
+  "lenses-hq.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-hq")))
+  "lenses-hq.postgresql.host" (get $host "postgresql")
+  "lenses-hq.auth.existingSecret" $hqAdmin
+  "lenses-agent.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-agent")))
+  "lenses-agent.hq.host" (get $host "lenses-hq")
+  "lenses-agent.hq.auth.existingSecret" $hqAdmin
+  "lenses-agent.kafka.bootstrapServers[]" $bootstrap
+  "lenses-agent.schemaRegistry.urls[]" $registry
+  "lenses-agent.connect.urls[]" $connect
+  "lenses-agent.postgresql.host" (get $host "postgresql")
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.valueAt: the value at a dotted path of .Values as JSON ("null" when absent).
+Call with (list $ "a.b.c").
+*/}}
+{{- define "realtime-platform.v1.valueAt" -}}
+{{- $current := (index . 0).Values -}}
+{{- range splitList "." (index . 1) -}}
+{{- if kindIs "map" $current -}}
+{{- $current = get $current . -}}
+{{- else -}}
+{{- $current = "" -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $current -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.lensesEnvironment: the HQ environment the Lenses Agent serves (the agent
+chart's own rule: environment.name, else its release-derived name).
+*/}}
+{{- define "realtime-platform.v1.lensesEnvironment" -}}
+{{- $context := dict "Values" (index .Values "lenses-agent") "Release" .Release "Chart" (index .Subcharts "lenses-agent").Chart -}}
+{{- include "lenses-agent.v1.environmentName" $context -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- topics */}}
+
+{{/*
+realtime-platform.v1.retentionMs: Kafka's retention.ms for a retention such as "7d", "2w", "6m"
+(a month is 30 days), or "" when it is malformed or beyond 2^53-1 ms: the platform contract's
+retentionToMs.
+*/}}
+{{- define "realtime-platform.v1.retentionMs" -}}
+{{- if regexMatch "^[0-9]{1,15}[dwm]$" . -}}
+{{- $unitMs := get (dict "d" 86400000 "w" 604800000 "m" 2592000000) (substr (int (sub (len .) 1)) (len .) .) -}}
+{{- $count := atoi (substr 0 (int (sub (len .) 1)) .) -}}
+{{- if le $count (div 9007199254740991 $unitMs) -}}
+{{- mul $count $unitMs -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.defaultTopics: the topics every platform has (the contract's
+defaultTopicCatalog), in order, as JSON [{name, role}].
+*/}}
+{{- define "realtime-platform.v1.defaultTopics" -}}
+{{- list
+  (dict "name" "device_data" "role" "input")
+  (dict "name" "blood_pressure_device_topic" "role" "derived")
+  (dict "name" "heart_rate_device_topic" "role" "derived")
+  (dict "name" "oxygen_saturation_device_topic" "role" "derived")
+  (dict "name" "temperature_device_topic" "role" "derived")
+  (dict "name" "health_alerts" "role" "derived")
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.topics: every topic the platform creates, as JSON
+[{name, role, partitions, retention, retentionMs}]: the contract's planTopics. The default topics
+(a declared topic of the same name overrides their partitions and retention), then the other
+declared topics, each followed by its "<name>.dlq" with 1 partition and the same retention.
+Retention falls back to platform.dataRetention; partitions to 6.
+*/}}
+{{- define "realtime-platform.v1.topics" -}}
+{{- $declared := dict -}}
+{{- range .Values.platform.topics -}}
+{{- $_ := set $declared .name . -}}
+{{- end -}}
+{{- $base := include "realtime-platform.v1.defaultTopics" . | fromJsonArray -}}
+{{- $defaultNames := list -}}
+{{- range $base -}}
+{{- $defaultNames = append $defaultNames .name -}}
+{{- end -}}
+{{- range .Values.platform.topics -}}
+{{- if not (has .name $defaultNames) -}}
+{{- $base = append $base (dict "name" .name "role" "declared") -}}
+{{- end -}}
+{{- end -}}
+{{- $plan := list -}}
+{{- range $base -}}
+{{- $override := get $declared .name | default dict -}}
+{{- $retention := $override.retention | default $.Values.platform.dataRetention -}}
+{{- $retentionMs := include "realtime-platform.v1.retentionMs" $retention -}}
+{{- $partitions := $override.partitions | default 6 | int -}}
+{{- $plan = append $plan (dict "name" .name "role" .role "partitions" $partitions "retention" $retention "retentionMs" $retentionMs) -}}
+{{- $plan = append $plan (dict "name" (printf "%s.dlq" .name) "role" "dlq" "partitions" 1 "retention" $retention "retentionMs" $retentionMs "dlqOf" .name) -}}
+{{- end -}}
+{{- toJson $plan -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.topicsFile: the topic plan as the topics script reads it, one
+"<name> <partitions> <retention.ms>" line per topic.
+*/}}
+{{- define "realtime-platform.v1.topicsFile" -}}
+{{- range include "realtime-platform.v1.topics" . | fromJsonArray -}}
+{{ .name }} {{ .partitions }} {{ .retentionMs }}
+{{ end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- PostgreSQL */}}
+
+{{/*
+realtime-platform.v1.databases: JSON [{database, owner, passwordEnv, passwordSecret, passwordKey}]
+of the databases the platform creates (the contract's databaseCatalog) and the role owning each;
+the password of every role comes from a Secret through an environment variable of the init Job.
+*/}}
+{{- define "realtime-platform.v1.databases" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $databases := list (dict "database" "realtime" "owner" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
+{{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
+{{- end -}}
+{{- if include "realtime-platform.v1.lenses" . -}}
+{{- $hq := index .Values "lenses-hq" -}}
+{{- $agent := index .Values "lenses-agent" -}}
+{{- $hqContext := dict "Values" $hq "Release" .Release "Chart" (index .Subcharts "lenses-hq").Chart -}}
+{{- $agentContext := dict "Values" $agent "Release" .Release "Chart" (index .Subcharts "lenses-agent").Chart -}}
+{{- $hqSecret := include "lenses-hq.v1.postgresqlSecretName" $hqContext -}}
+{{- $agentSecret := include "lenses-agent.v1.postgresqlSecretName" $agentContext -}}
+{{- $databases = append $databases (dict "database" "hq" "owner" $hq.postgresql.username "passwordEnv" "LENSES_HQ_DB_PASSWORD" "passwordSecret" $hqSecret "passwordKey" $hq.postgresql.secretKeys.password) -}}
+{{- $databases = append $databases (dict "database" "agent1" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.password) -}}
+{{- $databases = append $databases (dict "database" "agent2" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.password) -}}
+{{- end -}}
+{{- toJson $databases -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.initSql: the psql script that creates the roles and databases. Idempotent: it
+can run any number of times (CREATE only what is missing, then ALTER every role's password and
+every database's owner to the desired state), on every install and upgrade, so a database a later
+upgrade turns on (Lenses, Metabase) is created too. It fails (ON_ERROR_STOP) on any error,
+including a password variable that is not set. Passwords reach it as environment variables
+(psql's \getenv), never through this file.
+*/}}
+{{- define "realtime-platform.v1.initSql" -}}
+-- Roles and databases of platform {{ include "realtime-platform.v1.name" . }}, rendered by the realtime-platform chart.
+-- Run as a superuser with: psql -v ON_ERROR_STOP=1 --no-psqlrc -f init.sql
+\set ON_ERROR_STOP on
+\set QUIET on
+{{- $roles := dict }}
+{{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
+{{- if not (hasKey $roles .owner) }}
+{{- $_ := set $roles .owner true }}
+
+-- role {{ .owner }} (password from ${{ .passwordEnv }})
+\getenv role_password {{ .passwordEnv }}
+\if :{?role_password}
+\else
+DO $$ BEGIN RAISE EXCEPTION 'init.sql: the environment variable {{ .passwordEnv }} (password of role {{ .owner }}) is not set'; END $$;
+\endif
+SELECT format('CREATE ROLE %I LOGIN', '{{ .owner }}') WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{{ .owner }}') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD %L', '{{ .owner }}', :'role_password') \gexec
+\unset role_password
+{{- end }}
+{{- end }}
+{{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
+
+-- database {{ .database }}, owned by {{ .owner }} and closed to every other role
+SELECT format('CREATE DATABASE %I OWNER %I', '{{ .database }}', '{{ .owner }}') WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = '{{ .database }}') \gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', '{{ .database }}', '{{ .owner }}') \gexec
+SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', '{{ .database }}') \gexec
+SELECT format('GRANT ALL ON DATABASE %I TO %I', '{{ .database }}', '{{ .owner }}') \gexec
+{{- end }}
+{{ end -}}
+
+{{/* ---------------------------------------------------------------- connectors */}}
+
+{{/*
+realtime-platform.v1.connectSecretsDir: where the Kafka pod mounts the files Kafka Connect's
+DirectoryConfigProvider reads connector credentials from (`${directory:<dir>:<key>}`).
+*/}}
+{{- define "realtime-platform.v1.connectSecretsDir" -}}/mnt/connect-secrets{{- end -}}
+
+{{/*
+realtime-platform.v1.mqttSourceConnector: the requirements' MQTT source connector
+(device_data_connector) as JSON for PUT /connectors/<name>/config. The broker is this platform's
+Service; user and password are references to the mounted {name}-mqtt-secret, resolved by Connect
+when the task starts, so they are never stored in the connector configuration.
+*/}}
+{{- define "realtime-platform.v1.mqttSourceConnector" -}}
+{{- $dir := printf "%s/mqtt" (include "realtime-platform.v1.connectSecretsDir" .) -}}
+{{- $config := dict
+  "name" "device_data_connector"
+  "connector.class" "io.lenses.streamreactor.connect.mqtt.source.MqttSourceConnector"
+  "tasks.max" "1"
+  "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:1883" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain)
+  "connect.mqtt.kcql" "INSERT INTO device_data SELECT * FROM health/device_data WITHKEY(deviceId)"
+  "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
+  "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
+  "connect.mqtt.service.quality" "1"
+  "errors.tolerance" "all"
+-}}
+{{- range $key, $value := .Values.connectors.mqttSource.extraConfig -}}
+{{- $_ := set $config $key (toString $value) -}}
+{{- end -}}
+{{- toPrettyJson $config -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.snowflakeSinkConnector: the requirements' Snowflake sink (HealthDataConnector)
+as JSON. Account URL, user, private key (key-pair authentication), passphrase, database and schema
+are references to files the Kafka pod prepares from platform.snowflake.credentialsSecret (the
+private key without its PEM armour, as the connector wants it; INGEST where the Secret has no
+database or schema).
+*/}}
+{{- define "realtime-platform.v1.snowflakeSinkConnector" -}}
+{{- $dir := printf "%s/snowflake" (include "realtime-platform.v1.connectSecretsDir" .) -}}
+{{- $config := dict
+  "name" "HealthDataConnector"
+  "connector.class" "com.snowflake.kafka.connector.SnowflakeSinkConnector"
+  "topics" "temperature_device_topic,heart_rate_device_topic,blood_pressure_device_topic,oxygen_saturation_device_topic"
+  "snowflake.url.name" (printf "${directory:%s:SNOWFLAKE_URL}" $dir)
+  "snowflake.user.name" (printf "${directory:%s:SNOWFLAKE_USER}" $dir)
+  "snowflake.private.key" (printf "${directory:%s:SNOWFLAKE_PRIVATE_KEY}" $dir)
+  "snowflake.private.key.passphrase" (printf "${directory:%s:SNOWFLAKE_PRIVATE_KEY_PASSPHRASE}" $dir)
+  "snowflake.database.name" (printf "${directory:%s:SNOWFLAKE_DATABASE}" $dir)
+  "snowflake.schema.name" (printf "${directory:%s:SNOWFLAKE_SCHEMA}" $dir)
+  "buffer.count.records" "1000000"
+  "buffer.flush.time" "10"
+  "buffer.size.bytes" "250000000"
+  "value.converter" "com.snowflake.kafka.connector.records.SnowflakeAvroConverter"
+  "value.converter.schema.registry.url" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
+-}}
+{{- range $key, $value := .Values.connectors.snowflakeSink.extraConfig -}}
+{{- $_ := set $config $key (toString $value) -}}
+{{- end -}}
+{{- toPrettyJson $config -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.connectors: JSON {file name: connector JSON} of the desired connectors.
+*/}}
+{{- define "realtime-platform.v1.connectors" -}}
+{{- $connectors := dict -}}
+{{- if .Values.platform.iot -}}
+{{- $_ := set $connectors "device_data_connector.json" (include "realtime-platform.v1.mqttSourceConnector" .) -}}
+{{- end -}}
+{{- if .Values.platform.snowflake.enabled -}}
+{{- $_ := set $connectors "HealthDataConnector.json" (include "realtime-platform.v1.snowflakeSinkConnector" .) -}}
+{{- end -}}
+{{- toJson $connectors -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- validation */}}
+
+{{/*
+realtime-platform.v1.validateValues: gathers every problem into one `fail`. values.schema.json
+already checks the claim (the contract's schema) and what JSON Schema can say about relations;
+this checks what only the template knows: the relations the contract expresses as CEL rules, the
+retention arithmetic, and the Lenses wiring derived from platform.name.
+*/}}
+{{- define "realtime-platform.v1.validateValues" -}}
+{{- $problems := list -}}
+{{- $p := .Values.platform -}}
+{{- if ne $p.database "postgres" -}}
+{{- $problems = append $problems (printf "platform.database: %q is not implemented; use \"postgres\" (mysql and mongodb are planned)." $p.database) -}}
+{{- end -}}
+{{- if gt (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas) -}}
+{{- $problems = append $problems (printf "platform.scaling.minReplicas (%d) must not exceed platform.scaling.maxReplicas (%d)." (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas)) -}}
+{{- end -}}
+{{- if and $p.mqttUsers (not $p.iot) -}}
+{{- $problems = append $problems "platform.mqttUsers needs platform.iot: true (without MQTT there is no broker to log in to)." -}}
+{{- end -}}
+{{- if and $p.snowflake.enabled (not $p.snowflake.credentialsSecret) -}}
+{{- $problems = append $problems "platform.snowflake.credentialsSecret is required when platform.snowflake.enabled is true: name the Secret with the Snowflake key pair (SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY)." -}}
+{{- end -}}
+{{- if not (include "realtime-platform.v1.retentionMs" ($p.dataRetention | toString)) -}}
+{{- $problems = append $problems (printf "platform.dataRetention: %q must be a number and d, w or m (30 days), e.g. 7d, at most 2^53-1 milliseconds." ($p.dataRetention | toString)) -}}
+{{- end -}}
+{{- $seenTopics := dict -}}
+{{- range $index, $topic := $p.topics -}}
+{{- if hasKey $seenTopics $topic.name -}}
+{{- $problems = append $problems (printf "platform.topics[%d].name: %q is declared twice." $index $topic.name) -}}
+{{- end -}}
+{{- $_ := set $seenTopics $topic.name true -}}
+{{- if hasSuffix ".dlq" $topic.name -}}
+{{- $problems = append $problems (printf "platform.topics[%d].name: %q must not end with .dlq (reserved for dead-letter topics)." $index $topic.name) -}}
+{{- end -}}
+{{- if and $topic.retention (not (include "realtime-platform.v1.retentionMs" ($topic.retention | toString))) -}}
+{{- $problems = append $problems (printf "platform.topics[%d].retention: %q must be a number and d, w or m, at most 2^53-1 milliseconds." $index ($topic.retention | toString)) -}}
+{{- end -}}
+{{- end -}}
+{{- $lenses := include "realtime-platform.v1.lenses" . -}}
+{{- if and $lenses (not .Values.lenses.enabled) -}}
+{{- $problems = append $problems "lenses.enabled: set it to true with platform.streamProcessing: lenses (it loads the Lenses HQ and Agent subcharts; see the README for the licence, EULA and wiring values they need)." -}}
+{{- else if and (not $lenses) .Values.lenses.enabled -}}
+{{- $problems = append $problems "lenses.enabled: leave it false unless platform.streamProcessing is lenses." -}}
+{{- end -}}
+{{- if and $lenses .Values.lenses.enabled -}}
+{{- $hq := index .Values "lenses-hq" -}}
+{{- $agent := index .Values "lenses-agent" -}}
+{{- if not $hq.license.acceptEULA -}}
+{{- $problems = append $problems "lenses-hq.license.acceptEULA: the Lenses EULA (https://lenses.io/legals/eula) is not accepted; set it to true to accept it." -}}
+{{- end -}}
+{{- if not $agent.acceptEULA -}}
+{{- $problems = append $problems "lenses-agent.acceptEULA: the Lenses EULA (https://lenses.io/legals/eula) is not accepted; set it to true to accept it." -}}
+{{- end -}}
+{{- if not $hq.license.existingSecret -}}
+{{- $problems = append $problems "lenses-hq.license.existingSecret: name the Secret with the Lenses licence key." -}}
+{{- end -}}
+{{- $wrong := list -}}
+{{- range $path, $accepted := include "realtime-platform.v1.lensesWiring" . | fromJson -}}
+{{- $isList := hasSuffix "[]" $path -}}
+{{- $key := trimSuffix "[]" $path -}}
+{{- $actual := include "realtime-platform.v1.valueAt" (list $ $key) -}}
+{{- $ok := false -}}
+{{- range $accepted -}}
+{{- if eq $actual (ternary (list . | toJson) (. | toJson) $isList) -}}
+{{- $ok = true -}}
+{{- end -}}
+{{- end -}}
+{{- if not $ok -}}
+{{- $wrong = append $wrong (printf (ternary "%s={%s}" "%s=%s" $isList) $key (first $accepted)) -}}
+{{- end -}}
+{{- end -}}
+{{- if $wrong -}}
+{{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
+{{- end -}}
+{{- range $pair := list (list "lenses-hq.http.port" 9991) (list "lenses-hq.agents.port" 10000) (list "lenses-agent.hq.httpPort" 9991) (list "lenses-agent.hq.agentsPort" 10000) (list "lenses-hq.postgresql.database" "hq") (list "lenses-agent.postgresql.database" "agent1") (list "lenses-hq.postgresql.port" 5432) (list "lenses-agent.postgresql.port" 5432) -}}
+{{- $actual := include "realtime-platform.v1.valueAt" (list $ (index $pair 0)) -}}
+{{- if ne $actual (index $pair 1 | toJson) -}}
+{{- $problems = append $problems (printf "%s: must be %v, the platform contract's (got %s)." (index $pair 0) (index $pair 1) $actual) -}}
+{{- end -}}
+{{- end -}}
+{{- range $role := list $hq.postgresql.username $agent.postgresql.username -}}
+{{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" ($role | default "")) -}}
+{{- $problems = append $problems (printf "lenses-hq/lenses-agent postgresql.username: %q must be a lowercase PostgreSQL identifier (letters, digits, _)." $role) -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $hq.postgresql.username $agent.postgresql.username -}}
+{{- $problems = append $problems "lenses-hq.postgresql.username and lenses-agent.postgresql.username must differ: each chart generates its own password." -}}
+{{- end -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" .Values.postgresql.metabaseUser) -}}
+{{- $problems = append $problems (printf "postgresql.metabaseUser: %q must be a lowercase PostgreSQL identifier." .Values.postgresql.metabaseUser) -}}
+{{- end -}}
+{{- with .Values.credentials.existingSecret -}}
+{{- $credentials := include "realtime-platform.v1.credentials" $ | fromJson -}}
+{{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" $credentials.DB_USER) -}}
+{{- $problems = append $problems (printf "credentials.existingSecret: DB_USER %q must be a lowercase PostgreSQL identifier (letters, digits, _)." $credentials.DB_USER) -}}
+{{- end -}}
+{{- end -}}
+{{- if $problems -}}
+{{- fail (printf "\n\nrealtime-platform: the values need changes:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- provisioning containers */}}
+
+{{/*
+realtime-platform.v1.connectorsContainer: the container that applies the connectors (the setup
+Job's and the CronJob's). Call with (list $ connectUrl).
+*/}}
+{{- define "realtime-platform.v1.connectorsContainer" -}}
+{{- $root := index . 0 -}}
+- name: connectors
+  image: {{ include "realtime-platform.v1.image" $root.Values.jobs.image }}
+  imagePullPolicy: {{ $root.Values.jobs.image.pullPolicy }}
+  command: ["/bin/sh", "/scripts/apply-connectors.sh"]
+  env:
+    - name: CONNECT_URL
+      value: {{ index . 1 | quote }}
+    - name: CONNECTORS_DIR
+      value: /connectors
+    - name: OWNED_CONNECTORS
+      value: "device_data_connector HealthDataConnector"
+    - name: WAIT_SECONDS
+      value: {{ $root.Values.jobs.waitSeconds | quote }}
+    - name: HOME
+      value: /tmp
+  resources:
+    {{- toYaml $root.Values.jobs.resources | nindent 4 }}
+  securityContext:
+    {{- include "realtime-platform.v1.containerSecurityContext" $root | nindent 4 }}
+  volumeMounts:
+    - name: scripts
+      mountPath: /scripts
+      readOnly: true
+    - name: connectors
+      mountPath: /connectors
+      readOnly: true
+    - name: tmp
+      mountPath: /tmp
+{{- end -}}
+
+{{/*
+realtime-platform.v1.connectorsVolumes: the volumes of realtime-platform.v1.connectorsContainer.
+*/}}
+{{- define "realtime-platform.v1.connectorsVolumes" -}}
+- name: scripts
+  configMap:
+    name: {{ include "realtime-platform.v1.objectName" (list . "scripts") }}
+    defaultMode: 365 # 0555: executable scripts, read-only
+- name: connectors
+  configMap:
+    name: {{ include "realtime-platform.v1.objectName" (list . "connectors") }}
+- name: tmp
+  emptyDir: {}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.grafanaDatasources: Grafana's data source provisioning file: the application
+database, with its credentials as $VARIABLE references Grafana expands from its environment.
+*/}}
+{{- define "realtime-platform.v1.grafanaDatasources" -}}
+apiVersion: 1
+datasources:
+  - name: realtime
+    uid: realtime-postgresql
+    type: grafana-postgresql-datasource
+    access: proxy
+    url: $DB_HOST:$DB_PORT
+    user: $DB_USER
+    isDefault: true
+    editable: false
+    jsonData:
+      database: $DB_NAME
+      sslmode: disable
+      postgresVersion: 1700
+    secureJsonData:
+      password: $DB_PASSWORD
+{{- end -}}

@@ -1,0 +1,131 @@
+// Generated MQTT credentials: different for each install, kept across `helm upgrade` (lookup),
+// taken from auth.existingSecret when one is named.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FakeKubernetesApi } from '../support/fake-kubernetes-api.js';
+import {
+  renderChart,
+  renderFailure,
+  type KubernetesObject,
+  type RenderedChart,
+} from '../support/render-chart.js';
+
+const chart = 'iot-broker';
+const namespace = 'iot';
+
+describe('iot-broker: generated credentials', () => {
+  it('generates a different user, password and salt for each install', async () => {
+    const [first, second] = await Promise.all([
+      renderChart(chart, { namespace, fixtures: ['required'] }),
+      renderChart(chart, { namespace, fixtures: ['required'] }),
+    ]);
+    const a = first.secretData('health-data-mqtt-secret');
+    const b = second.secretData('health-data-mqtt-secret');
+    expect(a.MQTT_USERNAME).not.toBe(b.MQTT_USERNAME);
+    expect(a.MQTT_PASSWORD).not.toBe(b.MQTT_PASSWORD);
+    expect(first.secretData('health-data-mqtt-passwd').passwd).not.toBe(
+      second.secretData('health-data-mqtt-passwd').passwd,
+    );
+  });
+
+  it('salts each user separately, so equal passwords give different hashes', async () => {
+    const render = await renderChart(chart, {
+      namespace,
+      values: [
+        {
+          name: 'health-data',
+          auth: {
+            users: [
+              { username: 'a', password: 'the-same-password-123' },
+              { username: 'b', password: 'the-same-password-123' },
+            ],
+          },
+        },
+      ],
+    });
+    const [first, second] = (render.secretData('health-data-mqtt-passwd').passwd ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(':')[1]);
+    expect(first).not.toBe(second);
+  });
+});
+
+describe('iot-broker: credentials across helm upgrade (lookup against a fake API server)', () => {
+  let cluster: FakeKubernetesApi;
+  let installed: RenderedChart;
+  const upgrade = (values: Record<string, unknown>[] = []) =>
+    renderChart(chart, { namespace, fixtures: ['required'], values, isUpgrade: true, cluster });
+
+  beforeAll(async () => {
+    cluster = await FakeKubernetesApi.start();
+    installed = await renderChart(chart, { namespace, fixtures: ['required'], cluster });
+    cluster.apply(installed.objects, namespace);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('keeps the user, the password, the password file and the pod checksums', async () => {
+    const upgraded = await upgrade();
+    for (const secret of ['health-data-mqtt-secret', 'health-data-mqtt-passwd']) {
+      expect(upgraded.secretData(secret)).toEqual(installed.secretData(secret));
+    }
+    const annotations = (render: RenderedChart) =>
+      render.podTemplate('StatefulSet', 'health-data-mqtt').metadata.annotations;
+    expect(annotations(upgraded)).toEqual(annotations(installed));
+  });
+
+  it('keeps the salt of a user whose password changes, and hashes the new password', async () => {
+    const { MQTT_USERNAME } = installed.secretData('health-data-mqtt-secret');
+    const before = (installed.secretData('health-data-mqtt-passwd').passwd ?? '').split('$')[2];
+    const upgraded = await upgrade([
+      { auth: { users: [{ username: MQTT_USERNAME, password: 'a-new-password-for-the-test' }] } },
+    ]);
+    const line = upgraded.secretData('health-data-mqtt-passwd').passwd ?? '';
+    expect(line.split('$')[2]).toBe(before);
+    expect(line).not.toBe(installed.secretData('health-data-mqtt-passwd').passwd);
+  });
+});
+
+describe('iot-broker: auth.existingSecret', () => {
+  let cluster: FakeKubernetesApi;
+  beforeAll(async () => {
+    cluster = await FakeKubernetesApi.start();
+    const secret: KubernetesObject & { data: Record<string, string> } = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'gateway-credentials' },
+      data: {
+        MQTT_USERNAME: Buffer.from('clinic-gateway').toString('base64'),
+        MQTT_PASSWORD: Buffer.from('chosen-mqtt-password-0003').toString('base64'),
+      },
+    };
+    cluster.apply([secret], namespace);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('publishes and hashes the user of the existing Secret', async () => {
+    const render = await renderChart(chart, {
+      namespace,
+      fixtures: ['required'],
+      values: [{ auth: { existingSecret: 'gateway-credentials' } }],
+      cluster,
+    });
+    expect(render.secretData('health-data-mqtt-secret')).toMatchObject({
+      MQTT_USERNAME: 'clinic-gateway',
+      MQTT_PASSWORD: 'chosen-mqtt-password-0003',
+    });
+    expect(render.secretData('health-data-mqtt-passwd').passwd).toMatch(/^clinic-gateway:\$6\$/);
+  });
+
+  it('fails, naming the value, when the Secret cannot be read', async () => {
+    const message = await renderFailure(chart, {
+      namespace,
+      fixtures: ['required'],
+      values: [{ auth: { existingSecret: 'gateway-credentials' } }],
+    });
+    expect(message).toContain('auth.existingSecret: Secret "gateway-credentials" was not found');
+  });
+});

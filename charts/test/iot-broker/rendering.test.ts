@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  describePlatform,
+  renderSecretData,
+  secretName,
+} from '@realtime-platform/platform-contract';
+import { kubernetesProblems } from '../support/kubernetes-schema.js';
+import { endpointProblems, platformModel } from '../support/platform-contract-check.js';
+import {
+  containerOf,
+  lintChart,
+  renderChart,
+  renderNotes,
+  type RenderedChart,
+} from '../support/render-chart.js';
+import { hardeningProblems } from '../support/workload-hardening.js';
+
+const chart = 'iot-broker';
+const namespace = 'iot';
+const fixtures = ['required', 'users', 'production'] as const;
+type Fixture = (typeof fixtures)[number];
+
+const renders = {} as Record<Fixture, RenderedChart>;
+beforeAll(async () => {
+  await Promise.all(
+    fixtures.map(async (fixture) => {
+      renders[fixture] = await renderChart(chart, {
+        releaseName: 'broker',
+        namespace,
+        fixtures: [fixture],
+      });
+    }),
+  );
+});
+
+const brokerTemplate = (render: RenderedChart) =>
+  render.podTemplate('StatefulSet', 'health-data-mqtt');
+
+describe('iot-broker: helm lint and Kubernetes schemas', () => {
+  it.each(fixtures)('passes helm lint --strict with the %s values', async (fixture) => {
+    await expect(lintChart(chart, [fixture])).resolves.toMatch(
+      /1 chart\(s\) linted, 0 chart\(s\) failed/,
+    );
+  });
+
+  it.each(fixtures)(
+    'renders only objects valid against the Kubernetes schemas (%s values)',
+    async (fixture) => {
+      expect(await kubernetesProblems(renders[fixture].objects)).toEqual([]);
+    },
+  );
+
+  it('renders the broker, named after the platform, not the release', () => {
+    expect(renders.required.names().sort()).toEqual([
+      'ConfigMap/health-data-mqtt-config',
+      'NetworkPolicy/health-data-mqtt',
+      'Secret/health-data-mqtt-passwd',
+      'Secret/health-data-mqtt-secret',
+      'Service/health-data-mqtt',
+      'ServiceAccount/health-data-mqtt',
+      'StatefulSet/health-data-mqtt',
+    ]);
+  });
+
+  it('renders nothing of its own when embedded in the realtime-platform chart', async () => {
+    const render = await renderChart(chart, { namespace, values: [{ embedded: true }] });
+    expect(render.objects).toEqual([]);
+  });
+});
+
+describe('iot-broker: {name}-mqtt-secret of the platform contract', () => {
+  it.each(fixtures)('holds exactly the contract MQTT keys and values (%s values)', (fixture) => {
+    const render = renders[fixture];
+    const data = render.secretData('health-data-mqtt-secret');
+    const model = describePlatform({
+      claim: { name: 'health-data' },
+      namespace,
+      clusterDomain: fixture === 'production' ? 'cluster.example' : 'cluster.local',
+    });
+    const others = {
+      DB_USER: 'x',
+      DB_PASSWORD: 'x',
+      DASHBOARD_ADMIN_USER: 'x',
+      DASHBOARD_ADMIN_PASSWORD: 'x',
+    };
+    const [mqtt] = renderSecretData(model, {
+      ...others,
+      MQTT_USERNAME: data.MQTT_USERNAME,
+      MQTT_PASSWORD: data.MQTT_PASSWORD,
+    });
+    expect(mqtt?.name).toBe(secretName('health-data', 'mqtt'));
+    expect(data).toEqual(mqtt?.stringData);
+  });
+
+  it('resolves every host and port of the Secret to the rendered Service and pod', () => {
+    expect(
+      endpointProblems(renders.required, platformModel({ name: 'health-data' }, namespace), [
+        'mqtt',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('publishes the first of auth.users, or a generated user', () => {
+    expect(renders.users.secretData('health-data-mqtt-secret')).toMatchObject({
+      MQTT_USERNAME: 'ward-7-monitor',
+      MQTT_PASSWORD: 'fixture-device-password-1',
+    });
+    expect(renders.required.secretData('health-data-mqtt-secret')).toMatchObject({
+      MQTT_USERNAME: expect.stringMatching(/^mqtt-[a-z0-9]{8}$/),
+      MQTT_PASSWORD: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+    });
+  });
+});
+
+describe('iot-broker: mosquitto.conf and the password file', () => {
+  const conf = (render: RenderedChart) =>
+    render.configMapData('health-data-mqtt-config')['mosquitto.conf'] ?? '';
+
+  it('turns authentication on, listens on 1883 and 9001 (WebSockets) and disables Nagle', () => {
+    const lines = conf(renders.required).split('\n');
+    for (const line of [
+      'per_listener_settings false',
+      'allow_anonymous false',
+      'password_file /mosquitto/auth/passwd',
+      'listener 1883',
+      'protocol mqtt',
+      'listener 9001',
+      'protocol websockets',
+      'set_tcp_nodelay true',
+      'persistence true',
+      'persistence_location /mosquitto/data/',
+    ]) {
+      expect(lines).toContain(line);
+    }
+  });
+
+  it('writes one hashed line per user and no password in clear', () => {
+    const passwd = renders.users.secretData('health-data-mqtt-passwd').passwd ?? '';
+    const lines = passwd.trim().split('\n');
+    expect(lines.map((line) => line.split(':')[0])).toEqual(['ward-7-monitor', 'ward-8-monitor']);
+    for (const line of lines)
+      expect(line).toMatch(/^[^:]+:\$6\$[A-Za-z0-9+/=]{16}\$[A-Za-z0-9+/]{86}==$/);
+    expect(passwd).not.toContain('fixture-device-password');
+  });
+
+  it('takes configuration values and extra lines from values', () => {
+    const text = conf(renders.production);
+    expect(text).toContain('max_queued_messages 0');
+    expect(text).not.toContain('persistent_client_expiration');
+    expect(text).toContain('max_inflight_messages 100');
+    expect(text.match(/^log_type /gm)).toHaveLength(2);
+  });
+
+  it('mounts the configuration, the password file (group-readable only) and the data volume', () => {
+    const template = brokerTemplate(renders.required);
+    const mosquitto = containerOf(template, 'mosquitto');
+    expect(mosquitto.command).toEqual([
+      '/usr/sbin/mosquitto',
+      '-c',
+      '/mosquitto/config/mosquitto.conf',
+    ]);
+    expect(mosquitto.volumeMounts?.map((m) => [m.name, m.mountPath])).toEqual([
+      ['config', '/mosquitto/config'],
+      ['passwd', '/mosquitto/auth'],
+      ['data', '/mosquitto/data'],
+    ]);
+    const passwd = template.spec.volumes?.find((v) => v.name === 'passwd')?.secret as {
+      defaultMode?: number;
+    };
+    expect(passwd.defaultMode).toBe(0o440); // written as decimal 288: YAML 1.1 and 1.2 disagree on 0440
+    expect(template.spec.securityContext).toMatchObject({ runAsUser: 1883, fsGroup: 1883 });
+  });
+
+  it('hashes mosquitto.conf and the password file into the pod annotations', () => {
+    const annotations = brokerTemplate(renders.users).metadata.annotations ?? {};
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(annotations['checksum/config']).toBe(sha(conf(renders.users)));
+    expect(annotations['checksum/passwd']).toBe(
+      sha(renders.users.secretData('health-data-mqtt-passwd').passwd ?? ''),
+    );
+  });
+});
+
+describe('iot-broker: workload, Service and network policy', () => {
+  it.each(fixtures)(
+    'is hardened: pinned image, non-root, read-only root, no capabilities, resources (%s)',
+    (fixture) => {
+      expect(hardeningProblems(brokerTemplate(renders[fixture]))).toEqual([]);
+    },
+  );
+
+  it('probes the MQTT port (startup, liveness, readiness)', () => {
+    const mosquitto = containerOf(brokerTemplate(renders.required), 'mosquitto');
+    for (const probe of [
+      mosquitto.startupProbe,
+      mosquitto.livenessProbe,
+      mosquitto.readinessProbe,
+    ]) {
+      expect(probe).toMatchObject({ tcpSocket: { port: 'mqtt' } });
+    }
+  });
+
+  it('pins the image: a released tag by default, the digest when given', () => {
+    expect(containerOf(brokerTemplate(renders.required), 'mosquitto').image).toBe(
+      'docker.io/eclipse-mosquitto:2.0.21',
+    );
+    expect(containerOf(brokerTemplate(renders.production), 'mosquitto').image).toBe(
+      'registry.example.org/mirror/eclipse-mosquitto@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    );
+  });
+
+  it('keeps the broker reachable only on its ports, from this namespace when not external', () => {
+    const policy = renders.production.get('NetworkPolicy', 'health-data-mqtt') as unknown as {
+      spec: { ingress: { from?: unknown[]; ports: { port: number }[] }[]; egress: unknown[] };
+    };
+    expect(policy.spec.ingress[0]?.ports.map((p) => p.port)).toEqual([1883, 9001]);
+    expect(policy.spec.ingress[0]?.from).toEqual([
+      { podSelector: {} },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateways' } } },
+    ]);
+    expect(policy.spec.egress).toEqual([]);
+    const open = renders.required.get('NetworkPolicy', 'health-data-mqtt') as unknown as {
+      spec: { ingress: { from?: unknown[] }[] };
+    };
+    expect(open.spec.ingress[0]?.from).toBeUndefined();
+  });
+
+  it('writes hosts with the configured cluster domain', () => {
+    expect(renders.production.secretData('health-data-mqtt-secret').MQTT_HOST).toBe(
+      'health-data-mqtt.iot.svc.cluster.example',
+    );
+  });
+});
+
+describe('iot-broker: NOTES.txt', () => {
+  it('gives the endpoints and the kubectl command for the password, never the password', async () => {
+    const notes = await renderNotes(chart, {
+      releaseName: 'broker',
+      namespace,
+      fixtures: ['users'],
+    });
+    expect(notes).toContain('mqtt://health-data-mqtt.iot.svc.cluster.local:1883');
+    expect(notes).toContain('ws://health-data-mqtt.iot.svc.cluster.local:9001/mqtt');
+    expect(notes).toContain(
+      "kubectl get secret --namespace iot health-data-mqtt-secret -o jsonpath='{.data.MQTT_PASSWORD}'",
+    );
+    expect(notes).not.toContain('fixture-device-password');
+  });
+});

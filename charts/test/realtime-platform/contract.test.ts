@@ -1,0 +1,195 @@
+// The chart against @realtime-platform/platform-contract, the single source of truth: Secret names,
+// keys and values, Service names and ports, topics, databases, and the claim schema.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  databaseCatalog,
+  conditionHolds,
+  parseClaimSpec,
+  planTopics,
+  secretEnvFrom,
+  type RealtimePlatformSpecInput,
+} from '@realtime-platform/platform-contract';
+import { parse } from 'yaml';
+import {
+  endpointProblems,
+  expectedSecrets,
+  platformModel,
+} from '../support/platform-contract-check.js';
+import { claimSchemaJson, unknownClaimFieldsRule } from '../support/platform-values-schema.js';
+import {
+  chartPath,
+  renderChart,
+  valuesFixture,
+  type RenderedChart,
+} from '../support/render-chart.js';
+
+const chart = 'realtime-platform';
+const namespace = 'apps';
+const fixtures = [
+  'minimal',
+  'every-option',
+  'iot-disabled',
+  'grafana',
+  'snowflake',
+  'lenses',
+] as const;
+type Fixture = (typeof fixtures)[number];
+
+/** The claim a fixture holds: its `platform` values. */
+const claimOf = (fixture: Fixture): RealtimePlatformSpecInput =>
+  (
+    parse(readFileSync(valuesFixture(chart, fixture), 'utf8')) as {
+      platform: RealtimePlatformSpecInput;
+    }
+  ).platform;
+
+const renders = {} as Record<Fixture, RenderedChart>;
+beforeAll(async () => {
+  await Promise.all(
+    fixtures.map(async (fixture) => {
+      renders[fixture] = await renderChart(chart, {
+        releaseName: 'platform',
+        namespace,
+        fixtures: [fixture],
+      });
+    }),
+  );
+});
+
+describe('realtime-platform: the five Secrets of the contract', () => {
+  it.each(fixtures)(
+    'renders exactly the contract five Secrets with exactly its keys and values (%s values)',
+    (fixture) => {
+      const model = platformModel(claimOf(fixture), namespace);
+      for (const secret of expectedSecrets(renders[fixture], model)) {
+        expect({ name: secret.name, data: renders[fixture].secretData(secret.name) }).toEqual({
+          name: secret.name,
+          data: secret.stringData,
+        });
+      }
+    },
+  );
+
+  it.each(fixtures)(
+    'resolves every host in every Secret to a rendered Service on the contract port (%s values)',
+    (fixture) => {
+      expect(
+        endpointProblems(renders[fixture], platformModel(claimOf(fixture), namespace)),
+      ).toEqual([]);
+    },
+  );
+
+  it('publishes the first of platform.mqttUsers as the MQTT user, and generated credentials elsewhere', () => {
+    const mqtt = renders['every-option'].secretData('health-data-mqtt-secret');
+    expect([mqtt.MQTT_USERNAME, mqtt.MQTT_PASSWORD]).toEqual([
+      'ward-7-monitor',
+      'fixture-device-password-1',
+    ]);
+    const db = renders.minimal.secretData('health-data-db-secret');
+    expect(db.DB_USER).toMatch(/^app_[a-z]{8}$/);
+    expect(db.DB_PASSWORD).toMatch(/^[A-Za-z0-9]{28}[0-9]{4}$/);
+  });
+
+  it('describes Grafana in {name}-metabase-secret when it is the dashboard', () => {
+    expect(renders.grafana.secretData('health-data-metabase-secret')).toMatchObject({
+      DASHBOARD_TYPE: 'grafana',
+      DASHBOARD_URL: 'http://health-data-grafana.apps.svc.cluster.local:3000',
+    });
+  });
+
+  it('gives Lenses HQ the administrator of {name}-lenses-secret, with a bcrypt hash of its password', async () => {
+    const { default: bcrypt } = await import('bcryptjs');
+    const lenses = renders.lenses.secretData('health-data-lenses-secret');
+    const admin = renders.lenses.secretData('health-data-lenses-hq-admin');
+    expect(admin.username).toBe(lenses.LENSES_ADMIN_USER);
+    expect(admin.password).toBe(lenses.LENSES_ADMIN_PASSWORD);
+    expect(bcrypt.compareSync(lenses.LENSES_ADMIN_PASSWORD ?? '', admin.passwordHash ?? '')).toBe(
+      true,
+    );
+  });
+
+  it('injects the five Secrets in the order of the contract secretEnvFrom', () => {
+    const template = renders.minimal.podTemplate('Deployment', 'health-data-stream-processor');
+    const envFrom = (template.spec.containers[0] as { envFrom?: unknown[] }).envFrom;
+    expect(envFrom).toEqual(secretEnvFrom('health-data'));
+  });
+});
+
+describe('realtime-platform: topics and databases of the contract', () => {
+  const topicsOf = (render: RenderedChart) =>
+    (render.configMapData('health-data-topics')['topics.txt'] ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
+
+  it.each(fixtures)(
+    'plans exactly the topics of the contract planTopics (%s values)',
+    (fixture) => {
+      const plan = planTopics(parseClaimSpec(claimOf(fixture)));
+      expect(topicsOf(renders[fixture])).toEqual(
+        plan.map((topic) => [topic.name, String(topic.partitions), String(topic.retentionMs)]),
+      );
+    },
+  );
+
+  it('takes retention from dataRetention and declared topics, partitions from declared topics', () => {
+    const topics = Object.fromEntries(
+      topicsOf(renders['every-option']).map(([n, p, r]) => [n, [p, r]]),
+    );
+    expect(topics.device_data).toEqual(['12', String(14 * 86_400_000)]);
+    expect(topics['device_data.dlq']).toEqual(['1', String(14 * 86_400_000)]);
+    expect(topics.heart_rate_device_topic).toEqual(['6', String(30 * 86_400_000)]);
+    expect(topics.vitals_audit).toEqual(['3', String(30 * 86_400_000)]);
+    expect(topics.long_term_trends).toEqual(['6', String(6 * 30 * 86_400_000)]);
+  });
+
+  it.each([['1d'], ['52w'], ['120m'], ['0d'], ['3474999m']])(
+    'converts dataRetention %s exactly like the contract retentionToMs',
+    async (retention) => {
+      const render = await renderChart(chart, {
+        namespace,
+        fixtures: ['minimal'],
+        values: [{ platform: { dataRetention: retention } }],
+      });
+      const plan = planTopics(parseClaimSpec({ name: 'health-data', dataRetention: retention }));
+      expect(topicsOf(render)[0]).toEqual(['device_data', '6', String(plan[0]?.retentionMs)]);
+    },
+  );
+
+  it.each(fixtures)('creates exactly the contract databases (%s values)', (fixture) => {
+    const spec = parseClaimSpec(claimOf(fixture));
+    const sql = renders[fixture].configMapData('health-data-postgresql-init')['init.sql'] ?? '';
+    const created = [...sql.matchAll(/CREATE DATABASE %I OWNER %I', '([a-z0-9_]+)'/g)].map(
+      (m) => m[1],
+    );
+    expect(created).toEqual(
+      databaseCatalog.filter((db) => conditionHolds(db.enabledWhen, spec)).map((db) => db.name),
+    );
+  });
+});
+
+describe('realtime-platform: values.schema.json and the claim schema', () => {
+  const schema = JSON.parse(readFileSync(join(chartPath(chart), 'values.schema.json'), 'utf8')) as {
+    properties: { platform: unknown };
+    allOf: unknown[];
+  };
+
+  it('embeds the contract claimSpecSchema unchanged as the schema of platform', () => {
+    expect(schema.properties.platform).toEqual(claimSchemaJson());
+  });
+
+  it('refuses unknown claim fields with names taken from the contract schema', () => {
+    expect(schema.allOf).toContainEqual(
+      expect.objectContaining(unknownClaimFieldsRule() as Record<string, unknown>),
+    );
+  });
+
+  it('defaults every platform value exactly as the contract parseClaimSpec does', () => {
+    const values = parse(readFileSync(join(chartPath(chart), 'values.yaml'), 'utf8')) as {
+      platform: Record<string, unknown>;
+    };
+    expect(parseClaimSpec({ name: 'x' })).toEqual({ name: 'x', ...values.platform });
+  });
+});

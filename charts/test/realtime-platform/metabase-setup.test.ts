@@ -1,0 +1,156 @@
+// The Metabase setup Job's script, run for real (sh, curl, jq) with the environment the rendered
+// Job gives it, against a stand-in for Metabase's API.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { MetabaseApiStandIn } from '../support/metabase-api-stand-in.js';
+import {
+  chartPath,
+  containerOf,
+  renderChart,
+  type RenderedChart,
+} from '../support/render-chart.js';
+import { runShellScript } from '../support/run-shell-script.js';
+
+const chart = 'realtime-platform';
+const script = join(chartPath(chart), 'files', 'scripts', 'setup-metabase.sh');
+
+let render: RenderedChart;
+let metabase: MetabaseApiStandIn;
+let snowflakeDir: string;
+
+/** The rendered Job's environment, Secret references resolved from the rendered Secrets. */
+function jobEnvironment(): Record<string, string> {
+  const container = containerOf(render.podTemplate('Job', 'health-data-metabase-setup-1'), 'setup');
+  const env: Record<string, string> = {};
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    env[variable.name] = (ref ? render.secretData(ref.name)[ref.key] : variable.value) ?? '';
+  }
+  return env;
+}
+
+/** Runs the script; only where it finds Metabase and the Snowflake files is rewritten. */
+const run = (extra: Record<string, string> = {}) =>
+  runShellScript(script, {
+    ...jobEnvironment(),
+    MB_URL: metabase.url,
+    SNOWFLAKE_DIR: snowflakeDir,
+    WAIT_SECONDS: '5',
+    POLL_SECONDS: '1',
+    ...extra,
+  });
+
+beforeAll(async () => {
+  render = await renderChart(chart, { namespace: 'apps', fixtures: ['snowflake'] });
+});
+beforeEach(async () => {
+  metabase = await MetabaseApiStandIn.start();
+  snowflakeDir = await mkdtemp(join(tmpdir(), 'rtp-snowflake-'));
+  const files = {
+    SNOWFLAKE_URL: 'https://xy12345.eu-central-1.snowflakecomputing.com',
+    SNOWFLAKE_USER: 'KAFKA_USER',
+    SNOWFLAKE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+    SNOWFLAKE_WAREHOUSE: 'REPORTING',
+  };
+  for (const [key, value] of Object.entries(files)) await writeFile(join(snowflakeDir, key), value);
+});
+afterEach(async () => {
+  await metabase.close();
+  await rm(snowflakeDir, { recursive: true, force: true });
+});
+
+describe('realtime-platform: setup-metabase.sh', () => {
+  it('creates the admin of {name}-metabase-secret with the setup token and adds the data sources', async () => {
+    metabase.startingHealthChecks = 2;
+    const result = await run();
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    const dashboard = render.secretData('health-data-metabase-secret');
+    expect(metabase.admin).toEqual({
+      email: dashboard.DASHBOARD_ADMIN_USER,
+      password: dashboard.DASHBOARD_ADMIN_PASSWORD,
+    });
+    const db = render.secretData('health-data-db-secret');
+    expect(metabase.databases).toEqual([
+      {
+        id: 1,
+        name: 'realtime (PostgreSQL)',
+        engine: 'postgres',
+        details: {
+          host: db.DB_HOST,
+          port: 5432,
+          dbname: 'realtime',
+          user: db.DB_USER,
+          password: db.DB_PASSWORD,
+          ssl: false,
+        },
+      },
+      {
+        id: 2,
+        name: 'Snowflake',
+        engine: 'snowflake',
+        details: {
+          account: 'xy12345.eu-central-1',
+          user: 'KAFKA_USER',
+          'use-password': false,
+          'private-key-options': 'local',
+          'private-key-path': '/etc/snowflake/SNOWFLAKE_PRIVATE_KEY',
+          db: 'INGEST',
+          warehouse: 'REPORTING',
+        },
+      },
+    ]);
+  });
+
+  it('logs in and updates the data sources on the next run instead of adding them again', async () => {
+    await run();
+    const again = await run();
+    expect(again).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(again.stdout).toContain('Metabase is set up; logged in as');
+    expect(metabase.databases).toHaveLength(2);
+    expect(metabase.writes()).toEqual([
+      'POST /api/setup',
+      'POST /api/database',
+      'POST /api/database',
+      'POST /api/session',
+      'PUT /api/database/1',
+      'PUT /api/database/2',
+    ]);
+  });
+
+  it('fails loudly when the admin password no longer works', async () => {
+    await run();
+    metabase.admin = { email: metabase.admin!.email, password: 'changed-in-the-ui' };
+    const result = await run();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('cannot log in (HTTP 401)');
+  });
+
+  it('fails loudly, with Metabase answer, when a data source is refused', async () => {
+    metabase.databaseFailure = {
+      status: 400,
+      body: { message: 'Timed out trying to connect to the database' },
+    };
+    const result = await run();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(
+      "adding data source 'realtime (PostgreSQL)' failed: Metabase answered HTTP 400",
+    );
+    expect(result.stderr).toContain('Timed out trying to connect to the database');
+  });
+
+  it('fails loudly when Metabase never becomes healthy', async () => {
+    metabase.startingHealthChecks = 1_000;
+    const result = await run({ WAIT_SECONDS: '2' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('waiting 2s for Metabase failed: Metabase answered HTTP 503');
+  });
+
+  it('fails loudly when the Snowflake Secret lacks a required key', async () => {
+    await rm(join(snowflakeDir, 'SNOWFLAKE_USER'));
+    const result = await run();
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('the Snowflake credentials Secret has no SNOWFLAKE_USER');
+  });
+});

@@ -1,0 +1,482 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { maxPlatformNameLength } from '@realtime-platform/platform-contract';
+import { kubernetesProblems } from '../support/kubernetes-schema.js';
+import {
+  containerOf,
+  envOf,
+  lintChart,
+  renderChart,
+  renderNotes,
+  type KubernetesObject,
+  type RenderedChart,
+} from '../support/render-chart.js';
+import { hardeningProblems, isPinnedImage } from '../support/workload-hardening.js';
+import { containersOf, selects, workloadsOf } from '../support/workloads.js';
+
+const chart = 'realtime-platform';
+const namespace = 'apps';
+const fixtures = [
+  'minimal',
+  'every-option',
+  'iot-disabled',
+  'grafana',
+  'snowflake',
+  'lenses',
+] as const;
+type Fixture = (typeof fixtures)[number];
+
+const renders = {} as Record<Fixture, RenderedChart>;
+beforeAll(async () => {
+  await Promise.all(
+    fixtures.map(async (fixture) => {
+      renders[fixture] = await renderChart(chart, {
+        releaseName: 'platform',
+        namespace,
+        fixtures: [fixture],
+      });
+    }),
+  );
+});
+
+const kindsAndNames = (render: RenderedChart, kind: string) =>
+  render
+    .ofKind(kind)
+    .map((obj) => obj.metadata.name)
+    .sort();
+
+describe('realtime-platform: helm lint and Kubernetes schemas', () => {
+  it.each(fixtures)('passes helm lint --strict with the %s values', async (fixture) => {
+    await expect(lintChart(chart, [fixture])).resolves.toMatch(
+      /1 chart\(s\) linted, 0 chart\(s\) failed/,
+    );
+  });
+
+  it.each(fixtures)(
+    'renders only objects valid against the Kubernetes schemas (%s values)',
+    async (fixture) => {
+      expect(renders[fixture].objects.length).toBeGreaterThan(20);
+      expect(await kubernetesProblems(renders[fixture].objects)).toEqual([]);
+    },
+  );
+
+  it('keeps every name valid for the longest platform name the contract allows', async () => {
+    const name = `p${'x'.repeat(maxPlatformNameLength - 2)}9`;
+    const render = await renderChart(chart, {
+      releaseName: 'a-release-name-that-is-long-too',
+      namespace,
+      fixtures: ['every-option'],
+      values: [{ platform: { name } }],
+    });
+    expect(name).toHaveLength(maxPlatformNameLength);
+    expect(await kubernetesProblems(render.objects)).toEqual([]);
+    // A StatefulSet's name gets an 11-character revision hash in a label: at most 52 characters.
+    for (const statefulSet of render.ofKind('StatefulSet')) {
+      expect(statefulSet.metadata.name.length).toBeLessThanOrEqual(52);
+    }
+    // A CronJob's Jobs get an 11-character suffix: at most 52 characters too.
+    for (const cronJob of render.ofKind('CronJob')) {
+      expect(cronJob.metadata.name.length).toBeLessThanOrEqual(52);
+    }
+  });
+});
+
+describe('realtime-platform: what each claim deploys', () => {
+  it('deploys Kafka, PostgreSQL, Mosquitto, Metabase and the built-in services by default', () => {
+    const render = renders.minimal;
+    expect(kindsAndNames(render, 'StatefulSet')).toEqual([
+      'health-data-kafka',
+      'health-data-mqtt',
+      'health-data-postgresql',
+    ]);
+    expect(kindsAndNames(render, 'Deployment')).toEqual([
+      'health-data-metabase',
+      'health-data-mqtt-bridge',
+      'health-data-stream-processor',
+    ]);
+    expect(kindsAndNames(render, 'Service')).toEqual([
+      'health-data-kafka',
+      'health-data-kafka-connect',
+      'health-data-metabase',
+      'health-data-mqtt',
+      'health-data-postgresql',
+      'health-data-schema-registry',
+    ]);
+    expect(kindsAndNames(render, 'Job')).toEqual([
+      'health-data-kafka-setup-1',
+      'health-data-metabase-setup-1',
+      'health-data-postgresql-init-1',
+    ]);
+    expect(kindsAndNames(render, 'CronJob')).toEqual(['health-data-connectors']);
+  });
+
+  it('iot: false removes the broker, its connector and the bridge', () => {
+    const render = renders['iot-disabled'];
+    expect(render.names().filter((name) => /mqtt/.test(name))).toEqual([
+      'Secret/health-data-mqtt-secret',
+    ]);
+    expect(render.secretData('health-data-mqtt-secret')).toEqual({ MQTT_ENABLED: 'false' });
+    expect(render.configMapData('health-data-connectors')).toEqual({});
+    const kafka = containerOf(render.podTemplate('StatefulSet', 'health-data-kafka'), 'kafka');
+    expect(kafka.volumeMounts?.map((mount) => mount.name)).toEqual(['data']);
+  });
+
+  it('visualization: grafana replaces Metabase, its database and its setup Job', () => {
+    const render = renders.grafana;
+    expect(render.find('Deployment', 'health-data-metabase')).toBeUndefined();
+    expect(render.find('Job', 'health-data-metabase-setup-1')).toBeUndefined();
+    expect(render.get('Deployment', 'health-data-grafana')).toBeDefined();
+    expect(render.get('Service', 'health-data-grafana')).toBeDefined();
+    expect(render.configMapData('health-data-postgresql-init')['init.sql']).not.toContain(
+      'metabaseappdb',
+    );
+    const grafana = containerOf(render.podTemplate('Deployment', 'health-data-grafana'), 'grafana');
+    expect(envOf(grafana, 'GF_SECURITY_ADMIN_PASSWORD').valueFrom?.secretKeyRef).toEqual({
+      name: 'health-data-metabase-secret',
+      key: 'DASHBOARD_ADMIN_PASSWORD',
+    });
+    const datasources = render.configMapData('health-data-grafana-provisioning')[
+      'datasources.yaml'
+    ];
+    expect(datasources).toContain('password: $DB_PASSWORD');
+  });
+
+  it('streamProcessing: lenses deploys Lenses HQ + Agent and the SQL Job instead of the services', () => {
+    const render = renders.lenses;
+    expect(render.find('Deployment', 'health-data-stream-processor')).toBeUndefined();
+    expect(render.find('Deployment', 'health-data-mqtt-bridge')).toBeUndefined();
+    expect(render.ofKind('HorizontalPodAutoscaler')).toEqual([]);
+    expect(kindsAndNames(render, 'Deployment')).toEqual([
+      'health-data-lenses-agent',
+      'health-data-lenses-hq',
+      'health-data-metabase',
+    ]);
+    expect(render.get('Job', 'health-data-lenses-sql-1')).toBeDefined();
+    expect(render.get('Job', 'health-data-lenses-agent-agent-key-1')).toBeDefined();
+  });
+
+  it('loads the Lenses subcharts only with streamProcessing: lenses', () => {
+    for (const fixture of fixtures.filter((f) => f !== 'lenses')) {
+      expect(renders[fixture].names().filter((name) => name.includes('lenses-hq'))).toEqual([]);
+    }
+  });
+
+  it('scaling drives the autoscalers of the stream processor and the bridge', () => {
+    const autoscalers = renders['every-option'].ofKind('HorizontalPodAutoscaler') as unknown as {
+      metadata: { name: string };
+      spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: { name: string } };
+    }[];
+    expect(
+      autoscalers.map((hpa) => [
+        hpa.metadata.name,
+        hpa.spec.scaleTargetRef.name,
+        hpa.spec.minReplicas,
+        hpa.spec.maxReplicas,
+      ]),
+    ).toEqual([
+      ['health-data-mqtt-bridge', 'health-data-mqtt-bridge', 2, 8],
+      ['health-data-stream-processor', 'health-data-stream-processor', 2, 8],
+    ]);
+    const fixed = renderChart(chart, {
+      namespace,
+      fixtures: ['every-option'],
+      values: [{ builtin: { autoscaling: { enabled: false } } }],
+    });
+    return fixed.then((render) => {
+      expect(render.ofKind('HorizontalPodAutoscaler')).toEqual([]);
+      const deployment = render.get('Deployment', 'health-data-stream-processor') as unknown as {
+        spec: { replicas: number };
+      };
+      expect(deployment.spec.replicas).toBe(2);
+    });
+  });
+
+  it('runs fast-data-dev with the requirements listeners, ADV_HOST = its Service DNS name and a volume', () => {
+    const template = renders.minimal.podTemplate('StatefulSet', 'health-data-kafka');
+    const kafka = containerOf(template, 'kafka');
+    const env = (name: string) => envOf(kafka, name).value;
+    const host = `health-data-kafka.${namespace}.svc.cluster.local`;
+    expect(kafka.image).toBe('docker.io/lensesio/fast-data-dev:3.9.0');
+    expect(env('ADV_HOST')).toBe(host);
+    expect(env('KAFKA_LISTENERS')).toBe(
+      'PLAINTEXT://:9092,DOCKERCOMPOSE://:19092,CONTROLLER://:16062',
+    );
+    expect(env('KAFKA_ADVERTISED_LISTENERS')).toBe(
+      `PLAINTEXT://${host}:9092,DOCKERCOMPOSE://${host}:19092`,
+    );
+    expect(env('RUNNING_SAMPLEDATA')).toBe('0');
+    expect(env('RUNTESTS')).toBe('0');
+    expect(kafka.ports?.map((port) => [port.name, port.containerPort])).toEqual([
+      ['kafka', 9092],
+      ['kafka-external', 19092],
+      ['schema-registry', 8081],
+      ['connect', 8083],
+    ]);
+    const statefulSet = renders.minimal.get('StatefulSet', 'health-data-kafka') as unknown as {
+      spec: { volumeClaimTemplates: { metadata: { name: string } }[] };
+    };
+    expect(statefulSet.spec.volumeClaimTemplates.map((claim) => claim.metadata.name)).toEqual([
+      'data',
+    ]);
+    expect(kafka.volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
+  });
+
+  it('adds the Snowflake plugin and the credential files to the Kafka pod only with Snowflake', () => {
+    const template = renders.snowflake.podTemplate('StatefulSet', 'health-data-kafka');
+    const setup = template.spec.initContainers?.find((c) => c.name === 'snowflake-setup');
+    expect(envOf(setup!, 'PLUGIN_URL').value).toMatch(/^https:\/\/repo1\.maven\.org\/.+\.jar$/);
+    expect(envOf(setup!, 'PLUGIN_SHA256').value).toMatch(/^[a-f0-9]{64}$/);
+    const volume = template.spec.volumes?.find((v) => v.name === 'snowflake-credentials');
+    expect(volume?.secret?.secretName).toBe('snowflake-keypair');
+    expect(containerOf(template, 'kafka').volumeMounts).toContainEqual({
+      name: 'data',
+      mountPath: '/connectors',
+      subPath: 'connect-plugins',
+    });
+    expect(
+      renders.minimal.podTemplate('StatefulSet', 'health-data-kafka').spec.initContainers,
+    ).toBeUndefined();
+  });
+});
+
+describe('realtime-platform: the broker is the iot-broker chart', () => {
+  it('renders the same broker as the iot-broker chart installed alone with the same users', async () => {
+    const users = [{ username: 'ward-7-monitor', password: 'fixture-device-password-1' }];
+    const [umbrella, alone] = await Promise.all([
+      renderChart(chart, {
+        releaseName: 'platform',
+        namespace,
+        fixtures: ['minimal'],
+        values: [{ platform: { mqttUsers: users } }],
+      }),
+      renderChart('iot-broker', {
+        releaseName: 'platform',
+        namespace,
+        values: [{ name: 'health-data', auth: { users } }],
+      }),
+    ]);
+    const withoutChecksums = (render: RenderedChart) => {
+      const statefulSet = structuredClone(
+        render.get('StatefulSet', 'health-data-mqtt'),
+      ) as unknown as {
+        spec: { template: { metadata: { annotations?: Record<string, string> } } };
+      };
+      // The password file's salts are random per render; its content is compared below.
+      delete statefulSet.spec.template.metadata.annotations?.['checksum/passwd'];
+      return statefulSet;
+    };
+    expect(withoutChecksums(umbrella)).toEqual(withoutChecksums(alone));
+    for (const kind of ['Service', 'NetworkPolicy', 'ServiceAccount']) {
+      expect(umbrella.get(kind, 'health-data-mqtt')).toEqual(alone.get(kind, 'health-data-mqtt'));
+    }
+    expect(umbrella.configMapData('health-data-mqtt-config')).toEqual(
+      alone.configMapData('health-data-mqtt-config'),
+    );
+    expect(umbrella.secretData('health-data-mqtt-secret')).toEqual(
+      alone.secretData('health-data-mqtt-secret'),
+    );
+    const usersOf = (render: RenderedChart) =>
+      (render.secretData('health-data-mqtt-passwd').passwd ?? '')
+        .split('\n')
+        .map((l) => l.split(':')[0]);
+    expect(usersOf(umbrella)).toEqual(usersOf(alone));
+  });
+});
+
+describe('realtime-platform: workloads', () => {
+  it.each(fixtures)('pins every image (no latest, no missing tag) (%s values)', (fixture) => {
+    const images = workloadsOf(renders[fixture]).flatMap((workload) =>
+      containersOf(workload.template).map((container) => container.image),
+    );
+    expect(images.length).toBeGreaterThan(5);
+    expect(images.filter((image) => !isPinnedImage(image))).toEqual([]);
+  });
+
+  it.each(fixtures)(
+    'gives every long-running container liveness and readiness probes (%s values)',
+    (fixture) => {
+      const missing = workloadsOf(renders[fixture])
+        .filter((workload) => workload.longRunning)
+        .flatMap((workload) =>
+          workload.template.spec.containers
+            .filter((container) => !container.livenessProbe || !container.readinessProbe)
+            .map((container) => `${workload.kind}/${workload.name} ${container.name}`),
+        );
+      expect(missing).toEqual([]);
+    },
+  );
+
+  it('probes Metabase on /api/health and the built-in services on /health/live and /health/ready', () => {
+    const metabase = containerOf(
+      renders.minimal.podTemplate('Deployment', 'health-data-metabase'),
+      'metabase',
+    );
+    for (const probe of [metabase.livenessProbe, metabase.readinessProbe, metabase.startupProbe]) {
+      expect(probe).toMatchObject({ httpGet: { path: '/api/health', port: 'http' } });
+    }
+    for (const name of ['mqtt-bridge', 'stream-processor']) {
+      const container = containerOf(
+        renders.minimal.podTemplate('Deployment', `health-data-${name}`),
+        name,
+      );
+      expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/live' } });
+      expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/ready' } });
+      expect(container.ports?.map((port) => port.name)).toEqual(['http', 'metrics']);
+    }
+  });
+
+  it.each(fixtures)(
+    'hardens every pod; only fast-data-dev starts as root with a writable root (%s values)',
+    (fixture) => {
+      const problems = workloadsOf(renders[fixture]).flatMap((workload) =>
+        hardeningProblems(workload.template).map((p) => `${workload.kind}/${workload.name} ${p}`),
+      );
+      // fast-data-dev's entrypoint writes its configuration as root, then runs the JVMs as nobody:
+      // exactly these three findings, for exactly that container, are accepted (values.yaml).
+      expect(problems).toEqual([
+        'StatefulSet/health-data-kafka container kafka: may run as root (runAsNonRoot is not set)',
+        'StatefulSet/health-data-kafka container kafka: root filesystem is writable',
+        'StatefulSet/health-data-kafka container kafka: adds capabilities',
+      ]);
+      const kafka = containerOf(
+        renders[fixture].podTemplate('StatefulSet', 'health-data-kafka'),
+        'kafka',
+      );
+      expect(kafka.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: {
+          drop: ['ALL'],
+          add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+        },
+      });
+    },
+  );
+
+  it.each(fixtures)('mounts no ServiceAccount token in any pod (%s values)', (fixture) => {
+    const mounted = workloadsOf(renders[fixture])
+      .filter((workload) => workload.template.spec.automountServiceAccountToken !== false)
+      .map((workload) => `${workload.kind}/${workload.name}`);
+    // The Lenses Agent's agent-key Job is the one pod that talks to the API (to store the key).
+    expect(mounted.filter((name) => !name.includes('agent-key'))).toEqual([]);
+  });
+
+  it('injects exactly the five Secrets into the built-in services, in the contract order', () => {
+    const names = [
+      'health-data-mqtt-secret',
+      'health-data-kafka-secret',
+      'health-data-db-secret',
+      'health-data-metabase-secret',
+      'health-data-lenses-secret',
+    ];
+    for (const name of ['mqtt-bridge', 'stream-processor']) {
+      const container = containerOf(
+        renders.minimal.podTemplate('Deployment', `health-data-${name}`),
+        name,
+      ) as { envFrom?: { secretRef?: { name: string; optional?: boolean } }[] };
+      expect(container.envFrom).toEqual(names.map((secret) => ({ secretRef: { name: secret } })));
+    }
+  });
+
+  it('hashes the rendered configuration into checksum/config, and only that', () => {
+    const render = renders.minimal;
+    const mosquitto = render.podTemplate('StatefulSet', 'health-data-mqtt');
+    const config = render.configMapData('health-data-mqtt-config')['mosquitto.conf'] ?? '';
+    const passwd = render.secretData('health-data-mqtt-passwd').passwd ?? '';
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(mosquitto.metadata.annotations?.['checksum/config']).toBe(sha(config));
+    expect(mosquitto.metadata.annotations?.['checksum/passwd']).toBe(sha(passwd));
+    const init = render.podTemplate('Job', 'health-data-postgresql-init-1');
+    expect(init.metadata.annotations?.['checksum/config']).toBe(
+      sha(render.configMapData('health-data-postgresql-init')['init.sql'] ?? ''),
+    );
+    for (const deployment of ['health-data-metabase', 'health-data-stream-processor']) {
+      expect(
+        render.podTemplate('Deployment', deployment).metadata.annotations?.['checksum/config'],
+      ).toMatch(/^[a-f0-9]{64}$/);
+    }
+    expect(
+      renders.grafana.podTemplate('Deployment', 'health-data-grafana').metadata.annotations?.[
+        'checksum/config'
+      ],
+    ).toBe(
+      sha(
+        renders.grafana.configMapData('health-data-grafana-provisioning')['datasources.yaml'] ?? '',
+      ),
+    );
+  });
+});
+
+describe('realtime-platform: network policies', () => {
+  const policies = (render: RenderedChart) =>
+    render.ofKind('NetworkPolicy') as unknown as (KubernetesObject & {
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress?: { ports?: { port: number }[]; from?: unknown[] }[];
+        egress?: unknown[];
+      };
+    })[];
+
+  it.each(fixtures)(
+    'selects every pod of the platform with a NetworkPolicy (%s values)',
+    (fixture) => {
+      const render = renders[fixture];
+      const unguarded = workloadsOf(render)
+        .filter(
+          (workload) =>
+            !policies(render).some((policy) =>
+              selects(policy.spec.podSelector.matchLabels, workload.template.metadata.labels),
+            ),
+        )
+        .map((workload) => `${workload.kind}/${workload.name}`);
+      expect(unguarded).toEqual([]);
+    },
+  );
+
+  it('lets only the Lenses Agent reach Lenses HQ agents port, and nothing reach the Jobs', () => {
+    const byName = Object.fromEntries(policies(renders.lenses).map((p) => [p.metadata.name, p]));
+    const hq = byName['health-data-lenses-hq'];
+    const agentsRule = hq?.spec.ingress?.find((rule) => rule.ports?.some((p) => p.port === 10000));
+    expect(agentsRule?.from).toEqual([
+      {
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'lenses-agent',
+            'app.kubernetes.io/instance': 'platform',
+            'app.kubernetes.io/component': 'agent',
+          },
+        },
+      },
+    ]);
+    expect(byName['health-data-provisioning']?.spec.ingress).toEqual([]);
+    expect(byName['health-data-lenses-agent']?.spec.ingress).toEqual([]);
+  });
+
+  it('keeps PostgreSQL and Mosquitto from opening connections, and Kafka to its client ports', () => {
+    const byName = Object.fromEntries(policies(renders.minimal).map((p) => [p.metadata.name, p]));
+    for (const name of ['health-data-postgresql', 'health-data-mqtt']) {
+      expect(byName[name]?.spec.policyTypes).toContain('Egress');
+      expect(byName[name]?.spec.egress).toEqual([]);
+    }
+    expect(byName['health-data-kafka']?.spec.ingress?.[0]?.ports?.map((p) => p.port)).toEqual([
+      9092, 19092, 8081, 8083,
+    ]);
+    expect(byName['health-data-kafka']?.spec.ingress?.[0]?.from).toEqual([{ podSelector: {} }]);
+  });
+});
+
+describe('realtime-platform: NOTES.txt', () => {
+  it('gives the DNS names and how to read a Secret, never a password', async () => {
+    const notes = await renderNotes(chart, {
+      releaseName: 'platform',
+      namespace,
+      fixtures: ['every-option'],
+    });
+    expect(notes).toContain('health-data-kafka.apps.svc.cluster.local:9092');
+    expect(notes).toContain(
+      "kubectl get secret --namespace apps health-data-metabase-secret -o jsonpath='{.data.DASHBOARD_ADMIN_PASSWORD}'",
+    );
+    expect(notes).not.toContain('fixture-device-password-1');
+    expect(notes).toContain('kubectl logs --namespace apps job/health-data-kafka-setup-1');
+  });
+});

@@ -1,0 +1,202 @@
+// Benchmark (not a test): Kafka → WebSocket fan-out to 1,000 local clients through the SDK.
+// Starts a real broker (local-infra), the hub with the Kafka bridge (broadcast consumer, JWT auth
+// on), a worker thread with the clients, then produces at several rates and prints frames/s and the
+// p50/p99 delay from produce (Kafka record timestamp) to client receipt.
+import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import Fastify from 'fastify';
+import { SignJWT } from 'jose';
+import { KafkaBroker } from '@realtime-platform/local-infra';
+import {
+  KafkajsMessageBus,
+  SdkMetrics,
+  bridgeKafkaToHub,
+  jsonWithTextCodec,
+  wsHubPlugin,
+} from '@realtime-platform/realtime-sdk';
+
+const clients = Number(process.env.BENCH_CLIENTS ?? 1000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rates = (process.env.BENCH_RATES ?? '100,200,400').split(',').map(Number);
+const secret = 'bench-shared-secret-of-at-least-32-bytes';
+const topic = 'heart_rate_device_topic';
+
+const require = createRequire(import.meta.url);
+const version = (name: string): string =>
+  (require(`${name}/package.json`) as { version: string }).version;
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0
+    ? NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
+
+/** The next message of `type` from a worker; rejects if the worker fails or exits first. */
+const waitFor = (worker: Worker, type: string) =>
+  new Promise<Record<string, unknown>>((resolve, reject) => {
+    const cleanup = (): void => {
+      worker.off('message', on);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const on = (message: Record<string, unknown>): void => {
+      if (message.type !== type) return;
+      cleanup();
+      resolve(message);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number): void => {
+      cleanup();
+      reject(new Error(`worker exited with ${code} while waiting for "${type}"`));
+    };
+    worker.on('message', on);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  console.log(`starting Kafka…`);
+  const broker = await KafkaBroker.start({ numPartitions: 3 });
+  const metrics = new SdkMetrics({ defaultMetrics: false });
+  const bus = new KafkajsMessageBus({
+    brokers: [broker.bootstrapServers],
+    clientId: 'bench',
+    consumerGroup: 'bench-gateway',
+    instanceId: 'bench',
+    metrics,
+    maxWaitTimeMs: 100,
+  });
+  const app = Fastify();
+  try {
+    const admin = (await import('kafkajs')).Kafka;
+    const kafkaAdmin = new admin({
+      clientId: 'bench-admin',
+      brokers: [broker.bootstrapServers],
+      logLevel: 0,
+    }).admin();
+    await kafkaAdmin.connect();
+    await kafkaAdmin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 3 }, { topic: `${topic}.dlq` }],
+    });
+    await kafkaAdmin.disconnect();
+
+    await bus.connect();
+    await app.register(wsHubPlugin, { topics: [topic], auth: { secret }, metrics });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    // BENCH_DIAG=1 also reports the Kafka → hub part of the delay (same path as the bridge).
+    const hubDelays: number[] = [];
+    const subscription = process.env.BENCH_DIAG
+      ? await bus.subscribe({
+          topics: [topic],
+          mode: 'broadcast',
+          codec: jsonWithTextCodec,
+          handler: (record) => {
+            hubDelays.push(Date.now() - record.timestamp);
+            app.realtimeHub.publish(record.topic, record.value.data, {
+              ts: record.timestamp,
+              json: record.value.json,
+            });
+          },
+        })
+      : await bridgeKafkaToHub(bus, app.realtimeHub, { topics: [topic] });
+    setInterval(() => {
+      if (hubDelays.length === 0) return;
+      const sorted = hubDelays.splice(0).sort((a, b) => a - b);
+      console.log(`  kafka→hub p50 ${percentile(sorted, 50)} ms p99 ${percentile(sorted, 99)} ms`);
+    }, 2000).unref();
+    await subscription.waitUntilJoined();
+
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('bench')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+    const worker = new Worker(new URL('./ws-fanout.clients.js', import.meta.url), {
+      workerData: {
+        url: `${address.replace('http', 'ws')}/ws`,
+        token,
+        topic,
+        clients,
+        sampleEvery: 10,
+      },
+    });
+    const fromWorker = (type: string) => waitFor(worker, type);
+    await fromWorker('ready');
+    while (app.realtimeHub.clientStats().filter((c) => c.subscriptions > 0).length < clients)
+      await sleep(50);
+    console.log(`${clients} clients connected and subscribed`);
+
+    const producer = new Worker(new URL('./ws-fanout.producer.js', import.meta.url), {
+      workerData: { brokers: broker.bootstrapServers, topic },
+    });
+    const fromProducer = (type: string) => waitFor(producer, type);
+    await fromProducer('ready');
+    const results: string[] = [];
+    for (const rate of rates) {
+      producer.postMessage({ type: 'start', rate });
+      await sleep(1500); // warm-up at this rate
+      const dropsBefore = app.realtimeHub.clientStats().reduce((sum, c) => sum + c.dropped, 0);
+      let counted = fromProducer('count');
+      producer.postMessage({ type: 'count' });
+      const producedBefore = (await counted).produced as number;
+      worker.postMessage({ type: 'start' });
+      const started = process.hrtime.bigint();
+      await sleep(seconds * 1000);
+      const result = fromWorker('result');
+      worker.postMessage({ type: 'stop' });
+      counted = fromProducer('count');
+      producer.postMessage({ type: 'count' });
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+      const producedDuring = ((await counted).produced as number) - producedBefore;
+      const { frames, gaps, closed, delays } = (await result) as {
+        frames: number;
+        gaps: number;
+        closed: number;
+        delays: number[];
+      };
+      const stopped = fromProducer('stopped');
+      producer.postMessage({ type: 'stop' });
+      await stopped;
+      await sleep(1000); // drain
+      const drops =
+        app.realtimeHub.clientStats().reduce((sum, c) => sum + c.dropped, 0) - dropsBefore;
+      const sorted = [...delays].sort((a, b) => a - b);
+      const line =
+        `target ${String(rate).padStart(4)} rec/s: produced ${(producedDuring / elapsed).toFixed(0).padStart(4)} rec/s, ` +
+        `received ${(frames / elapsed).toFixed(0).padStart(7)} frames/s, delay p50 ${percentile(sorted, 50).toFixed(0)} ms ` +
+        `p99 ${percentile(sorted, 99).toFixed(0)} ms (${sorted.length} samples), dropped ${drops}, gap frames ${gaps}, closed ${closed}`;
+      console.log(line);
+      results.push(line);
+    }
+    producer.postMessage({ type: 'close' });
+    await sleep(500);
+    await producer.terminate();
+    worker.postMessage({ type: 'close' });
+    await worker.terminate();
+
+    console.log('\n== ws-fanout benchmark ==');
+    console.log(
+      `cores ${cpus().length} (${cpus()[0]?.model ?? '?'}), node ${process.version}, kafka 3.9.0 (local-infra, KRaft), ` +
+        `kafkajs ${version('kafkajs')}, ws ${version('ws')}, fastify ${version('fastify')}, @fastify/websocket ${version('@fastify/websocket')}`,
+    );
+    console.log(
+      `${clients} WebSocket clients in a worker thread, one subscription each (same topic), JWT auth on; producer in another worker; ${seconds} s per rate`,
+    );
+    for (const line of results) console.log(line);
+  } finally {
+    await app.close();
+    await bus.close();
+    await broker.stop();
+  }
+}
+
+await main().catch((error: unknown) => {
+  console.error('benchmark failed:', error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,12 @@
+export {
+  loadRealtimeConfig,
+  defaultSecretsDir,
+  logLevels,
+  type LoadConfigOptions,
+  type LogLevel,
+  type RealtimeConfig,
+  type ValueSource,
+  type WsAuthConfig,
+} from './realtime-config.js';
+export { readSecretsDir, type SecretsDirContent } from './secrets-dir.reader.js';
+export { sdkEnvCatalog, type SdkEnvName, type SdkEnvVariable } from './sdk-env.catalog.js';

@@ -1,0 +1,222 @@
+import { hostname } from 'node:os';
+import {
+  checkPlatformEnv,
+  isPlatformSecretKey,
+  platformNamePattern,
+  type PlatformConnections,
+} from '@realtime-platform/platform-contract';
+import type { RealtimePlatformError } from '@realtime-platform/errors';
+import { sdkErrors } from '../sdk.errors.js';
+import { readSecretsDir } from './secrets-dir.reader.js';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export type WsAuthConfig =
+  | {
+      readonly mode: 'jwt';
+      readonly secret?: string;
+      readonly jwksUrl?: string;
+      readonly issuer?: string;
+      readonly audience?: string;
+    }
+  | { readonly mode: 'disabled' };
+
+/** Where a platform key's value came from. */
+export type ValueSource = 'env' | 'secrets-dir';
+
+/** Everything the SDK needs at start-up, validated once. */
+export interface RealtimeConfig {
+  readonly serviceName: string;
+  readonly platformName: string | undefined;
+  readonly consumerGroup: string;
+  /** The pod name (`HOSTNAME`) or the OS host name: part of broadcast group ids and client ids. */
+  readonly instanceId: string;
+  readonly logLevel: LogLevel;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly wsAuth: WsAuthConfig;
+  readonly shutdownTimeoutMs: number;
+  /** The five secrets, typed by the platform contract. */
+  readonly platform: PlatformConnections;
+  /** For each platform key that was found, where it came from (values are never kept here). */
+  readonly sources: Readonly<Record<string, ValueSource>>;
+  /** The secrets directory that was read, when it existed. */
+  readonly secretsDir: string | undefined;
+  /** Keys present in both env and the directory with different values (the directory won). */
+  readonly overridden: readonly string[];
+}
+
+export interface LoadConfigOptions {
+  /** Defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides `RTP_SECRETS_DIR`. */
+  readonly secretsDir?: string;
+  /** Overrides `RTP_SERVICE_NAME`. */
+  readonly serviceName?: string;
+}
+
+export const defaultSecretsDir = '/var/run/secrets/realtime-platform';
+const serviceNamePattern = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const minJwtSecretBytes = 32;
+
+/**
+ * Loads and validates the configuration once, at start-up: the SDK's `RTP_*` variables, then the
+ * five platform secrets from env (`envFrom`) and the mounted secrets directory, checked by the
+ * platform contract. Every problem is collected and thrown together as RTP_ERR_SDK_CONFIG_INVALID
+ * (the single errors, each naming its secret and key or variable, are in `cause`).
+ *
+ * Precedence: **the secrets directory wins over env**. Its path names the secret
+ * (`<dir>/{name}-kafka-secret/KAFKA_BOOTSTRAP_SERVERS`), so a value there provably comes from that
+ * secret, while env is a merge of every `envFrom` source in which the last one wins - the way
+ * legacy secrets overrode the right ones in an earlier attempt at this platform.
+ */
+export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeConfig {
+  const env = options.env ?? process.env;
+  const problems: RealtimePlatformError[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const malformed = (variable: string, expected: string, value?: string): void => {
+    problems.push(sdkErrors.CONFIG_VAR_MALFORMED({ variable, expected, value }));
+  };
+
+  const serviceName = options.serviceName ?? read('RTP_SERVICE_NAME');
+  if (serviceName === undefined) {
+    problems.push(
+      sdkErrors.CONFIG_VAR_MISSING({
+        variable: 'RTP_SERVICE_NAME',
+        hint: 'name the service (Kafka client id and consumer group base), e.g. vitals-gateway',
+      }),
+    );
+  } else if (!serviceNamePattern.test(serviceName)) {
+    malformed('RTP_SERVICE_NAME', 'lowercase letters, digits, "-" and "."', serviceName);
+  }
+
+  const platformName = read('RTP_PLATFORM_NAME');
+  if (platformName !== undefined && !new RegExp(platformNamePattern).test(platformName)) {
+    malformed('RTP_PLATFORM_NAME', `a platform name (${platformNamePattern})`, platformName);
+  }
+
+  const logLevel = read('RTP_LOG_LEVEL') ?? 'info';
+  if (!(logLevels as readonly string[]).includes(logLevel)) {
+    malformed('RTP_LOG_LEVEL', `one of ${logLevels.join(', ')}`, logLevel);
+  }
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || value < min || value > max) {
+      malformed(name, `an integer from ${min} to ${max}`, raw);
+      return fallback;
+    }
+    return value;
+  };
+  const port = integer('RTP_HTTP_PORT', 8080, 0, 65535);
+  const shutdownTimeoutMs = integer('RTP_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
+
+  const wsAuth = readWsAuth(read, problems);
+
+  // The five secrets: env, then the mounted directory on top (it wins, see above).
+  const secretsDir = options.secretsDir ?? read('RTP_SECRETS_DIR') ?? defaultSecretsDir;
+  const platformEnv: Record<string, string> = {};
+  const sources: Record<string, ValueSource> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && isPlatformSecretKey(key)) {
+      platformEnv[key] = value;
+      sources[key] = 'env';
+    }
+  }
+  const overridden: string[] = [];
+  let dirUsed: string | undefined;
+  try {
+    const fromDir = readSecretsDir(secretsDir, platformName);
+    if (Object.keys(fromDir.directories).length > 0) dirUsed = secretsDir;
+    for (const [key, value] of Object.entries(fromDir.values)) {
+      if (platformEnv[key] !== undefined && platformEnv[key] !== value) overridden.push(key);
+      platformEnv[key] = value;
+      sources[key] = 'secrets-dir';
+    }
+  } catch (error) {
+    problems.push(error as RealtimePlatformError);
+  }
+  const checked = checkPlatformEnv(platformEnv, { platformName });
+  if (!checked.ok) problems.push(...checked.errors);
+
+  if (problems.length > 0 || !checked.ok || serviceName === undefined) {
+    throw sdkErrors.CONFIG_INVALID(
+      { problems: problems.map((problem) => problem.message) },
+      { cause: new AggregateError(problems, 'realtime SDK configuration errors') },
+    );
+  }
+  return {
+    serviceName,
+    platformName,
+    consumerGroup: read('RTP_CONSUMER_GROUP') ?? serviceName,
+    instanceId: read('HOSTNAME') ?? hostname(),
+    logLevel: logLevel as LogLevel,
+    http: { host: read('RTP_HTTP_HOST') ?? '0.0.0.0', port },
+    wsAuth,
+    shutdownTimeoutMs,
+    platform: checked.connections,
+    sources,
+    secretsDir: dirUsed,
+    overridden,
+  };
+}
+
+function readWsAuth(
+  read: (name: string) => string | undefined,
+  problems: RealtimePlatformError[],
+): WsAuthConfig {
+  const mode = read('RTP_WS_AUTH') ?? 'jwt';
+  if (mode === 'disabled') return { mode: 'disabled' };
+  if (mode !== 'jwt') {
+    problems.push(
+      sdkErrors.CONFIG_VAR_MALFORMED({
+        variable: 'RTP_WS_AUTH',
+        expected: '"jwt" or "disabled"',
+        value: mode,
+      }),
+    );
+  }
+  const secret = read('RTP_WS_JWT_SECRET');
+  const jwksUrl = read('RTP_WS_JWKS_URL');
+  if (secret === undefined && jwksUrl === undefined) {
+    problems.push(
+      sdkErrors.CONFIG_VAR_MISSING({
+        variable: 'RTP_WS_JWT_SECRET',
+        hint: 'WebSocket authentication is on: set RTP_WS_JWT_SECRET (HS256) or RTP_WS_JWKS_URL, or RTP_WS_AUTH=disabled',
+      }),
+    );
+  }
+  if (secret !== undefined && Buffer.byteLength(secret) < minJwtSecretBytes) {
+    // The value is a credential: never echo it.
+    problems.push(
+      sdkErrors.CONFIG_VAR_MALFORMED({
+        variable: 'RTP_WS_JWT_SECRET',
+        expected: `at least ${minJwtSecretBytes} bytes (HS256 needs a key as long as its hash)`,
+      }),
+    );
+  }
+  if (
+    jwksUrl !== undefined &&
+    !(URL.canParse(jwksUrl) && /^https?:$/.test(new URL(jwksUrl).protocol))
+  ) {
+    problems.push(
+      sdkErrors.CONFIG_VAR_MALFORMED({
+        variable: 'RTP_WS_JWKS_URL',
+        expected: 'an http(s) URL',
+        value: jwksUrl,
+      }),
+    );
+  }
+  return {
+    mode: 'jwt',
+    ...(secret === undefined ? {} : { secret }),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+    ...(read('RTP_WS_JWT_ISSUER') === undefined ? {} : { issuer: read('RTP_WS_JWT_ISSUER') }),
+    ...(read('RTP_WS_JWT_AUDIENCE') === undefined ? {} : { audience: read('RTP_WS_JWT_AUDIENCE') }),
+  };
+}

@@ -1,0 +1,88 @@
+import avro from 'avsc';
+import { sdkErrors } from '../../sdk.errors.js';
+import type { Codec, CodecContext } from './codec.port.js';
+import type { SchemaRegistryClient } from './schema-registry.client.js';
+
+type Resolver = ReturnType<avro.Type['createResolver']>;
+/** An Avro schema object, as avsc's `Type.forSchema` takes it. */
+export type AvroSchema = Parameters<typeof avro.Type.forSchema>[0];
+
+/** Confluent wire format: magic byte 0, then the schema id as a 4-byte big-endian integer. */
+export const confluentMagicByte = 0;
+export const confluentHeaderLength = 5;
+
+export interface AvroCodecOptions {
+  readonly registry: SchemaRegistryClient;
+  /** The reader (and writer) schema, as an Avro schema object. */
+  readonly schema: AvroSchema;
+  /**
+   * The subject the schema is registered under; defaults to the TopicNameStrategy
+   * `<topic>-value` of the record's topic.
+   */
+  readonly subject?: (context: CodecContext) => string;
+}
+
+/**
+ * Avro values in the Confluent Schema Registry wire format: `0x00`, the schema id (int32 BE), the
+ * Avro binary encoding. Encoding registers the schema (cached) under the subject; decoding looks
+ * the writer schema up by id (cached) and resolves it to this codec's reader schema, so records
+ * written with an older compatible schema still decode.
+ */
+export function avroCodec<T>(options: AvroCodecOptions): Codec<T> {
+  const readerType = avro.Type.forSchema(options.schema);
+  const schemaText = JSON.stringify(readerType.schema());
+  const subjectOf = options.subject ?? ((context: CodecContext) => `${context.topic}-value`);
+  /** Per writer schema id: undefined when writer and reader are equal, else a resolver. */
+  const resolvers = new Map<number, Promise<Resolver | undefined>>();
+
+  const readerFor = (id: number): Promise<Resolver | undefined> => {
+    let reader = resolvers.get(id);
+    if (reader === undefined) {
+      reader = options.registry.schemaById(id).then((text) => {
+        const writerType = avro.Type.forSchema(JSON.parse(text) as AvroSchema);
+        return writerType.equals(readerType) ? undefined : readerType.createResolver(writerType);
+      });
+      resolvers.set(id, reader);
+      reader.catch(() => resolvers.delete(id));
+    }
+    return reader;
+  };
+
+  return {
+    name: 'avro',
+    async encode(value, context) {
+      const id = await options.registry.register(subjectOf(context), schemaText);
+      let body: Buffer;
+      try {
+        body = readerType.toBuffer(value);
+      } catch (error) {
+        throw sdkErrors.CODEC_ENCODE_FAILED(
+          { codec: 'avro', reason: (error as Error).message },
+          { cause: error },
+        );
+      }
+      const header = Buffer.alloc(confluentHeaderLength);
+      header.writeUInt8(confluentMagicByte, 0);
+      header.writeInt32BE(id, 1);
+      return Buffer.concat([header, body]);
+    },
+    async decode(bytes) {
+      if (bytes.length < confluentHeaderLength) {
+        throw sdkErrors.CODEC_AVRO_WIRE_FORMAT({ reason: `only ${bytes.length} bytes` });
+      }
+      if (bytes[0] !== confluentMagicByte) {
+        throw sdkErrors.CODEC_AVRO_WIRE_FORMAT({ reason: `magic byte is ${bytes[0]}` });
+      }
+      const reader = await readerFor(bytes.readInt32BE(1));
+      try {
+        const body = bytes.subarray(confluentHeaderLength);
+        return readerType.fromBuffer(body, reader) as T;
+      } catch (error) {
+        throw sdkErrors.CODEC_DECODE_FAILED(
+          { codec: 'avro', reason: (error as Error).message },
+          { cause: error },
+        );
+      }
+    },
+  };
+}

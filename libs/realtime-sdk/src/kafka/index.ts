@@ -1,0 +1,42 @@
+export type {
+  ConsumedRecord,
+  ConsumerMode,
+  HandlerContext,
+  MessageBus,
+  OutgoingRecord,
+  Reachability,
+  RecordHandler,
+  RecordHeaders,
+  RetryPolicy,
+  SubscribeOptions,
+  Subscription,
+} from './message-bus.port.js';
+export { KafkajsMessageBus } from './kafkajs-message-bus.adapter.js';
+export {
+  defaultKafkaBusOptions,
+  kafkaBusOptionsSchema,
+  resolveKafkaBusOptions,
+  type KafkaBusInput,
+  type KafkaBusOptions,
+} from './kafka.options.js';
+export { defaultRetryPolicy, retryDelayMs } from './retry.policy.js';
+export {
+  deadLetterHeaders,
+  deadLetterHeadersFor,
+  errorCodeOf,
+  type DeadLetterReason,
+} from './dead-letter.headers.js';
+export { broadcastGroupId } from './consumer-group.naming.js';
+export type { Codec, CodecContext } from './codecs/codec.port.js';
+export { jsonCodec, bufferCodec, type JsonCodecOptions } from './codecs/json.codec.js';
+export {
+  avroCodec,
+  confluentMagicByte,
+  confluentHeaderLength,
+  type AvroCodecOptions,
+  type AvroSchema,
+} from './codecs/avro.codec.js';
+export {
+  SchemaRegistryClient,
+  type SchemaRegistryClientOptions,
+} from './codecs/schema-registry.client.js';

@@ -1,0 +1,150 @@
+import type { Logger } from '../telemetry/sdk.logger.js';
+import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
+import { optionsValidator, type OptionsSchema } from '../options/options.validator.js';
+import type { RetryPolicy } from './message-bus.port.js';
+import { defaultRetryPolicy } from './retry.policy.js';
+
+export interface KafkaBusOptions {
+  /** `KAFKA_BOOTSTRAP_SERVERS` of the kafka secret (`config.platform.kafka.bootstrapServers`). */
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Shared subscriptions' default group id and the base of broadcast group ids. */
+  readonly consumerGroup: string;
+  /** Part of broadcast group ids (the pod name). */
+  readonly instanceId: string;
+  readonly logger?: Logger;
+  readonly metrics?: SdkMetrics;
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** kafkajs client retries (connections, metadata, produce): exponential between these bounds. */
+  readonly clientRetry: {
+    readonly retries: number;
+    readonly initialRetryTimeMs: number;
+    readonly maxRetryTimeMs: number;
+  };
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** How long a fetch waits for data when a partition is idle (also bounds how fast `stop()` is). */
+  readonly maxWaitTimeMs: number;
+  /** Handlers' retry of retriable errors, unless a subscription sets its own. */
+  readonly retry: RetryPolicy;
+  /** Commit handled offsets this often (and always on stop): the window of redelivery after a crash. */
+  readonly commitIntervalMs: number;
+  /** Delay bounds when recreating a consumer that kafkajs did not restart itself. */
+  readonly restartDelayMs: { readonly initial: number; readonly max: number };
+  /** How long `checkReachable()` may take. */
+  readonly reachabilityTimeoutMs: number;
+}
+
+export type KafkaBusInput = Pick<
+  KafkaBusOptions,
+  'brokers' | 'clientId' | 'consumerGroup' | 'instanceId'
+> &
+  Partial<Omit<KafkaBusOptions, 'brokers' | 'clientId' | 'consumerGroup' | 'instanceId'>>;
+
+export const defaultKafkaBusOptions = {
+  connectionTimeoutMs: 3000,
+  requestTimeoutMs: 30_000,
+  clientRetry: { retries: 10, initialRetryTimeMs: 300, maxRetryTimeMs: 5000 },
+  sessionTimeoutMs: 30_000,
+  heartbeatIntervalMs: 3000,
+  maxWaitTimeMs: 500,
+  retry: defaultRetryPolicy,
+  commitIntervalMs: 1000,
+  restartDelayMs: { initial: 500, max: 10_000 },
+  reachabilityTimeoutMs: 2000,
+} satisfies Partial<KafkaBusOptions>;
+
+const positive = { type: 'integer', minimum: 1 } as const;
+const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export const retryPolicySchema: OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['retries', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter'],
+  properties: {
+    retries: { type: 'integer', minimum: 0, maximum: 100 },
+    initialDelayMs: { type: 'integer', minimum: 0 },
+    maxDelayMs: { type: 'integer', minimum: 0 },
+    factor: { type: 'number', minimum: 1 },
+    jitter: { type: 'number', minimum: 0, maximum: 1 },
+  },
+};
+
+export const kafkaBusOptionsSchema: OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['brokers', 'clientId', 'consumerGroup', 'instanceId'],
+  properties: {
+    brokers: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' },
+    },
+    clientId: name,
+    consumerGroup: name,
+    instanceId: name,
+    logger: { type: 'object' },
+    metrics: { type: 'object' },
+    connectionTimeoutMs: positive,
+    requestTimeoutMs: positive,
+    clientRetry: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['retries', 'initialRetryTimeMs', 'maxRetryTimeMs'],
+      properties: {
+        retries: { type: 'integer', minimum: 0 },
+        initialRetryTimeMs: positive,
+        maxRetryTimeMs: positive,
+      },
+    },
+    sessionTimeoutMs: { type: 'integer', minimum: 6000 },
+    heartbeatIntervalMs: positive,
+    maxWaitTimeMs: positive,
+    retry: retryPolicySchema,
+    commitIntervalMs: positive,
+    restartDelayMs: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['initial', 'max'],
+      properties: { initial: positive, max: positive },
+    },
+    reachabilityTimeoutMs: positive,
+  },
+};
+
+/** Defaults merged, then validated: the one place bus options are checked. */
+export const resolveKafkaBusOptions = optionsValidator<KafkaBusOptions>(
+  'kafka bus',
+  kafkaBusOptionsSchema,
+  defaultKafkaBusOptions,
+);
+
+export const subscribeOptionsSchema: OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['topics', 'mode', 'codec', 'handler'],
+  properties: {
+    topics: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1 },
+    },
+    mode: { enum: ['broadcast', 'shared'] },
+    codec: {
+      type: 'object',
+      required: ['name', 'encode', 'decode'],
+      properties: {
+        name: { type: 'string' },
+        encode: { isFunction: true },
+        decode: { isFunction: true },
+      },
+    },
+    handler: { isFunction: true },
+    groupId: name,
+    fromBeginning: { type: 'boolean' },
+    retry: { type: 'object' },
+    partitionsConsumedConcurrently: { type: 'integer', minimum: 1, maximum: 64 },
+  },
+};

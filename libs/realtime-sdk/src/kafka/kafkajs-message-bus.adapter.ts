@@ -1,0 +1,302 @@
+import {
+  Kafka,
+  Partitioners,
+  logLevel as kafkaLogLevel,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { optionsValidator } from '../options/options.validator.js';
+import { sdkErrors } from '../sdk.errors.js';
+import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
+import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
+import type { Codec } from './codecs/codec.port.js';
+import { broadcastGroupId } from './consumer-group.naming.js';
+import {
+  resolveKafkaBusOptions,
+  retryPolicySchema,
+  subscribeOptionsSchema,
+  type KafkaBusInput,
+  type KafkaBusOptions,
+} from './kafka.options.js';
+import { KafkajsSubscription, type SubscriptionHost } from './kafkajs-subscription.js';
+import type {
+  MessageBus,
+  OutgoingRecord,
+  Reachability,
+  RetryPolicy,
+  SubscribeOptions,
+  Subscription,
+} from './message-bus.port.js';
+
+const validateSubscribeOptions = optionsValidator<SubscribeOptions<unknown>>(
+  'kafka subscription',
+  subscribeOptionsSchema,
+  {},
+);
+const validateRetry = optionsValidator<RetryPolicy>(
+  'kafka subscription retry',
+  retryPolicySchema,
+  {},
+);
+
+/** kafkajs log lines into pino, one child per kafkajs namespace. */
+function kafkajsLogCreator(logger: Logger) {
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [kafkaLogLevel.ERROR]: 'error',
+    [kafkaLogLevel.WARN]: 'warn',
+    [kafkaLogLevel.INFO]: 'info',
+    [kafkaLogLevel.DEBUG]: 'debug',
+  };
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      const { message, ...extra } = log;
+      // We limit the idempotent producer's retries on purpose (publish must not hang forever on a
+      // missing topic); kafkajs warns about it at every connect.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      logger[levels[level] ?? 'info']({ namespace, ...extra }, message);
+    };
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+
+/**
+ * The kafkajs adapter of the MessageBus port. One idempotent producer (acks=all, one request in
+ * flight so retries keep order) shared by `publish` and the DLQ; one consumer per subscription.
+ */
+export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
+  readonly kafka: Kafka;
+  readonly options: KafkaBusOptions;
+  readonly logger: Logger;
+  readonly metrics: SdkMetrics | undefined;
+  private producer: Producer | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+  private readonly active = new Set<KafkajsSubscription<unknown>>();
+
+  constructor(input: KafkaBusInput) {
+    this.options = resolveKafkaBusOptions(input);
+    this.logger = (this.options.logger ?? silentLogger).child({ component: 'kafka' });
+    this.metrics = this.options.metrics;
+    this.kafka = new Kafka({
+      clientId: this.options.clientId,
+      brokers: [...this.options.brokers],
+      connectionTimeout: this.options.connectionTimeoutMs,
+      requestTimeout: this.options.requestTimeoutMs,
+      retry: this.clientRetry(),
+      logLevel: kafkaLogLevel.WARN,
+      logCreator: kafkajsLogCreator(this.logger),
+    });
+  }
+
+  private clientRetry() {
+    const { retries, initialRetryTimeMs, maxRetryTimeMs } = this.options.clientRetry;
+    return { retries, initialRetryTime: initialRetryTimeMs, maxRetryTime: maxRetryTimeMs };
+  }
+
+  connect(): Promise<void> {
+    if (this.closed) return Promise.reject(sdkErrors.KAFKA_NOT_STARTED({ operation: 'connect' }));
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        // Murmur2 like the Java client: a key lands on the same partition whoever produced it.
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        retry: this.clientRetry(),
+      });
+      try {
+        await producer.connect();
+      } catch (cause) {
+        this.connecting = undefined;
+        throw sdkErrors.KAFKA_UNREACHABLE(
+          { brokers: this.options.brokers, reason: (cause as Error).message },
+          { cause },
+        );
+      }
+      this.producer = producer;
+    })();
+    return this.connecting;
+  }
+
+  private requireProducer(operation: string): Producer {
+    if (this.producer === undefined || this.closed)
+      throw sdkErrors.KAFKA_NOT_STARTED({ operation });
+    return this.producer;
+  }
+
+  async publish<T>(
+    topic: string,
+    records: readonly OutgoingRecord<T>[],
+    codec: Codec<T>,
+  ): Promise<void> {
+    const producer = this.requireProducer('publish');
+    if (records.length === 0) return;
+    const messages = await Promise.all(
+      records.map(async (record) => ({
+        key: record.key ?? null,
+        value: await codec.encode(record.value, { topic }),
+        ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
+        ...(record.partition === undefined ? {} : { partition: record.partition }),
+      })),
+    );
+    await this.send(producer, topic, messages);
+  }
+
+  async produceRaw(
+    topic: string,
+    messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
+  ): Promise<void> {
+    await this.send(this.requireProducer('dead-letter'), topic, messages);
+  }
+
+  private async send(
+    producer: Producer,
+    topic: string,
+    messages: {
+      key: Buffer | string | null;
+      value: Buffer | null;
+      headers?: IHeaders;
+      partition?: number;
+    }[],
+  ): Promise<void> {
+    try {
+      await producer.send({ topic, acks: -1, messages });
+    } catch (cause) {
+      throw sdkErrors.KAFKA_PUBLISH_FAILED({ topic, reason: (cause as Error).message }, { cause });
+    }
+    this.metrics?.kafkaRecordsProduced.inc({ topic }, messages.length);
+  }
+
+  async subscribe<T>(input: SubscribeOptions<T>): Promise<Subscription> {
+    this.requireProducer('subscribe');
+    const options = validateSubscribeOptions(input) as SubscribeOptions<T>;
+    const retry = validateRetry({ ...this.options.retry, ...options.retry });
+    const base = options.groupId ?? this.options.consumerGroup;
+    const groupId =
+      options.mode === 'broadcast' ? broadcastGroupId(base, this.options.instanceId) : base;
+    await this.checkTopicsExist(options.topics);
+    const startOffsets =
+      options.mode === 'broadcast'
+        ? await this.endOffsets(options.topics)
+        : new Map<string, string>();
+    const subscription = new KafkajsSubscription<T>(this, {
+      groupId,
+      mode: options.mode,
+      topics: options.topics,
+      codec: options.codec,
+      handler: options.handler,
+      fromBeginning: options.fromBeginning ?? false,
+      retry,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      startOffsets,
+    });
+    this.active.add(subscription as KafkajsSubscription<unknown>);
+    try {
+      await subscription.start();
+    } catch (cause) {
+      this.active.delete(subscription as KafkajsSubscription<unknown>);
+      await subscription.stop();
+      throw sdkErrors.KAFKA_UNREACHABLE(
+        { brokers: this.options.brokers, reason: (cause as Error).message },
+        { cause },
+      );
+    }
+    const stop = subscription.stop.bind(subscription);
+    subscription.stop = async () => {
+      await stop();
+      this.active.delete(subscription as KafkajsSubscription<unknown>);
+    };
+    return subscription;
+  }
+
+  subscriptions(): readonly Subscription[] {
+    return [...this.active];
+  }
+
+  /**
+   * A short-lived admin client. Set-up calls use the client retries (a partition leader that is
+   * still being elected must not fail a subscription); the readiness probe passes `retries: 0`.
+   */
+  private async withAdmin<R>(
+    work: (admin: ReturnType<Kafka['admin']>) => Promise<R>,
+    retries = this.options.clientRetry.retries,
+  ): Promise<R> {
+    const admin = this.kafka.admin({ retry: { ...this.clientRetry(), retries } });
+    try {
+      await admin.connect();
+      return await work(admin);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Fails with KAFKA_TOPIC_NOT_FOUND, after a few looks (metadata of a new topic can lag). */
+  private async checkTopicsExist(topics: readonly string[]): Promise<void> {
+    for (let look = 1; ; look += 1) {
+      const existing = new Set(await this.withAdmin((admin) => admin.listTopics()));
+      const missing = topics.find((topic) => !existing.has(topic));
+      if (missing === undefined) return;
+      if (look === 3) throw sdkErrors.KAFKA_TOPIC_NOT_FOUND({ topic: missing });
+      await new Promise((resolve) => setTimeout(resolve, 300 * look));
+    }
+  }
+
+  /**
+   * The current end of every partition: where a new broadcast group starts. Taken before the
+   * consumer joins, so the subscription sees every record produced after `subscribe()` resolved -
+   * kafkajs's own "latest" is resolved at the first fetch and would skip what came in between.
+   */
+  private async endOffsets(topics: readonly string[]): Promise<Map<string, string>> {
+    const ends = new Map<string, string>();
+    await this.withAdmin(async (admin) => {
+      for (const topic of topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          ends.set(`${topic}\u0000${partition}`, high);
+        }
+      }
+    });
+    return ends;
+  }
+
+  async checkReachable(): Promise<Reachability> {
+    try {
+      const cluster = await withTimeout(
+        this.withAdmin((admin) => admin.describeCluster(), 0),
+        this.options.reachabilityTimeoutMs,
+        'describeCluster',
+      );
+      return {
+        ok: true,
+        detail: `${cluster.brokers.length} broker(s), controller ${cluster.controller}`,
+      };
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.active].map((subscription) => subscription.stop()));
+    this.active.clear();
+    await this.connecting?.catch(() => undefined);
+    await this.producer
+      ?.disconnect()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+    this.producer = undefined;
+  }
+}

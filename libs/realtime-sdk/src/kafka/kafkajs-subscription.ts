@@ -1,0 +1,482 @@
+import { isRetriable } from '@realtime-platform/errors';
+import { dlqTopicName } from '@realtime-platform/platform-contract';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { sdkErrors } from '../sdk.errors.js';
+import type { Logger } from '../telemetry/sdk.logger.js';
+import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
+import type { Codec } from './codecs/codec.port.js';
+import { deadLetterHeadersFor, errorCodeOf, type DeadLetterReason } from './dead-letter.headers.js';
+import type { KafkaBusOptions } from './kafka.options.js';
+import type {
+  ConsumedRecord,
+  ConsumerMode,
+  RecordHandler,
+  RetryPolicy,
+  Subscription,
+} from './message-bus.port.js';
+import { retryDelayMs } from './retry.policy.js';
+
+/** What a subscription needs from the bus that owns it. */
+export interface SubscriptionHost {
+  readonly kafka: Kafka;
+  readonly options: KafkaBusOptions;
+  readonly logger: Logger;
+  readonly metrics: SdkMetrics | undefined;
+  /** Writes raw records (DLQ) with acks=all through the bus's idempotent producer. */
+  produceRaw(
+    topic: string,
+    messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
+  ): Promise<void>;
+}
+
+export interface SubscriptionSettings<T> {
+  readonly groupId: string;
+  readonly mode: ConsumerMode;
+  readonly topics: readonly string[];
+  readonly codec: Codec<T>;
+  readonly handler: RecordHandler<T>;
+  readonly fromBeginning: boolean;
+  readonly retry: RetryPolicy;
+  readonly partitionsConsumedConcurrently: number;
+  /**
+   * `topic\u0000partition → offset` to start from when the group has no offset yet (a new
+   * broadcast group); applied with seek at the first join and committed at once.
+   */
+  readonly startOffsets: ReadonlyMap<string, string>;
+}
+
+type State = 'idle' | 'running' | 'stopping' | 'stopped';
+type Outcome = 'done' | 'aborted';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function groupByTopic(offsets: readonly { topic: string; partition: number; offset: string }[]) {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) {
+    topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[key] = first.toString();
+  }
+  return out;
+}
+
+/**
+ * One kafkajs consumer with the SDK's delivery rules:
+ * - offsets are committed only for records whose handler resolved or that were dead-lettered
+ *   (`autoCommit: false`, `eachBatchAutoResolve: false`, explicit commits every
+ *   `commitIntervalMs` - from a timer or the batch in hand - and always on `stop()`, which
+ *   kafkajs's own `stop()`/`disconnect()` never do). Not awaiting a commit after every batch keeps
+ *   a round trip to the coordinator out of the fetch loop;
+ * - retriable handler errors are retried with backoff, heartbeating (after committing what was
+ *   done) while waiting, so a slow retry never costs the group membership (eager rebalances);
+ * - undecodable records and records whose handler keeps failing go to `<topic>.dlq`;
+ * - crashes kafkajs does not restart itself (non-retriable errors) recreate the consumer with
+ *   backoff, so consumption survives a broker that goes away and comes back.
+ */
+export class KafkajsSubscription<T> implements Subscription {
+  readonly groupId: string;
+  readonly mode: ConsumerMode;
+  readonly topics: readonly string[];
+  private state: State = 'idle';
+  private consumer: Consumer | undefined;
+  private isJoined = false;
+  private joinWaiters = new Set<() => void>();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartAttempt = 0;
+  private restarting: Promise<void> | undefined;
+  private readonly logger: Logger;
+  /** Next offset to commit per partition: handled (or dead-lettered) but not committed yet. */
+  private readonly pending = new Map<
+    string,
+    { topic: string; partition: number; offset: string }
+  >();
+  private lastCommitAt = Date.now();
+  private commitTimer: NodeJS.Timeout | undefined;
+  /** Start offsets not yet committed for the group (see `SubscriptionSettings.startOffsets`). */
+  private readonly unanchored: Map<string, string>;
+
+  constructor(
+    private readonly host: SubscriptionHost,
+    private readonly settings: SubscriptionSettings<T>,
+  ) {
+    this.groupId = settings.groupId;
+    this.mode = settings.mode;
+    this.topics = settings.topics;
+    this.unanchored = new Map(settings.startOffsets);
+    this.logger = host.logger.child({
+      component: 'kafka-consumer',
+      groupId: settings.groupId,
+      mode: settings.mode,
+    });
+  }
+
+  joined(): boolean {
+    return this.isJoined && this.state === 'running';
+  }
+
+  waitUntilJoined(timeoutMs = 30_000): Promise<void> {
+    if (this.joined()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.joinWaiters.delete(done);
+        reject(new Error(`group ${this.groupId} did not join within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.joinWaiters.add(done);
+    });
+  }
+
+  async start(): Promise<void> {
+    this.state = 'running';
+    await this.runConsumer();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    clearTimeout(this.restartTimer);
+    await this.restarting?.catch(() => undefined);
+    clearInterval(this.commitTimer);
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer !== undefined) {
+      // Commit what finished batches handled; a batch still running commits in its `finally`.
+      await this.commitPending((offsets) => consumer.commitOffsets(offsets)).catch(
+        (error: unknown) =>
+          this.logger.warn(
+            { err: error },
+            'commit on stop failed; the records will be redelivered',
+          ),
+      );
+      // stop() lets the batch in hand finish (it commits at its end) and leaves the group.
+      await consumer
+        .stop()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'consumer stop failed'));
+      await consumer
+        .disconnect()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'consumer disconnect failed'));
+    }
+    this.setJoined(false);
+    this.state = 'stopped';
+  }
+
+  private setJoined(joined: boolean): void {
+    this.isJoined = joined;
+    if (joined) {
+      for (const waiter of this.joinWaiters) waiter();
+      this.joinWaiters.clear();
+    }
+  }
+
+  /**
+   * Commits every pending offset. Offsets only grow and requests on the coordinator connection are
+   * handled in order, so concurrent commits (timer, batch end, stop) never move an offset back.
+   */
+  private async commitPending(
+    commit: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<unknown>,
+  ): Promise<void> {
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending.entries()];
+    this.pending.clear();
+    try {
+      await commit(offsets.map(([, offset]) => offset));
+      this.lastCommitAt = Date.now();
+    } catch (error) {
+      // Put back what no newer offset replaced, for the next attempt.
+      for (const [key, offset] of offsets)
+        if (!this.pending.has(key)) this.pending.set(key, offset);
+      throw error;
+    }
+  }
+
+  /**
+   * Seeks assigned partitions that have a start offset and commits it, so even a consumer
+   * recreated before any record arrived resumes from there, not from a later "latest".
+   */
+  private anchor(consumer: Consumer, assigned: Record<string, number[]>): void {
+    if (this.unanchored.size === 0) return;
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const [topic, partitions] of Object.entries(assigned)) {
+      for (const partition of partitions) {
+        const offset = this.unanchored.get(`${topic}\u0000${partition}`);
+        if (offset === undefined) continue;
+        consumer.seek({ topic, partition, offset });
+        offsets.push({ topic, partition, offset });
+      }
+    }
+    if (offsets.length === 0) return;
+    consumer.commitOffsets(offsets).then(
+      () =>
+        offsets.forEach(({ topic, partition }) =>
+          this.unanchored.delete(`${topic}\u0000${partition}`),
+        ),
+      (error: unknown) =>
+        this.logger.warn(
+          { err: error },
+          'committing the start offsets failed; retried at the next join',
+        ),
+    );
+  }
+
+  private startCommitTimer(consumer: Consumer): void {
+    clearInterval(this.commitTimer);
+    this.commitTimer = setInterval(
+      () => {
+        if (this.consumer !== consumer || this.state !== 'running' || !this.isJoined) return;
+        if (Date.now() - this.lastCommitAt < this.host.options.commitIntervalMs) return;
+        this.commitPending((offsets) => consumer.commitOffsets(offsets)).catch((error: unknown) =>
+          this.logger.debug({ err: error }, 'periodic commit failed; retried at the next one'),
+        );
+      },
+      Math.max(50, Math.floor(this.host.options.commitIntervalMs / 2)),
+    );
+    this.commitTimer.unref();
+  }
+
+  private async runConsumer(): Promise<void> {
+    const { kafka, options } = this.host;
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      retry: {
+        retries: options.clientRetry.retries,
+        initialRetryTime: options.clientRetry.initialRetryTimeMs,
+        maxRetryTime: options.clientRetry.maxRetryTimeMs,
+        // kafkajs restarts itself after retriable crashes while we are running; the others are ours.
+        restartOnFailure: async () => this.state === 'running',
+      },
+    });
+    this.consumer = consumer;
+    const current = (): boolean => this.consumer === consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (!current()) return;
+      // Never commit for partitions this member lost in the rebalance.
+      const assigned = event.payload.memberAssignment;
+      for (const [key, { topic, partition }] of this.pending) {
+        if (!(assigned[topic] ?? []).includes(partition)) this.pending.delete(key);
+      }
+      this.anchor(consumer, assigned);
+      this.restartAttempt = 0;
+      this.setJoined(true);
+      this.logger.info('joined the consumer group');
+    });
+    consumer.on(consumer.events.REBALANCING, () => current() && this.setJoined(false));
+    consumer.on(consumer.events.STOP, () => current() && this.setJoined(false));
+    consumer.on(consumer.events.DISCONNECT, () => current() && this.setJoined(false));
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!current()) return;
+      this.setJoined(false);
+      const { error, restart } = event.payload;
+      this.logger.error({ err: error, restart }, 'consumer crashed');
+      if (!restart && this.state === 'running') this.scheduleRestart(consumer);
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...this.topics],
+      fromBeginning: this.settings.fromBeginning,
+    });
+    this.startCommitTimer(consumer);
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /** Recreates the consumer with exponential backoff until it runs again or we stop. */
+  private scheduleRestart(crashed: Consumer): void {
+    const { initial, max } = this.host.options.restartDelayMs;
+    const delay = Math.min(max, initial * 2 ** this.restartAttempt);
+    this.restartAttempt += 1;
+    this.logger.warn({ delayMs: delay, attempt: this.restartAttempt }, 'recreating the consumer');
+    this.restartTimer = setTimeout(() => {
+      this.restarting = (async () => {
+        if (this.state !== 'running') return;
+        await crashed.disconnect().catch(() => undefined);
+        this.host.metrics?.kafkaConsumerRestarts.inc({ group: this.groupId });
+        try {
+          await this.runConsumer();
+        } catch (error) {
+          this.logger.error({ err: error }, 'recreating the consumer failed');
+          if (this.state === 'running' && this.consumer !== undefined)
+            this.scheduleRestart(this.consumer);
+        }
+      })();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
+      payload;
+    const { topic, partition } = batch;
+    const commitEvery = this.host.options.commitIntervalMs;
+    const key = `${topic}\u0000${partition}`;
+    let resolved: string | undefined;
+    let handled = 0;
+    const commit = (): Promise<void> =>
+      this.commitPending((offsets) => commitOffsetsIfNecessary({ topics: groupByTopic(offsets) }));
+    const keepAlive = async (): Promise<void> => {
+      await commit();
+      await heartbeat();
+    };
+    const proceed = (): boolean => isRunning() && !isStale() && this.state === 'running';
+    try {
+      for (const message of batch.messages) {
+        if (!proceed()) break;
+        const outcome = await this.process(topic, partition, message, keepAlive, proceed);
+        if (outcome === 'aborted') break;
+        resolveOffset(message.offset);
+        resolved = message.offset;
+        this.pending.set(key, {
+          topic,
+          partition,
+          offset: (BigInt(message.offset) + 1n).toString(),
+        });
+        handled += 1;
+        if (Date.now() - this.lastCommitAt >= commitEvery) await keepAlive();
+      }
+    } finally {
+      if (handled > 0) this.host.metrics?.kafkaRecordsConsumed.inc({ topic }, handled);
+      if (isStale()) this.pending.delete(key);
+      else if (this.state !== 'running' || Date.now() - this.lastCommitAt >= commitEvery) {
+        await commit().catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, topic, partition },
+            'commit failed; the records will be redelivered',
+          ),
+        );
+      }
+      const next = resolved === undefined ? Number(batch.firstOffset() ?? 0) : Number(resolved) + 1;
+      const lag = Math.max(0, Number(batch.highWatermark) - next);
+      this.host.metrics?.kafkaConsumerLag.set(
+        { group: this.groupId, topic, partition: String(partition) },
+        lag,
+      );
+    }
+  }
+
+  /** Decode, handle (with retries), or dead-letter one record. */
+  private async process(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    keepAlive: () => Promise<void>,
+    proceed: () => boolean,
+  ): Promise<Outcome> {
+    const { codec, handler, retry } = this.settings;
+    let value: T;
+    try {
+      value = await codec.decode(message.value ?? Buffer.alloc(0), { topic });
+    } catch (error) {
+      await this.deadLetter('decode', error, topic, partition, message, 0);
+      return 'done';
+    }
+    const record: ConsumedRecord<T> = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString(),
+      value,
+      headers: headerStrings(message.headers),
+      timestamp: Number(message.timestamp),
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handler(record, { attempt });
+        return 'done';
+      } catch (error) {
+        const retriable = isRetriable(error);
+        this.host.metrics?.kafkaHandlerErrors.inc({
+          topic,
+          code: errorCodeOf(error),
+          retriable: String(retriable),
+        });
+        if (!retriable || attempt > retry.retries) {
+          this.logger.warn(
+            {
+              err: sdkErrors.KAFKA_HANDLER_FAILED(
+                { topic, partition, offset: message.offset, attempts: attempt },
+                { cause: error },
+              ),
+            },
+            'handler failed; dead-lettering the record',
+          );
+          await this.deadLetter('handler', error, topic, partition, message, attempt);
+          return 'done';
+        }
+        if (!(await this.backoff(retryDelayMs(retry, attempt), keepAlive, proceed)))
+          return 'aborted';
+      }
+    }
+  }
+
+  /** Waits `ms`, heartbeating on the way; false when the consumer is stopping or lost the partition. */
+  private async backoff(
+    ms: number,
+    keepAlive: () => Promise<void>,
+    proceed: () => boolean,
+  ): Promise<boolean> {
+    const slice = Math.max(50, this.host.options.heartbeatIntervalMs);
+    for (let left = ms; left > 0; left -= slice) {
+      await sleep(Math.min(slice, left));
+      if (!proceed()) return false;
+      await keepAlive();
+    }
+    return proceed();
+  }
+
+  private async deadLetter(
+    reason: DeadLetterReason,
+    error: unknown,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    attempts: number,
+  ): Promise<void> {
+    const dlqTopic = dlqTopicName(topic);
+    const headers: IHeaders = {
+      ...message.headers,
+      ...deadLetterHeadersFor({
+        reason,
+        error,
+        topic,
+        partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        groupId: this.groupId,
+        attempts,
+        retriable: isRetriable(error),
+      }),
+    };
+    try {
+      await this.host.produceRaw(dlqTopic, [
+        { key: message.key ?? null, value: message.value, headers },
+      ]);
+    } catch (cause) {
+      throw sdkErrors.KAFKA_DLQ_PUBLISH_FAILED(
+        { topic, dlqTopic, reason: (cause as Error).message },
+        { cause },
+      );
+    }
+    this.host.metrics?.kafkaDeadLettered.inc({ topic, reason });
+    this.logger.warn(
+      { topic, partition, offset: message.offset, reason, code: errorCodeOf(error) },
+      `record sent to ${dlqTopic}`,
+    );
+  }
+}

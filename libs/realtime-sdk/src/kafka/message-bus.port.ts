@@ -1,0 +1,96 @@
+import type { Codec } from './codecs/codec.port.js';
+
+export type RecordHeaders = Readonly<Record<string, string>>;
+
+/** A decoded record handed to a handler. Offsets are strings (Kafka offsets are 64-bit). */
+export interface ConsumedRecord<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | undefined;
+  readonly value: T;
+  readonly headers: RecordHeaders;
+  /** Record timestamp, milliseconds since the epoch. */
+  readonly timestamp: number;
+}
+
+export interface HandlerContext {
+  /** 1 on the first delivery, then 2, 3… while retriable errors are retried. */
+  readonly attempt: number;
+}
+
+/**
+ * Handles one record. Resolving commits it (eventually, in order); throwing a coded error with
+ * `retriable: true` retries with backoff; any other error, or retries exhausted, sends the record
+ * to `<topic>.dlq` and moves on.
+ */
+export type RecordHandler<T> = (record: ConsumedRecord<T>, context: HandlerContext) => unknown;
+
+export interface OutgoingRecord<T> {
+  readonly key?: string;
+  readonly value: T;
+  readonly headers?: RecordHeaders;
+  readonly partition?: number;
+}
+
+/**
+ * `broadcast`: every replica sees every record (a group of its own per instance, from the latest
+ * offset when it subscribes). `shared`: the replicas of a service split the partitions of one
+ * group, each record is handled by one of them, and offsets survive restarts.
+ */
+export type ConsumerMode = 'broadcast' | 'shared';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt, for retriable errors only. */
+  readonly retries: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+  /** 0..1: the delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+  readonly jitter: number;
+}
+
+export interface SubscribeOptions<T> {
+  readonly topics: readonly string[];
+  readonly mode: ConsumerMode;
+  readonly codec: Codec<T>;
+  readonly handler: RecordHandler<T>;
+  /** Shared: the group id (default: the bus's `consumerGroup`). Broadcast: the base of the id. */
+  readonly groupId?: string;
+  /** Shared mode, when the group has no committed offset: earliest (true) or latest (false). */
+  readonly fromBeginning?: boolean;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Partitions handled in parallel (records of one partition are always handled in order). */
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+/** A running consumer. */
+export interface Subscription {
+  readonly groupId: string;
+  readonly mode: ConsumerMode;
+  readonly topics: readonly string[];
+  /** True while the consumer is a member of its group with partitions it may fetch. */
+  joined(): boolean;
+  /** Waits until `joined()` (or rejects after `timeoutMs`). */
+  waitUntilJoined(timeoutMs?: number): Promise<void>;
+  /** Finishes the record in hand, commits what was handled, leaves the group, disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface Reachability {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The Kafka port: what applications and the rest of the SDK use; kafkajs is one adapter. */
+export interface MessageBus {
+  connect(): Promise<void>;
+  /** Sends with acks from all in-sync replicas through an idempotent producer. */
+  publish<T>(topic: string, records: readonly OutgoingRecord<T>[], codec: Codec<T>): Promise<void>;
+  subscribe<T>(options: SubscribeOptions<T>): Promise<Subscription>;
+  subscriptions(): readonly Subscription[];
+  /** A metadata round trip to the brokers, bounded in time (readiness). */
+  checkReachable(): Promise<Reachability>;
+  /** Stops every subscription (committing), then disconnects the producer. */
+  close(): Promise<void>;
+}

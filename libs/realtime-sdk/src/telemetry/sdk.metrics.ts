@@ -1,0 +1,136 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface SdkMetricsOptions {
+  /** Defaults to a new registry (never the global one, so two SDK instances never collide). */
+  readonly registry?: Registry;
+  /** Process metrics (CPU, memory, event loop lag); default true. */
+  readonly defaultMetrics?: boolean;
+  /** Labels on every series, e.g. `{ service: 'vitals-gateway' }`. */
+  readonly defaultLabels?: Record<string, string>;
+}
+
+type Labels<K extends string> = Record<K, string>;
+
+/** A counter whose labelled children are cached: `labels()` hashes on every call otherwise. */
+class CachedCounter<K extends string> {
+  private readonly children = new Map<string, ReturnType<Counter<K>['labels']>>();
+  constructor(readonly counter: Counter<K>) {}
+  inc(labels: Labels<K>, value = 1): void {
+    const id = Object.values(labels).join('\u0000');
+    let child = this.children.get(id);
+    if (child === undefined) {
+      child = this.counter.labels(labels);
+      this.children.set(id, child);
+    }
+    child.inc(value);
+  }
+}
+
+/**
+ * The SDK's Prometheus series (prom-client), served at `/metrics`. Names are `rtp_<area>_<what>`
+ * with the unit or `_total` suffix; labels are bounded (topic, partition, close code), never
+ * per-client or per-device.
+ */
+export class SdkMetrics {
+  readonly registry: Registry;
+  readonly kafkaRecordsConsumed: CachedCounter<'topic'>;
+  readonly kafkaRecordsProduced: CachedCounter<'topic'>;
+  readonly kafkaHandlerErrors: CachedCounter<'topic' | 'code' | 'retriable'>;
+  readonly kafkaDeadLettered: CachedCounter<'topic' | 'reason'>;
+  readonly kafkaConsumerLag: Gauge<'group' | 'topic' | 'partition'>;
+  readonly kafkaConsumerRestarts: CachedCounter<'group'>;
+  readonly wsClients: Gauge;
+  readonly wsFramesSent: Counter;
+  readonly wsFramesDropped: Counter;
+  readonly wsClientsClosed: CachedCounter<'code'>;
+  readonly wsAuthRejected: CachedCounter<'reason'>;
+  readonly mqttMessagesReceived: CachedCounter<'filter'>;
+  readonly mqttMessagesPublished: CachedCounter<'topic'>;
+  readonly mqttPayloadErrors: Counter;
+
+  constructor(options: SdkMetricsOptions = {}) {
+    this.registry = options.registry ?? new Registry();
+    if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    const counter = <K extends string>(name: string, help: string, labelNames: K[]) =>
+      new CachedCounter(new Counter<K>({ name, help, labelNames, registers }));
+
+    this.kafkaRecordsConsumed = counter(
+      'rtp_kafka_records_consumed_total',
+      'Kafka records handled (successfully or dead-lettered)',
+      ['topic'],
+    );
+    this.kafkaRecordsProduced = counter(
+      'rtp_kafka_records_produced_total',
+      'Kafka records acknowledged by the brokers (acks=all)',
+      ['topic'],
+    );
+    this.kafkaHandlerErrors = counter(
+      'rtp_kafka_handler_errors_total',
+      'handler attempts that threw, by error code and retriable flag',
+      ['topic', 'code', 'retriable'],
+    );
+    this.kafkaDeadLettered = counter(
+      'rtp_kafka_dlq_records_total',
+      'records written to <topic>.dlq, by reason (decode, handler)',
+      ['topic', 'reason'],
+    );
+    this.kafkaConsumerLag = new Gauge({
+      name: 'rtp_kafka_consumer_lag',
+      help: 'high watermark minus the next offset to process, per partition, at the last batch',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+    });
+    this.kafkaConsumerRestarts = counter(
+      'rtp_kafka_consumer_restarts_total',
+      'consumers recreated after a crash kafkajs would not restart itself',
+      ['group'],
+    );
+    this.wsClients = new Gauge({
+      name: 'rtp_ws_clients',
+      help: 'connected WebSocket clients',
+      registers,
+    });
+    this.wsFramesSent = new Counter({
+      name: 'rtp_ws_frames_sent_total',
+      help: 'frames written to WebSocket clients',
+      registers,
+    });
+    this.wsFramesDropped = new Counter({
+      name: 'rtp_ws_frames_dropped_total',
+      help: 'data frames dropped from full client queues (clients see a gap frame)',
+      registers,
+    });
+    this.wsClientsClosed = counter(
+      'rtp_ws_clients_closed_total',
+      'WebSocket clients closed by the server, by close code',
+      ['code'],
+    );
+    this.wsAuthRejected = counter(
+      'rtp_ws_auth_rejected_total',
+      'WebSocket upgrades refused with 401, by reason',
+      ['reason'],
+    );
+    this.mqttMessagesReceived = counter(
+      'rtp_mqtt_messages_received_total',
+      'MQTT messages delivered to handlers, by subscription filter (bounded, unlike topics)',
+      ['filter'],
+    );
+    this.mqttMessagesPublished = counter(
+      'rtp_mqtt_messages_published_total',
+      'MQTT messages acknowledged (QoS 1 PUBACK)',
+      ['topic'],
+    );
+    this.mqttPayloadErrors = new Counter({
+      name: 'rtp_mqtt_payload_errors_total',
+      help: 'MQTT messages whose payload was not JSON',
+      registers,
+    });
+  }
+
+  /** The exposition text of `/metrics`. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
+import { dlqTopicName } from '@realtime-platform/platform-contract';
+
+export const rawKafka = (brokers: string): Kafka =>
+  new Kafka({ clientId: 'test-admin', brokers: [brokers], logLevel: logLevel.NOTHING });
+
+/** Creates `<prefix>-<uuid>` and its `.dlq` and waits for their leaders. */
+export async function createTopic(
+  brokers: string,
+  prefix: string,
+  partitions = 3,
+): Promise<string> {
+  const topic = `${prefix}-${randomUUID()}`;
+  const admin = rawKafka(brokers).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: partitions },
+        { topic: dlqTopicName(topic), numPartitions: 1 },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return topic;
+}
+
+export async function withAdmin<T>(
+  brokers: string,
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
+  const admin = rawKafka(brokers).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Committed offsets of a group for a topic, summed over partitions (-1 counts as 0). */
+export async function committedTotal(
+  brokers: string,
+  groupId: string,
+  topic: string,
+): Promise<number> {
+  const offsets = await withAdmin(brokers, (admin) =>
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  );
+  return (offsets[0]?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+/** Reads every record of `topic` from the beginning until `count` arrived. */
+export async function readAll(
+  brokers: string,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<KafkaMessage[]> {
+  const consumer = rawKafka(brokers).consumer({ groupId: `reader-${randomUUID()}` });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`only ${messages.length}/${count} records in ${topic}`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            messages.push(message);
+            if (messages.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}

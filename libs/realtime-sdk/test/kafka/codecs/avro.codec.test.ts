@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SchemaRegistryClient, avroCodec, jsonCodec, sdkErrors } from '../../../src/index.js';
+
+/**
+ * A stand-in for the Confluent Schema Registry REST API - only the two endpoints the codec uses,
+ * `POST /subjects/<subject>/versions` and `GET /schemas/ids/<id>`, as Confluent documents them.
+ * It stands in for the registry, not for Kafka; a real registry comes with the platform's Kafka.
+ */
+class RegistryStandIn {
+  readonly requests: string[] = [];
+  private readonly schemas: string[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer(async (request, response) => {
+      this.requests.push(`${request.method} ${request.url}`);
+      response.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
+      const register = /^\/subjects\/([^/]+)\/versions$/.exec(request.url ?? '');
+      const lookup = /^\/schemas\/ids\/(\d+)$/.exec(request.url ?? '');
+      if (request.method === 'POST' && register) {
+        const { schema } = JSON.parse(await body(request)) as { schema: string };
+        let index = this.schemas.indexOf(schema);
+        if (index < 0) index = this.schemas.push(schema) - 1;
+        response.end(JSON.stringify({ id: index + 7 }));
+      } else if (request.method === 'GET' && lookup) {
+        const schema = this.schemas[Number(lookup[1]) - 7];
+        response.statusCode = schema === undefined ? 404 : 200;
+        response.end(
+          JSON.stringify(
+            schema === undefined ? { error_code: 40403, message: 'Schema not found' } : { schema },
+          ),
+        );
+      } else {
+        response.statusCode = 404;
+        response.end('{}');
+      }
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+const body = async (request: IncomingMessage): Promise<string> => {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return text;
+};
+
+const heartRate = {
+  type: 'record' as const,
+  name: 'HeartRate',
+  namespace: 'health',
+  fields: [
+    { name: 'deviceId', type: 'string' },
+    { name: 'bpm', type: 'int' },
+  ],
+};
+
+const registry = new RegistryStandIn();
+beforeAll(() => registry.start());
+afterAll(() => registry.stop());
+
+describe('avroCodec (Confluent wire format)', () => {
+  it('encode should write magic byte 0, the schema id big-endian, then the Avro binary body', async () => {
+    const codec = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      schema: heartRate,
+    });
+    const bytes = await codec.encode(
+      { deviceId: 'd1', bpm: 72 },
+      { topic: 'heart_rate_device_topic' },
+    );
+    // Worked out from the specs, not from the library: 0x00 | id 7 as int32 BE | string "d1"
+    // (zig-zag length 2 → 0x04, 'd', '1') | int 72 (zig-zag 144 → varint 0x90 0x01).
+    expect([...bytes]).toEqual([0x00, 0x00, 0x00, 0x00, 0x07, 0x04, 0x64, 0x31, 0x90, 0x01]);
+    expect(registry.requests).toContain('POST /subjects/heart_rate_device_topic-value/versions');
+  });
+
+  it('decode should look the writer schema up by id once and read the value', async () => {
+    const client = new SchemaRegistryClient({ url: registry.url });
+    const writer = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: client,
+      schema: heartRate,
+    });
+    const bytes = await writer.encode(
+      { deviceId: 'd2', bpm: 80 },
+      { topic: 'heart_rate_device_topic' },
+    );
+    const reader = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      schema: heartRate,
+    });
+    const before = registry.requests.length;
+    expect(await reader.decode(bytes, { topic: 'heart_rate_device_topic' })).toEqual({
+      deviceId: 'd2',
+      bpm: 80,
+    });
+    expect(await reader.decode(bytes, { topic: 'heart_rate_device_topic' })).toEqual({
+      deviceId: 'd2',
+      bpm: 80,
+    });
+    expect(registry.requests.slice(before)).toEqual(['GET /schemas/ids/7']);
+  });
+
+  it('decode should resolve an older writer schema to the reader schema', async () => {
+    const client = new SchemaRegistryClient({ url: registry.url });
+    const v1 = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: client,
+      schema: heartRate,
+    });
+    const bytes = await v1.encode({ deviceId: 'd3', bpm: 60 }, { topic: 'hr2' });
+    const v2 = avroCodec<{ deviceId: string; bpm: number; unit: string }>({
+      registry: client,
+      schema: {
+        ...heartRate,
+        fields: [...heartRate.fields, { name: 'unit', type: 'string', default: 'bpm' }],
+      },
+    });
+    expect(await v2.decode(bytes, { topic: 'hr2' })).toEqual({
+      deviceId: 'd3',
+      bpm: 60,
+      unit: 'bpm',
+    });
+  });
+
+  it('decode should reject bytes without the magic byte, and unknown ids, with coded errors', async () => {
+    const codec = avroCodec({
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      schema: heartRate,
+    });
+    await expect(codec.decode(Buffer.from('{"json":true}'), { topic: 't' })).rejects.toMatchObject({
+      code: sdkErrors.CODEC_AVRO_WIRE_FORMAT.code,
+    });
+    await expect(
+      codec.decode(Buffer.from([0, 0, 0, 3, 0xe7, 0]), { topic: 't' }),
+    ).rejects.toMatchObject({
+      code: sdkErrors.SCHEMA_REGISTRY_REJECTED.code,
+      details: expect.objectContaining({ status: 404, errorCode: 40403 }),
+    });
+  });
+
+  it('an unreachable registry should be a retriable error', async () => {
+    const codec = avroCodec({
+      registry: new SchemaRegistryClient({ url: 'http://127.0.0.1:1', timeoutMs: 500 }),
+      schema: heartRate,
+    });
+    await expect(codec.encode({ deviceId: 'd', bpm: 1 }, { topic: 't' })).rejects.toMatchObject({
+      code: sdkErrors.SCHEMA_REGISTRY_UNAVAILABLE.code,
+      retriable: true,
+    });
+  });
+});
+
+describe('jsonCodec', () => {
+  it('should round-trip and reject invalid JSON or values refused by validate', () => {
+    const codec = jsonCodec<{ n: number }>({
+      validate: (v): v is { n: number } => typeof (v as { n?: unknown }).n === 'number',
+    });
+    expect(codec.decode(codec.encode({ n: 1 }, { topic: 't' }) as Buffer, { topic: 't' })).toEqual({
+      n: 1,
+    });
+    expect(() => codec.decode(Buffer.from('{'), { topic: 't' })).toThrow(
+      expect.objectContaining({ code: sdkErrors.CODEC_DECODE_FAILED.code }),
+    );
+    expect(() => codec.decode(Buffer.from('{"n":"1"}'), { topic: 't' })).toThrow(
+      expect.objectContaining({ retriable: false }),
+    );
+  });
+});

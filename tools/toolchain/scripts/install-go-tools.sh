@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Builds, once and cached, the Go-built tools the KubeVela addon is proven with:
+#   vela (KubeVela CLI), crossplane (crank), function-go-templating, function-auto-ready, cue.
+# Sources come from the Go module proxy only; versions live in ../go-tools/go-tools.json.
+# Each binary lands in <cache>/go-tools/<tool>/<version>/<binary>: a second run only checks (~1 s).
+#
+# Usage: install-go-tools.sh [--only tool[,tool...]] [--print-bin tool]
+# Env:   RTP_CACHE_DIR        cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
+#        RTP_SKIP_GO_TOOLS=1  do nothing (machines without Go)
+#
+# Tools marked "optional" in go-tools.json may fail to build (e.g. the module proxy refuses the
+# version): the exact error is kept in <cache>/go-tools/<tool>/<version>/build-error.log, reported,
+# and the script still succeeds. A required tool that fails to build fails the script.
+set -euo pipefail
+
+toolchain_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+manifest="$toolchain_dir/go-tools/go-tools.json"
+# Keep in step with src/cache-dir.ts and install.sh.
+cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
+tools_root="$cache_dir/go-tools"
+
+say() { printf '[go-tools] %s\n' "$*"; }
+die() { printf '[go-tools] ERROR: %s\n' "$*" >&2; exit 1; }
+# The manifest is read once (one node start, not one per field): TOOL_<name>_<field>=value lines.
+declare -A spec=()
+while IFS=$'\t' read -r key value; do spec[$key]=$value; done < <(node -e "
+  const tools = require(process.argv[1]).tools;
+  for (const [name, t] of Object.entries(tools))
+    for (const f of ['module','version','package','binary','keep','optional','goToolchain'])
+      console.log(name + '.' + f + '\t' + (t[f] === undefined ? '' : t[f]));
+  console.log('.names\t' + Object.keys(tools).join(' '));" "$manifest")
+field() { echo "${spec[$1.$2]-}"; }
+tool_names() { echo "${spec[.names]}"; }
+bin_path() { echo "$tools_root/$1/$(field "$1" version)/$(field "$1" binary)"; }
+
+only=""
+case "${1:-}" in
+  --print-bin) [[ -n "${2:-}" ]] || die "--print-bin needs a tool name"; bin_path "$2"; exit 0 ;;
+  --only) only=",${2:-},"; ;;
+  "") ;;
+  *) die "unknown argument: $1" ;;
+esac
+
+if [[ -n "${RTP_SKIP_GO_TOOLS:-}" ]]; then
+  say "skipped (RTP_SKIP_GO_TOOLS is set)"
+  exit 0
+fi
+command -v go >/dev/null 2>&1 || die "go not found: the Go-built tools need Go 1.23+ on PATH"
+
+started=$SECONDS
+export GOFLAGS="${GOFLAGS:-} -trimpath"
+# Two cores: build two packages at a time, leave memory headroom (24 GiB is plenty).
+[[ "${GOFLAGS}" == *"-p="* ]] || export GOFLAGS="$GOFLAGS -p=2"
+export CGO_ENABLED=0
+ldflags="-s -w"
+failed_optional=()
+
+# The module's directory in the module cache (downloads module@version: .info, .mod, .zip only).
+module_dir() {
+  go mod download -json "$1@$2" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);if(j.Error){console.error(j.Error);process.exit(1)}console.log(j.Dir)})"
+}
+
+# Download the module, copy it out of the read-only module cache and build inside it, so its own
+# go.mod - replace directives included - and go.sum decide every dependency. (`go install m@v` is
+# not used: it reads the proxy's version list for a deprecation check, which the proxy here
+# refuses with 403.) Every step is checked explicitly: errexit does not apply inside `if`.
+build_tool() {
+  local tool=$1 out=$2 module version package dir work toolchain extra=""
+  module=$(field "$tool" module)
+  version=$(field "$tool" version)
+  package=$(field "$tool" package)
+  dir=$(module_dir "$module" "$version") || return 1
+  work=$(mktemp -d) || return 1
+  cp -R "$dir/." "$work/" && chmod -R u+w "$work" || { rm -rf "$work"; return 1; }
+  [[ "$tool" == "vela" ]] && extra=" -X github.com/oam-dev/kubevela/version.VelaVersion=$version"
+  # A tool whose sources need an older compiler names it (goToolchain): the go command fetches that
+  # toolchain from the module proxy (golang.org/toolchain) once and caches it.
+  toolchain=$(field "$tool" goToolchain)
+  (cd "$work" && GOTOOLCHAIN="${toolchain:-local}" go build -ldflags "$ldflags$extra" -o "$out" "$package") || { rm -rf "$work"; return 1; }
+  rm -rf "$work"
+}
+
+# Files of the module kept beside the binary (e.g. vela-core's built-in definitions, which offline
+# `vela dry-run` needs to render `type: webservice`): <dir>/module/<path>, copied once.
+keep_module_files() {
+  local tool=$1 dir=$2 paths module version src
+  paths=$(field "$tool" keep)
+  [[ -n "$paths" ]] || return 0
+  [[ -f "$dir/module/.complete" ]] && return 0
+  module=$(field "$tool" module)
+  version=$(field "$tool" version)
+  src=$(module_dir "$module" "$version") || return 1
+  rm -rf "$dir/module"
+  for path in ${paths//,/ }; do
+    mkdir -p "$dir/module/$(dirname "$path")"
+    cp -R "$src/$path" "$dir/module/$path"
+  done
+  chmod -R u+w "$dir/module"
+  touch "$dir/module/.complete"
+}
+
+for tool in $(tool_names); do
+  [[ -z "$only" || "$only" == *",$tool,"* ]] || continue
+  version=$(field "$tool" version)
+  bin=$(bin_path "$tool")
+  dir=$(dirname "$bin")
+  if [[ -x "$bin" ]]; then
+    keep_module_files "$tool" "$dir"
+    say "$tool: $version ($bin)"
+    continue
+  fi
+  # An optional tool the proxy refused is retried once a day (or with RTP_RETRY_GO_TOOLS=1), so a
+  # cached run stays fast.
+  if [[ "$(field "$tool" optional)" == "true" && -f "$dir/build-error.log" && -z "${RTP_RETRY_GO_TOOLS:-}" ]] &&
+    [[ -n "$(find "$dir/build-error.log" -mmin -1440 2>/dev/null)" ]]; then
+    failed_optional+=("$tool")
+    say "$tool: NOT BUILT (optional; failed within the last day, see $dir/build-error.log)"
+    continue
+  fi
+  mkdir -p "$dir"
+  say "$tool: building $(field "$tool" module)@$version"
+  t0=$SECONDS
+  log="$dir/build-error.log"
+  rm -f "$bin.partial" "$log"
+  if build_tool "$tool" "$bin.partial" 2>"$log.tmp"; then
+    mv "$bin.partial" "$bin"
+    rm -f "$log.tmp"
+    echo "$((SECONDS - t0))" >"$dir/build-seconds"
+    keep_module_files "$tool" "$dir"
+    say "$tool: built in $((SECONDS - t0))s ($bin)"
+  else
+    mv "$log.tmp" "$log"
+    rm -f "$bin.partial"
+    if [[ "$(field "$tool" optional)" == "true" ]]; then
+      failed_optional+=("$tool")
+      say "$tool: NOT BUILT (optional; exact error in $log):"
+      sed 's/^/[go-tools]   /' "$log" | tail -5
+    else
+      cat "$log" >&2
+      die "$tool $version failed to build (log: $log)"
+    fi
+  fi
+done
+
+if ((${#failed_optional[@]} > 0)); then
+  say "optional tools not built: ${failed_optional[*]} (tests needing them say so)"
+fi
+say "ready in $((SECONDS - started))s (cache: $tools_root)"
