@@ -3,6 +3,8 @@ import {
   claimApi,
   maxPlatformNameLength,
   platformNamePattern,
+  runtimeEnv,
+  runtimeEnvSetBy,
   secretCatalog,
   vitalTopics,
 } from '@realtime-platform/platform-contract';
@@ -25,20 +27,32 @@ export const contractValues = {
 } as const;
 
 /**
- * The env vars the realtime integration sets besides the five secrets. They are not platform secret
- * keys (no `MQTT_`/`KAFKA_`/`DB_`/`DASHBOARD_`/`LENSES_` prefix), so they can never shadow one.
+ * The env vars the realtime integration sets besides the five secrets: the platform contract's
+ * `RTP_*` runtime names (its `runtimeEnvCatalog`, `setBy: trait`), which the SDK reads. No platform
+ * secret key starts with `RTP_`, so a secret can never shadow one.
  */
 export const realtimeEnv = {
-  platform: 'REALTIME_PLATFORM',
-  topics: 'REALTIME_TOPICS',
-  alertsTopic: 'REALTIME_ALERTS_TOPIC',
-  consumerGroup: 'REALTIME_CONSUMER_GROUP',
-  consumerMode: 'REALTIME_CONSUMER_MODE',
-  instanceId: 'REALTIME_INSTANCE_ID',
+  platform: runtimeEnv.platformName,
+  topics: runtimeEnv.topics,
+  alertsTopic: runtimeEnv.alertsTopic,
+  consumerGroup: runtimeEnv.consumerGroup,
+  consumerMode: runtimeEnv.consumerMode,
+  instanceId: runtimeEnv.instanceId,
 } as const;
 
-/** Env names a workload may not set itself when it is wired to a platform. */
-export const reservedEnvPattern = `^(${[...contractValues.secretPrefixes, 'REALTIME_'].join('|')})`;
+/** What the realtime-service component sets for its template service. */
+export const serviceEnv = {
+  httpPort: runtimeEnv.httpPort,
+  wsPath: runtimeEnv.wsPath,
+} as const;
+
+/**
+ * Env names a workload may not set itself when it is wired to a platform: anything with a secret
+ * prefix, and exactly the `RTP_*` names the integration sets (other `RTP_*` settings of the SDK,
+ * such as `RTP_SERVICE_NAME` or `RTP_LOG_LEVEL`, stay the workload's own).
+ */
+export const reservedEnvNames: readonly string[] = runtimeEnvSetBy('trait');
+export const reservedEnvPattern = `^(${contractValues.secretPrefixes.join('|')})|^(${reservedEnvNames.join('|')})$`;
 
 /** Annotation the integration puts on the workload and its pods. */
 export const platformAnnotation = 'realtime.platform.example.org/platform';

@@ -4,7 +4,9 @@ export {
   contractValues,
   platformAnnotation,
   realtimeEnv,
+  reservedEnvNames,
   reservedEnvPattern,
+  serviceEnv,
 } from './contract-values.js';
 export { addonRealtimePlatformXrd } from './crossplane/realtime-platform.xrd.js';
 export { renderIotBrokerXrd, iotBrokerSpecSchema } from './crossplane/iot-broker.xrd.js';

@@ -1,4 +1,4 @@
-import { platformAnnotation, reservedEnvPattern } from '../contract-values.js';
+import { platformAnnotation, reservedEnvPattern, serviceEnv } from '../contract-values.js';
 import { cueString, generatedHeader, indentCue } from './cue-text.js';
 import { realtimeParametersCue, realtimeWiringCue } from './realtime-wiring.cue-snippet.js';
 import { waitingForPlatformStatusCue } from './workload-status.cue-snippet.js';
@@ -74,7 +74,7 @@ function templateBody(kind: RealtimeComponentKind): string {
   const flavour = flavours[kind];
   const wired = flavour.realtimeRequired ? 'true' : 'parameter.realtime != _|_';
   const portLine = flavour.templateService
-    ? `	// +usage=Port of HTTP and the WebSocket endpoint (the template service's PORT)
+    ? `	// +usage=Port of HTTP and the WebSocket endpoint (the template service's ${serviceEnv.httpPort})
 	port: *8080 | int & >=1 & <=65535`
     : `	// +usage=Port the container listens on, exposed by a Service named after the component
 	port: *8080 | int & >=1 & <=65535`;
@@ -123,13 +123,13 @@ function templateBody(kind: RealtimeComponentKind): string {
 			for key in ["name", "language", "framework"] if parameter[key] != _|_ {
 				"realtime.platform.example.org/\\(key)": parameter[key]
 			}`;
-  const serviceEnv = flavour.templateService
+  const serviceEnvCue = flavour.templateService
     ? `
-		[{name: "PORT", value: "\\(parameter.port)"}, {name: "WS_PATH", value: parameter.wsPath}],`
+		[{name: ${cueString(serviceEnv.httpPort)}, value: "\\(parameter.port)"}, {name: ${cueString(serviceEnv.wsPath)}, value: parameter.wsPath}],`
     : '';
   return `${realtimeWiringCue()}
 _wired: ${wired}
-_ownEnv: list.Concat([${serviceEnv}
+_ownEnv: list.Concat([${serviceEnvCue}
 	[for k, v in parameter.environment {name: k, value: v}],
 	parameter.env,
 ])

@@ -2,6 +2,7 @@ import {
   contractValues,
   platformAnnotation,
   realtimeEnv,
+  reservedEnvNames,
   reservedEnvPattern,
 } from '../contract-values.js';
 
@@ -16,7 +17,8 @@ const list = (values: readonly string[]): string => `[${values.map(q).join(', ')
  * envFrom order: the workload's own sources first, the five platform secrets last, in contract
  * order. The last source wins in Kubernetes, so nothing a workload loads can shadow a platform
  * value; the platform secrets cannot shadow each other (disjoint prefixes); explicit `env` beats
- * every envFrom, so env names with a platform prefix or REALTIME_ are refused (see `problems`).
+ * every envFrom, so env names with a platform prefix or that the integration sets (`RTP_*`) are
+ * refused (see `problems`).
  */
 export function realtimeWiringCue(): string {
   return `// The realtime integration (generated from the platform contract; same block in every
@@ -46,7 +48,7 @@ export function realtimeWiringCue(): string {
 		{name: ${q(realtimeEnv.instanceId)}, valueFrom: fieldRef: fieldPath: "metadata.name"},
 	]])
 	problems: [for e in ownEnv if e.name =~ _reserved {
-		"env \\(e.name) is reserved: the realtime platform \\(platform) provides it (keys of its secrets start with ${contractValues.secretPrefixes.join(', ')}; REALTIME_* come from the realtime properties), and an explicit env would override it"
+		"env \\(e.name) is reserved: the realtime platform \\(platform) provides it (keys of its secrets start with ${contractValues.secretPrefixes.join(', ')}; ${reservedEnvNames.join(', ')} come from the realtime properties), and an explicit env would override it"
 	}]
 	annotations: ${q(platformAnnotation)}: platform
 }
@@ -58,11 +60,11 @@ export function realtimeWiringCue(): string {
 /** The parameters every realtime definition takes besides the platform name. */
 export function realtimeParametersCue(indent: string): string {
   return [
-    `// +usage=Kafka consumer group; default <app>-<component>. In broadcast mode every replica adds its pod name (REALTIME_INSTANCE_ID), so each replica sees every record`,
+    `// +usage=Kafka consumer group; default <app>-<component>. In broadcast mode every replica adds its pod name (${realtimeEnv.instanceId}), so each replica sees every record`,
     `consumerGroup?: string & =~"^[a-zA-Z0-9._-]+$"`,
     `// +usage=broadcast (WebSocket gateways: every replica gets all records) or shared (work-sharing group: records are split between replicas)`,
     `consumerMode: *"broadcast" | "shared"`,
-    `// +usage=Topics to consume, comma-joined into REALTIME_TOPICS; default the four vital-sign topics`,
+    `// +usage=Topics to consume, comma-joined into ${realtimeEnv.topics}; default the four vital-sign topics`,
     `topics: *${list(contractValues.defaultConsumedTopics)} | [...string & =~"^[a-zA-Z0-9][a-zA-Z0-9._-]*$"]`,
   ]
     .map((line) => `${indent}${line}`)

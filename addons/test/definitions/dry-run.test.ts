@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import {
   claimResourceName,
   parseClaimSpec,
+  runtimeEnvSetBy,
   secretEnvFrom,
   vitalTopics,
 } from '@realtime-platform/platform-contract';
-import { addonsRoot, realtimeEnv } from '../../src/index.js';
+import { addonsRoot, realtimeEnv, serviceEnv } from '../../src/index.js';
 import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
 import { containerOf, envFromNames, envMap, type KubeObject } from '../support/kube-object.js';
 import { cleanUpVelaScratch, dryRun, findObject } from '../support/vela-cli.js';
@@ -122,6 +123,8 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
       [realtimeEnv.consumerMode]: 'broadcast',
       [realtimeEnv.instanceId]: 'fieldRef:metadata.name',
     });
+    // Exactly the names the platform contract says the trait sets (the ones the SDK reads).
+    expect(Object.keys(envMap(container)).sort()).toEqual([...runtimeEnvSetBy('trait')].sort());
   });
 
   it("keeps the requirements' name, language and framework as annotations", () => {
@@ -181,8 +184,8 @@ describe('vela dry-run --offline: the user flow without replacing webservice', (
     expect(container.image).toBe(`${serviceImage.repository}:${serviceImage.tag}`);
     expect(envFromNames(container)).toEqual(platformSecrets('health-data'));
     expect(envMap(container)).toMatchObject({
-      PORT: '8080',
-      WS_PATH: '/ws',
+      [serviceEnv.httpPort]: '8080',
+      [serviceEnv.wsPath]: '/ws',
       [realtimeEnv.topics]: vitalTopics.join(','),
     });
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');

@@ -33,7 +33,7 @@ describe('realtime-platform definition (vela dry-run) refuses invalid input', ()
   it('a realtime-webservice env var that would shadow a platform key, naming parameter.env', async () => {
     const result = await dryRun(invalid('webservice-env-shadows-platform.app.yaml'));
     expect(result.exitCode).not.toBe(0);
-    // The parameter type refuses names starting with a platform prefix or REALTIME_.
+    // The parameter type refuses names starting with a platform prefix or set by the integration (RTP_*).
     expect(result.error).toContain('parameter.env: 2 errors in empty disjunction');
   });
 });

@@ -6,8 +6,12 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   databaseCatalog,
   conditionHolds,
+  deviceDataTopic,
+  deviceMqttTopic,
   parseClaimSpec,
   planTopics,
+  runtimeEnv,
+  runtimeEnvSetBy,
   secretEnvFrom,
   type RealtimePlatformSpecInput,
 } from '@realtime-platform/platform-contract';
@@ -114,6 +118,36 @@ describe('realtime-platform: the five Secrets of the contract', () => {
     const template = renders.minimal.podTemplate('Deployment', 'health-data-stream-processor');
     const envFrom = (template.spec.containers[0] as { envFrom?: unknown[] }).envFrom;
     expect(envFrom).toEqual(secretEnvFrom('health-data'));
+  });
+
+  it('passes the built-in services exactly the runtime variables the contract says the chart sets', () => {
+    const envOfService = (component: string): Record<string, string | undefined> =>
+      Object.fromEntries(
+        (
+          renders.minimal.podTemplate('Deployment', `health-data-${component}`).spec
+            .containers[0] as { env?: { name: string; value?: string }[] }
+        ).env?.map((variable) => [variable.name, variable.value]) ?? [],
+      );
+    const bridge = envOfService('mqtt-bridge');
+    const processor = envOfService('stream-processor');
+    const names = new Set([...Object.keys(bridge), ...Object.keys(processor)]);
+    expect([...names].sort()).toEqual([...runtimeEnvSetBy('chart')].sort());
+    expect(bridge).toEqual({
+      [runtimeEnv.serviceName]: 'mqtt-bridge',
+      [runtimeEnv.platformName]: 'health-data',
+      [runtimeEnv.httpPort]: '8080',
+      [runtimeEnv.mqttTopic]: deviceMqttTopic,
+      [runtimeEnv.mqttSharedGroup]: 'health-data-mqtt-bridge',
+      [runtimeEnv.outputTopic]: deviceDataTopic,
+    });
+    expect(processor).toEqual({
+      [runtimeEnv.serviceName]: 'stream-processor',
+      [runtimeEnv.platformName]: 'health-data',
+      [runtimeEnv.httpPort]: '8080',
+      [runtimeEnv.topics]: deviceDataTopic,
+      [runtimeEnv.consumerMode]: 'shared',
+      [runtimeEnv.consumerGroup]: 'health-data-stream-processor',
+    });
   });
 });
 

@@ -321,7 +321,8 @@ describe('realtime-platform: workloads', () => {
       );
       expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/live' } });
       expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/ready' } });
-      expect(container.ports?.map((port) => port.name)).toEqual(['http', 'metrics']);
+      // One port: the SDK serves /metrics next to the health endpoints.
+      expect(container.ports?.map((port) => port.name)).toEqual(['http']);
     }
   });
 

@@ -12,4 +12,9 @@ export {
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
 export { makeRunDir } from './run-dir.js';
+export {
+  CONFLUENT_COMPAT_PATH,
+  SchemaRegistry,
+  type SchemaRegistryOptions,
+} from './schema-registry.js';
 export { waitUntilReady, type ReadinessOptions } from './wait-until-ready.js';

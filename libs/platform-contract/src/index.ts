@@ -104,6 +104,19 @@ export {
   type SnowflakeCredentialKey,
 } from './secrets/snowflake-credentials.catalog.js';
 
+// Runtime (non-secret) environment variables of platform services
+export {
+  runtimeEnv,
+  runtimeEnvPrefix,
+  runtimeEnvCatalog,
+  runtimeEnvSetBy,
+  type RuntimeEnvName,
+  type SdkRuntimeEnvName,
+  type RuntimeEnvReader,
+  type RuntimeEnvSetter,
+  type RuntimeEnvVariable,
+} from './runtime/runtime-env.catalog.js';
+
 // Topics
 export {
   defaultTopicCatalog,

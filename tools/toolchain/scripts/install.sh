@@ -108,6 +108,9 @@ if [[ ! -f "$kafka_dir/.complete" ]]; then
 fi
 say "kafka: $kafka_version ($(ls "$kafka_dir/libs" | wc -l) jars in $kafka_dir/libs), java: $(java -version 2>&1 | head -1)"
 
+# --- Schema Registry (Apicurio, Confluent-compatible API) --------------------------------
+bash "$toolchain_dir/scripts/install-schema-registry.sh"
+
 if ((${#missing_report[@]} > 0)); then
   say "NOT INSTALLED (tests needing them fail with this same hint):"
   for m in "${missing_report[@]}"; do say "  - $m"; done

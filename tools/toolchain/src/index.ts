@@ -8,6 +8,13 @@ export {
 } from './helm.js';
 export { kafkaDistribution, type KafkaDistribution } from './kafka-distribution.js';
 export {
+  schemaRegistryDistribution,
+  schemaRegistryInstallScriptPath,
+  schemaRegistryManifest,
+  type SchemaRegistryDistribution,
+  type SchemaRegistryManifest,
+} from './schema-registry-distribution.js';
+export {
   findExecutable,
   mosquittoBinary,
   mosquittoPasswdBinary,

@@ -1,1 +1,6 @@
-export { useKafkaBroker, useMosquittoBroker, usePostgresServer } from './use-infra.js';
+export {
+  useKafkaBroker,
+  useMosquittoBroker,
+  usePostgresServer,
+  useSchemaRegistry,
+} from './use-infra.js';

@@ -4,6 +4,7 @@ import { localInfraErrors } from '../local-infra-errors.js';
 import { logTail } from '../log-tail.js';
 import { MosquittoBroker, type MosquittoBrokerOptions } from '../mosquitto-broker.js';
 import { PostgresServer, type PostgresServerOptions } from '../postgres-server.js';
+import { SchemaRegistry, type SchemaRegistryOptions } from '../schema-registry.js';
 
 /** Set by tools/config/jest-environment.js: names of the tests that failed in this file. */
 const FAILURES_KEY = '__rtpFailedTests';
@@ -55,3 +56,7 @@ export const useMosquittoBroker = (options?: MosquittoBrokerOptions): (() => Mos
 /** A real PostgreSQL for this test file. */
 export const usePostgresServer = (options?: PostgresServerOptions): (() => PostgresServer) =>
   useServer('postgres', () => PostgresServer.start(options));
+
+/** A real Schema Registry (Confluent API) for this test file: `schemaRegistry().url`. */
+export const useSchemaRegistry = (options?: SchemaRegistryOptions): (() => SchemaRegistry) =>
+  useServer('schema-registry', () => SchemaRegistry.start(options));

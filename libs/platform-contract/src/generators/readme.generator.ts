@@ -7,6 +7,7 @@ import { describePlatform, type PlatformModel } from '../platform/platform.model
 import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
 import type { SecretKeyDefinition } from '../secrets/secret.catalog.js';
 import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalog.js';
+import { runtimeEnvCatalog } from '../runtime/runtime-env.catalog.js';
 import { databaseCatalog } from '../services/database.catalog.js';
 import { serviceCatalog } from '../services/service.catalog.js';
 import {
@@ -20,6 +21,7 @@ import {
 export const readmeSections = [
   'services',
   'secrets',
+  'runtime-env',
   'topics',
   'claim',
   'name-budget',
@@ -103,6 +105,23 @@ function secretsSection(): string {
       ].join('\n');
     })
     .join('\n\n');
+}
+
+function runtimeEnvSection(): string {
+  return table(
+    ['Variable', 'Default', 'Read by', 'Set by', 'Meaning'],
+    runtimeEnvCatalog.map((variable) => [
+      code(variable.name),
+      'required' in variable
+        ? 'required'
+        : 'default' in variable
+          ? code(variable.default)
+          : 'optional',
+      variable.readBy,
+      variable.setBy.join(', '),
+      variable.description,
+    ]),
+  );
 }
 
 function topicsSection(): string {
@@ -216,6 +235,7 @@ function errorsSection(): string {
 const renderers: Record<ReadmeSection, () => string> = {
   services: servicesSection,
   secrets: secretsSection,
+  'runtime-env': runtimeEnvSection,
   topics: topicsSection,
   claim: claimSection,
   'name-budget': nameBudgetSection,

@@ -3,6 +3,7 @@ import {
   checkPlatformEnv,
   isPlatformSecretKey,
   platformNamePattern,
+  runtimeEnv,
   type PlatformConnections,
 } from '@realtime-platform/platform-contract';
 import type { RealtimePlatformError } from '@realtime-platform/errors';
@@ -30,7 +31,7 @@ export interface RealtimeConfig {
   readonly serviceName: string;
   readonly platformName: string | undefined;
   readonly consumerGroup: string;
-  /** The pod name (`HOSTNAME`) or the OS host name: part of broadcast group ids and client ids. */
+  /** `RTP_INSTANCE_ID` (the trait sets the pod name), else `HOSTNAME` or the OS host name: part of broadcast group ids and client ids. */
   readonly instanceId: string;
   readonly logLevel: LogLevel;
   readonly http: { readonly host: string; readonly port: number };
@@ -81,26 +82,26 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     problems.push(sdkErrors.CONFIG_VAR_MALFORMED({ variable, expected, value }));
   };
 
-  const serviceName = options.serviceName ?? read('RTP_SERVICE_NAME');
+  const serviceName = options.serviceName ?? read(runtimeEnv.serviceName);
   if (serviceName === undefined) {
     problems.push(
       sdkErrors.CONFIG_VAR_MISSING({
-        variable: 'RTP_SERVICE_NAME',
+        variable: runtimeEnv.serviceName,
         hint: 'name the service (Kafka client id and consumer group base), e.g. vitals-gateway',
       }),
     );
   } else if (!serviceNamePattern.test(serviceName)) {
-    malformed('RTP_SERVICE_NAME', 'lowercase letters, digits, "-" and "."', serviceName);
+    malformed(runtimeEnv.serviceName, 'lowercase letters, digits, "-" and "."', serviceName);
   }
 
-  const platformName = read('RTP_PLATFORM_NAME');
+  const platformName = read(runtimeEnv.platformName);
   if (platformName !== undefined && !new RegExp(platformNamePattern).test(platformName)) {
-    malformed('RTP_PLATFORM_NAME', `a platform name (${platformNamePattern})`, platformName);
+    malformed(runtimeEnv.platformName, `a platform name (${platformNamePattern})`, platformName);
   }
 
-  const logLevel = read('RTP_LOG_LEVEL') ?? 'info';
+  const logLevel = read(runtimeEnv.logLevel) ?? 'info';
   if (!(logLevels as readonly string[]).includes(logLevel)) {
-    malformed('RTP_LOG_LEVEL', `one of ${logLevels.join(', ')}`, logLevel);
+    malformed(runtimeEnv.logLevel, `one of ${logLevels.join(', ')}`, logLevel);
   }
 
   const integer = (name: string, fallback: number, min: number, max: number): number => {
@@ -113,13 +114,13 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     }
     return value;
   };
-  const port = integer('RTP_HTTP_PORT', 8080, 0, 65535);
-  const shutdownTimeoutMs = integer('RTP_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
+  const port = integer(runtimeEnv.httpPort, 8080, 0, 65535);
+  const shutdownTimeoutMs = integer(runtimeEnv.shutdownTimeoutMs, 10_000, 0, 600_000);
 
   const wsAuth = readWsAuth(read, problems);
 
   // The five secrets: env, then the mounted directory on top (it wins, see above).
-  const secretsDir = options.secretsDir ?? read('RTP_SECRETS_DIR') ?? defaultSecretsDir;
+  const secretsDir = options.secretsDir ?? read(runtimeEnv.secretsDir) ?? defaultSecretsDir;
   const platformEnv: Record<string, string> = {};
   const sources: Record<string, ValueSource> = {};
   for (const [key, value] of Object.entries(env)) {
@@ -153,10 +154,10 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
   return {
     serviceName,
     platformName,
-    consumerGroup: read('RTP_CONSUMER_GROUP') ?? serviceName,
-    instanceId: read('HOSTNAME') ?? hostname(),
+    consumerGroup: read(runtimeEnv.consumerGroup) ?? serviceName,
+    instanceId: read(runtimeEnv.instanceId) ?? read('HOSTNAME') ?? hostname(),
     logLevel: logLevel as LogLevel,
-    http: { host: read('RTP_HTTP_HOST') ?? '0.0.0.0', port },
+    http: { host: read(runtimeEnv.httpHost) ?? '0.0.0.0', port },
     wsAuth,
     shutdownTimeoutMs,
     platform: checked.connections,
@@ -170,24 +171,24 @@ function readWsAuth(
   read: (name: string) => string | undefined,
   problems: RealtimePlatformError[],
 ): WsAuthConfig {
-  const mode = read('RTP_WS_AUTH') ?? 'jwt';
+  const mode = read(runtimeEnv.wsAuth) ?? 'jwt';
   if (mode === 'disabled') return { mode: 'disabled' };
   if (mode !== 'jwt') {
     problems.push(
       sdkErrors.CONFIG_VAR_MALFORMED({
-        variable: 'RTP_WS_AUTH',
+        variable: runtimeEnv.wsAuth,
         expected: '"jwt" or "disabled"',
         value: mode,
       }),
     );
   }
-  const secret = read('RTP_WS_JWT_SECRET');
-  const jwksUrl = read('RTP_WS_JWKS_URL');
+  const secret = read(runtimeEnv.wsJwtSecret);
+  const jwksUrl = read(runtimeEnv.wsJwksUrl);
   if (secret === undefined && jwksUrl === undefined) {
     problems.push(
       sdkErrors.CONFIG_VAR_MISSING({
-        variable: 'RTP_WS_JWT_SECRET',
-        hint: 'WebSocket authentication is on: set RTP_WS_JWT_SECRET (HS256) or RTP_WS_JWKS_URL, or RTP_WS_AUTH=disabled',
+        variable: runtimeEnv.wsJwtSecret,
+        hint: `WebSocket authentication is on: set ${runtimeEnv.wsJwtSecret} (HS256) or ${runtimeEnv.wsJwksUrl}, or ${runtimeEnv.wsAuth}=disabled`,
       }),
     );
   }
@@ -195,7 +196,7 @@ function readWsAuth(
     // The value is a credential: never echo it.
     problems.push(
       sdkErrors.CONFIG_VAR_MALFORMED({
-        variable: 'RTP_WS_JWT_SECRET',
+        variable: runtimeEnv.wsJwtSecret,
         expected: `at least ${minJwtSecretBytes} bytes (HS256 needs a key as long as its hash)`,
       }),
     );
@@ -206,7 +207,7 @@ function readWsAuth(
   ) {
     problems.push(
       sdkErrors.CONFIG_VAR_MALFORMED({
-        variable: 'RTP_WS_JWKS_URL',
+        variable: runtimeEnv.wsJwksUrl,
         expected: 'an http(s) URL',
         value: jwksUrl,
       }),
@@ -216,7 +217,9 @@ function readWsAuth(
     mode: 'jwt',
     ...(secret === undefined ? {} : { secret }),
     ...(jwksUrl === undefined ? {} : { jwksUrl }),
-    ...(read('RTP_WS_JWT_ISSUER') === undefined ? {} : { issuer: read('RTP_WS_JWT_ISSUER') }),
-    ...(read('RTP_WS_JWT_AUDIENCE') === undefined ? {} : { audience: read('RTP_WS_JWT_AUDIENCE') }),
+    ...(read(runtimeEnv.wsJwtIssuer) === undefined ? {} : { issuer: read(runtimeEnv.wsJwtIssuer) }),
+    ...(read(runtimeEnv.wsJwtAudience) === undefined
+      ? {}
+      : { audience: read(runtimeEnv.wsJwtAudience) }),
   };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findErrorByCode } from '@realtime-platform/errors';
-import { contractErrors } from '@realtime-platform/platform-contract';
+import { contractErrors, runtimeEnvCatalog } from '@realtime-platform/platform-contract';
 import { loadRealtimeConfig, sdkEnvCatalog, sdkErrors } from '../../src/index.js';
 import { platformEnv } from '../helpers/platform-env.js';
 
@@ -156,6 +156,20 @@ describe('loadRealtimeConfig', () => {
       }),
     );
     expect(message).toContain('a-kafka-secret, b-kafka-secret');
+  });
+
+  it('should take the instance id from RTP_INSTANCE_ID (the trait), else HOSTNAME', () => {
+    const env = { ...platformEnv(), HOSTNAME: 'host-a' };
+    expect(loadRealtimeConfig({ env }).instanceId).toBe('host-a');
+    expect(loadRealtimeConfig({ env: { ...env, RTP_INSTANCE_ID: 'pod-b' } }).instanceId).toBe(
+      'pod-b',
+    );
+  });
+
+  it("should read exactly the contract's sdk variables", () => {
+    expect(sdkEnvCatalog.map(({ variable }) => variable)).toEqual(
+      runtimeEnvCatalog.filter((entry) => entry.readBy === 'sdk').map((entry) => entry.name),
+    );
   });
 
   it('the README should document every RTP_* variable', () => {
