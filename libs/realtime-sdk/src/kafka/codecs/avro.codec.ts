@@ -30,7 +30,9 @@ export interface AvroCodecOptions {
  */
 export function avroCodec<T>(options: AvroCodecOptions): Codec<T> {
   const readerType = avro.Type.forSchema(options.schema);
-  const schemaText = JSON.stringify(readerType.schema());
+  // exportAttrs: without it avsc leaves out field defaults (and aliases, order), so the registry
+  // would judge a compatible evolution (a new field with a default) as a breaking one.
+  const schemaText = JSON.stringify(readerType.schema({ exportAttrs: true }));
   const subjectOf = options.subject ?? ((context: CodecContext) => `${context.topic}-value`);
   /** Per writer schema id: undefined when writer and reader are equal, else a resolver. */
   const resolvers = new Map<number, Promise<Resolver | undefined>>();
