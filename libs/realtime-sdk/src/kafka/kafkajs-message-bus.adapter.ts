@@ -84,6 +84,8 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   readonly metrics: SdkMetrics | undefined;
   private producer: Producer | undefined;
   private connecting: Promise<void> | undefined;
+  /** A failed send retired the producer; the next send creates a new one. */
+  private retiredProducer = false;
   private closed = false;
   private readonly active = new Set<KafkajsSubscription<unknown>>();
 
@@ -138,12 +140,33 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     return this.producer;
   }
 
+  /** The producer, re-created first if a failed send retired the previous one. */
+  private async activeProducer(operation: string): Promise<Producer> {
+    if (this.producer === undefined && this.retiredProducer && !this.closed) await this.connect();
+    return this.requireProducer(operation);
+  }
+
+  /**
+   * After a failed send the idempotent producer's sequence state is unknown: the broker may have
+   * written the batch it never acknowledged. kafkajs then reuses that sequence number for the next
+   * batch, the broker answers DUPLICATE_SEQUENCE_NUMBER, and kafkajs reports success for a record
+   * that was never written (found by the kill -9 test). A new producer gets a new producer id, so
+   * its sequence numbers cannot collide with the lost ones.
+   */
+  private retireProducer(failed: Producer): void {
+    if (this.producer !== failed) return;
+    this.producer = undefined;
+    this.connecting = undefined;
+    this.retiredProducer = true;
+    void failed.disconnect().catch(() => undefined);
+  }
+
   async publish<T>(
     topic: string,
     records: readonly OutgoingRecord<T>[],
     codec: Codec<T>,
   ): Promise<void> {
-    const producer = this.requireProducer('publish');
+    const producer = await this.activeProducer('publish');
     if (records.length === 0) return;
     const messages = await Promise.all(
       records.map(async (record) => ({
@@ -160,7 +183,7 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     topic: string,
     messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
   ): Promise<void> {
-    await this.send(this.requireProducer('dead-letter'), topic, messages);
+    await this.send(await this.activeProducer('dead-letter'), topic, messages);
   }
 
   private async send(
@@ -176,13 +199,14 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     try {
       await producer.send({ topic, acks: -1, messages });
     } catch (cause) {
+      this.retireProducer(producer);
       throw sdkErrors.KAFKA_PUBLISH_FAILED({ topic, reason: (cause as Error).message }, { cause });
     }
     this.metrics?.kafkaRecordsProduced.inc({ topic }, messages.length);
   }
 
   async subscribe<T>(input: SubscribeOptions<T>): Promise<Subscription> {
-    this.requireProducer('subscribe');
+    await this.activeProducer('subscribe');
     const options = validateSubscribeOptions(input) as SubscribeOptions<T>;
     const retry = validateRetry({ ...this.options.retry, ...options.retry });
     const base = options.groupId ?? this.options.consumerGroup;
