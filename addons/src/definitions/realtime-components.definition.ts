@@ -68,6 +68,8 @@ if _annotations["${platformAnnotation}"] != _|_ && _ready == 0 {
 });
 
 const serviceImageDefault = '_addonDefaults.image';
+/** An image must name a tag or a digest: an untagged or `latest` image is never reproducible. */
+const pinnedImagePattern = '^[^@]+(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$';
 
 /** The CUE template (the body after `template:`), without imports. */
 function templateBody(kind: RealtimeComponentKind): string {
@@ -80,9 +82,13 @@ function templateBody(kind: RealtimeComponentKind): string {
 	port: *8080 | int & >=1 & <=65535`;
   const imageLine = flavour.templateService
     ? `	// +usage=Image of the template service; default the image the platform engineer set when enabling the addon (serviceImage)
-	image: *${serviceImageDefault} | string`
-    : `	// +usage=Container image (pin a tag)
-	image: string`;
+	image: (*${serviceImageDefault} | string) & =~"${pinnedImagePattern}" & !~":latest$"`
+    : kind === 'webservice'
+      ? // The opt-in override must accept the requirements' user flow as written (it uses :latest).
+        `	// +usage=Container image (pin a tag: latest is accepted here only for the requirements' user flow)
+	image: string`
+      : `	// +usage=Container image with a pinned tag or digest (latest and untagged images are refused)
+	image: string & =~"${pinnedImagePattern}" & !~":latest$"`;
   const realtimeLine = flavour.realtimeRequired
     ? `	// +usage=Name of the realtime platform to connect to (the realtime-platform component's name property)
 	realtime: #PlatformName`

@@ -36,4 +36,10 @@ describe('realtime-platform definition (vela dry-run) refuses invalid input', ()
     // The parameter type refuses names starting with a platform prefix or set by the integration (RTP_*).
     expect(result.error).toContain('parameter.env: 2 errors in empty disjunction');
   });
+
+  it('a realtime-webservice image tagged latest, naming parameter.image', async () => {
+    const result = await dryRun(invalid('webservice-image-latest.app.yaml'));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.error).toContain('parameter.image');
+  });
 });
