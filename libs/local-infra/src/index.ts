@@ -9,6 +9,8 @@ export {
   type ManagedProcessOptions,
   type ProcessExit,
 } from './managed-process.js';
+export { localPlatformEnv, type LocalPlatformServers } from './local-platform-env.js';
+export { NodeService, type NodeServiceOptions } from './node-service.js';
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
 export { makeRunDir } from './run-dir.js';

@@ -1,0 +1,63 @@
+import type { PlatformEnv } from '@realtime-platform/platform-contract';
+import { generatePassword } from './credentials.js';
+import type { KafkaBroker } from './kafka-broker.js';
+import type { MosquittoBroker } from './mosquitto-broker.js';
+import type { PostgresServer } from './postgres-server.js';
+import type { SchemaRegistry } from './schema-registry.js';
+
+export interface LocalPlatformServers {
+  readonly kafka: KafkaBroker;
+  readonly mqtt?: MosquittoBroker;
+  readonly postgres?: PostgresServer;
+  readonly schemaRegistry?: SchemaRegistry;
+  /** Where the local dashboard is served (the realtime service's page). */
+  readonly dashboardUrl?: string;
+}
+
+/**
+ * A URL on a port nothing listens on. The contract requires every key of an enabled secret; the
+ * local platform runs no Kafka Connect (builtin stream processing does not need it) and maybe no
+ * registry, so those keys get an address that fails fast instead of one that pretends to work.
+ */
+const UNSERVED_URL = 'http://127.0.0.1:9';
+
+/**
+ * The five platform secrets (as `envFrom` would inject them) for servers started on loopback:
+ * what a service process needs to run against the local platform. Keys come from the contract's
+ * secret catalog; a test checks this env passes `checkPlatformEnv`.
+ */
+export function localPlatformEnv(servers: LocalPlatformServers): PlatformEnv {
+  const { kafka, mqtt, postgres, schemaRegistry } = servers;
+  const env: Record<string, string> = {
+    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    KAFKA_SCHEMA_REGISTRY_URL: schemaRegistry?.url ?? UNSERVED_URL,
+    KAFKA_CONNECT_URL: UNSERVED_URL,
+    MQTT_ENABLED: String(mqtt !== undefined),
+    DASHBOARD_TYPE: 'grafana',
+    DASHBOARD_URL: servers.dashboardUrl ?? UNSERVED_URL,
+    DASHBOARD_ADMIN_USER: 'local',
+    // No dashboard server runs locally with a login; a fresh password keeps the key honest.
+    DASHBOARD_ADMIN_PASSWORD: generatePassword(),
+    LENSES_ENABLED: 'false',
+  };
+  if (mqtt !== undefined) {
+    Object.assign(env, {
+      MQTT_HOST: mqtt.host,
+      MQTT_PORT: String(mqtt.mqttPort),
+      MQTT_URL: mqtt.mqttUrl,
+      MQTT_WS_PORT: String(mqtt.wsPort),
+      MQTT_WS_URL: mqtt.wsUrl,
+      MQTT_USERNAME: mqtt.user.username,
+      MQTT_PASSWORD: mqtt.user.password,
+    });
+  }
+  // The contract has no "disabled" flag for the database: without a server the keys point nowhere.
+  Object.assign(env, {
+    DB_HOST: postgres?.host ?? '127.0.0.1',
+    DB_PORT: String(postgres?.port ?? 9),
+    DB_NAME: postgres?.database ?? 'rtp',
+    DB_USER: postgres?.user ?? 'rtp',
+    DB_PASSWORD: postgres?.password ?? generatePassword(),
+  });
+  return env;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkPlatformEnv, parsePlatformEnv } from '@realtime-platform/platform-contract';
+import {
+  localPlatformEnv,
+  type KafkaBroker,
+  type MosquittoBroker,
+  type PostgresServer,
+  type SchemaRegistry,
+} from '../src/index.js';
+
+// Structural stand-ins: only the addresses and credentials the env is built from.
+const kafka = { bootstrapServers: '127.0.0.1:39092' } as KafkaBroker;
+const mqtt = {
+  host: '127.0.0.1',
+  mqttPort: 31883,
+  wsPort: 39001,
+  mqttUrl: 'mqtt://127.0.0.1:31883',
+  wsUrl: 'ws://127.0.0.1:39001',
+  user: { username: 'device-abc123', password: 'generated-in-test' },
+} as MosquittoBroker;
+const postgres = {
+  host: '127.0.0.1',
+  port: 35432,
+  database: 'rtp',
+  user: 'rtp',
+  password: 'generated-in-test',
+} as PostgresServer;
+const schemaRegistry = { url: 'http://127.0.0.1:38081/apis/ccompat/v7' } as SchemaRegistry;
+
+describe('localPlatformEnv', () => {
+  it('gives the five secrets of the contract for the local servers', () => {
+    const env = localPlatformEnv({ kafka, mqtt, postgres, schemaRegistry });
+    expect(checkPlatformEnv(env)).toMatchObject({ ok: true });
+    const connections = parsePlatformEnv(env);
+    expect(connections.kafka.bootstrapServers).toEqual(['127.0.0.1:39092']);
+    expect(connections.mqtt).toMatchObject({
+      url: 'mqtt://127.0.0.1:31883',
+      username: 'device-abc123',
+    });
+    expect(connections.db).toMatchObject({ port: 35432, password: 'generated-in-test' });
+  });
+
+  it('disables the mqtt secret when no Mosquitto runs, and still passes the contract', () => {
+    const env = localPlatformEnv({ kafka });
+    expect(env.MQTT_ENABLED).toBe('false');
+    expect(checkPlatformEnv(env)).toMatchObject({ ok: true });
+    expect(parsePlatformEnv(env).mqtt).toBeUndefined();
+  });
+
+  it('never reuses a password between calls when the servers have none', () => {
+    expect(localPlatformEnv({ kafka }).DB_PASSWORD).not.toBe(
+      localPlatformEnv({ kafka }).DB_PASSWORD,
+    );
+  });
+});
