@@ -54,6 +54,11 @@ export interface LoadConfigOptions {
   readonly secretsDir?: string;
   /** Overrides `RTP_SERVICE_NAME`. */
   readonly serviceName?: string;
+  /**
+   * False for a service with no WebSocket clients (a bridge, a processor): `RTP_WS_*` are not
+   * read and `wsAuth` is `disabled`, so such a service needs no JWT secret it would never use.
+   */
+  readonly websocket?: boolean;
 }
 
 export const defaultSecretsDir = '/var/run/secrets/realtime-platform';
@@ -117,7 +122,8 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
   const port = integer(runtimeEnv.httpPort, 8080, 0, 65535);
   const shutdownTimeoutMs = integer(runtimeEnv.shutdownTimeoutMs, 10_000, 0, 600_000);
 
-  const wsAuth = readWsAuth(read, problems);
+  const wsAuth: WsAuthConfig =
+    options.websocket === false ? { mode: 'disabled' } : readWsAuth(read, problems);
 
   // The five secrets: env, then the mounted directory on top (it wins, see above).
   const secretsDir = options.secretsDir ?? read(runtimeEnv.secretsDir) ?? defaultSecretsDir;

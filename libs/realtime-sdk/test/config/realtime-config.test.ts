@@ -97,6 +97,14 @@ describe('loadRealtimeConfig', () => {
     expect(disabled.wsAuth).toEqual({ mode: 'disabled' });
   });
 
+  it('should not read RTP_WS_* for a service without WebSocket clients', () => {
+    const config = loadRealtimeConfig({
+      env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_AUTH: 'bogus' },
+      websocket: false,
+    });
+    expect(config.wsAuth).toEqual({ mode: 'disabled' });
+  });
+
   it('should refuse a short JWT secret without printing it', () => {
     const message = problemsOf(() =>
       loadRealtimeConfig({ env: { ...platformEnv(), RTP_WS_JWT_SECRET: 'hunter2' } }),
