@@ -1,4 +1,5 @@
 export { generatePassword, generateUsername } from './credentials.js';
+export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
 export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
 export { localInfraErrors } from './local-infra-errors.js';
@@ -12,6 +13,7 @@ export {
 export { localPlatformEnv, type LocalPlatformServers } from './local-platform-env.js';
 export { NodeService, type NodeServiceOptions } from './node-service.js';
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
+export type { MqttServer } from './mqtt-server.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
 export { makeRunDir } from './run-dir.js';
 export {

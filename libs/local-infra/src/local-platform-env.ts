@@ -1,13 +1,12 @@
-import type { PlatformEnv } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
 import type { KafkaBroker } from './kafka-broker.js';
-import type { MosquittoBroker } from './mosquitto-broker.js';
+import type { MqttServer } from './mqtt-server.js';
 import type { PostgresServer } from './postgres-server.js';
 import type { SchemaRegistry } from './schema-registry.js';
 
 export interface LocalPlatformServers {
   readonly kafka: KafkaBroker;
-  readonly mqtt?: MosquittoBroker;
+  readonly mqtt?: MqttServer;
   readonly postgres?: PostgresServer;
   readonly schemaRegistry?: SchemaRegistry;
   /** Where the local dashboard is served (the realtime service's page). */
@@ -26,7 +25,7 @@ const UNSERVED_URL = 'http://127.0.0.1:9';
  * what a service process needs to run against the local platform. Keys come from the contract's
  * secret catalog; a test checks this env passes `checkPlatformEnv`.
  */
-export function localPlatformEnv(servers: LocalPlatformServers): PlatformEnv {
+export function localPlatformEnv(servers: LocalPlatformServers): Readonly<Record<string, string>> {
   const { kafka, mqtt, postgres, schemaRegistry } = servers;
   const env: Record<string, string> = {
     KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,

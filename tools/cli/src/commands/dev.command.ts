@@ -1,83 +1,104 @@
-import { Kafka, logLevel } from 'kafkajs';
-import { KafkaBroker, MosquittoBroker, PostgresServer } from '@realtime-platform/local-infra';
-import { parseClaimSpec, planTopics, deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { exitCodes, UsageError, type Command } from '../cli/command.js';
+import { LocalPlatform } from '../local-platform/local-platform.js';
 import { StepReporter } from '../terminal/step-reporter.js';
+import { positiveNumber } from '../cli/option-parsers.js';
 
-export interface DevOptions {
-  /** Platform name used for the printed secret names. */
-  name: string;
-}
+const help = `Usage: rtp dev [options]
 
-interface Stoppable {
-  stop(): Promise<void>;
-}
+Runs the whole platform on this machine: real Kafka 3.9 (KRaft), Mosquitto, PostgreSQL and a
+Schema Registry, the platform's topics, the MQTT bridge, the stream processor, the realtime
+service with its dashboard, and simulated devices. Ctrl-C stops everything.
 
-/**
- * `rtp dev`: the local platform. Starts real servers on loopback (the same ones the tests use),
- * creates the platform's topics, prints endpoints and generated credentials, and on Ctrl-C stops
- * everything it started.
- */
-export async function runDev(options: DevOptions): Promise<void> {
-  const progress = new StepReporter();
-  const started: Stoppable[] = [];
-  const stopAll = async (): Promise<void> => {
-    for (const server of started.reverse()) await server.stop().catch(() => undefined);
-  };
-  try {
-    const spec = parseClaimSpec({ name: options.name });
-    const kafka = await progress.step('Kafka 3.9 (KRaft)', () => KafkaBroker.start());
-    started.push(kafka);
-    const mqtt = await progress.step('Mosquitto (authentication on)', () =>
-      MosquittoBroker.start(),
+Options:
+  --name <name>        platform name (default: health-data)
+  --devices <n>        simulated devices (default: 10; 0 for none)
+  --rate <r>           readings per second, all devices together (default: 10)
+  --embedded-mqtt      use the in-process aedes broker even when Mosquitto is installed
+  --no-services        only the servers and topics (no bridge, processor, service, simulator)
+  -h, --help           show this help
+
+Logs go to one run directory (printed). Exit codes: 0 stopped cleanly, 1 failed to start, 2 usage.`;
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'run the platform locally on real servers, with a live dashboard',
+  help,
+  options: {
+    name: { type: 'string', default: 'health-data' },
+    devices: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '10' },
+    'no-services': { type: 'boolean', default: false },
+    'embedded-mqtt': { type: 'boolean', default: false },
+  },
+  async run({ values, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const devices = positiveNumber('--devices', values.devices, { allowZero: true, integer: true });
+    const rate = positiveNumber('--rate', values.rate);
+    const name = String(values.name);
+    const services = values['no-services'] !== true;
+
+    // Every server and service writes its directory under this one, so one path holds all logs.
+    const runDir = mkdtempSync(join(process.env.RTP_RUN_DIR ?? tmpdir(), 'rtp-dev-'));
+    process.env.RTP_RUN_DIR = runDir;
+    const progress = new StepReporter();
+    const platform = await LocalPlatform.start(
+      {
+        name,
+        services,
+        simulator: devices > 0 ? { devices, rate } : false,
+        mqttBroker: values['embedded-mqtt'] === true ? 'embedded' : 'auto',
+      },
+      (label, work) => progress.step(label, work),
     );
-    started.push(mqtt);
-    const postgres = await progress.step('PostgreSQL', () =>
-      PostgresServer.start({ databases: ['realtime'] }),
-    );
-    started.push(postgres);
-    const topics = planTopics(spec);
-    await progress.step(`${topics.length} topics`, async () => {
-      const admin = new Kafka({
-        clientId: 'rtp-dev',
-        brokers: [kafka.bootstrapServers],
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: topics.map((topic) => ({
-            topic: topic.name,
-            numPartitions: topic.partitions,
-            configEntries: [{ name: 'retention.ms', value: String(topic.retentionMs) }],
-          })),
-        });
-      } finally {
-        await admin.disconnect();
-      }
-    });
-
-    console.log(`
-realtime platform "${spec.name}" is running (${progress.elapsedSeconds}s). Ctrl-C stops it.
-
-  Kafka bootstrap     ${kafka.bootstrapServers}
-  MQTT                ${mqtt.mqttUrl}   (devices publish to ${deviceMqttTopic})
-  MQTT WebSockets     ${mqtt.wsUrl}
-  MQTT user           ${mqtt.user.username} / ${mqtt.user.password}   (generated for this run)
-  PostgreSQL          ${postgres.connectionString('realtime').replace(encodeURIComponent(postgres.password), '****')}
-  PostgreSQL password ${postgres.password}   (generated for this run)
-  Topics              ${topics
-    .filter((t) => t.role !== 'dlq')
-    .map((t) => t.name)
-    .join(', ')} (+ .dlq each)
-  Logs                ${kafka.runDir}, ${mqtt.runDir}, ${postgres.runDir}
-`);
-    await waitForStopSignal();
-    console.log('stopping…');
-  } finally {
-    await stopAll();
-  }
-}
+    try {
+      // The secrets as env lines (0600): `rtp simulate --env-file` and scripts read them.
+      const envFile = join(runDir, 'platform.env');
+      writeFileSync(
+        envFile,
+        Object.entries(platform.platformEnv)
+          .map(([key, value]) => `${key}=${value}`)
+          .join('\n') + '\n',
+        { mode: 0o600 },
+      );
+      const { kafka, mqtt, postgres, schemaRegistry } = platform;
+      const lines = [
+        `realtime platform "${name}" is running (${progress.elapsedSeconds}s). Ctrl-C stops it.`,
+        '',
+        ...(services
+          ? [
+              `  Dashboard           ${await platform.dashboardUrl()}`,
+              `  WebSocket           ${platform.service('realtime-service').url.replace('http', 'ws')}/ws   (JWT: the token in the dashboard URL)`,
+              `  REST                ${platform.service('realtime-service').url}/api/alerts`,
+            ]
+          : []),
+        `  Kafka bootstrap     ${kafka.bootstrapServers}`,
+        `  Schema Registry     ${schemaRegistry.url}`,
+        `  MQTT                ${mqtt.mqttUrl}   (devices publish to ${deviceMqttTopic})`,
+        `  MQTT WebSockets     ${mqtt.wsUrl}`,
+        `  MQTT user           ${mqtt.user.username} / ${mqtt.user.password}   (generated for this run)`,
+        `  PostgreSQL          ${postgres.connectionString().replace(encodeURIComponent(postgres.password), '****')}`,
+        `  PostgreSQL password ${postgres.password}   (generated for this run)`,
+        `  Topics              ${platform.topics
+          .filter((topic) => topic.role !== 'dlq')
+          .map((topic) => topic.name)
+          .join(', ')} (+ .dlq each)`,
+        `  Secrets (env file)  ${envFile}   (rtp simulate --env-file ${envFile})`,
+        `  Logs                ${runDir}`,
+        '',
+      ];
+      console.log(lines.join('\n'));
+      await waitForStopSignal();
+      console.log('stopping…');
+    } finally {
+      await platform.stop();
+    }
+    return exitCodes.ok;
+  },
+};
 
 function waitForStopSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -1,0 +1,100 @@
+import { timingSafeEqual } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { generatePassword, generateUsername } from './credentials.js';
+import { freePort } from './free-port.js';
+import type { MqttUser } from './mosquitto-broker.js';
+import type { MqttServer } from './mqtt-server.js';
+import { makeRunDir } from './run-dir.js';
+
+const equalSecret = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/**
+ * An in-process MQTT broker (aedes) for `rtp dev` on a machine without Mosquitto: the same
+ * listeners (MQTT and WebSockets on loopback) and the same rule that matters, authentication on
+ * with a generated user. In memory only: no persistence across restarts, unlike Mosquitto. Tests
+ * never use it; they need the real broker.
+ */
+export class EmbeddedMqttBroker implements MqttServer {
+  readonly kind = 'embedded-aedes';
+  readonly host = '127.0.0.1';
+
+  private constructor(
+    readonly runDir: string,
+    readonly mqttPort: number,
+    readonly wsPort: number,
+    readonly user: MqttUser,
+    private readonly broker: Aedes,
+    private readonly servers: readonly (NetServer | HttpServer)[],
+    private readonly websockets: WebSocketServer,
+  ) {}
+
+  static async start(): Promise<EmbeddedMqttBroker> {
+    const runDir = makeRunDir('aedes');
+    const logFile = join(runDir, 'aedes.log');
+    const log = (line: string): void =>
+      appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+    const user = { username: generateUsername('device'), password: generatePassword() };
+    const broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => {
+        const ok =
+          username === user.username &&
+          password !== undefined &&
+          equalSecret(password.toString(), user.password);
+        log(`${ok ? 'accepted' : 'refused'} client ${client.id} as ${username ?? '<none>'}`);
+        if (ok) return done(null, true);
+        // 3.1.1 CONNACK 4: bad user name or password.
+        const error = Object.assign(new Error('bad user name or password'), { returnCode: 4 });
+        return done(error, false);
+      },
+    });
+    const mqttPort = await freePort();
+    const wsPort = await freePort();
+    const tcp = createNetServer(broker.handle);
+    const http = createHttpServer();
+    const websockets = new WebSocketServer({ server: http });
+    websockets.on('connection', (socket, request) => {
+      broker.handle(createWebSocketStream(socket), request);
+    });
+    await Promise.all([
+      new Promise<void>((resolve) => tcp.listen(mqttPort, '127.0.0.1', resolve)),
+      new Promise<void>((resolve) => http.listen(wsPort, '127.0.0.1', resolve)),
+    ]);
+    log(`listening on mqtt://127.0.0.1:${mqttPort} and ws://127.0.0.1:${wsPort}`);
+    return new EmbeddedMqttBroker(runDir, mqttPort, wsPort, user, broker, [tcp, http], websockets);
+  }
+
+  get mqttUrl(): string {
+    return `mqtt://${this.host}:${this.mqttPort}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://${this.host}:${this.wsPort}`;
+  }
+
+  get logFile(): string {
+    return join(this.runDir, 'aedes.log');
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.websockets.clients) client.terminate();
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }),
+      ),
+    );
+  }
+}

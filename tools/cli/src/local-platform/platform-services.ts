@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import {
+  alertsTopic,
+  deviceDataTopic,
+  deviceMqttTopic,
+  runtimeEnv,
+  vitalTopics,
+} from '@realtime-platform/platform-contract';
+
+/** The platform's own services, as `rtp dev` runs them: built entry points, one process each. */
+export type PlatformServiceName =
+  'mqtt-bridge' | 'stream-processor' | 'realtime-service' | 'device-simulator';
+
+export interface PlatformServiceSpec {
+  readonly name: PlatformServiceName;
+  /** Start order: a service starts after the ones before it are ready. */
+  readonly entry: string;
+  /** RTP_* variables on top of the platform secrets (the same the chart and the addon set). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The repository root, from tools/cli/dist/local-platform. */
+const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
+
+export const serviceEntry = (name: PlatformServiceName): string =>
+  join(repoRoot, 'services', name, 'dist', 'main.js');
+
+export interface ServiceEnvInput {
+  readonly platformName: string;
+  /** HS256 secret of the WebSocket hub, generated per run. */
+  readonly wsJwtSecret: string;
+  readonly simulator: { readonly devices: number; readonly rate: number };
+}
+
+/**
+ * What each service gets besides the five secrets. Mirrors charts/realtime-platform (builtin
+ * Deployments) and the addon's `realtime-service` component, with local ports chosen by NodeService.
+ */
+export function platformServices(input: ServiceEnvInput): readonly PlatformServiceSpec[] {
+  const common = (name: PlatformServiceName): Record<string, string> => ({
+    [runtimeEnv.serviceName]: name,
+    [runtimeEnv.platformName]: input.platformName,
+    [runtimeEnv.instanceId]: `${name}-local`,
+  });
+  return [
+    {
+      name: 'mqtt-bridge',
+      entry: serviceEntry('mqtt-bridge'),
+      env: {
+        ...common('mqtt-bridge'),
+        [runtimeEnv.mqttTopic]: deviceMqttTopic,
+        [runtimeEnv.outputTopic]: deviceDataTopic,
+      },
+    },
+    {
+      name: 'stream-processor',
+      entry: serviceEntry('stream-processor'),
+      env: {
+        ...common('stream-processor'),
+        [runtimeEnv.topics]: deviceDataTopic,
+        [runtimeEnv.consumerMode]: 'shared',
+      },
+    },
+    {
+      name: 'realtime-service',
+      entry: serviceEntry('realtime-service'),
+      env: {
+        ...common('realtime-service'),
+        [runtimeEnv.wsJwtSecret]: input.wsJwtSecret,
+        [runtimeEnv.topics]: vitalTopics.join(','),
+        [runtimeEnv.consumerMode]: 'broadcast',
+        [runtimeEnv.alertsTopic]: alertsTopic,
+      },
+    },
+    {
+      name: 'device-simulator',
+      entry: serviceEntry('device-simulator'),
+      env: {
+        ...common('device-simulator'),
+        [runtimeEnv.mqttTopic]: deviceMqttTopic,
+      },
+    },
+  ];
+}
