@@ -1,5 +1,6 @@
 import { goToolsManifest } from '@realtime-platform/toolchain';
 import { addonNames } from './contract-values.js';
+import { composeFunction, generatedFunctionFiles } from './crossplane/compose-function.js';
 import { compositionsResource } from './crossplane/compositions.js';
 import { renderIotBrokerXrd } from './crossplane/iot-broker.xrd.js';
 import { addonRealtimePlatformXrd } from './crossplane/realtime-platform.xrd.js';
@@ -15,14 +16,15 @@ import { realtimeTraitDefinition } from './definitions/realtime-trait.definition
 /** A CUE value from JSON (JSON is CUE), tab-indented like `cue fmt`. */
 const cueValue = (value: unknown): string => JSON.stringify(value, null, '\t');
 
-/** Crossplane Function packages at the versions the toolchain builds for `crossplane render`. */
+/**
+ * The Crossplane Function packages the addon installs: this project's function-compose-platform
+ * (addon parameter `composeFunctionPackage`, default `composeFunction.package`) and
+ * function-auto-ready at the version the toolchain builds for `crossplane render`.
+ */
 export function functionPackages(): { name: string; package: string }[] {
   const { tools } = goToolsManifest;
   return [
-    {
-      name: addonNames.functionGoTemplating,
-      package: `xpkg.crossplane.io/crossplane-contrib/function-go-templating:${tools['function-go-templating'].version}`,
-    },
+    { name: composeFunction.name, package: composeFunction.package },
     {
       name: addonNames.functionAutoReady,
       package: `xpkg.crossplane.io/crossplane-contrib/function-auto-ready:${tools['function-auto-ready'].version}`,
@@ -31,18 +33,27 @@ export function functionPackages(): { name: string; package: string }[] {
 }
 
 function functionsResource(): string {
-  const functions = functionPackages().map((fn) => ({
-    apiVersion: 'pkg.crossplane.io/v1',
-    kind: 'Function',
-    metadata: { name: fn.name },
-    spec: { package: fn.package },
-  }));
+  const [compose, autoReady] = functionPackages() as [
+    { name: string; package: string },
+    { name: string; package: string },
+  ];
   return `${generatedHeader}
 package main
 
-// The composition functions, at the versions tools/toolchain/go-tools/go-tools.json builds for
-// the render tests: what is tested is what is installed.
-functions: ${cueValue(functions)}
+// The composition functions: this project's own (built from addons/functions/compose-platform; its
+// package is an addon parameter), and function-auto-ready at the version
+// tools/toolchain/go-tools/go-tools.json builds for the render tests: what is tested is installed.
+functions: [{
+\tapiVersion: "pkg.crossplane.io/v1"
+\tkind:       "Function"
+\tmetadata: name: "${compose.name}"
+\tspec: package:  parameter.composeFunctionPackage
+}, {
+\tapiVersion: "pkg.crossplane.io/v1"
+\tkind:       "Function"
+\tmetadata: name: "${autoReady.name}"
+\tspec: package:  "${autoReady.package}"
+}]
 `;
 }
 
@@ -72,4 +83,19 @@ export function generatedAddonFiles(): Record<string, string> {
     'resources/crossplane/compositions.cue': compositionsResource(generatedHeader),
     'resources/crossplane/functions.cue': functionsResource(),
   };
+}
+
+/**
+ * Every generated file, by path relative to addons/: the addon's (realtime-platform/...) and the
+ * composition function's data (functions/compose-platform/...).
+ */
+export function generatedFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [path, content] of Object.entries(generatedAddonFiles())) {
+    files[`realtime-platform/${path}`] = content;
+  }
+  for (const [path, content] of Object.entries(generatedFunctionFiles())) {
+    files[`${composeFunction.dir}/${path}`] = content;
+  }
+  return files;
 }

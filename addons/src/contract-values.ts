@@ -63,7 +63,7 @@ export const addonNames = {
   providerConfig: 'realtime-platform',
   platformComposition: 'realtime-platform',
   iotBrokerComposition: 'iot-broker',
-  functionGoTemplating: 'rtp-function-go-templating',
+  functionComposePlatform: 'rtp-function-compose-platform',
   functionAutoReady: 'rtp-function-auto-ready',
   platformChart: 'realtime-platform',
   iotBrokerChart: 'iot-broker',
@@ -72,4 +72,13 @@ export const addonNames = {
   iotBrokerCompositeKind: 'XIotBrokerClaim',
   iotBrokerCompositePlural: 'xiotbrokerclaims',
   iotBrokerClaimSuffix: '-iot',
+} as const;
+
+/**
+ * Objects the realtime-platform chart names `{name}-<suffix>` that are not in the contract (they are
+ * the chart's own): the Lenses subcharts must be given them as values (the chart checks them).
+ */
+export const chartObjects = {
+  lensesHqAdminSecret: 'lenses-hq-admin',
+  lensesAgent: 'lenses-agent',
 } as const;

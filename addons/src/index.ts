@@ -1,6 +1,7 @@
-export { generatedAddonFiles, functionPackages } from './addon-files.js';
+export { generatedAddonFiles, generatedFiles, functionPackages } from './addon-files.js';
 export {
   addonNames,
+  chartObjects,
   contractValues,
   platformAnnotation,
   realtimeEnv,
@@ -10,7 +11,14 @@ export {
 } from './contract-values.js';
 export { addonRealtimePlatformXrd } from './crossplane/realtime-platform.xrd.js';
 export { renderIotBrokerXrd, iotBrokerSpecSchema } from './crossplane/iot-broker.xrd.js';
-export { realtimePlatformGoTemplate, iotBrokerGoTemplate } from './crossplane/compositions.js';
+export {
+  composeFunction,
+  composeInputCrd,
+  composeInputSchema,
+  functionContractData,
+  generatedFunctionFiles,
+  lensesWiringValues,
+} from './crossplane/compose-function.js';
 export { addonDir, addonsRoot } from './addon-paths.js';
 export {
   packageCharts,

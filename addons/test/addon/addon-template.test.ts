@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderXrd } from '@realtime-platform/platform-contract';
 import { goToolsManifest } from '@realtime-platform/toolchain';
-import { addonNames } from '../../src/index.js';
+import { addonNames, composeFunction } from '../../src/index.js';
 import {
   objectOf,
   renderAddon,
@@ -31,7 +31,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
     expect(names(defaults)).toEqual([
       'CompositeResourceDefinition/xrealtimeplatformclaims.platform.example.org',
       'CompositeResourceDefinition/xiotbrokerclaims.platform.example.org',
-      `Function/${addonNames.functionGoTemplating}`,
+      `Function/${addonNames.functionComposePlatform}`,
       `Function/${addonNames.functionAutoReady}`,
       'Composition/realtime-platform',
       'Composition/iot-broker',
@@ -55,14 +55,25 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
     expect({ ...xrd, spec }).toEqual(renderXrd());
   });
 
-  it('pins the Function packages to the versions the render tests build', () => {
-    const packages = defaults.objects
-      .filter((o) => o.kind === 'Function')
-      .map((o) => o.spec.package);
-    expect(packages).toEqual([
-      `xpkg.crossplane.io/crossplane-contrib/function-go-templating:${goToolsManifest.tools['function-go-templating'].version}`,
-      `xpkg.crossplane.io/crossplane-contrib/function-auto-ready:${goToolsManifest.tools['function-auto-ready'].version}`,
+  it("installs this project's function (its package an addon parameter) and function-auto-ready at the version the render tests build", async () => {
+    const packages = (rendered: RenderedAddon) =>
+      rendered.objects.filter((o) => o.kind === 'Function').map((o) => o.spec.package);
+    const autoReady = `xpkg.crossplane.io/crossplane-contrib/function-auto-ready:${goToolsManifest.tools['function-auto-ready'].version}`;
+    expect(packages(defaults)).toEqual([composeFunction.package, autoReady]);
+    const own = await renderAddonOk({
+      chartRepository,
+      composeFunctionPackage: 'registry.example.test/function-compose-platform:v0.1.0',
+    });
+    expect(packages(own)).toEqual([
+      'registry.example.test/function-compose-platform:v0.1.0',
+      autoReady,
     ]);
+  });
+
+  it('refuses a cluster domain that is no DNS name (it becomes part of every host)', async () => {
+    const result = await renderAddon({ chartRepository, clusterDomain: 'Cluster Local' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('clusterDomain');
   });
 
   it('ends both Composition pipelines with function-auto-ready', () => {
@@ -177,9 +188,9 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   it('refuses to render without a chart repository URL (no default on purpose)', async () => {
     const result = await renderAddon({});
     expect(result.exitCode).not.toBe(0);
-    // CUE names the unset parameter by its constraint, where the Compositions interpolate it.
+    // CUE names the unset parameter by its constraint, where the Compositions' function input uses it.
     expect(result.stderr).toContain(
-      'invalid interpolation: non-concrete value =~"^(https?|oci)://"',
+      'spec.pipeline.0.input.release.chart.repository: incomplete value =~"^(https?|oci)://"',
     );
   });
 

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { claimApi, parseClaimSpec } from '@realtime-platform/platform-contract';
-import { addonNames, addonsRoot } from '../../src/index.js';
+import { parse } from 'yaml';
+import { claimApi } from '@realtime-platform/platform-contract';
+import {
+  addonNames,
+  addonsRoot,
+  composeFunction,
+  generatedFunctionFiles,
+} from '../../src/index.js';
 import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
-import { compositeFromClaim } from '../support/crossplane-render.js';
+import { compositeFromClaim, LocalFunctions, render } from '../support/crossplane-render.js';
 import { crossplaneValidate } from '../support/crossplane-validate.js';
-import { executeGoTemplatingStep } from '../support/go-template-step.js';
 import type { KubeObject } from '../support/kube-object.js';
 import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
 
@@ -15,10 +20,15 @@ import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
 let addon: RenderedAddon;
 let platformXrd: KubeObject;
 let iotXrd: KubeObject;
+const functions = new LocalFunctions();
 
-afterAll(cleanUpVelaScratch);
+afterAll(async () => {
+  await functions.stop();
+  cleanUpVelaScratch();
+});
 
 beforeAll(async () => {
+  await functions.start();
   addon = await renderAddonOk({ chartRepository: 'https://charts.example.test/realtime-platform' });
   platformXrd = objectOf(
     addon,
@@ -83,20 +93,20 @@ describe('the XRD (crossplane beta validate)', () => {
     expect(result.output).toContain('spec.mqttUsers needs spec.iot: true');
   });
 
-  it('accepts the status the Composition writes', async () => {
+  it('accepts the status the Composition writes (crossplane render with the real functions)', async () => {
     const claimObject = (await dryRun(join(addonsRoot, 'examples', 'every-option.app.yaml')))
       .objects[0] as KubeObject;
-    const xr = compositeFromClaim(
-      { ...claimObject, spec: parseClaimSpec(claimObject.spec) },
-      claimApi.compositeKind,
-    );
-    const step = await executeGoTemplatingStep(
-      objectOf(addon, 'Composition', 'realtime-platform'),
-      { composite: xr },
-    );
+    const xr = compositeFromClaim(claimObject, claimApi.compositeKind);
+    const rendered = await render(functions, {
+      xr,
+      composition: objectOf(addon, 'Composition', 'realtime-platform'),
+      functionObjects: addon.objects.filter((o) => o.kind === 'Function'),
+      xrd: platformXrd,
+    });
+    expect(rendered.exitCode).toBe(0);
     const result = await crossplaneValidate(
       [platformXrd],
-      [{ ...xr, status: step.composite?.status }],
+      [{ ...xr, status: rendered.composite?.status }],
     );
     expect(result.output).toContain('1 success cases, 0 failure cases');
   });
@@ -116,21 +126,45 @@ describe('the XRD (crossplane beta validate)', () => {
 });
 
 describe("the addon's Crossplane objects (crossplane beta validate against Crossplane's CRDs)", () => {
-  it('are valid XRDs, Compositions and Functions (the GoTemplate input aside)', async () => {
+  it("are valid XRDs, Compositions and Functions, the Compositions' function input included", async () => {
     const objects = addon.objects
       .filter((o) => ['CompositeResourceDefinition', 'Composition', 'Function'].includes(o.kind))
       .map(({ component: _component, ...object }) => object as KubeObject);
-    const result = await crossplaneValidate([], objects);
-    expect(result.output).toContain(`${objects.length} success cases, 0 failure cases`);
-    // The one schema offline validation lacks: function-go-templating's input, which ships in the
-    // function's package (not in the crossplane module).
-    const missing = result.output
-      .split('\n')
-      .filter((line) => line.includes('could not find CRD/XRD'));
-    expect(new Set(missing.map((line) => line.trim()))).toEqual(
-      new Set([
-        '[!] could not find CRD/XRD for: gotemplating.fn.crossplane.io/v1beta1, Kind=GoTemplate',
-      ]),
+    // The input's CRD ships in function-compose-platform's package (package/input/).
+    const { group, plural } = composeFunction.input;
+    const inputCrd = parse(
+      generatedFunctionFiles()[`package/input/${group}_${plural}.yaml`] as string,
+    ) as KubeObject;
+    const result = await crossplaneValidate([inputCrd], objects);
+    // Each Composition's function input is validated as a resource of its own.
+    const inputs = objects.filter((o) => o.kind === 'Composition').length;
+    expect(result.output).toContain(
+      `Total ${objects.length + inputs} resources: 0 missing schemas, ${objects.length + inputs} success cases, 0 failure cases`,
     );
+    expect(result.output.match(/Kind=Input, +validated successfully/g)).toHaveLength(inputs);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("refuses a Composition whose function input breaks the input's schema, naming the field", async () => {
+    const composition = objectOf(addon, 'Composition', 'realtime-platform');
+    const steps = composition.spec.pipeline as { input?: Record<string, unknown> }[];
+    const input = steps[0]?.input as { release: Record<string, unknown> };
+    const broken = {
+      ...composition,
+      spec: {
+        ...composition.spec,
+        pipeline: [
+          { ...steps[0], input: { ...input, release: { ...input.release, waitTimeout: 'soon' } } },
+          ...steps.slice(1),
+        ],
+      },
+    };
+    const { group, plural } = composeFunction.input;
+    const inputCrd = parse(
+      generatedFunctionFiles()[`package/input/${group}_${plural}.yaml`] as string,
+    ) as KubeObject;
+    const result = await crossplaneValidate([inputCrd], [broken]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('release.waitTimeout');
   });
 });

@@ -44,23 +44,32 @@ interface RunningFunction {
 }
 
 /**
- * The composition functions of the addon, built from the Go module proxy, each serving gRPC
- * without TLS (`--insecure`) on a free loopback port. `crossplane render` reaches them through the
- * Development runtime annotations of functions.yaml.
+ * The composition functions of the addon, built by install-go-tools.sh (this project's
+ * function-compose-platform from its sources, function-auto-ready from the Go module proxy), each
+ * serving gRPC without TLS (`--insecure`) on a free loopback port. `crossplane render` reaches them
+ * through the Development runtime annotations of functions.yaml.
  */
 export class LocalFunctions {
   private running: RunningFunction[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'rtp-xp-render-'));
 
-  static readonly binaries: Record<string, GoToolName> = {
-    [addonNames.functionGoTemplating]: 'function-go-templating',
-    [addonNames.functionAutoReady]: 'function-auto-ready',
+  static readonly binaries: Record<string, { tool: GoToolName; args: string[] }> = {
+    // No metrics endpoint: it would listen on :8080 of every interface.
+    [addonNames.functionComposePlatform]: {
+      tool: 'function-compose-platform',
+      args: ['--metrics-address='],
+    },
+    [addonNames.functionAutoReady]: { tool: 'function-auto-ready', args: [] },
   };
 
   async start(): Promise<void> {
-    for (const [name, tool] of Object.entries(LocalFunctions.binaries)) {
+    for (const [name, { tool, args }] of Object.entries(LocalFunctions.binaries)) {
       const port = await freePort();
-      const process = GoTool.locate(tool).start(['--insecure', `--address=127.0.0.1:${port}`]);
+      const process = GoTool.locate(tool).start([
+        '--insecure',
+        `--address=127.0.0.1:${port}`,
+        ...args,
+      ]);
       this.running.push({ name, port, process });
     }
     await Promise.all(this.running.map((fn) => waitForPort(fn.port)));
@@ -106,9 +115,15 @@ export interface RenderResult {
   composite?: KubeObject;
   /** Composed resources, by crossplane.io/composition-resource-name. */
   composed: Record<string, KubeObject>;
+  /** The functions' results (`--include-function-results`): severity, step and message. */
+  results: { severity: string; step: string; message: string }[];
 }
 
-/** `crossplane render xr composition functions [--observed-resources] [--xrd]`. */
+/**
+ * `crossplane render xr.yaml composition.yaml functions.yaml --include-function-results
+ * [--observed-resources=observed.yaml] [--xrd=xrd.yaml]`: the XRD defaults the XR's spec as the
+ * API server would.
+ */
 export async function render(
   functions: LocalFunctions,
   input: {
@@ -124,24 +139,32 @@ export async function render(
     functions.write('xr.yaml', [input.xr]),
     functions.write('composition.yaml', [input.composition]),
     functions.functionsFile(input.functionObjects),
+    '--include-function-results',
   ];
   if (input.observed)
     args.push(`--observed-resources=${functions.write('observed.yaml', input.observed)}`);
   if (input.xrd) args.push(`--xrd=${functions.write('xrd.yaml', [input.xrd])}`);
   const result = await crossplane.run(args);
   if (result.exitCode !== 0)
-    return { exitCode: result.exitCode, stderr: result.stderr, composed: {} };
+    return { exitCode: result.exitCode, stderr: result.stderr, composed: {}, results: [] };
   const objects = parseAllDocuments(result.stdout)
     .map((doc) => doc.toJSON() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null);
-  const [composite, ...rest] = objects;
+  const isResult = (o: KubeObject) =>
+    o.apiVersion.startsWith('render.crossplane.io/') && o.kind === 'Result';
+  const [composite, ...rest] = objects.filter((o) => !isResult(o));
   const composed = Object.fromEntries(
     rest.map((o) => [
       o.metadata.annotations?.['crossplane.io/composition-resource-name'] ?? o.metadata.name,
       o,
     ]),
   );
-  return { exitCode: 0, stderr: result.stderr, composite, composed };
+  const results = objects.filter(isResult).map((o) => ({
+    severity: String(o.severity),
+    step: String(o.step),
+    message: String(o.message),
+  }));
+  return { exitCode: 0, stderr: result.stderr, composite, composed, results };
 }
 
 /** The composite resource Crossplane makes from a claim (spec copied, claimRef set). */

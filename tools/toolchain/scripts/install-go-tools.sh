@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Builds, once and cached, the Go-built tools the KubeVela addon is proven with:
-#   vela (KubeVela CLI), crossplane (crank), function-go-templating, function-auto-ready, cue.
-# Sources come from the Go module proxy only; versions live in ../go-tools/go-tools.json.
-# Each binary lands in <cache>/go-tools/<tool>/<version>/<binary>: a second run only checks (~1 s).
+#   vela (KubeVela CLI), crossplane (crank), function-auto-ready, cue - from the Go module proxy;
+#   function-compose-platform - this repository's own composition function (addons/functions/).
+# Versions and sources live in ../go-tools/go-tools.json ("tools": modules of the proxy;
+# "localTools": folders of this repository, whose dependencies come from the proxy).
+# Each binary lands in <cache>/go-tools/<tool>/<version>/<binary>; a local tool's <version> is
+# src-<hash of its sources>, so an edit rebuilds it. A second run only checks (~1 s).
 #
-# Usage: install-go-tools.sh [--only tool[,tool...]] [--print-bin tool]
+# Usage: install-go-tools.sh [--only tool[,tool...]] [--print-bin tool] [--print-go-env tool]
+#   --print-go-env prints the `export` lines this script builds <tool> with (GOTOOLCHAIN, GOFLAGS,
+#   CGO_ENABLED): the addon's go test and go vet use them, so tests compile as the binary does.
 # Env:   RTP_CACHE_DIR        cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
 #        RTP_SKIP_GO_TOOLS=1  do nothing (machines without Go)
 #
 # Tools marked "optional" in go-tools.json may fail to build (e.g. the module proxy refuses the
 # version): the exact error is kept in <cache>/go-tools/<tool>/<version>/build-error.log, reported,
-# and the script still succeeds. A required tool that fails to build fails the script.
+# and the script still succeeds. A required tool that fails to build fails the script (its error
+# is kept in the same place).
 set -euo pipefail
 
 toolchain_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,20 +28,60 @@ tools_root="$cache_dir/go-tools"
 say() { printf '[go-tools] %s\n' "$*"; }
 die() { printf '[go-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 # The manifest is read once (one node start, not one per field): TOOL_<name>_<field>=value lines.
+# A local tool's version is src-<the first 16 hex digits of a SHA-256 over its sources>: every file
+# of its folder except *_test.go, *.md, testdata/ and package/, as "<relative path>\0<content>\0" in
+# byte order of the paths. src/go-tools.ts (sourceTreeVersion) computes the same; a test checks both.
+repo_root=$(cd "$toolchain_dir/../.." && pwd)
 declare -A spec=()
 while IFS=$'\t' read -r key value; do spec[$key]=$value; done < <(node -e "
-  const tools = require(process.argv[1]).tools;
-  for (const [name, t] of Object.entries(tools))
+  const fs = require('node:fs'), path = require('node:path'), crypto = require('node:crypto');
+  const [manifestPath, repoRoot] = process.argv.slice(1);
+  const manifest = require(manifestPath);
+  const sourceVersion = (dir) => {
+    const files = [];
+    const walk = (rel) => {
+      for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+        const child = rel ? rel + '/' + entry.name : entry.name;
+        if (entry.isDirectory()) { if (!['testdata', 'package'].includes(child)) walk(child); }
+        else if (entry.isFile() && !/_test\\.go$|\\.md$/.test(entry.name)) files.push(child);
+      }
+    };
+    if (!fs.existsSync(dir)) return 'src-missing';
+    walk('');
+    const hash = crypto.createHash('sha256');
+    for (const file of files.sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)))))
+      hash.update(file + '\\0').update(fs.readFileSync(path.join(dir, file))).update('\\0');
+    return 'src-' + hash.digest('hex').slice(0, 16);
+  };
+  for (const [name, t] of Object.entries(manifest.tools))
     for (const f of ['module','version','package','binary','keep','optional','goToolchain'])
       console.log(name + '.' + f + '\t' + (t[f] === undefined ? '' : t[f]));
-  console.log('.names\t' + Object.keys(tools).join(' '));" "$manifest")
+  for (const [name, t] of Object.entries(manifest.localTools ?? {})) {
+    for (const f of ['source','package','binary','goToolchain'])
+      console.log(name + '.' + f + '\t' + (t[f] === undefined ? '' : t[f]));
+    console.log(name + '.version\t' + sourceVersion(path.join(repoRoot, t.source)));
+  }
+  console.log('.names\t' + [...Object.keys(manifest.tools), ...Object.keys(manifest.localTools ?? {})].join(' '));" "$manifest" "$repo_root")
 field() { echo "${spec[$1.$2]-}"; }
 tool_names() { echo "${spec[.names]}"; }
+is_local() { [[ -n "$(field "$1" source)" ]]; }
 bin_path() { echo "$tools_root/$1/$(field "$1" version)/$(field "$1" binary)"; }
+known() { [[ " $(tool_names) " == *" $1 "* ]] || die "unknown tool: $1 (see $manifest)"; }
+# The Go environment every build (and the addon's go test/vet) runs with: the tool's pinned
+# toolchain or the local one (never a toolchain switch a go.mod asks for), no cgo, reproducible
+# paths, two packages at a time (two cores).
+go_env() {
+  local toolchain flags="${GOFLAGS:-}"
+  toolchain=$(field "$1" goToolchain)
+  [[ "$flags" == *"-trimpath"* ]] || flags="$flags -trimpath"
+  [[ "$flags" == *"-p="* ]] || flags="$flags -p=2"
+  printf 'export GOTOOLCHAIN=%q\nexport CGO_ENABLED=0\nexport GOFLAGS=%q\n' "${toolchain:-local}" "${flags# }"
+}
 
 only=""
 case "${1:-}" in
-  --print-bin) [[ -n "${2:-}" ]] || die "--print-bin needs a tool name"; bin_path "$2"; exit 0 ;;
+  --print-bin) [[ -n "${2:-}" ]] || die "--print-bin needs a tool name"; known "$2"; bin_path "$2"; exit 0 ;;
+  --print-go-env) [[ -n "${2:-}" ]] || die "--print-go-env needs a tool name"; known "$2"; go_env "$2"; exit 0 ;;
   --only) only=",${2:-},"; ;;
   "") ;;
   *) die "unknown argument: $1" ;;
@@ -48,10 +94,6 @@ fi
 command -v go >/dev/null 2>&1 || die "go not found: the Go-built tools need Go 1.23+ on PATH"
 
 started=$SECONDS
-export GOFLAGS="${GOFLAGS:-} -trimpath"
-# Two cores: build two packages at a time, leave memory headroom (24 GiB is plenty).
-[[ "${GOFLAGS}" == *"-p="* ]] || export GOFLAGS="$GOFLAGS -p=2"
-export CGO_ENABLED=0
 ldflags="-s -w"
 failed_optional=()
 
@@ -65,7 +107,14 @@ module_dir() {
 # not used: it reads the proxy's version list for a deprecation check, which the proxy here
 # refuses with 403.) Every step is checked explicitly: errexit does not apply inside `if`.
 build_tool() {
-  local tool=$1 out=$2 module version package dir work toolchain extra=""
+  local tool=$1 out=$2 module version package dir work extra=""
+  if is_local "$tool"; then
+    # This repository's own program: built in place, its go.mod and go.sum decide every dependency
+    # (fetched from the Go module proxy into the module cache). `nice`: other work shares two cores.
+    (cd "$repo_root/$(field "$tool" source)" && eval "$(go_env "$tool")" &&
+      nice go build -ldflags "$ldflags" -o "$out" "$(field "$tool" package)") || return 1
+    return 0
+  fi
   module=$(field "$tool" module)
   version=$(field "$tool" version)
   package=$(field "$tool" package)
@@ -74,9 +123,8 @@ build_tool() {
   cp -R "$dir/." "$work/" && chmod -R u+w "$work" || { rm -rf "$work"; return 1; }
   [[ "$tool" == "vela" ]] && extra=" -X github.com/oam-dev/kubevela/version.VelaVersion=$version"
   # A tool whose sources need an older compiler names it (goToolchain): the go command fetches that
-  # toolchain from the module proxy (golang.org/toolchain) once and caches it.
-  toolchain=$(field "$tool" goToolchain)
-  (cd "$work" && GOTOOLCHAIN="${toolchain:-local}" go build -ldflags "$ldflags$extra" -o "$out" "$package") || { rm -rf "$work"; return 1; }
+  # toolchain from the module proxy (golang.org/toolchain) once and caches it (go_env).
+  (cd "$work" && eval "$(go_env "$tool")" && go build -ldflags "$ldflags$extra" -o "$out" "$package") || { rm -rf "$work"; return 1; }
   rm -rf "$work"
 }
 
@@ -84,6 +132,7 @@ build_tool() {
 # `vela dry-run` needs to render `type: webservice`): <dir>/module/<path>, copied once.
 keep_module_files() {
   local tool=$1 dir=$2 paths module version src
+  is_local "$tool" && return 0
   paths=$(field "$tool" keep)
   [[ -n "$paths" ]] || return 0
   [[ -f "$dir/module/.complete" ]] && return 0
@@ -118,7 +167,11 @@ for tool in $(tool_names); do
     continue
   fi
   mkdir -p "$dir"
-  say "$tool: building $(field "$tool" module)@$version"
+  if is_local "$tool"; then
+    say "$tool: building $(field "$tool" source) ($version)"
+  else
+    say "$tool: building $(field "$tool" module)@$version"
+  fi
   t0=$SECONDS
   log="$dir/build-error.log"
   rm -f "$bin.partial" "$log"
@@ -126,6 +179,10 @@ for tool in $(tool_names); do
     mv "$bin.partial" "$bin"
     rm -f "$log.tmp"
     echo "$((SECONDS - t0))" >"$dir/build-seconds"
+    # A local tool's earlier builds (other source hashes) are of no further use.
+    if is_local "$tool"; then
+      find "$tools_root/$tool" -mindepth 1 -maxdepth 1 -type d -name 'src-*' ! -path "$dir" -exec rm -rf {} +
+    fi
     keep_module_files "$tool" "$dir"
     say "$tool: built in $((SECONDS - t0))s ($bin)"
   else

@@ -1,12 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { cacheDir } from './cache-dir.js';
 import { toolchainErrors } from './toolchain-errors.js';
 
-/** The Go-built tools install-go-tools.sh builds from the Go module proxy. */
-export type GoToolName =
-  'vela' | 'crossplane' | 'function-go-templating' | 'function-auto-ready' | 'cue';
+/** A Go module of the module proxy that install-go-tools.sh builds. */
+export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | 'cue';
+/** A Go program of this repository that install-go-tools.sh builds (`localTools`). */
+export type GoLocalToolName = 'function-compose-platform';
+/** Every Go-built tool install-go-tools.sh builds. */
+export type GoToolName = GoModuleToolName | GoLocalToolName;
 
 export interface GoToolSpec {
   module: string;
@@ -21,19 +26,87 @@ export interface GoToolSpec {
   goToolchain?: string;
 }
 
+export interface GoLocalToolSpec {
+  /** The program's folder (its own go.mod), relative to the repository root. */
+  source: string;
+  package: string;
+  binary: string;
+  goToolchain?: string;
+}
+
 export const goToolsManifestPath = new URL('../go-tools/go-tools.json', import.meta.url);
 
-/** go-tools/go-tools.json: the single place the Go tools' versions are written. */
-export const goToolsManifest: { tools: Record<GoToolName, GoToolSpec> } = JSON.parse(
-  readFileSync(goToolsManifestPath, 'utf8'),
-) as { tools: Record<GoToolName, GoToolSpec> };
+/** go-tools/go-tools.json: the single place the Go tools' versions and sources are written. */
+export const goToolsManifest: {
+  tools: Record<GoModuleToolName, GoToolSpec>;
+  localTools: Record<GoLocalToolName, GoLocalToolSpec>;
+} = JSON.parse(readFileSync(goToolsManifestPath, 'utf8')) as {
+  tools: Record<GoModuleToolName, GoToolSpec>;
+  localTools: Record<GoLocalToolName, GoLocalToolSpec>;
+};
 
 export const goToolsInstallScriptPath = new URL('../scripts/install-go-tools.sh', import.meta.url)
   .pathname;
 
+/** The repository root (tools/toolchain/{src,dist}/../../..). */
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const isLocalTool = (name: GoToolName): name is GoLocalToolName =>
+  Object.hasOwn(goToolsManifest.localTools, name);
+
+/** The folder of a local tool's sources (absolute). */
+export function goLocalToolSource(name: GoLocalToolName): string {
+  return join(repositoryRoot, goToolsManifest.localTools[name].source);
+}
+
+/**
+ * The cache version of a Go program's folder: `src-` and the first 16 hex digits of a SHA-256 over
+ * the files that make its binary (all but `*_test.go`, `*.md`, `testdata/`, `package/`), as
+ * `<relative path>\0<content>\0` in byte order of the paths. install-go-tools.sh computes the same.
+ */
+export function sourceTreeVersion(dir: string): string {
+  if (!existsSync(dir)) return 'src-missing';
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!['testdata', 'package'].includes(child)) walk(child);
+      } else if (entry.isFile() && !/_test\.go$|\.md$/.test(entry.name)) {
+        files.push(child);
+      }
+    }
+  };
+  walk('');
+  const hash = createHash('sha256');
+  for (const file of files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
+  }
+  return `src-${hash.digest('hex').slice(0, 16)}`;
+}
+
+/** A local tool's cache version: `sourceTreeVersion` of its folder. */
+export function goLocalToolVersion(name: GoLocalToolName): string {
+  return sourceTreeVersion(goLocalToolSource(name));
+}
+
+/** The version a tool is cached under: the module version, or a local tool's source hash. */
+export function goToolVersion(name: GoToolName): string {
+  return isLocalTool(name) ? goLocalToolVersion(name) : goToolsManifest.tools[name].version;
+}
+
+function goToolBinaryName(name: GoToolName): string {
+  return isLocalTool(name)
+    ? goToolsManifest.localTools[name].binary
+    : goToolsManifest.tools[name].binary;
+}
+
 /** `<cache>/go-tools/<tool>/<version>`: the binary, build-seconds or build-error.log, module/. */
 export function goToolDir(name: GoToolName, env: NodeJS.ProcessEnv = process.env): string {
-  return join(cacheDir(env), 'go-tools', name, goToolsManifest.tools[name].version);
+  return join(cacheDir(env), 'go-tools', name, goToolVersion(name));
 }
 
 /** The exact error the last build of `name` failed with, when it failed. */
@@ -66,12 +139,11 @@ export class GoTool {
 
   /** The cached binary, or RTP_ERR_TOOLCHAIN_MISSING naming the build error when there is one. */
   static locate(name: GoToolName, env: NodeJS.ProcessEnv = process.env): GoTool {
-    const spec = goToolsManifest.tools[name];
-    const binary = join(goToolDir(name, env), spec.binary);
+    const binary = join(goToolDir(name, env), goToolBinaryName(name));
     if (existsSync(binary)) return new GoTool(name, binary);
     const buildError = goToolBuildError(name, env);
     throw toolchainErrors.MISSING({
-      tool: `${name} ${spec.version}`,
+      tool: `${name} ${goToolVersion(name)}`,
       hint: buildError
         ? `its build failed: ${buildError.split('\n').slice(-3).join(' ')}`
         : `run "bash ${goToolsInstallScriptPath}" (npm run setup)`,
@@ -80,11 +152,11 @@ export class GoTool {
 
   /** True when the tool is built (for optional tools). */
   static isAvailable(name: GoToolName, env: NodeJS.ProcessEnv = process.env): boolean {
-    return existsSync(join(goToolDir(name, env), goToolsManifest.tools[name].binary));
+    return existsSync(join(goToolDir(name, env), goToolBinaryName(name)));
   }
 
   get version(): string {
-    return goToolsManifest.tools[this.name].version;
+    return goToolVersion(this.name);
   }
 
   async run(args: string[], options: GoToolRunOptions = {}): Promise<GoToolResult> {
