@@ -47,6 +47,17 @@ export const runtimeEnv = {
   mqttTopic: 'RTP_MQTT_TOPIC',
   mqttSharedGroup: 'RTP_MQTT_SHARED_GROUP',
   outputTopic: 'RTP_OUTPUT_TOPIC',
+  alertRules: 'RTP_ALERT_RULES',
+  valueFormat: 'RTP_VALUE_FORMAT',
+  mqttSessionExpirySeconds: 'RTP_MQTT_SESSION_EXPIRY_SECONDS',
+  mqttReceiveMaximum: 'RTP_MQTT_RECEIVE_MAXIMUM',
+  simDevices: 'RTP_SIM_DEVICES',
+  simRate: 'RTP_SIM_RATE',
+  simSeed: 'RTP_SIM_SEED',
+  simMalformedRatio: 'RTP_SIM_MALFORMED_RATIO',
+  simHeartRateSpikeRatio: 'RTP_SIM_HEART_RATE_SPIKE_RATIO',
+  simQos: 'RTP_SIM_QOS',
+  simConnections: 'RTP_SIM_CONNECTIONS',
 } as const;
 
 /** The prefix of every runtime variable. */
@@ -189,8 +200,9 @@ export const runtimeEnvCatalog = [
     name: runtimeEnv.mqttTopic,
     default: deviceMqttTopic,
     readBy: 'service',
-    setBy: ['chart'],
-    description: 'MQTT topic the mqtt-bridge subscribes to',
+    setBy: ['user', 'chart'],
+    description:
+      'MQTT topic of the device readings: the mqtt-bridge subscribes to it, the device-simulator publishes to it',
   },
   {
     name: runtimeEnv.mqttSharedGroup,
@@ -205,6 +217,88 @@ export const runtimeEnvCatalog = [
     readBy: 'service',
     setBy: ['chart'],
     description: 'Kafka topic the mqtt-bridge writes the readings to',
+  },
+  {
+    name: runtimeEnv.alertRules,
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'alert rules of the realtime template service, a JSON array of `{"id","metric","min"?,"max"?,"severity"?}` (metric: heartRate, systolic, diastolic, oxygenSaturation or temperature); replaces the default rules, `[]` turns alerting off',
+  },
+  {
+    name: runtimeEnv.valueFormat,
+    default: 'avro',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'value format the stream-processor writes to the four vital topics: `avro` (Confluent wire format, schemas registered as `<topic>-value` with BACKWARD compatibility) or `json`',
+  },
+  {
+    name: runtimeEnv.mqttSessionExpirySeconds,
+    default: '3600',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'MQTT 5 session expiry of the mqtt-bridge: how long the broker keeps its persistent session (subscription, unacknowledged and queued readings) while the replica is away',
+  },
+  {
+    name: runtimeEnv.mqttReceiveMaximum,
+    default: '10000',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'MQTT 5 receive maximum of the mqtt-bridge: readings the broker may have in flight to one replica before Kafka acknowledged them',
+  },
+  {
+    name: runtimeEnv.simDevices,
+    default: '10',
+    readBy: 'service',
+    setBy: ['user'],
+    description: 'device-simulator: number of simulated devices',
+  },
+  {
+    name: runtimeEnv.simRate,
+    default: '50',
+    readBy: 'service',
+    setBy: ['user'],
+    description: 'device-simulator: readings per second, all devices together',
+  },
+  {
+    name: runtimeEnv.simSeed,
+    default: '1',
+    readBy: 'service',
+    setBy: ['user'],
+    description: 'device-simulator: seed of the value model (same seed, same readings)',
+  },
+  {
+    name: runtimeEnv.simMalformedRatio,
+    default: '0',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'device-simulator: share of readings (0 to 1) sent malformed (bad JSON, a missing field or an implausible value) to exercise the DLQ',
+  },
+  {
+    name: runtimeEnv.simHeartRateSpikeRatio,
+    default: '0.001',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'device-simulator: chance per reading (0 to 1) that a device starts a heart-rate spike (130 to 190 bpm for a few readings: abnormal but valid, for alert rules)',
+  },
+  {
+    name: runtimeEnv.simQos,
+    default: '1',
+    readBy: 'service',
+    setBy: ['user'],
+    description: 'device-simulator: MQTT QoS of the readings (0 or 1)',
+  },
+  {
+    name: runtimeEnv.simConnections,
+    default: '1',
+    readBy: 'service',
+    setBy: ['user'],
+    description: 'device-simulator: MQTT connections the simulated devices share',
   },
 ] as const satisfies readonly RuntimeEnvVariable[];
 

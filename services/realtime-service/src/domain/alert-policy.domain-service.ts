@@ -1,0 +1,76 @@
+import type { AlertRule, Breach } from './alert-rule.value-object.js';
+import type { VitalSign } from './vital-sign.entity.js';
+
+/** What the rules say about one vital sign. Apply it with `AlertPolicy.commit` once acted upon. */
+export interface AlertEvaluation {
+  readonly deviceId: string;
+  /** Rules that tripped now and were not tripped before: each raises an alert. */
+  readonly raised: readonly Breach[];
+  /** Rules that are still tripped (no new alert). */
+  readonly ongoing: readonly Breach[];
+  /** Rules of this vital's metrics that were tripped and are back within bounds. */
+  readonly recovered: readonly AlertRule[];
+}
+
+export interface AlertPolicyOptions {
+  /** Tripped (device, rule) pairs remembered; the oldest are forgotten beyond it. */
+  readonly maxTrackedBreaches?: number;
+}
+
+const stateKey = (ruleId: string, deviceId: string): string => `${ruleId}\u0000${deviceId}`;
+
+/**
+ * Decides when a rule raises an alert: when it trips for a device whose value was within bounds
+ * before (edge-triggered), so a device that keeps reporting 180 bpm raises one alert, not one a
+ * second; the rule re-arms once the value is back within bounds.
+ *
+ * `evaluate` has no side effects; `commit` records the outcome. Callers commit only after they
+ * stored and published the alerts, so a failure (and the redelivery that follows) evaluates the
+ * same record again and raises the same alerts. The state lives in memory: after a restart or a
+ * partition moving to another replica, an ongoing breach raises one more alert (its id is the
+ * same only for the same measurement).
+ */
+export class AlertPolicy {
+  private readonly tripped = new Map<string, true>();
+  private readonly maxTracked: number;
+
+  constructor(
+    readonly rules: readonly AlertRule[],
+    options: AlertPolicyOptions = {},
+  ) {
+    this.maxTracked = options.maxTrackedBreaches ?? 100_000;
+  }
+
+  evaluate(vital: VitalSign): AlertEvaluation {
+    const raised: Breach[] = [];
+    const ongoing: Breach[] = [];
+    const recovered: AlertRule[] = [];
+    for (const rule of this.rules) {
+      if (rule.kind !== vital.kind) continue;
+      const breach = rule.check(vital);
+      const wasTripped = this.tripped.has(stateKey(rule.id, vital.deviceId));
+      if (breach !== undefined) (wasTripped ? ongoing : raised).push(breach);
+      else if (wasTripped) recovered.push(rule);
+    }
+    return { deviceId: vital.deviceId, raised, ongoing, recovered };
+  }
+
+  commit(evaluation: AlertEvaluation): void {
+    for (const rule of evaluation.recovered)
+      this.tripped.delete(stateKey(rule.id, evaluation.deviceId));
+    for (const breach of evaluation.raised) {
+      const key = stateKey(breach.rule.id, evaluation.deviceId);
+      this.tripped.delete(key);
+      this.tripped.set(key, true);
+    }
+    while (this.tripped.size > this.maxTracked) {
+      const oldest = this.tripped.keys().next().value as string;
+      this.tripped.delete(oldest);
+    }
+  }
+
+  /** How many (device, rule) pairs are tripped right now. */
+  get trackedBreaches(): number {
+    return this.tripped.size;
+  }
+}

@@ -1,0 +1,200 @@
+import 'reflect-metadata';
+import {
+  realtimeTokens,
+  registerRealtimeSdk,
+  SchemaRegistryClient,
+  type Logger,
+  type MessageBus,
+  type RealtimeConfig,
+  type RealtimeSdk,
+  type SdkMetrics,
+} from '@realtime-platform/realtime-sdk';
+import type pg from 'pg';
+import { Counter } from 'prom-client';
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import {
+  GetLatestVitalsUseCase,
+  ListRecentAlertsUseCase,
+  RaiseAlertsUseCase,
+  StreamLiveAlertUseCase,
+  StreamLiveVitalUseCase,
+  type AlertPublisher,
+  type AlertRepository,
+  type Clock,
+  type LatestVitalsStore,
+  type LiveFeed,
+} from '../../application/index.js';
+import { AlertPolicy } from '../../domain/index.js';
+import { systemClock } from '../clock/system.clock.js';
+import { loadServiceConfig, type ServiceConfig } from '../config/service-config.js';
+import { KafkaAlertPublisher } from '../kafka/kafka-alert.publisher.js';
+import { VitalStreamConsumers } from '../kafka/vital-stream.consumers.js';
+import { WsHubLiveFeed } from '../live-feed/ws-hub.live-feed.js';
+import { InMemoryLatestVitalsStore } from '../memory/in-memory.latest-vitals.store.js';
+import { databaseSchema } from '../postgres/database-schema.js';
+import { PostgresAlertRepository } from '../postgres/postgres-alert.repository.js';
+import { createPostgresPool } from '../postgres/postgres.pool.js';
+import { SqlMigrator, readMigrations } from '../postgres/sql-migrator.js';
+import { serviceTokens } from './service.tokens.js';
+
+export interface RegisterRealtimeServiceOptions {
+  /** Defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The `migrations/` directory of the package. */
+  readonly migrationsDir: string | URL;
+}
+
+const singleton = <T>(factory: (c: DependencyContainer) => T) => ({
+  useFactory: instanceCachingFactory<T>(factory),
+});
+
+/**
+ * Registers the SDK and every adapter and use case of this service in a tsyringe container. The
+ * configuration (secrets, SDK variables, the service's own RTP_* variables) is loaded and
+ * validated here, so a bad value fails the start; everything else is created once, on first
+ * resolve. Ports are registered by token: a test or a variant swaps an adapter by registering its
+ * token again.
+ */
+export function registerRealtimeService(
+  container: DependencyContainer,
+  options: RegisterRealtimeServiceOptions,
+): DependencyContainer {
+  const env = options.env ?? process.env;
+  const config = loadServiceConfig(env);
+  registerRealtimeSdk(container, {
+    env,
+    serviceName: config.serviceName,
+    hub: {
+      topics: [...config.vitalTopics, config.alertsTopic],
+      path: config.wsPath,
+      // The vital topics are Avro: this service consumes them itself (VitalStreamConsumers).
+      bridge: false,
+    },
+  });
+  const sdkConfig = container.resolve<RealtimeConfig>(realtimeTokens.Config);
+  const resolve = <T>(c: DependencyContainer, token: symbol): T => c.resolve<T>(token);
+
+  container.register(serviceTokens.ServiceConfig, { useValue: config });
+  container.register(serviceTokens.Clock, { useValue: systemClock });
+  container.register(
+    serviceTokens.PostgresPool,
+    singleton((c) =>
+      createPostgresPool(sdkConfig.platform.db, {
+        schema: databaseSchema,
+        applicationName: config.serviceName,
+        logger: resolve<Logger>(c, realtimeTokens.Logger),
+      }),
+    ),
+  );
+  container.register(
+    serviceTokens.Migrator,
+    singleton(
+      (c) =>
+        new SqlMigrator(
+          resolve<pg.Pool>(c, serviceTokens.PostgresPool),
+          databaseSchema,
+          readMigrations(options.migrationsDir),
+          resolve<Logger>(c, realtimeTokens.Logger),
+        ),
+    ),
+  );
+  container.register(
+    serviceTokens.SchemaRegistry,
+    singleton(() => new SchemaRegistryClient({ url: sdkConfig.platform.kafka.schemaRegistryUrl })),
+  );
+  container.register(
+    serviceTokens.AlertPolicy,
+    singleton(() => new AlertPolicy(config.alertRules)),
+  );
+  container.register(
+    serviceTokens.AlertRepository,
+    singleton((c) => new PostgresAlertRepository(resolve<pg.Pool>(c, serviceTokens.PostgresPool))),
+  );
+  container.register(
+    serviceTokens.AlertPublisher,
+    singleton((c) => {
+      const metrics = resolve<SdkMetrics>(c, realtimeTokens.Metrics);
+      const published = new Counter({
+        name: 'rtp_service_alerts_published_total',
+        help: 'Alerts this replica raised and published to the alerts topic',
+        labelNames: ['rule', 'severity'],
+        registers: [metrics.registry],
+      });
+      return new KafkaAlertPublisher(
+        resolve<MessageBus>(c, realtimeTokens.MessageBus),
+        config.alertsTopic,
+        (alert) => published.inc({ rule: alert.ruleId, severity: alert.severity }),
+      );
+    }),
+  );
+  container.register(
+    serviceTokens.LatestVitalsStore,
+    singleton(() => new InMemoryLatestVitalsStore()),
+  );
+  container.register(
+    serviceTokens.LiveFeed,
+    singleton((c) => {
+      const sdk = resolve<RealtimeSdk>(c, realtimeTokens.RealtimeSdk);
+      // The hub exists once the server is ready; records only flow after that.
+      return new WsHubLiveFeed(() => sdk.hub, config.alertsTopic);
+    }),
+  );
+
+  container.register(
+    serviceTokens.StreamLiveVital,
+    singleton(
+      (c) =>
+        new StreamLiveVitalUseCase(
+          resolve<LatestVitalsStore>(c, serviceTokens.LatestVitalsStore),
+          resolve<LiveFeed>(c, serviceTokens.LiveFeed),
+        ),
+    ),
+  );
+  container.register(
+    serviceTokens.StreamLiveAlert,
+    singleton((c) => new StreamLiveAlertUseCase(resolve<LiveFeed>(c, serviceTokens.LiveFeed))),
+  );
+  container.register(
+    serviceTokens.RaiseAlerts,
+    singleton(
+      (c) =>
+        new RaiseAlertsUseCase(
+          resolve<AlertPolicy>(c, serviceTokens.AlertPolicy),
+          resolve<AlertRepository>(c, serviceTokens.AlertRepository),
+          resolve<AlertPublisher>(c, serviceTokens.AlertPublisher),
+          resolve<Clock>(c, serviceTokens.Clock),
+        ),
+    ),
+  );
+  container.register(
+    serviceTokens.GetLatestVitals,
+    singleton(
+      (c) =>
+        new GetLatestVitalsUseCase(resolve<LatestVitalsStore>(c, serviceTokens.LatestVitalsStore)),
+    ),
+  );
+  container.register(
+    serviceTokens.ListRecentAlerts,
+    singleton(
+      (c) =>
+        new ListRecentAlertsUseCase(resolve<AlertRepository>(c, serviceTokens.AlertRepository)),
+    ),
+  );
+  container.register(
+    serviceTokens.VitalStreamConsumers,
+    singleton(
+      (c) =>
+        new VitalStreamConsumers({
+          bus: resolve<MessageBus>(c, realtimeTokens.MessageBus),
+          registry: resolve<SchemaRegistryClient>(c, serviceTokens.SchemaRegistry),
+          config: resolve<ServiceConfig>(c, serviceTokens.ServiceConfig),
+          consumerGroup: sdkConfig.consumerGroup,
+          streamLiveVital: resolve<StreamLiveVitalUseCase>(c, serviceTokens.StreamLiveVital),
+          streamLiveAlert: resolve<StreamLiveAlertUseCase>(c, serviceTokens.StreamLiveAlert),
+          raiseAlerts: resolve<RaiseAlertsUseCase>(c, serviceTokens.RaiseAlerts),
+          logger: resolve<Logger>(c, realtimeTokens.Logger).child({ component: 'consumers' }),
+        }),
+    ),
+  );
+  return container;
+}

@@ -1,0 +1,86 @@
+/**
+ * Composition root of realtime-service: wiring only. Configuration comes from the five
+ * platform secrets (env or mounted files) and documented RTP_* variables; see README.md.
+ */
+import 'reflect-metadata';
+import { isRealtimePlatformError } from '@realtime-platform/errors';
+import {
+  realtimeTokens,
+  wsAuthFromConfig,
+  type Logger,
+  type RealtimeConfig,
+  type RealtimeSdk,
+} from '@realtime-platform/realtime-sdk';
+import type pg from 'pg';
+import { container as rootContainer } from 'tsyringe';
+import type { GetLatestVitalsUseCase, ListRecentAlertsUseCase } from './application/index.js';
+import type { ServiceConfig } from './infrastructure/config/service-config.js';
+import { registerRealtimeService } from './infrastructure/di/service.registrations.js';
+import { serviceTokens } from './infrastructure/di/service.tokens.js';
+import type { VitalStreamConsumers } from './infrastructure/kafka/vital-stream.consumers.js';
+import { kindOfTopic } from './infrastructure/kafka/vital-topics.js';
+import { checkPostgres } from './infrastructure/postgres/postgres.pool.js';
+import type { SqlMigrator } from './infrastructure/postgres/sql-migrator.js';
+import { dashboardRoutes } from './interface/dashboard/dashboard.routes.js';
+import { apiRoutes } from './interface/http/api.routes.js';
+
+async function main(): Promise<void> {
+  const container = registerRealtimeService(rootContainer.createChildContainer(), {
+    migrationsDir: new URL('../migrations/', import.meta.url),
+  });
+  const config = container.resolve<ServiceConfig>(serviceTokens.ServiceConfig);
+  const sdkConfig = container.resolve<RealtimeConfig>(realtimeTokens.Config);
+  const logger = container.resolve<Logger>(realtimeTokens.Logger);
+  const sdk = container.resolve<RealtimeSdk>(realtimeTokens.RealtimeSdk);
+  const pool = container.resolve<pg.Pool>(serviceTokens.PostgresPool);
+  const consumers = container.resolve<VitalStreamConsumers>(serviceTokens.VitalStreamConsumers);
+  const app = sdk.server.app;
+
+  // Database first: the schema must exist before a record can raise an alert.
+  const migrations = await container.resolve<SqlMigrator>(serviceTokens.Migrator).migrate();
+  logger.info(migrations, 'database schema up to date');
+  sdk.health.add('postgres', () => checkPostgres(pool));
+
+  const auth = wsAuthFromConfig(sdkConfig.wsAuth);
+  await app.register(apiRoutes, {
+    prefix: '/api',
+    auth,
+    getLatestVitals: container.resolve<GetLatestVitalsUseCase>(serviceTokens.GetLatestVitals),
+    listRecentAlerts: container.resolve<ListRecentAlertsUseCase>(serviceTokens.ListRecentAlerts),
+  });
+  await app.register(dashboardRoutes, {
+    publicDir: new URL('../public/', import.meta.url),
+    config: {
+      wsPath: config.wsPath,
+      auth: auth === false ? 'disabled' : 'jwt',
+      vitalTopics: Object.fromEntries(config.vitalTopics.map((t) => [kindOfTopic[t], t])),
+      alertsTopic: config.alertsTopic,
+      alertRules: config.alertRules,
+    },
+  });
+
+  // Consumers start when the hub exists and before the port opens, so /health/ready (which
+  // waits for every consumer to join its group) is honest from the first probe.
+  app.addHook('onReady', () => consumers.start());
+  app.addHook('onClose', async () => {
+    await consumers.stop();
+    await pool.end();
+  });
+
+  const address = await sdk.start();
+  logger.info({ address, wsPath: config.wsPath, auth: sdkConfig.wsAuth.mode }, 'listening');
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist (invalid configuration): one JSON line on stderr, then exit 1.
+  const coded = isRealtimePlatformError(error);
+  process.stderr.write(
+    `${JSON.stringify({
+      level: 'fatal',
+      msg: 'start failed',
+      code: coded ? error.code : undefined,
+      err: coded ? error.message : String((error as Error)?.stack ?? error),
+    })}\n`,
+  );
+  process.exit(1);
+});

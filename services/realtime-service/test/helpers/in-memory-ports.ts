@@ -1,0 +1,65 @@
+import { RealtimePlatformError } from '@realtime-platform/errors';
+import type {
+  AlertPublisher,
+  AlertRepository,
+  Clock,
+  LiveFeed,
+  RecentAlertsQuery,
+} from '../../src/application/index.js';
+import type { Alert, VitalSign } from '../../src/domain/index.js';
+
+/** Alerts in a Map, with the same contract as the PostgreSQL repository. */
+export class InMemoryAlertRepository implements AlertRepository {
+  readonly alerts = new Map<string, Alert>();
+  /** Fail the next N saves with a retriable error (a store that is down). */
+  failNextSaves = 0;
+
+  async save(alert: Alert): Promise<boolean> {
+    if (this.failNextSaves > 0) {
+      this.failNextSaves -= 1;
+      throw new RealtimePlatformError('TEST_STORE_DOWN', 'store is down', { retriable: true });
+    }
+    if (this.alerts.has(alert.id)) return false;
+    this.alerts.set(alert.id, alert);
+    return true;
+  }
+
+  async listRecent(query: RecentAlertsQuery): Promise<Alert[]> {
+    return [...this.alerts.values()]
+      .filter((a) => query.since === undefined || a.raisedAt >= query.since)
+      .filter((a) => query.deviceId === undefined || a.deviceId === query.deviceId)
+      .sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id))
+      .slice(0, query.limit);
+  }
+}
+
+export class RecordingAlertPublisher implements AlertPublisher {
+  readonly published: Alert[] = [];
+  failNextPublishes = 0;
+
+  async publish(alert: Alert): Promise<void> {
+    if (this.failNextPublishes > 0) {
+      this.failNextPublishes -= 1;
+      throw new RealtimePlatformError('TEST_BROKER_DOWN', 'broker is down', { retriable: true });
+    }
+    this.published.push(alert);
+  }
+}
+
+export class RecordingLiveFeed implements LiveFeed {
+  readonly vitals: VitalSign[] = [];
+  readonly alerts: Alert[] = [];
+  publishVital(vital: VitalSign): void {
+    this.vitals.push(vital);
+  }
+  publishAlert(alert: Alert): void {
+    this.alerts.push(alert);
+  }
+}
+
+export class ManualClock implements Clock {
+  constructor(public time = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
+  now(): number {
+    return this.time;
+  }
+}

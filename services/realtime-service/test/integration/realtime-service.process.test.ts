@@ -1,0 +1,340 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { NodeService, localPlatformEnv } from '@realtime-platform/local-infra';
+import {
+  useKafkaBroker,
+  usePostgresServer,
+  useSchemaRegistry,
+} from '@realtime-platform/local-infra/jest';
+import { alertsTopic, dlqTopicName, runtimeEnv } from '@realtime-platform/platform-contract';
+import { apiErrors } from '../../src/interface/http/api.errors.js';
+import {
+  VitalProducer,
+  bloodPressure,
+  createPlatformTopics,
+  heartRate,
+} from '../helpers/platform-kafka.js';
+import { eventually } from '../helpers/eventually.js';
+import { newJwtSecret, signToken } from '../helpers/token.js';
+import { TestClient, refusedUpgradeStatus } from '../helpers/ws-client.js';
+
+const heartRateTopic = 'heart_rate_device_topic';
+const bloodPressureTopic = 'blood_pressure_device_topic';
+
+let service: NodeService;
+let producer: VitalProducer;
+let secret: string;
+let token: string;
+const clients: TestClient[] = [];
+
+// Declared before the servers: jest runs afterAll hooks in declaration order, so the service
+// drains (commits, leaves its groups) while Kafka and PostgreSQL still run.
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await producer?.close();
+  await service?.stop();
+}, 60_000);
+
+const kafka = useKafkaBroker();
+const registry = useSchemaRegistry();
+const postgres = usePostgresServer();
+
+const wsUrl = () => `${service.url.replace('http', 'ws')}/ws`;
+const open = async (): Promise<TestClient> => {
+  const client = await TestClient.open(wsUrl(), token);
+  clients.push(client);
+  return client;
+};
+/** A REST call with the test token, another token, or none (`null`). */
+const api = (path: string, bearer: string | null = token) =>
+  fetch(`${service.url}${path}`, {
+    headers: bearer === null ? {} : { authorization: `Bearer ${bearer}` },
+  });
+
+beforeAll(async () => {
+  await createPlatformTopics(kafka().bootstrapServers);
+  secret = newJwtSecret();
+  token = await signToken(secret);
+  service = await NodeService.start({
+    name: 'realtime-service',
+    entry: join(import.meta.dirname, '../../dist/main.js'),
+    env: {
+      ...(localPlatformEnv({
+        kafka: kafka(),
+        postgres: postgres(),
+        schemaRegistry: registry(),
+      }) as Record<string, string>),
+      [runtimeEnv.wsJwtSecret]: secret,
+      [runtimeEnv.instanceId]: 'it-replica-1',
+    },
+    startTimeoutMs: 120_000,
+  });
+  producer = await VitalProducer.connect(kafka().bootstrapServers, registry().url);
+}, 180_000);
+
+describe('realtime-service as its own process on real Kafka, Schema Registry and PostgreSQL', () => {
+  it('is ready only with its consumers joined and PostgreSQL reachable', async () => {
+    const response = await fetch(`${service.url}/health/ready`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { checks: Record<string, { ok: boolean }> };
+    expect(Object.keys(body.checks)).toEqual(
+      expect.arrayContaining(['kafka-brokers', 'kafka-consumers', 'postgres']),
+    );
+  });
+
+  it('streams Avro vital records to a WebSocket client subscribed to that device only', async () => {
+    const client = await open();
+    await client.subscribe(heartRateTopic, { deviceId: 'dev-a' });
+    await client.subscribe(bloodPressureTopic, { deviceId: 'dev-a' });
+    const t = Date.now();
+    // One partition: dev-b's record is handled (and not sent to this client) before dev-a's.
+    await producer.produce(
+      heartRateTopic,
+      [heartRate('dev-b', 80, t), heartRate('dev-a', 72, t)],
+      0,
+    );
+    await producer.produce(bloodPressureTopic, [bloodPressure('dev-a', 121, 79, t)], 0);
+
+    const hr = await client.waitFor((f) => f.topic === heartRateTopic && f.type === 'data');
+    const bp = await client.waitFor((f) => f.topic === bloodPressureTopic && f.type === 'data');
+    expect(hr.data).toEqual({
+      deviceId: 'dev-a',
+      kind: 'heart_rate',
+      values: { heartRate: 72 },
+      recordedAt: new Date(t).toISOString(),
+      latitude: 52.37,
+      longitude: 4.89,
+    });
+    expect(bp.data).toMatchObject({
+      deviceId: 'dev-a',
+      kind: 'blood_pressure',
+      values: { systolic: 121, diastolic: 79 },
+    });
+    expect(client.data().map((d) => d.deviceId)).not.toContain('dev-b');
+  });
+
+  it('streams every device to a client subscribed without a filter', async () => {
+    const client = await open();
+    await client.subscribe(heartRateTopic);
+    await producer.produce(heartRateTopic, [heartRate('dev-x', 61), heartRate('dev-y', 62)]);
+    await client.waitFor((f) => f.data?.deviceId === 'dev-x');
+    await client.waitFor((f) => f.data?.deviceId === 'dev-y');
+  });
+
+  it('answers GET /api/devices/:id/latest with the latest vital of each kind', async () => {
+    const response = await api('/api/devices/dev-a/latest');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      deviceId: 'dev-a',
+      vitals: {
+        heart_rate: { values: { heartRate: 72 } },
+        blood_pressure: { values: { systolic: 121, diastolic: 79 } },
+      },
+    });
+    // Device ids may have 128 characters (more than the router's 100 for a path parameter).
+    const longId = `dev-${'l'.repeat(124)}`;
+    await producer.produce(heartRateTopic, [heartRate(longId, 65)]);
+    await eventually(async () => (await api(`/api/devices/${longId}/latest`)).status === 200);
+    const unknown = await api('/api/devices/never-seen/latest');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({
+      code: 'RTP_ERR_REALTIME_SERVICE_DEVICE_NOT_FOUND',
+    });
+  });
+
+  let alertId: string;
+
+  it('raises an alert for an out-of-range heart rate that a second client receives and PostgreSQL keeps', async () => {
+    const vitalsClient = await open();
+    await vitalsClient.subscribe(heartRateTopic, { deviceId: 'dev-c' });
+    const alertsClient = await open();
+    await alertsClient.subscribe(alertsTopic, { deviceId: 'dev-c' });
+    const everyAlertClient = await open();
+    await everyAlertClient.subscribe(alertsTopic);
+
+    const t = Date.now();
+    await producer.produce(heartRateTopic, [heartRate('dev-c', 190, t)]);
+
+    await vitalsClient.waitFor((f) => f.data?.deviceId === 'dev-c');
+    const alert = await alertsClient.waitFor((f) => f.type === 'data' && f.topic === alertsTopic);
+    expect(alert.data).toEqual({
+      id: `heart-rate/${t}/dev-c`,
+      deviceId: 'dev-c',
+      ruleId: 'heart-rate',
+      kind: 'heart_rate',
+      metric: 'heartRate',
+      value: 190,
+      threshold: 130,
+      direction: 'above',
+      severity: 'critical',
+      message: 'heartRate 190 bpm is above 130 bpm',
+      recordedAt: new Date(t).toISOString(),
+      raisedAt: expect.any(String),
+    });
+    alertId = alert.data?.id as string;
+    await everyAlertClient.waitFor((f) => f.data?.id === alertId);
+
+    const listed = (await (await api('/api/alerts?deviceId=dev-c')).json()) as {
+      alerts: { id: string }[];
+    };
+    expect(listed.alerts.map((a) => a.id)).toEqual([alertId]);
+
+    const db = new pg.Client({ connectionString: postgres().connectionString() });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        'SELECT device_id, value FROM realtime_service.alerts WHERE id = $1',
+        [alertId],
+      );
+      expect(rows).toEqual([{ device_id: 'dev-c', value: 190 }]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('publishes the alert to the alerts topic, keyed by device', async () => {
+    const consumer = new Kafka({
+      clientId: 'alerts-reader',
+      brokers: [kafka().bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    }).consumer({ groupId: `alerts-reader-${Date.now()}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: alertsTopic, fromBeginning: true });
+      const record = await new Promise<{ key: string; value: { id: string } }>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            const value = JSON.parse(String(message.value)) as { id: string };
+            if (value.id === alertId) resolve({ key: String(message.key), value });
+          },
+        });
+      });
+      expect(record.key).toBe('dev-c');
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('raises one alert while a device stays out of range, and again after it recovered', async () => {
+    const client = await open();
+    await client.subscribe(alertsTopic, { deviceId: 'dev-d' });
+    const t = Date.now();
+    await producer.produce(
+      heartRateTopic,
+      [
+        heartRate('dev-d', 150, t),
+        heartRate('dev-d', 160, t + 1000),
+        heartRate('dev-d', 80, t + 2000),
+        heartRate('dev-d', 35, t + 3000),
+      ],
+      0,
+    );
+    await client.waitFor((f) => f.data?.id === `heart-rate/${t + 3000}/dev-d`);
+    const ids = client.data(alertsTopic).map((a) => a.id);
+    expect(ids).toEqual([`heart-rate/${t}/dev-d`, `heart-rate/${t + 3000}/dev-d`]);
+    expect(client.data(alertsTopic)[1]).toMatchObject({ direction: 'below', threshold: 40 });
+  });
+
+  it('dead-letters an undecodable record and keeps streaming', async () => {
+    const client = await open();
+    await client.subscribe(heartRateTopic, { deviceId: 'dev-e' });
+    const raw = new Kafka({
+      clientId: 'raw',
+      brokers: [kafka().bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await raw.connect();
+    try {
+      await raw.send({
+        topic: heartRateTopic,
+        messages: [{ key: 'dev-e', value: Buffer.from('{"not":"avro"}'), partition: 1 }],
+      });
+    } finally {
+      await raw.disconnect();
+    }
+    await producer.produce(heartRateTopic, [heartRate('dev-e', 70)], 1);
+    await client.waitFor((f) => f.data?.deviceId === 'dev-e');
+
+    const dlq = dlqTopicName(heartRateTopic);
+    const admin = new Kafka({
+      clientId: 'dlq-check',
+      brokers: [kafka().bootstrapServers],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(dlq);
+      expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('refuses WebSocket upgrades without a valid token with HTTP 401', async () => {
+    expect(await refusedUpgradeStatus(wsUrl())).toBe(401);
+    const forged = await signToken(newJwtSecret());
+    expect(await refusedUpgradeStatus(wsUrl(), ['bearer', forged])).toBe(401);
+    const expired = await signToken(secret, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    expect(await refusedUpgradeStatus(wsUrl(), ['bearer', expired])).toBe(401);
+  });
+
+  it('refuses REST calls without a valid token with 401 and a code', async () => {
+    const missing = await api('/api/alerts', null);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ code: apiErrors.API_TOKEN_MISSING.code });
+    const forged = await api('/api/alerts', await signToken(newJwtSecret()));
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ code: apiErrors.API_TOKEN_INVALID.code });
+  });
+
+  it.each([
+    ['limit=0', '/api/alerts?limit=0', 'limit'],
+    ['limit=abc', '/api/alerts?limit=abc', 'limit'],
+    ['limit=100000', '/api/alerts?limit=100000', 'limit'],
+    ['since=yesterday', '/api/alerts?since=yesterday', 'since'],
+    ['a 129-character device id in the path', `/api/devices/${'x'.repeat(129)}/latest`, 'id'],
+    ['a 129-character deviceId query', `/api/alerts?deviceId=${'x'.repeat(129)}`, 'deviceId'],
+  ])('answers %s with 400 and a code naming the field', async (_label, path, field) => {
+    const response = await api(path);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; message: string };
+    expect(body.code).toBe(apiErrors.REQUEST_INVALID.code);
+    expect(body.message).toContain(field);
+  });
+
+  it('serves the dashboard page, its scripts and its config, same-origin only', async () => {
+    const page = await fetch(`${service.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('data-testid="device-grid"');
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = await fetch(`${service.url}/dashboard/dashboard.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    const config = await (await fetch(`${service.url}/dashboard/config.json`)).json();
+    expect(config).toMatchObject({ wsPath: '/ws', auth: 'jwt', alertsTopic });
+  });
+
+  it('keeps its alerts across a restart, whose migrations are a no-op', async () => {
+    const db = new pg.Client({ connectionString: postgres().connectionString() });
+    await db.connect();
+    try {
+      const before = await db.query('SELECT * FROM realtime_service.schema_migrations');
+      await service.restart();
+      const after = await db.query('SELECT * FROM realtime_service.schema_migrations');
+      expect(after.rows).toEqual(before.rows);
+      expect(after.rows.map((row: { name: string }) => row.name)).toEqual([
+        '0001_create_alerts.sql',
+      ]);
+    } finally {
+      await db.end();
+    }
+    const listed = (await (await api(`/api/alerts?deviceId=dev-c`)).json()) as {
+      alerts: { id: string }[];
+    };
+    expect(listed.alerts.map((a) => a.id)).toEqual([alertId]);
+  });
+});

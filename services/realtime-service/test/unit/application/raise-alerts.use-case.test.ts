@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { RaiseAlertsUseCase } from '../../../src/application/index.js';
+import { AlertPolicy, createAlertRules, defaultAlertRules } from '../../../src/domain/index.js';
+import {
+  InMemoryAlertRepository,
+  ManualClock,
+  RecordingAlertPublisher,
+} from '../../helpers/in-memory-ports.js';
+import { heartRateOf, t0, vital } from '../../helpers/vitals.fixture.js';
+
+function setup() {
+  const repository = new InMemoryAlertRepository();
+  const publisher = new RecordingAlertPublisher();
+  const clock = new ManualClock(t0 + 50);
+  const useCase = new RaiseAlertsUseCase(
+    new AlertPolicy(createAlertRules(defaultAlertRules)),
+    repository,
+    publisher,
+    clock,
+  );
+  return { repository, publisher, clock, useCase };
+}
+
+describe('RaiseAlertsUseCase', () => {
+  it('stores and publishes an alert when a rule trips', async () => {
+    const { repository, publisher, useCase } = setup();
+    const [alert] = await useCase.execute(heartRateOf(190));
+    expect(alert?.toProps()).toMatchObject({ ruleId: 'heart-rate', value: 190, raisedAt: t0 + 50 });
+    expect([...repository.alerts.keys()]).toEqual([alert?.id]);
+    expect(publisher.published).toEqual([alert]);
+  });
+
+  it('raises nothing for values within bounds', async () => {
+    const { repository, publisher, useCase } = setup();
+    expect(await useCase.execute(heartRateOf(72))).toEqual([]);
+    expect(repository.alerts.size).toBe(0);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('raises one alert per tripped metric of a blood pressure reading', async () => {
+    const { useCase } = setup();
+    const alerts = await useCase.execute(
+      vital('blood_pressure', { systolic: 200, diastolic: 120 }),
+    );
+    expect(alerts.map((a) => a.ruleId).sort()).toEqual(['diastolic', 'systolic']);
+  });
+
+  it('raises the same alert again when the store failed, so the redelivery is not lost', async () => {
+    const { repository, publisher, useCase } = setup();
+    repository.failNextSaves = 1;
+    await expect(useCase.execute(heartRateOf(190))).rejects.toMatchObject({ retriable: true });
+    const [alert] = await useCase.execute(heartRateOf(190));
+    expect(alert?.id).toBe(`heart-rate/${t0}/device-1`);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('publishes after a failed publish without storing twice', async () => {
+    const { repository, publisher, useCase } = setup();
+    publisher.failNextPublishes = 1;
+    await expect(useCase.execute(heartRateOf(190))).rejects.toMatchObject({ retriable: true });
+    await useCase.execute(heartRateOf(190));
+    expect(repository.alerts.size).toBe(1);
+    expect(publisher.published).toHaveLength(1);
+  });
+
+  it('does not raise again while the device stays out of range', async () => {
+    const { publisher, useCase } = setup();
+    await useCase.execute(heartRateOf(190, { at: t0 }));
+    await useCase.execute(heartRateOf(195, { at: t0 + 1000 }));
+    expect(publisher.published).toHaveLength(1);
+  });
+});
