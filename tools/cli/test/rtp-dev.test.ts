@@ -47,7 +47,9 @@ const field = (output: string, label: string): string => {
 
 describe('rtp dev', () => {
   it('starts real servers, prints working endpoints and credentials, and leaves nothing behind on Ctrl-C', async () => {
-    const child = execa('node', [rtp, 'dev', '--name', 'dev-test'], { reject: false });
+    const child = execa('node', [rtp, 'dev', '--name', 'dev-test', '--no-services'], {
+      reject: false,
+    });
     const output = await waitForOutput(child, /Ctrl-C stops it[\s\S]*Logs\s+.+\n/, 120_000);
 
     const bootstrap = field(output, 'Kafka bootstrap');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
@@ -43,6 +43,9 @@ export const devCommand: Command = {
 
     // Every server and service writes its directory under this one, so one path holds all logs.
     const runDir = mkdtempSync(join(process.env.RTP_RUN_DIR ?? tmpdir(), 'rtp-dev-'));
+    // mkdtemp makes it 0700; as root, Mosquitto and PostgreSQL run as their own users and must
+    // be able to reach their directories inside it.
+    chmodSync(runDir, 0o755);
     process.env.RTP_RUN_DIR = runDir;
     const progress = new StepReporter();
     const platform = await LocalPlatform.start(

@@ -22,8 +22,8 @@ import { platformServices, type PlatformServiceName } from './platform-services.
 export interface LocalPlatformOptions {
   /** Platform name (secret names, service names in logs). */
   readonly name: string;
-  /** Run the pipeline services (bridge, processor, realtime service); default true. */
-  readonly services?: boolean;
+  /** Run the platform services (default true), or only the ones named. */
+  readonly services?: boolean | readonly PlatformServiceName[];
   /** Simulated devices publishing over MQTT; `false` for none. */
   readonly simulator?: { readonly devices: number; readonly rate: number } | false;
   /** `auto` (default): Mosquitto when installed, else the embedded aedes broker, saying so. */
@@ -158,7 +158,9 @@ export class LocalPlatform {
       platformName: this.name,
       wsJwtSecret: this.wsJwtSecret,
       simulator: simulator === false ? { devices: 0, rate: 0 } : simulator,
-    }).filter((spec) => spec.name !== 'device-simulator' || simulator !== false);
+    })
+      .filter((spec) => spec.name !== 'device-simulator' || simulator !== false)
+      .filter((spec) => !Array.isArray(options.services) || options.services.includes(spec.name));
     for (const spec of specs) {
       const service = await step(spec.name, () =>
         NodeService.start({

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execa, type ResultPromise } from 'execa';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectAsync } from 'mqtt';
+import { chromium, type Browser } from 'playwright-core';
+import { deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { reading } from './support/readings.js';
+
+const rtp = fileURLToPath(import.meta.resolve('@realtime-platform/cli/package.json').replace('package.json', 'dist/main.js'));
+/** Kept after the run (git-ignored): what the page looked like, for people and for CI artifacts. */
+const artifactsDir = join(import.meta.dirname, '..', 'artifacts');
+/** Debian's chromium (installed by `install.sh --with-browser`), never a downloaded browser. */
+const chromiumPath = '/usr/bin/chromium';
+
+/**
+ * Live processes (zombies excluded) whose command line or environment mentions `needle`: servers
+ * name their run directory on the command line, services carry RTP_PLATFORM_NAME in their env.
+ */
+function processesMentioning(needle: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+        return state !== 'Z' && (cmdline.includes(needle) || environ.includes(needle)) ? [cmdline] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rtp dev exited (${code}) before ${pattern}:\n${seen}`));
+    });
+  });
+}
+
+const field = (output: string, label: string): string => {
+  const match = new RegExp(`${label}\\s+(\\S+)`).exec(output);
+  if (!match?.[1]) throw new Error(`no "${label}" in:\n${output}`);
+  return match[1];
+};
+
+/**
+ * Issue 8: `npm start`'s `rtp dev` runs the real pipeline; its dashboard shows live values from
+ * simulated devices in headless Chromium; Ctrl-C leaves no process behind.
+ */
+describe('rtp dev with the live dashboard (headless Chromium)', () => {
+  let child: ResultPromise;
+  let output: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    child = execa('node', [rtp, 'dev', '--name', 'e2e-dev', '--devices', '3', '--rate', '15'], {
+      reject: false,
+      env: { FORCE_COLOR: '0' },
+    });
+    output = await waitForOutput(child, /Ctrl-C stops it[\s\S]*Logs\s+.+\n/, 300_000);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      // As root Chromium needs --no-sandbox; the background switches keep it off the closed network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 360_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (child.exitCode === null) child.kill('SIGINT');
+    await child;
+  }, 60_000);
+
+  it('shows live vitals of the simulated devices and a reading published over MQTT', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(field(output, 'Dashboard'));
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 60_000 });
+      // Simulated devices appear with numbers, not placeholders.
+      await page.locator('[data-testid="device-card"]').nth(2).waitFor({ timeout: 90_000 });
+      const heartRate = page.locator('[data-testid="device-card"] [data-testid="vital-value"][data-metric="heartRate"]').first();
+      await expect(heartRate.textContent()).resolves.toMatch(/\d/);
+
+      // A reading of our own, published like a device would, reaches the page through the whole path.
+      const [username, password] = /MQTT user\s+(\S+) \/ (\S+)/.exec(output)!.slice(1);
+      const device = await connectAsync(field(output, 'MQTT'), { username, password, reconnectPeriod: 0 });
+      try {
+        await device.publishAsync(deviceMqttTopic, JSON.stringify(reading('e2e-bedside', 1, { heartRate: 77 })), { qos: 1 });
+      } finally {
+        await device.endAsync();
+      }
+      const card = page.locator('[data-testid="device-card"][data-device-id="e2e-bedside"]');
+      await card.waitFor({ timeout: 60_000 });
+      await expect(card.locator('[data-testid="vital-value"][data-metric="heartRate"]').textContent()).resolves.toContain('77');
+
+      mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: join(artifactsDir, 'dashboard.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('stops everything on Ctrl-C and exits 0, leaving no process of the run behind', async () => {
+    const runDir = field(output, 'Logs');
+    const ofThisRun = (): string[] => [
+      ...processesMentioning(runDir),
+      ...processesMentioning('RTP_PLATFORM_NAME=e2e-dev\0'),
+    ];
+    // Kafka, Mosquitto, PostgreSQL, the registry and the four services.
+    expect(ofThisRun().length).toBeGreaterThanOrEqual(8);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(ofThisRun()).toEqual([]);
+  });
+});
