@@ -26,3 +26,5 @@ export {
   chartsDir,
   type PackageChartsOptions,
 } from './chart-repository.js';
+export { reservedEnvMessage } from './definitions/realtime-wiring.cue-snippet.js';
+export * from './render/index.js';

@@ -10,6 +10,14 @@ const q = (value: string): string => JSON.stringify(value);
 const list = (values: readonly string[]): string => `[${values.map(q).join(', ')}]`;
 
 /**
+ * Why an env name is refused on a workload wired to a platform. The definitions print it with CUE
+ * interpolations (`\(e.name)`); `rtp validate` with the real name when it explains vela's error.
+ */
+export function reservedEnvMessage(name: string, platform: string): string {
+  return `env ${name} is reserved: the realtime platform ${platform} provides it (keys of its secrets start with ${contractValues.secretPrefixes.join(', ')}; ${reservedEnvNames.join(', ')} come from the realtime properties), and an explicit env would override it`;
+}
+
+/**
  * The realtime integration every realtime definition shares (the trait, realtime-webservice, the
  * webservice override and realtime-service). CUE definitions cannot import local packages, so the
  * generator prints this same block into each of them.
@@ -48,7 +56,7 @@ export function realtimeWiringCue(): string {
 		{name: ${q(realtimeEnv.instanceId)}, valueFrom: fieldRef: fieldPath: "metadata.name"},
 	]])
 	problems: [for e in ownEnv if e.name =~ _reserved {
-		"env \\(e.name) is reserved: the realtime platform \\(platform) provides it (keys of its secrets start with ${contractValues.secretPrefixes.join(', ')}; ${reservedEnvNames.join(', ')} come from the realtime properties), and an explicit env would override it"
+		"${reservedEnvMessage('\\(e.name)', '\\(platform)')}"
 	}]
 	annotations: ${q(platformAnnotation)}: platform
 }

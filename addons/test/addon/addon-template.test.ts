@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderXrd } from '@realtime-platform/platform-contract';
 import { goToolsManifest } from '@realtime-platform/toolchain';
-import { addonNames, composeFunction } from '../../src/index.js';
 import {
+  addonNames,
+  composeFunction,
+  dryRunApplication,
   objectOf,
-  renderAddon,
-  renderAddonOk,
+  renderAddonTemplate,
   type RenderedAddon,
-} from '../support/addon-render.js';
-import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
+} from '../../src/index.js';
+import { renderAddonOk } from '../support/addon-render.js';
 
 const chartRepository = 'https://charts.example.test/realtime-platform';
 let defaults: RenderedAddon;
-
-afterAll(cleanUpVelaScratch);
 
 beforeAll(async () => {
   defaults = await renderAddonOk({ chartRepository });
@@ -71,9 +70,9 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   });
 
   it('refuses a cluster domain that is no DNS name (it becomes part of every host)', async () => {
-    const result = await renderAddon({ chartRepository, clusterDomain: 'Cluster Local' });
-    expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toContain('clusterDomain');
+    const result = await renderAddonTemplate({ chartRepository, clusterDomain: 'Cluster Local' });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.stderr).toContain('clusterDomain');
   });
 
   it('ends both Composition pipelines with function-auto-ready', () => {
@@ -168,7 +167,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
         spec: rendered.app.spec,
       };
       writeFileSync(file, stringify(app));
-      const result = await dryRun(file, {
+      const result = await dryRunApplication(file, {
         addon: false,
         builtin: [
           'component/k8s-objects.cue',
@@ -186,17 +185,20 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   });
 
   it('refuses to render without a chart repository URL (no default on purpose)', async () => {
-    const result = await renderAddon({});
-    expect(result.exitCode).not.toBe(0);
+    const result = await renderAddonTemplate({});
+    expect(result.ok).toBe(false);
     // CUE names the unset parameter by its constraint, where the Compositions' function input uses it.
-    expect(result.stderr).toContain(
+    expect(result.ok ? '' : result.stderr).toContain(
       'spec.pipeline.0.input.release.chart.repository: incomplete value =~"^(https?|oci)://"',
     );
   });
 
   it('refuses a latest service image tag', async () => {
-    const result = await renderAddon({ chartRepository, serviceImage: { tag: 'latest' } });
-    expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toContain('serviceImage.tag');
+    const result = await renderAddonTemplate({
+      chartRepository,
+      serviceImage: { tag: 'latest' },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.stderr).toContain('serviceImage.tag');
   });
 });

@@ -7,17 +7,19 @@ import {
   platformStatusFields,
   renderSecretData,
 } from '@realtime-platform/platform-contract';
-import { addonNames, composeFunction } from '../../src/index.js';
-import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
 import {
+  addonNames,
+  composeFunction,
   compositeFromClaim,
   LocalFunctions,
-  render,
+  objectOf,
+  renderComposite,
+  type KubeObject,
+  type RenderedAddon,
   type RenderResult,
-} from '../support/crossplane-render.js';
+} from '../../src/index.js';
+import { renderAddonOk } from '../support/addon-render.js';
 import { claimOf } from '../support/example-claims.js';
-import type { KubeObject } from '../support/kube-object.js';
-import { cleanUpVelaScratch } from '../support/vela-cli.js';
 
 // `crossplane render` of the addon's Compositions, exactly as template.cue installs them, with the
 // functions running locally: this project's function-compose-platform and function-auto-ready.
@@ -33,7 +35,7 @@ const platformXrd = () =>
   objectOf(addon, 'CompositeResourceDefinition', 'xrealtimeplatformclaims.platform.example.org');
 
 async function renderPlatform(xr: KubeObject, observed?: KubeObject[]): Promise<RenderResult> {
-  return render(functions, {
+  return renderComposite(functions, {
     xr,
     composition: objectOf(addon, 'Composition', 'realtime-platform'),
     functionObjects: addon.objects.filter((o) => o.kind === 'Function'),
@@ -100,7 +102,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await functions.stop();
-  cleanUpVelaScratch();
 });
 
 describe('crossplane render: the realtime-platform Composition', () => {
@@ -243,7 +244,7 @@ describe('crossplane render: the realtime-platform Composition', () => {
       lenses: { acceptEULA: true, licenseSecret: 'clinic-lenses' },
     });
     const claim = await claimOf('every-option.app.yaml', claimApi.kind);
-    const rendered = await render(functions, {
+    const rendered = await renderComposite(functions, {
       xr: compositeFromClaim(claim, claimApi.compositeKind),
       composition: objectOf(custom, 'Composition', 'realtime-platform'),
       functionObjects: custom.objects.filter((o) => o.kind === 'Function'),
@@ -310,7 +311,7 @@ describe('crossplane render: invalid claims are refused by the function, naming 
 describe('crossplane render: the iot-broker Composition', () => {
   it('installs the iot-broker chart with the broker settings, its connection details and endpoints', async () => {
     const claim = await claimOf('iot-broker.app.yaml', addonNames.iotBrokerKind);
-    const result = await render(functions, {
+    const result = await renderComposite(functions, {
       xr: compositeFromClaim(claim, addonNames.iotBrokerCompositeKind),
       composition: objectOf(addon, 'Composition', 'iot-broker'),
       functionObjects: addon.objects.filter((o) => o.kind === 'Function'),

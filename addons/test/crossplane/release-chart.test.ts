@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { claimApi } from '@realtime-platform/platform-contract';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
-import { addonNames, packageCharts } from '../../src/index.js';
-import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
-import { compositeFromClaim, LocalFunctions, render } from '../support/crossplane-render.js';
+import {
+  addonNames,
+  compositeFromClaim,
+  LocalFunctions,
+  objectOf,
+  packageCharts,
+  renderComposite,
+  type KubeObject,
+  type RenderedAddon,
+} from '../../src/index.js';
+import { renderAddonOk } from '../support/addon-render.js';
 import { claimOf } from '../support/example-claims.js';
-import type { KubeObject } from '../support/kube-object.js';
-import { cleanUpVelaScratch } from '../support/vela-cli.js';
 
 // End to end without a cluster: the Helm repository `package-charts` builds is served on loopback
 // and is the addon's chartRepository; crossplane render (with the real functions) composes the
@@ -103,7 +109,6 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   rmSync(repository, { recursive: true, force: true });
   rmSync(pulled, { recursive: true, force: true });
-  cleanUpVelaScratch();
 });
 
 async function composedRelease(
@@ -117,7 +122,7 @@ async function composedRelease(
   const xrdName = rendered.objects.find(
     (o) => o.kind === 'CompositeResourceDefinition' && o.spec.names.kind === compositeKind,
   )?.metadata.name as string;
-  const result = await render(functions, {
+  const result = await renderComposite(functions, {
     xr: compositeFromClaim(claim, compositeKind),
     composition: objectOf(rendered, 'Composition', composition),
     functionObjects: rendered.objects.filter((o) => o.kind === 'Function'),

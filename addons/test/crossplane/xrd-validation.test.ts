@@ -6,13 +6,17 @@ import {
   addonNames,
   addonsRoot,
   composeFunction,
+  compositeFromClaim,
+  crossplaneValidate,
+  dryRunApplication,
   generatedFunctionFiles,
+  LocalFunctions,
+  objectOf,
+  renderComposite,
+  type KubeObject,
+  type RenderedAddon,
 } from '../../src/index.js';
-import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
-import { compositeFromClaim, LocalFunctions, render } from '../support/crossplane-render.js';
-import { crossplaneValidate } from '../support/crossplane-validate.js';
-import type { KubeObject } from '../support/kube-object.js';
-import { cleanUpVelaScratch, dryRun } from '../support/vela-cli.js';
+import { renderAddonOk } from '../support/addon-render.js';
 
 // `crossplane beta validate`: the Kubernetes API server's validation (schema, enums, patterns,
 // CEL rules) offline, against the XRDs as template.cue installs them.
@@ -24,7 +28,6 @@ const functions = new LocalFunctions();
 
 afterAll(async () => {
   await functions.stop();
-  cleanUpVelaScratch();
 });
 
 beforeAll(async () => {
@@ -49,7 +52,7 @@ describe('the XRD (crossplane beta validate)', () => {
   it('accepts the claims the examples render', async () => {
     const claims: KubeObject[] = [];
     for (const example of ['minimal.app.yaml', 'every-option.app.yaml']) {
-      claims.push(...(await dryRun(join(addonsRoot, 'examples', example))).objects);
+      claims.push(...(await dryRunApplication(join(addonsRoot, 'examples', example))).objects);
     }
     const result = await crossplaneValidate([platformXrd], claims);
     expect(result.output).toContain('2 success cases, 0 failure cases');
@@ -94,10 +97,11 @@ describe('the XRD (crossplane beta validate)', () => {
   });
 
   it('accepts the status the Composition writes (crossplane render with the real functions)', async () => {
-    const claimObject = (await dryRun(join(addonsRoot, 'examples', 'every-option.app.yaml')))
-      .objects[0] as KubeObject;
+    const claimObject = (
+      await dryRunApplication(join(addonsRoot, 'examples', 'every-option.app.yaml'))
+    ).objects[0] as KubeObject;
     const xr = compositeFromClaim(claimObject, claimApi.compositeKind);
-    const rendered = await render(functions, {
+    const rendered = await renderComposite(functions, {
       xr,
       composition: objectOf(addon, 'Composition', 'realtime-platform'),
       functionObjects: addon.objects.filter((o) => o.kind === 'Function'),
@@ -112,7 +116,8 @@ describe('the XRD (crossplane beta validate)', () => {
   });
 
   it('validates IotBrokerClaims against their own XRD', async () => {
-    const ok = (await dryRun(join(addonsRoot, 'examples', 'iot-broker.app.yaml'))).objects;
+    const ok = (await dryRunApplication(join(addonsRoot, 'examples', 'iot-broker.app.yaml')))
+      .objects;
     const bad: KubeObject = {
       apiVersion: 'platform.example.org/v1alpha1',
       kind: addonNames.iotBrokerKind,
@@ -127,9 +132,9 @@ describe('the XRD (crossplane beta validate)', () => {
 
 describe("the addon's Crossplane objects (crossplane beta validate against Crossplane's CRDs)", () => {
   it("are valid XRDs, Compositions and Functions, the Compositions' function input included", async () => {
-    const objects = addon.objects
-      .filter((o) => ['CompositeResourceDefinition', 'Composition', 'Function'].includes(o.kind))
-      .map(({ component: _component, ...object }) => object as KubeObject);
+    const objects = addon.objects.filter((o) =>
+      ['CompositeResourceDefinition', 'Composition', 'Function'].includes(o.kind),
+    );
     // The input's CRD ships in function-compose-platform's package (package/input/).
     const { group, plural } = composeFunction.input;
     const inputCrd = parse(

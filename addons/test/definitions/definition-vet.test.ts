@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definitionObjectToCue, objectOf, renderAddonOk } from '../support/addon-render.js';
-import { addonDefinitionsDir, cleanUpVelaScratch, defVet } from '../support/vela-cli.js';
+import { addonDefinitionsDir, objectOf, runVelaOffline } from '../../src/index.js';
+import { definitionObjectToCue, renderAddonOk } from '../support/addon-render.js';
 
-afterAll(cleanUpVelaScratch);
+/** `vela def vet <files>`, offline. */
+const defVet = (files: string[]) => runVelaOffline(['def', 'vet', ...files]);
 
 describe('vela def vet', () => {
   for (const file of readdirSync(addonDefinitionsDir)) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import {
   claimResourceName,
@@ -7,10 +7,17 @@ import {
   secretEnvFrom,
   vitalTopics,
 } from '@realtime-platform/platform-contract';
-import { addonsRoot, realtimeEnv, serviceEnv } from '../../src/index.js';
-import { objectOf, renderAddonOk, type RenderedAddon } from '../support/addon-render.js';
-import { containerOf, envFromNames, envMap, type KubeObject } from '../support/kube-object.js';
-import { cleanUpVelaScratch, dryRun, findObject } from '../support/vela-cli.js';
+import {
+  addonsRoot,
+  dryRunApplication,
+  objectOf,
+  realtimeEnv,
+  serviceEnv,
+  type KubeObject,
+  type RenderedAddon,
+} from '../../src/index.js';
+import { renderAddonOk } from '../support/addon-render.js';
+import { containerOf, envFromNames, envMap, findObject } from '../support/kube-object.js';
 
 const example = (name: string): string => join(addonsRoot, 'examples', name);
 const platformSecrets = (name: string): string[] =>
@@ -30,11 +37,10 @@ beforeAll(async () => {
     overrideWebservice: true,
   });
 });
-afterAll(cleanUpVelaScratch);
 
 describe('vela dry-run --offline: the requirements minimal example', () => {
   it('renders one RealtimePlatformClaim <name>-realtime with every default filled in', async () => {
-    const result = await dryRun(example('minimal.app.yaml'));
+    const result = await dryRunApplication(example('minimal.app.yaml'));
     expect(result.error).toBe('');
     expect(result.objects).toHaveLength(1);
     const claim = findObject(
@@ -55,14 +61,14 @@ describe('vela dry-run --offline: the requirements minimal example', () => {
   });
 
   it('gives a claim spec the contract normalises to the same platform as name alone', async () => {
-    const claim = (await dryRun(example('minimal.app.yaml'))).objects[0] as KubeObject;
+    const claim = (await dryRunApplication(example('minimal.app.yaml'))).objects[0] as KubeObject;
     expect(parseClaimSpec(claim.spec)).toEqual(parseClaimSpec({ name: 'health-data' }));
   });
 });
 
 describe('vela dry-run --offline: every optional property', () => {
   it('forwards every property into the claim spec exactly as the contract reads it', async () => {
-    const result = await dryRun(example('every-option.app.yaml'));
+    const result = await dryRunApplication(example('every-option.app.yaml'));
     expect(result.error).toBe('');
     const claim = findObject(result.objects, 'RealtimePlatformClaim', 'clinic-realtime');
     expect(claim.metadata.namespace).toBe('clinic');
@@ -92,7 +98,9 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
   let objects: KubeObject[];
   beforeAll(async () => {
     const webservice = objectOf(addonWithOverride, 'ComponentDefinition', 'webservice');
-    const result = await dryRun(example('user-flow.app.yaml'), { objects: [webservice] });
+    const result = await dryRunApplication(example('user-flow.app.yaml'), {
+      objects: [webservice],
+    });
     expect(result.error).toBe('');
     objects = result.objects;
   });
@@ -140,7 +148,9 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
 
   it('stays a plain web service when realtime is not set', async () => {
     const webservice = objectOf(addonWithOverride, 'ComponentDefinition', 'webservice');
-    const result = await dryRun(example('plain-webservice.app.yaml'), { objects: [webservice] });
+    const result = await dryRunApplication(example('plain-webservice.app.yaml'), {
+      objects: [webservice],
+    });
     expect(result.error).toBe('');
     const container = containerOf(findObject(result.objects, 'Deployment', 'api'));
     expect(container.envFrom).toBeUndefined();
@@ -152,7 +162,7 @@ describe('vela dry-run --offline: the user flow without replacing webservice', (
   let objects: KubeObject[];
   beforeAll(async () => {
     const realtimeService = objectOf(addon, 'ComponentDefinition', 'realtime-service');
-    const result = await dryRun(example('user-flow-realtime-webservice.app.yaml'), {
+    const result = await dryRunApplication(example('user-flow-realtime-webservice.app.yaml'), {
       builtin: ['component/webservice.cue'],
       objects: [realtimeService],
     });
@@ -196,7 +206,7 @@ describe('vela dry-run --offline: the user flow without replacing webservice', (
 
 describe('vela dry-run --offline: the realtime trait on any workload', () => {
   it("puts the workload's own envFrom sources first and the platform secrets last", async () => {
-    const result = await dryRun(example('trait-on-existing-deployment.app.yaml'), {
+    const result = await dryRunApplication(example('trait-on-existing-deployment.app.yaml'), {
       builtin: ['component/k8s-objects.cue'],
     });
     expect(result.error).toBe('');
@@ -215,7 +225,7 @@ describe('vela dry-run --offline: the realtime trait on any workload', () => {
   });
 
   it('refuses an env var that would shadow a platform secret key', async () => {
-    const result = await dryRun(example('invalid/trait-env-shadows-platform.app.yaml'), {
+    const result = await dryRunApplication(example('invalid/trait-env-shadows-platform.app.yaml'), {
       builtin: ['component/webservice.cue'],
     });
     expect(result.exitCode).not.toBe(0);
@@ -223,7 +233,7 @@ describe('vela dry-run --offline: the realtime trait on any workload', () => {
   });
 
   it('reports a platform the application does not declare, naming the ones it does', async () => {
-    const result = await dryRun(example('invalid/trait-unknown-platform.app.yaml'), {
+    const result = await dryRunApplication(example('invalid/trait-unknown-platform.app.yaml'), {
       builtin: ['component/webservice.cue'],
     });
     expect(result.exitCode).not.toBe(0);
@@ -235,7 +245,7 @@ describe('vela dry-run --offline: the realtime trait on any workload', () => {
 
 describe('vela dry-run --offline: iot-broker', () => {
   it('renders an IotBrokerClaim <name>-iot with its auth users and persistence', async () => {
-    const result = await dryRun(example('iot-broker.app.yaml'));
+    const result = await dryRunApplication(example('iot-broker.app.yaml'));
     expect(result.error).toBe('');
     const claim = findObject(result.objects, 'IotBrokerClaim', 'ward-devices-iot');
     expect(claim.metadata.namespace).toBe('apps');

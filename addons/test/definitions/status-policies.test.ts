@@ -1,13 +1,14 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cue } from '../support/addon-render.js';
-import { addonDefinitionsDir, cleanUpVelaScratch } from '../support/vela-cli.js';
+import { GoTool } from '@realtime-platform/toolchain';
+import { addonDefinitionsDir } from '../../src/index.js';
 
 // The health policies and custom status of the definitions, evaluated by the real CUE CLI the way
 // KubeVela evaluates them: the CUE text with `context.output` set to the live object.
 
-afterAll(cleanUpVelaScratch);
+/** The real CUE CLI, at the version KubeVela v1.10.6 embeds (cuelang.org/go v0.9.2). */
+const cue = GoTool.locate('cue');
 
 /**
  * A status field of a definition file: the CUE multi-line string after `<field>: #"""`, with the

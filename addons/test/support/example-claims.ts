@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { addonsRoot } from '../../src/index.js';
-import { objectOf, renderAddonOk } from './addon-render.js';
-import type { KubeObject } from './kube-object.js';
-import { dryRun } from './vela-cli.js';
+import { addonsRoot, dryRunApplication, objectOf, type KubeObject } from '../../src/index.js';
+import { renderAddonOk } from './addon-render.js';
 
 /**
  * The claim (`kind`) that `vela dry-run --offline` renders from an example Application. The
@@ -13,7 +11,7 @@ export async function claimOf(example: string, kind: string): Promise<KubeObject
     chartRepository: 'https://charts.example.test/realtime-platform',
     overrideWebservice: true,
   });
-  const result = await dryRun(join(addonsRoot, 'examples', example), {
+  const result = await dryRunApplication(join(addonsRoot, 'examples', example), {
     objects: [objectOf(overriding, 'ComponentDefinition', 'webservice')],
   });
   const claim = result.objects.find((o) => o.kind === kind);

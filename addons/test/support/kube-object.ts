@@ -1,15 +1,13 @@
-/** A Kubernetes object as YAML gives it. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [field: string]: any;
+import type { KubeObject } from '../../src/index.js';
+
+/** The object of a kind and name; throws listing what there is. */
+export function findObject(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) {
+    const have = objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ');
+    throw new Error(`no ${kind}/${name} in [${have}]`);
+  }
+  return found;
 }
 
 /** The container of a pod-template workload. */

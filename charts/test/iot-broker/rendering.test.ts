@@ -5,7 +5,7 @@ import {
   renderSecretData,
   secretName,
 } from '@realtime-platform/platform-contract';
-import { kubernetesProblems } from '../support/kubernetes-schema.js';
+import { kubernetesProblems } from '@realtime-platform/toolchain';
 import { endpointProblems, platformModel } from '../support/platform-contract-check.js';
 import {
   containerOf,

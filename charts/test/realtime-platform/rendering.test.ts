@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { maxPlatformNameLength } from '@realtime-platform/platform-contract';
-import { kubernetesProblems } from '../support/kubernetes-schema.js';
+import { kubernetesProblems } from '@realtime-platform/toolchain';
 import {
   containerOf,
   envOf,

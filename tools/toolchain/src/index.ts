@@ -6,6 +6,7 @@ export {
   type HelmValuesOptions,
   type KubernetesObject,
 } from './helm.js';
+export { kubernetesObjectProblems, kubernetesProblems } from './kubernetes-schema.js';
 export { kafkaDistribution, type KafkaDistribution } from './kafka-distribution.js';
 export {
   schemaRegistryDistribution,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { kubernetesObjectProblems, kubernetesProblems } from './kubernetes-schema.js';
-import type { KubernetesObject } from './render-chart.js';
+import {
+  kubernetesObjectProblems,
+  kubernetesProblems,
+  type KubernetesObject,
+} from '../src/index.js';
 
 const deployment = (container: Record<string, unknown>): KubernetesObject => ({
   apiVersion: 'apps/v1',
@@ -13,7 +16,7 @@ const deployment = (container: Record<string, unknown>): KubernetesObject => ({
 });
 
 // The validator is only worth something if it rejects what the API server would reject.
-describe('kubernetesObjectProblems (the schema check every chart test relies on)', () => {
+describe('kubernetesObjectProblems (the schema check the chart and rtp render tests rely on)', () => {
   it('accepts a valid Deployment, Secret and Role', async () => {
     expect(
       await kubernetesProblems([

@@ -1,4 +1,5 @@
-// Validates rendered objects against the official Kubernetes API schemas, offline.
+// Validates rendered objects against the official Kubernetes API schemas, offline. The charts'
+// tests and the CLI's `rtp render` tests check what they render with it.
 //
 // Source: the npm package kubernetes-models, whose validators are generated (ajv, precompiled)
 // from the OpenAPI definitions the Kubernetes project publishes (api/openapi-spec/swagger.json),
@@ -9,7 +10,7 @@
 //
 // On top of the schema this checks the object-name rules the API server enforces (DNS names,
 // 63-character labels), which the OpenAPI spec does not express.
-import type { KubernetesObject } from './render-chart.js';
+import type { KubernetesObject } from './helm.js';
 
 interface ModelClass {
   new (data: unknown): { validate(): void };

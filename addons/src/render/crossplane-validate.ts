@@ -1,14 +1,11 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GoTool, goToolDir, goToolsManifest } from '@realtime-platform/toolchain';
-import { stringify } from 'yaml';
-import type { KubeObject } from './kube-object.js';
+import { goToolDir, goToolsManifest } from '@realtime-platform/toolchain';
+import { manifestsToYaml, type KubeObject } from './kube-object.js';
+import { goTool } from './render-tools.js';
 
-const crossplane = GoTool.locate('crossplane');
-const crossplaneImage = `xpkg.crossplane.io/crossplane/crossplane:${goToolsManifest.tools.crossplane.version}`;
-
-export interface ValidateResult {
+export interface CrossplaneValidateResult {
   exitCode: number;
   output: string;
 }
@@ -20,20 +17,24 @@ export interface ValidateResult {
  * the validate cache instead, from the CRDs of the same crossplane module the CLI was built from.
  */
 export async function crossplaneValidate(
-  extensions: KubeObject[],
-  resources: KubeObject[],
-): Promise<ValidateResult> {
+  extensions: readonly KubeObject[],
+  resources: readonly KubeObject[],
+): Promise<CrossplaneValidateResult> {
+  const crossplane = goTool('crossplane');
+  const image = `xpkg.crossplane.io/crossplane/crossplane:${goToolsManifest.tools.crossplane.version}`;
   const dir = mkdtempSync(join(tmpdir(), 'rtp-xp-validate-'));
   try {
     const cache = join(dir, 'cache');
     cpSync(
       join(goToolDir('crossplane'), 'module', 'cluster', 'crds'),
-      join(cache, crossplaneImage.replace(':', '@')),
-      { recursive: true },
+      join(cache, image.replace(':', '@')),
+      {
+        recursive: true,
+      },
     );
-    const write = (name: string, objects: KubeObject[]): string => {
+    const write = (name: string, objects: readonly KubeObject[]): string => {
       const file = join(dir, name);
-      writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+      writeFileSync(file, manifestsToYaml(objects));
       return file;
     };
     const result = await crossplane.run(
@@ -43,7 +44,7 @@ export async function crossplaneValidate(
         write('extensions.yaml', extensions),
         write('resources.yaml', resources),
         `--cache-dir=${cache}`,
-        `--crossplane-image=${crossplaneImage}`,
+        `--crossplane-image=${image}`,
         '--error-on-missing-schemas',
       ],
       { env: { HOME: dir } },
