@@ -78,6 +78,10 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
       env: {
         ...common('device-simulator'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,
+        [runtimeEnv.simDevices]: String(input.simulator.devices),
+        [runtimeEnv.simRate]: String(input.simulator.rate),
+        // A few spikes per minute at the default rate, so the dashboard shows alerts too.
+        [runtimeEnv.simHeartRateSpikeRatio]: '0.005',
       },
     },
   ];
