@@ -9,7 +9,12 @@ import {
   type VitalTopic,
 } from '@realtime-platform/health-domain';
 import { deviceMqttTopic, vitalTopics } from '@realtime-platform/platform-contract';
-import { avroCodec, SchemaRegistryClient, type AvroCodec } from '@realtime-platform/realtime-sdk';
+import {
+  avroCodec,
+  SchemaRegistryClient,
+  type AvroCodec,
+  type AvroSchema,
+} from '@realtime-platform/realtime-sdk';
 import { identity, reading } from './support/readings.js';
 import { TopicReader } from './support/topic-reader.js';
 
@@ -31,30 +36,50 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
     });
     const registry = new SchemaRegistryClient({ url: platform.schemaRegistry.url });
     for (const topic of vitalTopics) {
-      codecs.set(topic, avroCodec({ registry, schema: vitalTopicSchemas[topic] }));
+      // health-domain's schema type is readonly; avsc's is mutable: same shape.
+      codecs.set(
+        topic,
+        avroCodec({ registry, schema: vitalTopicSchemas[topic] as unknown as AvroSchema }),
+      );
     }
-    reader = await TopicReader.start(platform.kafka.bootstrapServers, [...vitalTopics, deviceDataDlqTopic]);
-    publisher = await connectAsync(platform.mqtt.mqttUrl, { ...platform.mqtt.user, clientId: 'e2e-devices' });
+    reader = await TopicReader.start(platform.kafka.bootstrapServers, [
+      ...vitalTopics,
+      deviceDataDlqTopic,
+    ]);
+    publisher = await connectAsync(platform.mqtt.mqttUrl, {
+      ...platform.mqtt.user,
+      clientId: 'e2e-devices',
+    });
   }, 300_000);
 
   afterAll(async () => {
     await publisher?.endAsync();
     await reader?.stop();
     if (platform) {
-      const failed = ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
+      const failed =
+        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
       if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
       await platform.stop();
     }
   }, 60_000);
 
   const publish = (value: unknown): Promise<unknown> =>
-    publisher.publishAsync(deviceMqttTopic, typeof value === 'string' ? value : JSON.stringify(value), { qos: 1 });
+    publisher.publishAsync(
+      deviceMqttTopic,
+      typeof value === 'string' ? value : JSON.stringify(value),
+      { qos: 1 },
+    );
 
-  const decoded = async (topic: VitalTopic): Promise<Map<string, { key: string | undefined; value: unknown }>> => {
+  const decoded = async (
+    topic: VitalTopic,
+  ): Promise<Map<string, { key: string | undefined; value: unknown }>> => {
     const codec = codecs.get(topic)!;
     const byIdentity = new Map<string, { key: string | undefined; value: unknown }>();
     for (const record of reader.of(topic)) {
-      const value = (await codec.decode(record.value, { topic })) as { deviceId: string; createdTime: number };
+      const value = (await codec.decode(record.value, { topic })) as {
+        deviceId: string;
+        createdTime: number;
+      };
       byIdentity.set(identity(value), { key: record.key, value });
     }
     return byIdentity;
@@ -71,13 +96,19 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
 
     await reader.waitUntil(
       () => vitalTopics.every((topic) => reader.of(topic).length >= readings.length),
-      () => vitalTopics.map((topic) => `${topic}: ${reader.of(topic).length}/${readings.length}`).join(', '),
+      () =>
+        vitalTopics
+          .map((topic) => `${topic}: ${reader.of(topic).length}/${readings.length}`)
+          .join(', '),
     );
     for (const topic of vitalTopics) {
       const records = await decoded(topic);
       for (const value of readings) {
         const expected = splitReading(value).find((record) => record.topic === topic)!;
-        expect(records.get(identity(value))).toEqual({ key: value.deviceId, value: expected.value });
+        expect(records.get(identity(value))).toEqual({
+          key: value.deviceId,
+          value: expected.value,
+        });
       }
     }
   });
@@ -102,7 +133,9 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       expect(reason.length).toBeGreaterThan(0);
       expect(reason.map(([, value]) => value).join(' ')).toMatch(/RTP_ERR_/);
     }
-    expect(letters.map((letter) => letter.value.toString())).toContain('{"deviceId": "broken-json"');
+    expect(letters.map((letter) => letter.value.toString())).toContain(
+      '{"deviceId": "broken-json"',
+    );
     await reader.waitUntil(
       async () => (await decoded('heart_rate_device_topic')).has(identity(after)),
       () => 'the reading after the malformed ones never reached heart_rate_device_topic',
@@ -120,7 +153,10 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
         acknowledged.push(value);
       }
     })();
-    await reader.waitUntil(() => acknowledged.length > total / 4, () => 'publishing stalled');
+    await reader.waitUntil(
+      () => acknowledged.length > total / 4,
+      () => 'publishing stalled',
+    );
     await platform.service('mqtt-bridge').kill('SIGKILL');
     await platform.service('stream-processor').kill('SIGKILL');
     await platform.service('mqtt-bridge').restart();
@@ -134,7 +170,8 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
         missing = acknowledged.filter((value) => !arrived.has(identity(value))).length;
         return missing === 0;
       },
-      () => `${missing} of ${acknowledged.length} acknowledged readings missing from heart_rate_device_topic`,
+      () =>
+        `${missing} of ${acknowledged.length} acknowledged readings missing from heart_rate_device_topic`,
       180_000,
     );
   });

@@ -24,14 +24,18 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
     });
     token = await platform.token();
     wsUrl = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
-    publisher = await connectAsync(platform.mqtt.mqttUrl, { ...platform.mqtt.user, clientId: 'e2e-ward' });
+    publisher = await connectAsync(platform.mqtt.mqttUrl, {
+      ...platform.mqtt.user,
+      clientId: 'e2e-ward',
+    });
   }, 300_000);
 
   afterAll(async () => {
     clients.forEach((client) => client.close());
     await publisher?.endAsync();
     if (platform) {
-      const failed = ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
+      const failed =
+        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
       if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
       await platform.stop();
     }
@@ -53,7 +57,11 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
     await watcher.subscribe('heart_rate_device_topic', 'bed-7');
     await watcher.subscribe('blood_pressure_device_topic', 'bed-7');
     // Another device's reading must not reach a client subscribed to bed-7.
-    await publisher.publishAsync(deviceMqttTopic, JSON.stringify(reading('bed-8', 1, { heartRate: 99 })), { qos: 1 });
+    await publisher.publishAsync(
+      deviceMqttTopic,
+      JSON.stringify(reading('bed-8', 1, { heartRate: 99 })),
+      { qos: 1 },
+    );
     await publisher.publishAsync(
       deviceMqttTopic,
       JSON.stringify(reading('bed-7', 2, { heartRate: 72, systolic: 121, diastolic: 79 })),
@@ -69,21 +77,38 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
       (frame) => frame.type === 'data' && frame.topic === 'blood_pressure_device_topic',
       'blood-pressure frame',
     );
-    expect(bloodPressure.data).toMatchObject({ deviceId: 'bed-7', values: { systolic: 121, diastolic: 79 } });
-    expect(watcher.frames.filter((frame) => frame.type === 'data').every((frame) => frame.data?.deviceId === 'bed-7')).toBe(true);
+    expect(bloodPressure.data).toMatchObject({
+      deviceId: 'bed-7',
+      values: { systolic: 121, diastolic: 79 },
+    });
+    expect(
+      watcher.frames
+        .filter((frame) => frame.type === 'data')
+        .every((frame) => frame.data?.deviceId === 'bed-7'),
+    ).toBe(true);
 
     const latest = await api('/api/devices/bed-7/latest');
     expect(latest.status).toBe(200);
-    expect(await latest.json()).toMatchObject({ deviceId: 'bed-7', vitals: { heart_rate: { values: { heartRate: 72 } } } });
+    expect(await latest.json()).toMatchObject({
+      deviceId: 'bed-7',
+      vitals: { heart_rate: { values: { heartRate: 72 } } },
+    });
   });
 
   it('raises an alert for an out-of-range heart rate that a second client receives and GET /api/alerts returns from PostgreSQL', async () => {
     const alerts = await connect();
     await alerts.subscribe(alertsTopic);
-    await publisher.publishAsync(deviceMqttTopic, JSON.stringify(reading('bed-9', 3, { heartRate: 182 })), { qos: 1 });
+    await publisher.publishAsync(
+      deviceMqttTopic,
+      JSON.stringify(reading('bed-9', 3, { heartRate: 182 })),
+      { qos: 1 },
+    );
 
     const frame = await alerts.waitFor(
-      (candidate) => candidate.type === 'data' && candidate.topic === alertsTopic && candidate.data?.deviceId === 'bed-9',
+      (candidate) =>
+        candidate.type === 'data' &&
+        candidate.topic === alertsTopic &&
+        candidate.data?.deviceId === 'bed-9',
       'alert frame for bed-9',
     );
     expect(frame.data).toMatchObject({ deviceId: 'bed-9', severity: 'critical' });
@@ -107,7 +132,9 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
   it('answers bad REST input with 400 and a code', async () => {
     const response = await api('/api/alerts?limit=0');
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: expect.stringMatching(/^RTP_ERR_|^FST_ERR_/) });
+    expect(await response.json()).toMatchObject({
+      code: expect.stringMatching(/^RTP_ERR_|^FST_ERR_/),
+    });
     expect((await api('/api/alerts', false)).status).toBe(401);
   });
 });

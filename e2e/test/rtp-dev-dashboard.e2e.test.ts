@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
 import { chromium, type Browser } from 'playwright-core';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { reading } from './support/readings.js';
 
-const rtp = fileURLToPath(import.meta.resolve('@realtime-platform/cli/package.json').replace('package.json', 'dist/main.js'));
+/** The built CLI of this workspace (`npm start` runs the same `rtp dev`). */
+const rtp = join(import.meta.dirname, '..', '..', 'tools', 'cli', 'dist', 'main.js');
 /** Kept after the run (git-ignored): what the page looked like, for people and for CI artifacts. */
 const artifactsDir = join(import.meta.dirname, '..', 'artifacts');
 /** Debian's chromium (installed by `install.sh --with-browser`), never a downloaded browser. */
@@ -26,7 +26,9 @@ function processesMentioning(needle: string): string[] {
         const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
         const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-        return state !== 'Z' && (cmdline.includes(needle) || environ.includes(needle)) ? [cmdline] : [];
+        return state !== 'Z' && (cmdline.includes(needle) || environ.includes(needle))
+          ? [cmdline]
+          : [];
       } catch {
         return [];
       }
@@ -36,7 +38,10 @@ function processesMentioning(needle: string): string[] {
 function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number): Promise<string> {
   let seen = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
       if (pattern.test(seen)) {
@@ -46,7 +51,7 @@ function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number)
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    child.once('exit', (code) => {
+    child.once('exit', (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`rtp dev exited (${code}) before ${pattern}:\n${seen}`));
     });
@@ -77,7 +82,14 @@ describe('rtp dev with the live dashboard (headless Chromium)', () => {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       // As root Chromium needs --no-sandbox; the background switches keep it off the closed network.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 360_000);
 
@@ -91,23 +103,37 @@ describe('rtp dev with the live dashboard (headless Chromium)', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(field(output, 'Dashboard'));
-      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 60_000 });
+      await page
+        .locator('[data-testid="connection-status"][data-state="live"]')
+        .waitFor({ timeout: 60_000 });
       // Simulated devices appear with numbers, not placeholders.
       await page.locator('[data-testid="device-card"]').nth(2).waitFor({ timeout: 90_000 });
-      const heartRate = page.locator('[data-testid="device-card"] [data-testid="vital-value"][data-metric="heartRate"]').first();
+      const heartRate = page
+        .locator('[data-testid="device-card"] [data-testid="vital-value"][data-metric="heartRate"]')
+        .first();
       await expect(heartRate.textContent()).resolves.toMatch(/\d/);
 
       // A reading of our own, published like a device would, reaches the page through the whole path.
       const [username, password] = /MQTT user\s+(\S+) \/ (\S+)/.exec(output)!.slice(1);
-      const device = await connectAsync(field(output, 'MQTT'), { username, password, reconnectPeriod: 0 });
+      const device = await connectAsync(field(output, 'MQTT'), {
+        username,
+        password,
+        reconnectPeriod: 0,
+      });
       try {
-        await device.publishAsync(deviceMqttTopic, JSON.stringify(reading('e2e-bedside', 1, { heartRate: 77 })), { qos: 1 });
+        await device.publishAsync(
+          deviceMqttTopic,
+          JSON.stringify(reading('e2e-bedside', 1, { heartRate: 77 })),
+          { qos: 1 },
+        );
       } finally {
         await device.endAsync();
       }
       const card = page.locator('[data-testid="device-card"][data-device-id="e2e-bedside"]');
       await card.waitFor({ timeout: 60_000 });
-      await expect(card.locator('[data-testid="vital-value"][data-metric="heartRate"]').textContent()).resolves.toContain('77');
+      await expect(
+        card.locator('[data-testid="vital-value"][data-metric="heartRate"]').textContent(),
+      ).resolves.toContain('77');
 
       mkdirSync(artifactsDir, { recursive: true });
       await page.screenshot({ path: join(artifactsDir, 'dashboard.png'), fullPage: true });

@@ -1,7 +1,11 @@
 import type { HealthData } from '@realtime-platform/health-domain';
 
 /** A valid reading; `sequence` makes (deviceId, timestamp) unique, the identity the tests count. */
-export function reading(deviceId: string, sequence: number, overrides: Partial<HealthData> = {}): HealthData {
+export function reading(
+  deviceId: string,
+  sequence: number,
+  overrides: Partial<HealthData> = {},
+): HealthData {
   return {
     deviceId,
     timestamp: 1_764_000_000_000 + sequence,
@@ -16,5 +20,8 @@ export function reading(deviceId: string, sequence: number, overrides: Partial<H
   };
 }
 
-export const identity = (value: { deviceId: string; timestamp?: number; createdTime?: number }): string =>
-  `${value.deviceId}@${value.timestamp ?? value.createdTime}`;
+export const identity = (value: {
+  deviceId: string;
+  timestamp?: number;
+  createdTime?: number;
+}): string => `${value.deviceId}@${value.timestamp ?? value.createdTime}`;

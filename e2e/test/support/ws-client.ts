@@ -21,7 +21,11 @@ export class HubClient {
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new HubClient(socket)));
       socket.once('unexpected-response', (_request, response) =>
-        reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { statusCode: response.statusCode })),
+        reject(
+          Object.assign(new Error(`HTTP ${response.statusCode}`), {
+            statusCode: response.statusCode,
+          }),
+        ),
       );
       socket.once('error', reject);
     });
@@ -31,18 +35,29 @@ export class HubClient {
   async subscribe(topic: string, deviceId?: string): Promise<void> {
     const id = `${topic}:${deviceId ?? '*'}`;
     this.socket.send(
-      JSON.stringify({ type: 'subscribe', topic, id, ...(deviceId ? { filter: { deviceId } } : {}) }),
+      JSON.stringify({
+        type: 'subscribe',
+        topic,
+        id,
+        ...(deviceId ? { filter: { deviceId } } : {}),
+      }),
     );
     await this.waitFor((frame) => frame.type === 'ack' && frame.id === id, `ack of ${id}`);
   }
 
-  async waitFor(match: (frame: DataFrame) => boolean, what: string, timeoutMs = 60_000): Promise<DataFrame> {
+  async waitFor(
+    match: (frame: DataFrame) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<DataFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(match);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`);
+        throw new Error(
+          `no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
