@@ -1,0 +1,110 @@
+import { deviceIdMaxLength, parseReading, type HealthData } from '@realtime-platform/health-domain';
+import { bridgeErrors } from '../bridge.errors.js';
+
+/** A valid reading: forwarded to `device_data` keyed by its deviceId (the KCQL `WITHKEY(deviceId)`). */
+export interface ForwardRoute {
+  readonly kind: 'forward';
+  readonly key: string;
+  /** Only the `HealthData` fields, in schema order (unknown fields dropped). */
+  readonly reading: HealthData;
+  readonly ignoredFields: readonly string[];
+}
+
+/** An invalid payload: dead-lettered with its reason, then acknowledged like any other. */
+export interface DeadLetterRoute {
+  readonly kind: 'dead-letter';
+  /** The payload's deviceId when it has a usable one, so dead letters of a device stay together. */
+  readonly key: string | undefined;
+  /** The first problem's code, e.g. `RTP_ERR_HEALTH_FIELD_OUT_OF_RANGE`. */
+  readonly reasonCode: string;
+  /** Every problem, human readable. */
+  readonly reason: string;
+  /** The payload as received, or its first `maxDeadLetterPayloadBytes` bytes. */
+  readonly payload: Buffer;
+  /** Size of the payload as received (differs from `payload.length` when truncated). */
+  readonly payloadBytes: number;
+}
+
+export type ReadingRoute = ForwardRoute | DeadLetterRoute;
+
+export interface ReadingRoutePolicy {
+  /**
+   * Larger payloads are not parsed: they go to the DLQ as PAYLOAD_TOO_LARGE. A reading is about
+   * 250 bytes; parsing megabytes of JSON per message would stall the bridge.
+   */
+  readonly maxPayloadBytes: number;
+  /**
+   * Dead-letter values are cut to this size, so one oversized payload can never exceed Kafka's
+   * record size limit and block the bridge (it would be retried forever, unacknowledged).
+   */
+  readonly maxDeadLetterPayloadBytes: number;
+}
+
+export const defaultReadingRoutePolicy: ReadingRoutePolicy = {
+  maxPayloadBytes: 64 * 1024,
+  maxDeadLetterPayloadBytes: 64 * 1024,
+};
+
+/** The deviceId of a payload that failed validation, when it still has a plausible one. */
+function deviceIdOf(payload: Buffer): string | undefined {
+  try {
+    const value: unknown = JSON.parse(payload.toString('utf8'));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const deviceId = (value as { deviceId?: unknown }).deviceId;
+    return typeof deviceId === 'string' &&
+      deviceId.trim() !== '' &&
+      deviceId.length <= deviceIdMaxLength
+      ? deviceId
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function deadLetter(
+  payload: Buffer,
+  policy: ReadingRoutePolicy,
+  reasonCode: string,
+  reason: string,
+  key: string | undefined,
+): DeadLetterRoute {
+  return {
+    kind: 'dead-letter',
+    key,
+    reasonCode,
+    reason,
+    payload:
+      payload.length > policy.maxDeadLetterPayloadBytes
+        ? payload.subarray(0, policy.maxDeadLetterPayloadBytes)
+        : payload,
+    payloadBytes: payload.length,
+  };
+}
+
+/**
+ * Where an MQTT payload goes: a valid `HealthData` reading to `device_data` (keyed by deviceId),
+ * anything else (not UTF-8, not JSON, missing or mistyped fields, implausible values, too large)
+ * to the DLQ with the health domain's reason. Never throws.
+ */
+export function routeReading(
+  payload: Buffer,
+  policy: ReadingRoutePolicy = defaultReadingRoutePolicy,
+): ReadingRoute {
+  if (payload.length > policy.maxPayloadBytes) {
+    const error = bridgeErrors.PAYLOAD_TOO_LARGE({
+      bytes: payload.length,
+      maxBytes: policy.maxPayloadBytes,
+    });
+    return deadLetter(payload, policy, error.code, error.message, undefined);
+  }
+  const result = parseReading(payload);
+  if (result.ok) {
+    return {
+      kind: 'forward',
+      key: result.reading.deviceId,
+      reading: result.reading,
+      ignoredFields: result.ignoredFields,
+    };
+  }
+  return deadLetter(payload, policy, result.reasonCode, result.reason, deviceIdOf(payload));
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { deviceDataTopic, dlqTopicName } from '@realtime-platform/platform-contract';
+
+const kafkaClient = (brokers: string): Kafka =>
+  new Kafka({ clientId: 'bridge-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+
+/** Creates `device_data` (3 partitions) and `device_data.dlq`, as the platform provisions them. */
+export async function createPipelineTopics(brokers: string): Promise<void> {
+  const admin = kafkaClient(brokers).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: deviceDataTopic, numPartitions: 3 },
+        { topic: dlqTopicName(deviceDataTopic), numPartitions: 1 },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface RecordedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string | undefined;
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+/** Reads topics from the beginning into memory for the rest of the test file. */
+export class TopicRecorder {
+  readonly records: RecordedRecord[] = [];
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(brokers: string, topics: readonly string[]): Promise<TopicRecorder> {
+    const consumer = kafkaClient(brokers).consumer({
+      groupId: `recorder-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+    });
+    const recorder = new TopicRecorder(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    let joined!: () => void;
+    const hasJoined = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          recorder.records.push({
+            topic: batch.topic,
+            partition: batch.partition,
+            key: message.key?.toString(),
+            value: message.value ?? Buffer.alloc(0),
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, value]) => [
+                name,
+                String(value?.toString()),
+              ]),
+            ),
+          });
+        }
+      },
+    });
+    await hasJoined;
+    return recorder;
+  }
+
+  of(topic: string): RecordedRecord[] {
+    return this.records.filter((record) => record.topic === topic);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

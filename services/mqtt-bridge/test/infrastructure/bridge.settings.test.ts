@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { bridgeErrors } from '../../src/bridge.errors.js';
+import { loadBridgeSettings } from '../../src/infrastructure/bridge.settings.js';
+
+describe('loadBridgeSettings', () => {
+  it("should default to the contract's topics, a plain subscription and session defaults", () => {
+    expect(loadBridgeSettings({})).toEqual({
+      mqttTopic: 'health/device_data',
+      sharedGroup: undefined,
+      subscription: 'health/device_data',
+      outputTopic: 'device_data',
+      deadLetterTopic: 'device_data.dlq',
+      sessionExpirySeconds: 3600,
+      receiveMaximum: 10_000,
+    });
+  });
+
+  it('should read what the chart sets (builtin.yaml) and subscribe to the shared subscription', () => {
+    expect(
+      loadBridgeSettings({
+        RTP_MQTT_TOPIC: 'health/device_data',
+        RTP_MQTT_SHARED_GROUP: 'health-data-mqtt-bridge',
+        RTP_OUTPUT_TOPIC: 'device_data',
+        RTP_MQTT_SESSION_EXPIRY_SECONDS: '86400',
+        RTP_MQTT_RECEIVE_MAXIMUM: '2000',
+      }),
+    ).toMatchObject({
+      subscription: '$share/health-data-mqtt-bridge/health/device_data',
+      deadLetterTopic: 'device_data.dlq',
+      sessionExpirySeconds: 86400,
+      receiveMaximum: 2000,
+    });
+  });
+
+  it('should name the DLQ after a custom output topic', () => {
+    expect(loadBridgeSettings({ RTP_OUTPUT_TOPIC: 'ward_7_readings' }).deadLetterTopic).toBe(
+      'ward_7_readings.dlq',
+    );
+  });
+
+  it('should report every malformed variable at once', () => {
+    expect(() =>
+      loadBridgeSettings({
+        RTP_MQTT_TOPIC: '$share/x/health',
+        RTP_MQTT_SHARED_GROUP: 'a/b',
+        RTP_OUTPUT_TOPIC: 'bad topic',
+        RTP_MQTT_SESSION_EXPIRY_SECONDS: '-1',
+        RTP_MQTT_RECEIVE_MAXIMUM: '70000',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: bridgeErrors.SETTINGS_INVALID.code,
+        message: expect.stringMatching(
+          /RTP_MQTT_TOPIC[\s\S]*RTP_MQTT_SHARED_GROUP[\s\S]*RTP_OUTPUT_TOPIC[\s\S]*RTP_MQTT_SESSION_EXPIRY_SECONDS[\s\S]*RTP_MQTT_RECEIVE_MAXIMUM/,
+        ),
+      }),
+    );
+  });
+});
