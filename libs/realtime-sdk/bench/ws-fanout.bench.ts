@@ -172,6 +172,20 @@ async function main(): Promise<void> {
         `received ${(frames / elapsed).toFixed(0).padStart(7)} frames/s, delay p50 ${percentile(sorted, 50).toFixed(0)} ms ` +
         `p99 ${percentile(sorted, 99).toFixed(0)} ms (${sorted.length} samples), dropped ${drops}, gap frames ${gaps}, closed ${closed}`;
       console.log(line);
+      // One machine-readable line per rate, for the project's `npm run bench` table.
+      console.log(
+        `BENCH_JSON ${JSON.stringify({
+          rate,
+          clients,
+          producedPerSecond: producedDuring / elapsed,
+          framesPerSecond: frames / elapsed,
+          p50Ms: percentile(sorted, 50),
+          p99Ms: percentile(sorted, 99),
+          dropped: drops,
+          gapFrames: gaps,
+          closed,
+        })}`,
+      );
       results.push(line);
     }
     producer.postMessage({ type: 'close' });

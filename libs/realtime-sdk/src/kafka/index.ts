@@ -1,4 +1,6 @@
 export type {
+  BatchHandler,
+  BatchResult,
   ConsumedRecord,
   ConsumerMode,
   HandlerContext,
@@ -7,11 +9,21 @@ export type {
   Reachability,
   RecordHandler,
   RecordHeaders,
+  RejectedRecord,
   RetryPolicy,
   SubscribeOptions,
   Subscription,
+  TopicRecords,
 } from './message-bus.port.js';
 export { KafkajsMessageBus } from './kafkajs-message-bus.adapter.js';
+export {
+  kafkajsGroupingPatch,
+  type KafkajsGroupingPatch,
+} from './kafkajs-linear-grouping.patch.js';
+export {
+  kafkajsRecordEncoderPatch,
+  type KafkajsRecordEncoderPatch,
+} from './kafkajs-record-encoder.patch.js';
 export {
   defaultKafkaBusOptions,
   kafkaBusOptionsSchema,
@@ -31,6 +43,7 @@ export type { Codec, CodecContext } from './codecs/codec.port.js';
 export { jsonCodec, bufferCodec, type JsonCodecOptions } from './codecs/json.codec.js';
 export {
   avroCodec,
+  type AvroCodec,
   confluentMagicByte,
   confluentHeaderLength,
   type AvroCodecOptions,
@@ -38,5 +51,6 @@ export {
 } from './codecs/avro.codec.js';
 export {
   SchemaRegistryClient,
+  type CompatibilityLevel,
   type SchemaRegistryClientOptions,
 } from './codecs/schema-registry.client.js';

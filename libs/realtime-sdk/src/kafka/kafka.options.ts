@@ -123,7 +123,8 @@ export const resolveKafkaBusOptions = optionsValidator<KafkaBusOptions>(
 export const subscribeOptionsSchema: OptionsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['topics', 'mode', 'codec', 'handler'],
+  // Exactly one of handler and batchHandler: checked by the adapter, with a message saying so.
+  required: ['topics', 'mode', 'codec'],
   properties: {
     topics: {
       type: 'array',
@@ -142,6 +143,9 @@ export const subscribeOptionsSchema: OptionsSchema = {
       },
     },
     handler: { isFunction: true },
+    batchHandler: { isFunction: true },
+    maxBatchRecords: { type: 'integer', minimum: 1, maximum: 100_000 },
+    maxBytesPerPartition: { type: 'integer', minimum: 1024 },
     groupId: name,
     fromBeginning: { type: 'boolean' },
     retry: { type: 'object' },

@@ -1,6 +1,8 @@
+// First: these replace kafkajs internal modules before kafkajs loads them (see the modules).
+import { kafkajsGroupingPatch } from './kafkajs-linear-grouping.patch.js';
+import { kafkajsRecordEncoderPatch } from './kafkajs-record-encoder.patch.js';
 import {
   Kafka,
-  Partitioners,
   logLevel as kafkaLogLevel,
   type IHeaders,
   type LogEntry,
@@ -20,6 +22,8 @@ import {
   type KafkaBusOptions,
 } from './kafka.options.js';
 import { KafkajsSubscription, type SubscriptionHost } from './kafkajs-subscription.js';
+import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
+import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import type {
   MessageBus,
   OutgoingRecord,
@@ -92,6 +96,7 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   constructor(input: KafkaBusInput) {
     this.options = resolveKafkaBusOptions(input);
     this.logger = (this.options.logger ?? silentLogger).child({ component: 'kafka' });
+    this.logger.debug({ kafkajsGroupingPatch, kafkajsRecordEncoderPatch }, 'kafkajs patches');
     this.metrics = this.options.metrics;
     this.kafka = new Kafka({
       clientId: this.options.clientId,
@@ -115,8 +120,9 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        // Murmur2 like the Java client: a key lands on the same partition whoever produced it.
-        createPartitioner: Partitioners.DefaultPartitioner,
+        // Murmur2 like the Java client: a key lands on the same partition whoever produced it
+        // (kafkajs's DefaultPartitioner, with the hashes of string keys remembered).
+        createPartitioner: memoizedKeyPartitioner,
         allowAutoTopicCreation: false,
         retry: this.clientRetry(),
       });
@@ -168,46 +174,60 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   ): Promise<void> {
     const producer = await this.activeProducer('publish');
     if (records.length === 0) return;
-    const messages = await Promise.all(
-      records.map(async (record) => ({
-        key: record.key ?? null,
-        value: await codec.encode(record.value, { topic }),
-        ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
-        ...(record.partition === undefined ? {} : { partition: record.partition }),
-      })),
-    );
-    await this.send(producer, topic, messages);
+    const messages = await encodeOutgoingRecords(topic, records, codec);
+    await this.send(producer, [{ topic, messages }]);
   }
 
   async produceRaw(
     topic: string,
     messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
   ): Promise<void> {
-    await this.send(await this.activeProducer('dead-letter'), topic, messages);
+    await this.send(await this.activeProducer('dead-letter'), [{ topic, messages }]);
+  }
+
+  /** Encoded records for several topics in one produce request per broker (kafkajs sendBatch). */
+  async produceBatch(
+    topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
+  ): Promise<void> {
+    const nonEmpty = topicMessages.filter(({ messages }) => messages.length > 0);
+    if (nonEmpty.length === 0) return;
+    await this.send(await this.activeProducer('publish'), nonEmpty);
   }
 
   private async send(
     producer: Producer,
-    topic: string,
-    messages: {
-      key: Buffer | string | null;
-      value: Buffer | null;
-      headers?: IHeaders;
-      partition?: number;
-    }[],
+    topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
   ): Promise<void> {
     try {
-      await producer.send({ topic, acks: -1, messages });
+      if (topicMessages.length === 1) {
+        const [{ topic, messages }] = topicMessages as [(typeof topicMessages)[number]];
+        await producer.send({ topic, acks: -1, messages });
+      } else {
+        await producer.sendBatch({ acks: -1, topicMessages: [...topicMessages] });
+      }
     } catch (cause) {
       this.retireProducer(producer);
-      throw sdkErrors.KAFKA_PUBLISH_FAILED({ topic, reason: (cause as Error).message }, { cause });
+      throw sdkErrors.KAFKA_PUBLISH_FAILED(
+        {
+          topic: topicMessages.map(({ topic }) => topic).join(','),
+          reason: (cause as Error).message,
+        },
+        { cause },
+      );
     }
-    this.metrics?.kafkaRecordsProduced.inc({ topic }, messages.length);
+    for (const { topic, messages } of topicMessages)
+      this.metrics?.kafkaRecordsProduced.inc({ topic }, messages.length);
   }
 
   async subscribe<T>(input: SubscribeOptions<T>): Promise<Subscription> {
     await this.activeProducer('subscribe');
     const options = validateSubscribeOptions(input) as SubscribeOptions<T>;
+    if ((options.handler === undefined) === (options.batchHandler === undefined)) {
+      throw sdkErrors.OPTIONS_INVALID({
+        component: 'kafka subscription',
+        problems: ['/options needs exactly one of handler and batchHandler'],
+      });
+    }
     const retry = validateRetry({ ...this.options.retry, ...options.retry });
     const base = options.groupId ?? this.options.consumerGroup;
     const groupId =
@@ -223,6 +243,9 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       topics: options.topics,
       codec: options.codec,
       handler: options.handler,
+      batchHandler: options.batchHandler,
+      maxBatchRecords: options.maxBatchRecords ?? 5000,
+      maxBytesPerPartition: options.maxBytesPerPartition,
       fromBeginning: options.fromBeginning ?? false,
       retry,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,

@@ -8,12 +8,15 @@ import type { Codec } from './codecs/codec.port.js';
 import { deadLetterHeadersFor, errorCodeOf, type DeadLetterReason } from './dead-letter.headers.js';
 import type { KafkaBusOptions } from './kafka.options.js';
 import type {
+  BatchHandler,
+  BatchResult,
   ConsumedRecord,
   ConsumerMode,
   RecordHandler,
   RetryPolicy,
   Subscription,
 } from './message-bus.port.js';
+import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import { retryDelayMs } from './retry.policy.js';
 
 /** What a subscription needs from the bus that owns it. */
@@ -27,6 +30,10 @@ export interface SubscriptionHost {
     topic: string,
     messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
   ): Promise<void>;
+  /** Writes encoded records for several topics in one send (acks=all). */
+  produceBatch(
+    topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
+  ): Promise<void>;
 }
 
 export interface SubscriptionSettings<T> {
@@ -34,7 +41,11 @@ export interface SubscriptionSettings<T> {
   readonly mode: ConsumerMode;
   readonly topics: readonly string[];
   readonly codec: Codec<T>;
-  readonly handler: RecordHandler<T>;
+  /** Exactly one of `handler` and `batchHandler` is set. */
+  readonly handler?: RecordHandler<T> | undefined;
+  readonly batchHandler?: BatchHandler<T> | undefined;
+  readonly maxBatchRecords: number;
+  readonly maxBytesPerPartition?: number | undefined;
   readonly fromBeginning: boolean;
   readonly retry: RetryPolicy;
   readonly partitionsConsumedConcurrently: number;
@@ -48,6 +59,17 @@ export interface SubscriptionSettings<T> {
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 type Outcome = 'done' | 'aborted';
 
+/** A dead letter ready to send, and what to count and log once it was written. */
+interface DeadLetter {
+  readonly message: KafkaOutgoingMessage;
+  readonly reason: DeadLetterReason;
+  readonly offset: string;
+  readonly partition: number;
+  readonly code: string;
+}
+
+const emptyValue = Buffer.alloc(0);
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function groupByTopic(offsets: readonly { topic: string; partition: number; offset: string }[]) {
@@ -58,13 +80,18 @@ function groupByTopic(offsets: readonly { topic: string; partition: number; offs
   return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
+/** Shared by every record without headers (most): one object less per record. */
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+
+function headerStrings(headers: IHeaders | undefined): Readonly<Record<string, string>> {
+  if (headers === undefined) return noHeaders;
+  let out: Record<string, string> | undefined;
+  for (const key in headers) {
+    const value = headers[key];
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[key] = first.toString();
+    if (first !== undefined) (out ??= {})[key] = first.toString();
   }
-  return out;
+  return out ?? noHeaders;
 }
 
 /**
@@ -250,6 +277,9 @@ export class KafkajsSubscription<T> implements Subscription {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      ...(this.settings.maxBytesPerPartition === undefined
+        ? {}
+        : { maxBytesPerPartition: this.settings.maxBytesPerPartition }),
       allowAutoTopicCreation: false,
       retry: {
         retries: options.clientRetry.retries,
@@ -335,20 +365,37 @@ export class KafkajsSubscription<T> implements Subscription {
       await heartbeat();
     };
     const proceed = (): boolean => isRunning() && !isStale() && this.state === 'running';
+    /** Marks everything up to `last` as handled: committed by the next commit. */
+    const handledUpTo = (last: KafkaMessage, count: number): void => {
+      resolveOffset(last.offset);
+      resolved = last.offset;
+      this.pending.set(key, {
+        topic,
+        partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+      });
+      handled += count;
+    };
     try {
-      for (const message of batch.messages) {
-        if (!proceed()) break;
-        const outcome = await this.process(topic, partition, message, keepAlive, proceed);
-        if (outcome === 'aborted') break;
-        resolveOffset(message.offset);
-        resolved = message.offset;
-        this.pending.set(key, {
-          topic,
-          partition,
-          offset: (BigInt(message.offset) + 1n).toString(),
-        });
-        handled += 1;
-        if (Date.now() - this.lastCommitAt >= commitEvery) await keepAlive();
+      if (this.settings.batchHandler !== undefined) {
+        const { messages } = batch;
+        const size = this.settings.maxBatchRecords;
+        for (let start = 0; start < messages.length; start += size) {
+          if (!proceed()) break;
+          const chunk = messages.slice(start, start + size);
+          const outcome = await this.processBatch(topic, partition, chunk, keepAlive, proceed);
+          if (outcome === 'aborted') break;
+          handledUpTo(chunk[chunk.length - 1] as KafkaMessage, chunk.length);
+          if (Date.now() - this.lastCommitAt >= commitEvery) await keepAlive();
+        }
+      } else {
+        for (const message of batch.messages) {
+          if (!proceed()) break;
+          const outcome = await this.process(topic, partition, message, keepAlive, proceed);
+          if (outcome === 'aborted') break;
+          handledUpTo(message, 1);
+          if (Date.now() - this.lastCommitAt >= commitEvery) await keepAlive();
+        }
       }
     } finally {
       if (handled > 0) this.host.metrics?.kafkaRecordsConsumed.inc({ topic }, handled);
@@ -378,7 +425,8 @@ export class KafkajsSubscription<T> implements Subscription {
     keepAlive: () => Promise<void>,
     proceed: () => boolean,
   ): Promise<Outcome> {
-    const { codec, handler, retry } = this.settings;
+    const { codec, retry } = this.settings;
+    const handler = this.settings.handler as RecordHandler<T>;
     let value: T;
     try {
       value = await codec.decode(message.value ?? Buffer.alloc(0), { topic });
@@ -386,15 +434,7 @@ export class KafkajsSubscription<T> implements Subscription {
       await this.deadLetter('decode', error, topic, partition, message, 0);
       return 'done';
     }
-    const record: ConsumedRecord<T> = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString(),
-      value,
-      headers: headerStrings(message.headers),
-      timestamp: Number(message.timestamp),
-    };
+    const record = consumedRecord(topic, partition, message, value);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await handler(record, { attempt });
@@ -440,6 +480,7 @@ export class KafkajsSubscription<T> implements Subscription {
     return proceed();
   }
 
+  /** Writes one dead letter at once (the record-at-a-time path). */
   private async deadLetter(
     reason: DeadLetterReason,
     error: unknown,
@@ -448,7 +489,20 @@ export class KafkajsSubscription<T> implements Subscription {
     message: KafkaMessage,
     attempts: number,
   ): Promise<void> {
-    const dlqTopic = dlqTopicName(topic);
+    await this.sendDeadLetters(topic, [
+      this.deadLetterOf(reason, error, topic, partition, message, attempts),
+    ]);
+  }
+
+  /** The record as it goes to `<topic>.dlq`: original key, value and headers plus ours. */
+  private deadLetterOf(
+    reason: DeadLetterReason,
+    error: unknown,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    attempts: number,
+  ): DeadLetter {
     const headers: IHeaders = {
       ...message.headers,
       ...deadLetterHeadersFor({
@@ -463,20 +517,229 @@ export class KafkajsSubscription<T> implements Subscription {
         retriable: isRetriable(error),
       }),
     };
+    return {
+      message: { key: message.key ?? null, value: message.value, headers },
+      reason,
+      partition,
+      offset: message.offset,
+      code: errorCodeOf(error),
+    };
+  }
+
+  private async sendDeadLetters(topic: string, deadLetters: readonly DeadLetter[]): Promise<void> {
+    if (deadLetters.length === 0) return;
+    const dlqTopic = dlqTopicName(topic);
     try {
-      await this.host.produceRaw(dlqTopic, [
-        { key: message.key ?? null, value: message.value, headers },
-      ]);
+      await this.host.produceRaw(
+        dlqTopic,
+        deadLetters.map(({ message }) => ({ ...message, headers: message.headers ?? {} })),
+      );
     } catch (cause) {
       throw sdkErrors.KAFKA_DLQ_PUBLISH_FAILED(
         { topic, dlqTopic, reason: (cause as Error).message },
         { cause },
       );
     }
-    this.host.metrics?.kafkaDeadLettered.inc({ topic, reason });
-    this.logger.warn(
-      { topic, partition, offset: message.offset, reason, code: errorCodeOf(error) },
-      `record sent to ${dlqTopic}`,
-    );
+    this.deadLettered(topic, deadLetters);
   }
+
+  /** Counts and logs dead letters once they are written. */
+  private deadLettered(topic: string, deadLetters: readonly DeadLetter[]): void {
+    const dlqTopic = dlqTopicName(topic);
+    for (const { reason, partition, offset, code } of deadLetters) {
+      this.host.metrics?.kafkaDeadLettered.inc({ topic, reason });
+      this.logger.warn({ topic, partition, offset, reason, code }, `record sent to ${dlqTopic}`);
+    }
+  }
+
+  /** Batch mode: decode a chunk of one partition's batch, then hand it to the batch handler. */
+  private async processBatch(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    keepAlive: () => Promise<void>,
+    proceed: () => boolean,
+  ): Promise<Outcome> {
+    const { codec } = this.settings;
+    const context = { topic };
+    const records: ConsumedRecord<T>[] = [];
+    const sources: KafkaMessage[] = [];
+    const undecodable: DeadLetter[] = [];
+    for (const message of messages) {
+      let value: T;
+      try {
+        const decoded = codec.decode(message.value ?? emptyValue, context);
+        value = decoded instanceof Promise ? await decoded : decoded;
+      } catch (error) {
+        undecodable.push(this.deadLetterOf('decode', error, topic, partition, message, 0));
+        continue;
+      }
+      records.push(consumedRecord(topic, partition, message, value));
+      sources.push(message);
+    }
+    return this.handleBatch(topic, partition, records, sources, undecodable, keepAlive, proceed);
+  }
+
+  /**
+   * Calls the batch handler and sends its outputs and dead letters in one send; only then is the
+   * batch done (its offsets may be committed). Retriable failures (the handler's or the send's)
+   * retry the whole batch with backoff; a non-retriable failure hands the records to the handler
+   * one by one, so one poison record cannot dead-letter its neighbours.
+   */
+  private async handleBatch(
+    topic: string,
+    partition: number,
+    records: readonly ConsumedRecord<T>[],
+    sources: readonly KafkaMessage[],
+    undecodable: readonly DeadLetter[],
+    keepAlive: () => Promise<void>,
+    proceed: () => boolean,
+  ): Promise<Outcome> {
+    const { retry } = this.settings;
+    const batchHandler = this.settings.batchHandler as BatchHandler<T>;
+    if (records.length === 0) {
+      await this.sendDeadLetters(topic, undecodable);
+      return 'done';
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = (await batchHandler(records, { attempt })) ?? {};
+        const { topicMessages, deadLetters } = await this.batchMessages(
+          topic,
+          partition,
+          result,
+          sources,
+          undecodable,
+          attempt,
+        );
+        try {
+          await this.host.produceBatch(topicMessages);
+        } catch (cause) {
+          // The dead letters rode along: name them, as the record-at-a-time path does.
+          if (deadLetters.length === 0) throw cause;
+          throw sdkErrors.KAFKA_DLQ_PUBLISH_FAILED(
+            { topic, dlqTopic: dlqTopicName(topic), reason: (cause as Error).message },
+            { cause },
+          );
+        }
+        this.deadLettered(topic, deadLetters);
+        return 'done';
+      } catch (error) {
+        const retriable = isRetriable(error);
+        this.host.metrics?.kafkaHandlerErrors.inc({
+          topic,
+          code: errorCodeOf(error),
+          retriable: String(retriable),
+        });
+        if (retriable && attempt <= retry.retries) {
+          if (!(await this.backoff(retryDelayMs(retry, attempt), keepAlive, proceed)))
+            return 'aborted';
+          continue;
+        }
+        if (!retriable && records.length > 1) {
+          this.logger.warn(
+            { err: error, topic, partition, records: records.length },
+            'batch handler failed; handling the records one at a time',
+          );
+          for (let index = 0; index < records.length; index += 1) {
+            const outcome = await this.handleBatch(
+              topic,
+              partition,
+              [records[index] as ConsumedRecord<T>],
+              [sources[index] as KafkaMessage],
+              [],
+              keepAlive,
+              proceed,
+            );
+            if (outcome === 'aborted') return 'aborted';
+          }
+          await this.sendDeadLetters(topic, undecodable);
+          return 'done';
+        }
+        const first = sources[0] as KafkaMessage;
+        this.logger.warn(
+          {
+            err: sdkErrors.KAFKA_HANDLER_FAILED(
+              { topic, partition, offset: first.offset, attempts: attempt },
+              { cause: error },
+            ),
+            records: records.length,
+          },
+          'batch handler failed; dead-lettering its records',
+        );
+        await this.sendDeadLetters(topic, [
+          ...undecodable,
+          ...sources.map((message) =>
+            this.deadLetterOf('handler', error, topic, partition, message, attempt),
+          ),
+        ]);
+        return 'done';
+      }
+    }
+  }
+
+  /** The handler's outputs, encoded and grouped by topic, plus every dead letter of the batch. */
+  private async batchMessages(
+    topic: string,
+    partition: number,
+    result: BatchResult,
+    sources: readonly KafkaMessage[],
+    undecodable: readonly DeadLetter[],
+    attempt: number,
+  ): Promise<{
+    topicMessages: { topic: string; messages: KafkaOutgoingMessage[] }[];
+    deadLetters: DeadLetter[];
+  }> {
+    const byTopic = new Map<string, KafkaOutgoingMessage[]>();
+    for (const output of result.outputs ?? []) {
+      const encoded = await encodeOutgoingRecords(output.topic, output.records, output.codec);
+      const existing = byTopic.get(output.topic);
+      if (existing === undefined) byTopic.set(output.topic, encoded);
+      else for (const message of encoded) existing.push(message);
+    }
+    const deadLetters = [...undecodable];
+    for (const { index, error } of result.rejected ?? []) {
+      const source = sources[index];
+      if (source === undefined) {
+        throw sdkErrors.OPTIONS_INVALID({
+          component: 'kafka batch handler',
+          problems: [`rejected index ${index} is not a record of the batch`],
+        });
+      }
+      this.host.metrics?.kafkaHandlerErrors.inc({
+        topic,
+        code: errorCodeOf(error),
+        retriable: 'false',
+      });
+      deadLetters.push(this.deadLetterOf('handler', error, topic, partition, source, attempt));
+    }
+    if (deadLetters.length > 0) {
+      const dlqTopic = dlqTopicName(topic);
+      const dead = deadLetters.map(({ message }) => message);
+      const existing = byTopic.get(dlqTopic);
+      if (existing === undefined) byTopic.set(dlqTopic, dead);
+      else for (const message of dead) existing.push(message);
+    }
+    return {
+      topicMessages: [...byTopic].map(([name, messages]) => ({ topic: name, messages })),
+      deadLetters,
+    };
+  }
+}
+
+function consumedRecord<T>(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  value: T,
+): ConsumedRecord<T> {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString(),
+    value,
+    headers: headerStrings(message.headers),
+    timestamp: Number(message.timestamp),
+  };
 }

@@ -31,7 +31,48 @@ export interface OutgoingRecord<T> {
   readonly value: T;
   readonly headers?: RecordHeaders;
   readonly partition?: number;
+  /**
+   * The record's timestamp (CreateTime), milliseconds since the epoch; default: when it is sent.
+   * A processor that forwards the input record's timestamp behaves like Kafka Streams.
+   */
+  readonly timestamp?: number;
 }
+
+/** Records for one topic and the codec that encodes their values. */
+export interface TopicRecords<T = unknown> {
+  readonly topic: string;
+  readonly records: readonly OutgoingRecord<T>[];
+  readonly codec: Codec<T>;
+}
+
+/** A record of the batch (by its index in the handler's array) that must go to `<topic>.dlq`. */
+export interface RejectedRecord {
+  readonly index: number;
+  /** Why: a coded, non-retriable error; its code and message become the DLQ headers. */
+  readonly error: unknown;
+}
+
+/**
+ * What a batch handler made of its records. The SDK produces `outputs` and the dead letters of
+ * `rejected` (and of records that failed to decode) in one send with acks from all in-sync
+ * replicas, and only then resolves the batch's offsets for the next commit: at-least-once.
+ */
+export interface BatchResult {
+  readonly outputs?: readonly TopicRecords[];
+  readonly rejected?: readonly RejectedRecord[];
+}
+
+/**
+ * Handles the decoded records of one partition's batch, in offset order. Resolving sends its
+ * result (see `BatchResult`); throwing a retriable coded error retries the whole batch with
+ * backoff (its outputs may then be produced more than once: at-least-once); a non-retriable
+ * error makes the SDK hand the records one at a time to the handler, so only the records that
+ * still fail go to `<topic>.dlq`.
+ */
+export type BatchHandler<T> = (
+  records: readonly ConsumedRecord<T>[],
+  context: HandlerContext,
+) => BatchResult | void | Promise<BatchResult | void>;
 
 /**
  * `broadcast`: every replica sees every record (a group of its own per instance, from the latest
@@ -54,7 +95,17 @@ export interface SubscribeOptions<T> {
   readonly topics: readonly string[];
   readonly mode: ConsumerMode;
   readonly codec: Codec<T>;
-  readonly handler: RecordHandler<T>;
+  /** One record at a time. Give exactly one of `handler` and `batchHandler`. */
+  readonly handler?: RecordHandler<T>;
+  /**
+   * A partition's batch at a time (up to `maxBatchRecords`), its outputs produced in one send:
+   * for processors whose throughput matters. Give exactly one of `handler` and `batchHandler`.
+   */
+  readonly batchHandler?: BatchHandler<T>;
+  /** Batch mode: at most this many records per handler call (default 5000). */
+  readonly maxBatchRecords?: number;
+  /** Most bytes fetched per partition and request (kafkajs default 1 MiB). */
+  readonly maxBytesPerPartition?: number;
   /** Shared: the group id (default: the bus's `consumerGroup`). Broadcast: the base of the id. */
   readonly groupId?: string;
   /** Shared mode, when the group has no committed offset: earliest (true) or latest (false). */

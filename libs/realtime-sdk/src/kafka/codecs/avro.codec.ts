@@ -22,13 +22,21 @@ export interface AvroCodecOptions {
   readonly subject?: (context: CodecContext) => string;
 }
 
+/** The Avro codec, plus what a service needs to set its subjects up at start. */
+export interface AvroCodec<T> extends Codec<T> {
+  /** The schema exactly as `encode` registers it (avsc's canonical form, with defaults). */
+  readonly schemaText: string;
+  /** Registers the schema under the subject of `context` (as the first `encode` would); its id. */
+  register(context: CodecContext): Promise<number>;
+}
+
 /**
  * Avro values in the Confluent Schema Registry wire format: `0x00`, the schema id (int32 BE), the
  * Avro binary encoding. Encoding registers the schema (cached) under the subject; decoding looks
  * the writer schema up by id (cached) and resolves it to this codec's reader schema, so records
  * written with an older compatible schema still decode.
  */
-export function avroCodec<T>(options: AvroCodecOptions): Codec<T> {
+export function avroCodec<T>(options: AvroCodecOptions): AvroCodec<T> {
   const readerType = avro.Type.forSchema(options.schema);
   // exportAttrs: without it avsc leaves out field defaults (and aliases, order), so the registry
   // would judge a compatible evolution (a new field with a default) as a breaking one.
@@ -36,6 +44,41 @@ export function avroCodec<T>(options: AvroCodecOptions): Codec<T> {
   const subjectOf = options.subject ?? ((context: CodecContext) => `${context.topic}-value`);
   /** Per writer schema id: undefined when writer and reader are equal, else a resolver. */
   const resolvers = new Map<number, Promise<Resolver | undefined>>();
+  /** Per subject, the id once the registry answered: encoding is then synchronous. */
+  const knownIds = new Map<string, number>();
+  /** Encoding scratch space, grown on demand; each frame is copied out of it once. */
+  let scratch = Buffer.allocUnsafe(1024);
+
+  const register = async (context: CodecContext): Promise<number> => {
+    const subject = subjectOf(context);
+    const id = await options.registry.register(subject, schemaText);
+    knownIds.set(subject, id);
+    return id;
+  };
+
+  const frame = (id: number, value: T): Buffer => {
+    scratch.writeUInt8(confluentMagicByte, 0);
+    scratch.writeInt32BE(id, 1);
+    let end: number;
+    try {
+      end = readerType.encode(value, scratch, confluentHeaderLength);
+      while (end < 0) {
+        // avsc answers minus the missing length when the buffer is too small.
+        const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+        scratch.copy(grown, 0, 0, confluentHeaderLength);
+        scratch = grown;
+        end = readerType.encode(value, scratch, confluentHeaderLength);
+      }
+    } catch (error) {
+      throw sdkErrors.CODEC_ENCODE_FAILED(
+        { codec: 'avro', reason: (error as Error).message },
+        { cause: error },
+      );
+    }
+    const out = Buffer.allocUnsafe(end);
+    scratch.copy(out, 0, 0, end);
+    return out;
+  };
 
   const readerFor = (id: number): Promise<Resolver | undefined> => {
     let reader = resolvers.get(id);
@@ -52,21 +95,12 @@ export function avroCodec<T>(options: AvroCodecOptions): Codec<T> {
 
   return {
     name: 'avro',
-    async encode(value, context) {
-      const id = await options.registry.register(subjectOf(context), schemaText);
-      let body: Buffer;
-      try {
-        body = readerType.toBuffer(value);
-      } catch (error) {
-        throw sdkErrors.CODEC_ENCODE_FAILED(
-          { codec: 'avro', reason: (error as Error).message },
-          { cause: error },
-        );
-      }
-      const header = Buffer.alloc(confluentHeaderLength);
-      header.writeUInt8(confluentMagicByte, 0);
-      header.writeInt32BE(id, 1);
-      return Buffer.concat([header, body]);
+    schemaText,
+    register,
+    encode(value, context) {
+      const id = knownIds.get(subjectOf(context));
+      if (id !== undefined) return frame(id, value);
+      return register(context).then((registered) => frame(registered, value));
     },
     async decode(bytes) {
       if (bytes.length < confluentHeaderLength) {

@@ -10,6 +10,16 @@ export interface SchemaRegistryClientOptions {
 
 const contentType = 'application/vnd.schemaregistry.v1+json';
 
+/** The Confluent compatibility levels of a subject. */
+export type CompatibilityLevel =
+  | 'NONE'
+  | 'BACKWARD'
+  | 'BACKWARD_TRANSITIVE'
+  | 'FORWARD'
+  | 'FORWARD_TRANSITIVE'
+  | 'FULL'
+  | 'FULL_TRANSITIVE';
+
 /**
  * The two Confluent Schema Registry REST calls the Avro codec needs, with caches:
  * `POST /subjects/<subject>/versions` (register or look up: the registry answers the existing id
@@ -62,6 +72,31 @@ export class SchemaRegistryClient {
     return schema;
   }
 
+  /**
+   * Sets the compatibility level of `subject` (`PUT /config/<subject>`): later versions are
+   * checked against it. Register the first version before: some registries (Apicurio) keep
+   * configuration only for subjects that exist.
+   */
+  async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {
+    const body = await this.request<{ compatibility?: string; compatibilityLevel?: string }>(
+      'PUT',
+      `/config/${encodeURIComponent(subject)}`,
+      { compatibility: level },
+    );
+    // Confluent answers `compatibility`, Apicurio `compatibilityLevel`.
+    const answered = body.compatibility ?? body.compatibilityLevel;
+    if (answered !== level) throw this.rejected(200, `compatibility is ${String(answered)}`);
+  }
+
+  /** The compatibility level configured for `subject` (`GET /config/<subject>`). */
+  async compatibility(subject: string): Promise<string | undefined> {
+    const body = await this.request<{ compatibilityLevel?: string; compatibility?: string }>(
+      'GET',
+      `/config/${encodeURIComponent(subject)}`,
+    );
+    return body.compatibilityLevel ?? body.compatibility;
+  }
+
   /** Failed lookups are not cached: the next call asks again. */
   private cache<K, V>(map: Map<K, Promise<V>>, key: K, value: Promise<V>): void {
     map.set(key, value);
@@ -72,7 +107,11 @@ export class SchemaRegistryClient {
     return sdkErrors.SCHEMA_REGISTRY_REJECTED({ url: this.baseUrl, status, errorCode, reason });
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {

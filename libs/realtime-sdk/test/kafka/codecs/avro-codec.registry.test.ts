@@ -193,4 +193,20 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
       { deviceId: 'end', bpm: 0, unit: 'bpm' },
     ]);
   });
+  it('SchemaRegistryClient.setCompatibility should set a subject to BACKWARD, and compatibility() read it back', async () => {
+    const subject = `compat-${Math.random().toString(36).slice(2)}-value`;
+    const registryClient = client();
+    const codec = avroCodec<HeartRate>({
+      registry: registryClient,
+      schema: heartRateV1,
+      subject: () => subject,
+    });
+    const id = await codec.register({ topic: 'unused' });
+    expect((await call('GET', `/subjects/${subject}/versions/latest`)).body).toMatchObject({ id });
+    await registryClient.setCompatibility(subject, 'BACKWARD');
+    expect(await registryClient.compatibility(subject)).toBe('BACKWARD');
+    expect((await call('GET', `/config/${subject}`)).body).toMatchObject({
+      compatibilityLevel: 'BACKWARD',
+    });
+  });
 });

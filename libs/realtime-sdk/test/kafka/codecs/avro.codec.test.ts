@@ -83,6 +83,48 @@ describe('avroCodec (Confluent wire format)', () => {
     expect(registry.requests).toContain('POST /subjects/heart_rate_device_topic-value/versions');
   });
 
+  it('encode should answer synchronously once the id of the subject is known, with the same bytes, and frames of any size', async () => {
+    const codec = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      schema: heartRate,
+    });
+    const context = { topic: 'heart_rate_device_topic' };
+    const first = codec.encode({ deviceId: 'd1', bpm: 72 }, context);
+    expect(first).toBeInstanceOf(Promise);
+    const second = codec.encode({ deviceId: 'd1', bpm: 72 }, context);
+    // The first registration is still in flight: the second waits for it too.
+    expect(second).toBeInstanceOf(Promise);
+    expect(await second).toEqual(await first);
+    const third = codec.encode({ deviceId: 'd1', bpm: 72 }, context);
+    expect(Buffer.isBuffer(third)).toBe(true);
+    expect(third).toEqual(await first);
+    // A value larger than the initial scratch buffer, then a small one again.
+    const long = 'x'.repeat(5000);
+    const big = codec.encode({ deviceId: long, bpm: 1 }, context) as Buffer;
+    expect(await codec.decode(big, context)).toEqual({ deviceId: long, bpm: 1 });
+    expect(codec.encode({ deviceId: 'd1', bpm: 72 }, context)).toEqual(await first);
+    // Frames are copies: encoding again does not change an earlier frame.
+    expect([...(third as Buffer)]).toEqual([
+      0x00, 0x00, 0x00, 0x00, 0x07, 0x04, 0x64, 0x31, 0x90, 0x01,
+    ]);
+    expect(() => codec.encode({ deviceId: 'd1', bpm: 'x' as unknown as number }, context)).toThrow(
+      expect.objectContaining({ code: sdkErrors.CODEC_ENCODE_FAILED.code }),
+    );
+  });
+
+  it('register should register the schema text under the subject of the context', async () => {
+    const codec = avroCodec<{ deviceId: string; bpm: number }>({
+      registry: new SchemaRegistryClient({ url: registry.url }),
+      schema: heartRate,
+    });
+    expect(await codec.register({ topic: 'heart_rate_device_topic' })).toBe(7);
+    expect(JSON.parse(codec.schemaText)).toEqual({
+      type: 'record',
+      name: 'health.HeartRate',
+      fields: heartRate.fields,
+    });
+  });
+
   it('decode should look the writer schema up by id once and read the value', async () => {
     const client = new SchemaRegistryClient({ url: registry.url });
     const writer = avroCodec<{ deviceId: string; bpm: number }>({
