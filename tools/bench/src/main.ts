@@ -4,10 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { BenchPart, BenchPartResult } from './bench-part.js';
 import { formatReport, writeReport, type BenchReport } from './bench.report.js';
 import { machineInfo } from './machine.info.js';
+import { kafkaLimitPart } from './parts/kafka-limit.bench.js';
+import { pipelinePart } from './parts/pipeline.bench.js';
 import { splitterPart } from './parts/splitter.bench.js';
+import { wsFanoutPart } from './parts/ws-fanout.bench.js';
 
 /** Every part, in the order `npm run bench` runs them. Add new parts here. */
-const parts: readonly BenchPart[] = [splitterPart];
+const parts: readonly BenchPart[] = [kafkaLimitPart, pipelinePart, splitterPart, wsFanoutPart];
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
