@@ -44,6 +44,10 @@ export const realtimeEnv = {
 export const serviceEnv = {
   httpPort: runtimeEnv.httpPort,
   wsPath: runtimeEnv.wsPath,
+  wsJwtSecret: runtimeEnv.wsJwtSecret,
+  wsJwksUrl: runtimeEnv.wsJwksUrl,
+  wsJwtIssuer: runtimeEnv.wsJwtIssuer,
+  wsJwtAudience: runtimeEnv.wsJwtAudience,
 } as const;
 
 /**

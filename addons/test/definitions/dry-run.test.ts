@@ -199,6 +199,11 @@ describe('vela dry-run --offline: the user flow without replacing webservice', (
       [realtimeEnv.topics]: vitalTopics.join(','),
     });
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    // The hub's key comes from the Secret the example names, never a literal.
+    expect(container.env).toContainEqual({
+      name: serviceEnv.wsJwtSecret,
+      valueFrom: { secretKeyRef: { name: 'health-feed-jwt', key: serviceEnv.wsJwtSecret } },
+    });
     const service = findObject(objects, 'Service', 'health-feed');
     expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http' }]);
   });

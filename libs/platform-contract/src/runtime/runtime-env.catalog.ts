@@ -139,26 +139,26 @@ export const runtimeEnvCatalog = [
   {
     name: runtimeEnv.wsJwtSecret,
     readBy: 'sdk',
-    setBy: ['user'],
+    setBy: ['user', 'realtime-service'],
     description:
       'HS256 shared secret (at least 32 bytes); this or `RTP_WS_JWKS_URL` when auth is `jwt`',
   },
   {
     name: runtimeEnv.wsJwksUrl,
     readBy: 'sdk',
-    setBy: ['user'],
+    setBy: ['user', 'realtime-service'],
     description: 'JWKS URL of the identity provider (RS256/ES256 keys, fetched and cached)',
   },
   {
     name: runtimeEnv.wsJwtIssuer,
     readBy: 'sdk',
-    setBy: ['user'],
+    setBy: ['user', 'realtime-service'],
     description: 'required `iss` claim, when set',
   },
   {
     name: runtimeEnv.wsJwtAudience,
     readBy: 'sdk',
-    setBy: ['user'],
+    setBy: ['user', 'realtime-service'],
     description: 'required `aud` claim, when set',
   },
   {
