@@ -244,7 +244,7 @@ render and kept across upgrades through lookup of the Secret already in the clus
 {{- define "lenses-agent.v1.postgresqlPassword" -}}
 {{- if not (hasKey .Values "__lensesAgentPostgresqlPassword") -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-agent.v1.postgresqlSecretName" .) | default dict -}}
-{{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.password | b64dec -}}
+{{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.passwordKey | b64dec -}}
 {{- $_ := set .Values "__lensesAgentPostgresqlPassword" ($stored | default (randAlphaNum 32)) -}}
 {{- end -}}
 {{- get .Values "__lensesAgentPostgresqlPassword" -}}

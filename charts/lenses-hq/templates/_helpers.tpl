@@ -166,8 +166,8 @@ checksum only change when the password does.
 {{- $keys := .Values.auth.secretKeys -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.adminSecretName" .) | default dict -}}
 {{- $data := get $existing "data" | default dict -}}
-{{- $storedPassword := get $data $keys.password | b64dec -}}
-{{- $storedHash := get $data $keys.passwordHash | b64dec -}}
+{{- $storedPassword := get $data $keys.passwordKey | b64dec -}}
+{{- $storedHash := get $data $keys.passwordHashKey | b64dec -}}
 {{- $password := .Values.auth.adminPassword | default $storedPassword | default (randAlphaNum 32) -}}
 {{- $hash := $storedHash -}}
 {{- if or (not $storedHash) (ne $password $storedPassword) -}}
@@ -213,7 +213,7 @@ and kept across upgrades through lookup of the Secret already in the cluster.
 {{- define "lenses-hq.v1.postgresqlPassword" -}}
 {{- if not (hasKey .Values "__lensesHqPostgresqlPassword") -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.postgresqlSecretName" .) | default dict -}}
-{{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.password | b64dec -}}
+{{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.passwordKey | b64dec -}}
 {{- $_ := set .Values "__lensesHqPostgresqlPassword" ($stored | default (randAlphaNum 32)) -}}
 {{- end -}}
 {{- get .Values "__lensesHqPostgresqlPassword" -}}

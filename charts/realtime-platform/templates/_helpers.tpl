@@ -289,10 +289,10 @@ auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is
 password is unchanged. */ -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
 {{- $hqValues := index .Values "lenses-hq" | default dict -}}
-{{- $hqKeys := (($hqValues.auth | default dict).secretKeys) | default (dict "username" "username" "password" "password" "passwordHash" "passwordHash") -}}
-{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.password) -}}
+{{- $hqKeys := (($hqValues.auth | default dict).secretKeys) | default (dict "usernameKey" "username" "passwordKey" "password" "passwordHashKey" "passwordHash") -}}
+{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordKey) -}}
 {{- $lensesPassword := $credentials.LENSES_ADMIN_PASSWORD | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
-{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHash) -}}
+{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHashKey) -}}
 {{- $hash := $storedHash -}}
 {{- if or (not $storedHash) (ne $lensesPassword $storedHqPassword) -}}
 {{- $hash = bcrypt $lensesPassword -}}
@@ -561,9 +561,9 @@ the password of every role comes from a Secret through an environment variable o
 {{- $agentContext := dict "Values" $agent "Release" .Release "Chart" (index .Subcharts "lenses-agent").Chart -}}
 {{- $hqSecret := include "lenses-hq.v1.postgresqlSecretName" $hqContext -}}
 {{- $agentSecret := include "lenses-agent.v1.postgresqlSecretName" $agentContext -}}
-{{- $databases = append $databases (dict "database" "hq" "owner" $hq.postgresql.username "passwordEnv" "LENSES_HQ_DB_PASSWORD" "passwordSecret" $hqSecret "passwordKey" $hq.postgresql.secretKeys.password) -}}
-{{- $databases = append $databases (dict "database" "agent1" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.password) -}}
-{{- $databases = append $databases (dict "database" "agent2" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.password) -}}
+{{- $databases = append $databases (dict "database" "hq" "owner" $hq.postgresql.username "passwordEnv" "LENSES_HQ_DB_PASSWORD" "passwordSecret" $hqSecret "passwordKey" $hq.postgresql.secretKeys.passwordKey) -}}
+{{- $databases = append $databases (dict "database" "agent1" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.passwordKey) -}}
+{{- $databases = append $databases (dict "database" "agent2" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.passwordKey) -}}
 {{- end -}}
 {{- toJson $databases -}}
 {{- end -}}
