@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs Debian's buildah on this project's image storage, under the tool cache, so the images, the
+# locally built base image and the layer cache survive between runs and never mix with the
+# machine's own /var/lib/containers:
+#   graph root <cache>/containers/storage, run root /run/realtime-platform/containers (tmpfs:
+#   mount state must not outlive a reboot), driver overlay.
+# src/buildah.ts computes the same paths (a test checks that both agree).
+#
+# Usage: buildah.sh <buildah arguments>     e.g. buildah.sh images
+#        buildah.sh --print-storage-args    the global options, one per line
+set -euo pipefail
+
+cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
+storage_args=(--root "$cache_dir/containers/storage" --runroot /run/realtime-platform/containers --storage-driver overlay)
+
+if [[ "${1:-}" == "--print-storage-args" ]]; then
+  printf '%s\n' "${storage_args[@]}"
+  exit 0
+fi
+if ! command -v buildah >/dev/null 2>&1; then
+  echo "[toolchain] ERROR: buildah is not installed: run \`sudo bash tools/toolchain/scripts/install.sh --with-images\` (Debian packages buildah, mmdebstrap)" >&2
+  exit 127
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "[toolchain] ERROR: the images are built and run as root (buildah --isolation chroot, mmdebstrap --mode=root): run as root" >&2
+  exit 1
+fi
+exec buildah "${storage_args[@]}" "$@"
