@@ -11,8 +11,10 @@
 //
 // Usage: node deploy-tree.mjs <installed workspace root> <package folder, e.g. services/x> <out>
 import { execFileSync } from 'node:child_process';
+import console from 'node:console';
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
+import process from 'node:process';
 
 const [root, start, out] = process.argv.slice(2);
 if (!root || !start || !out) {
@@ -34,7 +36,8 @@ if (entries[start] === undefined) {
 function resolve(from, name) {
   for (let dir = from; ; dir = posix.dirname(dir)) {
     if (posix.basename(dir) !== 'node_modules') {
-      const candidate = dir === '.' || dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+      const candidate =
+        dir === '.' || dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
       if (entries[candidate] !== undefined) return candidate;
     }
     if (dir === '.' || dir === '') return undefined;

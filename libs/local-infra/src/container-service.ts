@@ -15,6 +15,8 @@ export interface ContainerServiceOptions extends ServiceProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Set RTP_HTTP_PORT to the chosen port (default): the container shares the host's network. */
   readonly setHttpPort?: boolean;
+  /** Replaces the image's CMD (a pod's `args`); the entrypoint stays. */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ContainerServiceOptions extends ServiceProcessOptions {
  * security context gives a container: the image's root filesystem read-only, a fresh tmpfs on
  * every volume the image declares, /proc, a minimal /dev; then becomes the image's user (numeric
  * uid:gid, no supplementary groups, no capabilities, no new privileges) and runs its entrypoint
- * and command in its working directory.
+ * and command in its working directory. Only host tools run before the image's entrypoint.
  * Arguments: <rootfs> <uid> <gid> <workdir> <volume paths, ':'-separated> -- <argv...>
  */
 const launcher = String.raw`# Written by @realtime-platform/local-infra ContainerService: runs one container of an image.
@@ -38,16 +40,22 @@ for volume in $volumes; do
   [ -z "$volume" ] || mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs "$root$volume"
 done
 unset IFS
-mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
-mount -t tmpfs -o nosuid,noexec,mode=0755 tmpfs "$root/dev"
-for device in null zero full random urandom; do
-  touch "$root/dev/$device"
-  mount --bind "/dev/$device" "$root/dev/$device"
-done
-ln -s /proc/self/fd "$root/dev/fd"
-mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 tmpfs "$root/dev/shm" 2>/dev/null || true
-exec chroot "$root" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-  --no-new-privs --inh-caps=-all --bounding-set=-all -- /usr/bin/env -C "$workdir" -- "$@"
+# /proc and /dev where the image has their mount points (a FROM scratch image has neither).
+if [ -d "$root/proc" ]; then mount -t proc -o nosuid,nodev,noexec proc "$root/proc"; fi
+if [ -d "$root/dev" ]; then
+  mount -t tmpfs -o nosuid,noexec,mode=0755 tmpfs "$root/dev"
+  for device in null zero full random urandom; do
+    touch "$root/dev/$device"
+    mount --bind "/dev/$device" "$root/dev/$device"
+  done
+  ln -s /proc/self/fd "$root/dev/fd"
+  mkdir "$root/dev/shm"
+  mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 tmpfs "$root/dev/shm"
+fi
+# The host's setpriv and unshare, so the image needs no tools of its own: no new privileges, then
+# chroot, working directory, groups cleared and the image's uid:gid (which clears every capability).
+exec setpriv --no-new-privs --inh-caps=-all -- \
+  unshare --root="$root" --wd="$workdir" --setgid="$gid" --setuid="$uid" -- "$@"
 `;
 
 /**
@@ -118,7 +126,10 @@ export class ContainerService extends ServiceProcess {
 
   protected launch(): ServiceLaunch {
     const [uid = '', gid = uid] = this.user.split(':');
-    const argv = [...(this.config.Entrypoint ?? []), ...(this.config.Cmd ?? [])];
+    const argv = [
+      ...(this.config.Entrypoint ?? []),
+      ...(this.containerOptions.args ?? this.config.Cmd ?? []),
+    ];
     const volumes = Object.keys(this.config.Volumes ?? {}).join(':');
     return {
       command: '/usr/bin/unshare',

@@ -8,6 +8,7 @@ export {
 export {
   platformServices,
   serviceEntry,
+  serviceImage,
   type PlatformServiceName,
   type PlatformServiceSpec,
 } from './local-platform/platform-services.js';
