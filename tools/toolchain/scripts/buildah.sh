@@ -2,8 +2,9 @@
 # Runs Debian's buildah on this project's image storage, under the tool cache, so the images, the
 # locally built base image and the layer cache survive between runs and never mix with the
 # machine's own /var/lib/containers:
-#   graph root <cache>/containers/storage, run root /run/realtime-platform/containers (tmpfs:
-#   mount state must not outlive a reboot), driver overlay.
+#   graph root <cache>/containers/storage; run root /run/realtime-platform/containers-<first 12
+#   hex digits of the SHA-256 of the graph root> (tmpfs: mount state must not outlive a reboot;
+#   one per graph root: two storages must never share one); driver overlay.
 # src/buildah.ts computes the same paths (a test checks that both agree).
 #
 # Usage: buildah.sh <buildah arguments>     e.g. buildah.sh images
@@ -11,7 +12,9 @@
 set -euo pipefail
 
 cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
-storage_args=(--root "$cache_dir/containers/storage" --runroot /run/realtime-platform/containers --storage-driver overlay)
+graph_root="$cache_dir/containers/storage"
+run_root="/run/realtime-platform/containers-$(printf '%s' "$graph_root" | sha256sum | cut -c1-12)"
+storage_args=(--root "$graph_root" --runroot "$run_root" --storage-driver overlay)
 
 if [[ "${1:-}" == "--print-storage-args" ]]; then
   printf '%s\n' "${storage_args[@]}"

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDir } from './cache-dir.js';
@@ -13,18 +14,13 @@ export const buildahScriptPath = new URL('../scripts/buildah.sh', import.meta.ur
 
 /**
  * The global options that put buildah on this project's image storage under the tool cache.
- * Mirrors scripts/buildah.sh (a test checks that both agree). The run root is on tmpfs: mount
- * state must not outlive a reboot.
+ * Mirrors scripts/buildah.sh (a test checks that both agree). The run root is on tmpfs (mount
+ * state must not outlive a reboot) and one per graph root (two storages must never share one).
  */
 export function buildahStorageArgs(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [
-    '--root',
-    join(cacheDir(env), 'containers', 'storage'),
-    '--runroot',
-    '/run/realtime-platform/containers',
-    '--storage-driver',
-    'overlay',
-  ];
+  const graphRoot = join(cacheDir(env), 'containers', 'storage');
+  const runRoot = `/run/realtime-platform/containers-${createHash('sha256').update(graphRoot).digest('hex').slice(0, 12)}`;
+  return ['--root', graphRoot, '--runroot', runRoot, '--storage-driver', 'overlay'];
 }
 
 /** The parts of an OCI image configuration a container runner honours. */
