@@ -7,6 +7,7 @@ import { ContainerService } from '@realtime-platform/local-infra';
 import { isPlatformSecretKey, runtimeEnvCatalog } from '@realtime-platform/platform-contract';
 import { Buildah, type ImageConfig } from '@realtime-platform/toolchain';
 import {
+  baseImage,
   catalogServices,
   imageCatalog,
   imageName,
@@ -141,6 +142,41 @@ describe.each(catalogServices)('image of %s', (service) => {
       if (stat.uid !== 0 || (stat.mode & 0o002) !== 0) writable.push(path);
     }
     expect(writable).toEqual([]);
+  });
+});
+
+describe('ContainerService on the service images', () => {
+  const image = imageName('stream-processor');
+  const run = async (script: string): Promise<{ exit: unknown; log: string }> => {
+    const container = await ContainerService.start({
+      name: 'write-probe',
+      image,
+      env: {},
+      waitFor: 'none',
+      args: ['node', '-e', script],
+    });
+    const exit = await container.exited;
+    await container.stop();
+    return { exit, log: readFileSync(container.logFile, 'utf8') };
+  };
+
+  it('refuses a write to the root filesystem (EROFS) and allows one to the /tmp volume', async () => {
+    const refused = await run(
+      "require('node:fs').writeFileSync('/app/written-by-the-service', 'x')",
+    );
+    expect(refused.exit).toEqual({ exitCode: 1, signal: null });
+    expect(refused.log).toMatch(/EROFS: read-only file system/);
+    const allowed = await run(
+      "require('node:fs').writeFileSync('/tmp/scratch', 'x'); console.log('wrote /tmp/scratch')",
+    );
+    expect(allowed.exit).toEqual({ exitCode: 0, signal: null });
+    expect(allowed.log).toContain('wrote /tmp/scratch');
+  });
+
+  it('refuses to run an image whose user is root (the node base image)', async () => {
+    await expect(
+      ContainerService.start({ name: 'root-probe', image: baseImage, env: {}, waitFor: 'none' }),
+    ).rejects.toMatchObject({ code: 'RTP_ERR_INFRA_IMAGE_RUNS_AS_ROOT' });
   });
 });
 
