@@ -3,7 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Buildah, type ImageConfig } from '@realtime-platform/toolchain';
 import { localInfraErrors } from './local-infra-errors.js';
-import { ServiceProcess, type ServiceLaunch, type ServiceProcessOptions } from './service-process.js';
+import {
+  ServiceProcess,
+  type ServiceLaunch,
+  type ServiceProcessOptions,
+} from './service-process.js';
 
 export interface ContainerServiceOptions extends ServiceProcessOptions {
   /** A local image of the project's image storage, e.g. `ghcr.io/realtime-platform/mqtt-bridge:0.1.0`. */

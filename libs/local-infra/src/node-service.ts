@@ -1,4 +1,8 @@
-import { ServiceProcess, type ServiceLaunch, type ServiceProcessOptions } from './service-process.js';
+import {
+  ServiceProcess,
+  type ServiceLaunch,
+  type ServiceProcessOptions,
+} from './service-process.js';
 
 export interface NodeServiceOptions extends ServiceProcessOptions {
   /** The service's built entry point, e.g. `services/mqtt-bridge/dist/main.js` (absolute). */

@@ -19,11 +19,7 @@ import {
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken } from './dashboard-token.js';
-import {
-  platformServices,
-  serviceImage,
-  type PlatformServiceName,
-} from './platform-services.js';
+import { platformServices, serviceImage, type PlatformServiceName } from './platform-services.js';
 
 export interface LocalPlatformOptions {
   /** Platform name (secret names, service names in logs). */
