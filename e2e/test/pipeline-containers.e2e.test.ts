@@ -67,4 +67,25 @@ describe('health-data pipeline with the services as containers of their images',
     );
     expect(frame.data).toMatchObject({ deviceId: 'bed-containers', values: { heartRate: 77 } });
   });
+
+  it('keeps streaming after the bridge container is killed -9 and started again from its image', async () => {
+    const bridge = platform.service('mqtt-bridge');
+    await bridge.kill('SIGKILL');
+    expect((await bridge.exited).signal).toBe('SIGKILL');
+    await bridge.restart();
+    await publisher.publishAsync(
+      deviceMqttTopic,
+      JSON.stringify(reading('bed-containers', 2, { heartRate: 81 })),
+      { qos: 1 },
+    );
+    const frame = await watcher!.waitFor(
+      (candidate) =>
+        candidate.type === 'data' &&
+        candidate.topic === 'heart_rate_device_topic' &&
+        (candidate.data as { values?: { heartRate?: number } } | undefined)?.values?.heartRate ===
+          81,
+      'heart-rate frame after the restart',
+    );
+    expect(frame.data).toMatchObject({ deviceId: 'bed-containers' });
+  });
 });

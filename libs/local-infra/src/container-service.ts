@@ -67,8 +67,9 @@ exec setpriv --no-new-privs --inh-caps=-all -- \
  * Debian) creates a working container and mounts its root filesystem, and the service runs
  * chrooted into it, as the image's non-root user, with a read-only root filesystem, only the
  * image's ENV plus the given environment, and the host's network (so loopback servers are
- * reachable). `podman run` cannot run here (crun cannot set rlimits in this VM and does not
- * support its hybrid cgroups). The image's user, entrypoint, command, working directory and
+ * reachable). `podman run` fails here with Debian's defaults (crun: rlimits above the VM's hard
+ * limit, hybrid cgroups; see tools/images/README.md), and a killed `podman run` leaves its
+ * container running, which crash tests cannot use. The image's user, entrypoint, command, working directory and
  * volumes come from its configuration, so what runs is what a cluster would run.
  */
 export class ContainerService extends ServiceProcess {
