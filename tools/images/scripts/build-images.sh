@@ -24,7 +24,7 @@ buildah=(bash "$toolchain/scripts/buildah.sh")
 say() { printf '[images] %s\n' "$*"; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# <name>\t<build args, one --build-arg K=V each> for a service (any folder of services/).
+# <name>\t<description>\t<build args, one --build-arg=K=V each> for a service (any folder of services/).
 describe() {
   node -e "
     const fs = require('node:fs');
@@ -32,9 +32,9 @@ describe() {
     const catalog = JSON.parse(fs.readFileSync(catalogPath, 'utf8'));
     const manifest = root + '/services/' + service + '/package.json';
     if (!fs.existsSync(manifest)) { console.error('no service ' + service + ' (services/' + service + '/package.json)'); process.exit(1); }
-    const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    const { version, description = service } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
     const args = Object.entries(catalog.services[service]?.buildArgs ?? {}).map(([k, v]) => '--build-arg=' + k + '=' + v);
-    console.log([catalog.registry + '/' + catalog.namespace + '/' + service + ':' + version, ...args].join('\t'));
+    console.log([catalog.registry + '/' + catalog.namespace + '/' + service + ':' + version, description.replace(/\s+/g, ' '), ...args].join('\t'));
   " "$catalog" "$repo_root" "$1"
 }
 
@@ -55,7 +55,7 @@ flock 9
 
 pull=never
 if [[ "${RTP_IMAGE_BASE:-local}" == "registry" ]]; then
-  pull=missing
+  pull=true
 else
   bash "$here/build-node-base-image.sh"
 fi
@@ -80,8 +80,10 @@ for service in "${services[@]}"; do
   log="$cache_dir/containers/build-$service.log"
   if ! "${buildah[@]}" bud --isolation chroot --layers --pull="$pull" \
     -f "$repo_root/services/Dockerfile" --ignorefile "$repo_root/services/Dockerfile.dockerignore" \
-    --build-arg "SERVICE=$service" "${described[@]:1}" "${mounts[@]}" \
+    --build-arg "SERVICE=$service" "${described[@]:2}" "${mounts[@]}" \
     --label "org.opencontainers.image.title=$service" \
+    --label "org.opencontainers.image.description=${described[1]}" \
+    --label "org.opencontainers.image.base.name=$(node -p "require('$toolchain/toolchain.json').nodeBaseImage.name")" \
     --label "org.opencontainers.image.version=${name##*:}" \
     -t "$name" "$repo_root" >"$log" 2>&1; then
     tail -40 "$log" >&2
