@@ -57,7 +57,7 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
   },
   KAFKA_HANDLER_FAILED: {
     message: (p: { topic: string; partition: number; offset: string; attempts: number }) =>
-      `the handler failed on ${p.topic}[${p.partition}]@${p.offset} after ${p.attempts} attempt(s)`,
+      `the handler failed on ${p.topic}[${p.partition}]@${p.offset} (attempt ${p.attempts}) with an error no retry can fix`,
   },
   // codecs
   CODEC_DECODE_FAILED: {
@@ -145,7 +145,7 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
   KAFKA_TOPIC_NOT_FOUND: 'subscribing to a topic that does not exist (retriable)',
   KAFKA_PUBLISH_FAILED: 'a produce request failed after the client retries (retriable)',
   KAFKA_DLQ_PUBLISH_FAILED: 'the dead-letter write failed; the record is not committed (retriable)',
-  KAFKA_HANDLER_FAILED: 'the handler kept failing; the record went to `<topic>.dlq`',
+  KAFKA_HANDLER_FAILED: 'the handler failed non-retriably; the record went to `<topic>.dlq`',
   CODEC_DECODE_FAILED: 'a record is not valid for its codec (the record goes to the DLQ)',
   CODEC_ENCODE_FAILED: 'a value cannot be encoded',
   CODEC_AVRO_WIRE_FORMAT: 'an Avro record lacks magic byte 0 + schema id',

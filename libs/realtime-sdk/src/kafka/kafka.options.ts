@@ -26,7 +26,7 @@ export interface KafkaBusOptions {
   readonly heartbeatIntervalMs: number;
   /** How long a fetch waits for data when a partition is idle (also bounds how fast `stop()` is). */
   readonly maxWaitTimeMs: number;
-  /** Handlers' retry of retriable errors, unless a subscription sets its own. */
+  /** Backoff of retriable failures (retried until they pass), unless a subscription sets its own. */
   readonly retry: RetryPolicy;
   /** Commit handled offsets this often (and always on stop): the window of redelivery after a crash. */
   readonly commitIntervalMs: number;
@@ -61,9 +61,8 @@ const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 export const retryPolicySchema: OptionsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['retries', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter'],
+  required: ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'],
   properties: {
-    retries: { type: 'integer', minimum: 0, maximum: 100 },
     initialDelayMs: { type: 'integer', minimum: 0 },
     maxDelayMs: { type: 'integer', minimum: 0 },
     factor: { type: 'number', minimum: 1 },

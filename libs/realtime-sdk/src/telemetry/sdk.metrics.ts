@@ -39,6 +39,7 @@ export class SdkMetrics {
   readonly kafkaDeadLettered: CachedCounter<'topic' | 'reason'>;
   readonly kafkaConsumerLag: Gauge<'group' | 'topic' | 'partition'>;
   readonly kafkaConsumerRestarts: CachedCounter<'group'>;
+  readonly kafkaConsumerRetrying: Gauge<'group'>;
   readonly wsClients: Gauge;
   readonly wsFramesSent: Counter;
   readonly wsFramesDropped: Counter;
@@ -87,6 +88,12 @@ export class SdkMetrics {
       'consumers recreated after a crash kafkajs would not restart itself',
       ['group'],
     );
+    this.kafkaConsumerRetrying = new Gauge({
+      name: 'rtp_kafka_consumer_retrying',
+      help: 'partitions held by retriable failures (registry, database, Kafka away): waiting, not dead-lettering',
+      labelNames: ['group'],
+      registers,
+    });
     this.wsClients = new Gauge({
       name: 'rtp_ws_clients',
       help: 'connected WebSocket clients',
