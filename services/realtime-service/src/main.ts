@@ -59,9 +59,15 @@ async function main(): Promise<void> {
     },
   });
 
-  // Consumers start when the hub exists and before the port opens, so /health/ready (which
-  // waits for every consumer to join its group) is honest from the first probe.
-  app.addHook('onReady', () => consumers.start());
+  // The port opens first and the consumers start after it, with /health/ready false until they
+  // joined their groups: after a crash (kill -9) the shared group waits for the dead member's
+  // session to expire (sessionTimeoutMs, 10 s), as long as fastify's boot timeout, and a
+  // closed port would fail the liveness probe too - a crash loop instead of a recovery.
+  let consumersStarted = false;
+  sdk.health.add('consumers', () => ({
+    ok: consumersStarted,
+    detail: consumersStarted ? 'vital and alert consumers started' : 'starting',
+  }));
   app.addHook('onClose', async () => {
     await consumers.stop();
     await pool.end();
@@ -69,6 +75,9 @@ async function main(): Promise<void> {
 
   const address = await sdk.start();
   logger.info({ address, wsPath: config.wsPath, auth: sdkConfig.wsAuth.mode }, 'listening');
+  await consumers.start();
+  consumersStarted = true;
+  logger.info('consumers started');
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,7 @@ export interface KafkaBusOptions {
     readonly initialRetryTimeMs: number;
     readonly maxRetryTimeMs: number;
   };
+  /** How long the group waits for a silent member before moving its partitions (crash recovery). */
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   /** How long a fetch waits for data when a partition is idle (also bounds how fast `stop()` is). */
@@ -46,7 +47,9 @@ export const defaultKafkaBusOptions = {
   connectionTimeoutMs: 3000,
   requestTimeoutMs: 30_000,
   clientRetry: { retries: 10, initialRetryTimeMs: 300, maxRetryTimeMs: 5000 },
-  sessionTimeoutMs: 30_000,
+  // A member that died (kill -9) holds its partitions until its session expires: 10 s bounds
+  // the pause after a crash; heartbeats go every 3 s, also while a handler retries.
+  sessionTimeoutMs: 10_000,
   heartbeatIntervalMs: 3000,
   maxWaitTimeMs: 500,
   retry: defaultRetryPolicy,

@@ -133,6 +133,8 @@ export class KafkajsSubscription<T> implements Subscription {
   private commitTimer: NodeJS.Timeout | undefined;
   /** Start offsets not yet committed for the group (see `SubscriptionSettings.startOffsets`). */
   private readonly unanchored: Map<string, string>;
+  /** `HandlerContext.assignment`: grows at every join of the group. */
+  private assignment = 0;
   /** Partitions held by retriable failures: since when, and when that was last logged. */
   private readonly held = new Map<string, { since: number; loggedAt: number }>();
 
@@ -312,6 +314,7 @@ export class KafkajsSubscription<T> implements Subscription {
       }
       this.host.metrics?.kafkaConsumerRetrying.set({ group: this.groupId }, this.held.size);
       this.anchor(consumer, assigned);
+      this.assignment += 1;
       this.restartAttempt = 0;
       this.setJoined(true);
       this.logger.info('joined the consumer group');
@@ -451,7 +454,7 @@ export class KafkajsSubscription<T> implements Subscription {
           const value = await codec.decode(message.value ?? emptyValue, { topic });
           record = consumedRecord(topic, partition, message, value);
         }
-        await handler(record, { attempt });
+        await handler(record, { attempt, assignment: this.assignment });
         this.retried(topic, partition, attempt);
         return 'done';
       } catch (error) {
@@ -717,7 +720,8 @@ export class KafkajsSubscription<T> implements Subscription {
     const first = sources[0] as KafkaMessage;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = (await batchHandler(records, { attempt })) ?? {};
+        const result =
+          (await batchHandler(records, { attempt, assignment: this.assignment })) ?? {};
         const { topicMessages, deadLetters } = await this.batchMessages(
           topic,
           partition,

@@ -17,6 +17,12 @@ export interface ConsumedRecord<T> {
 export interface HandlerContext {
   /** 1 on the first try, then 2, 3… while retriable errors (decode or handler) are retried. */
   readonly attempt: number;
+  /**
+   * Grows each time this consumer (re)joins its group and gets its partitions. A handler that
+   * keeps state derived from the records of its partitions (and persisted elsewhere) reloads it
+   * when this changes: after a rebalance the partitions, and so the state, may be others.
+   */
+  readonly assignment: number;
 }
 
 /**

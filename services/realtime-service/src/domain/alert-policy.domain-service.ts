@@ -12,6 +12,17 @@ export interface AlertEvaluation {
   readonly recovered: readonly AlertRule[];
 }
 
+/** A rule tripped for a device (its value out of bounds since the last alert). */
+export interface RuleTrip {
+  readonly ruleId: string;
+  readonly deviceId: string;
+}
+
+/** A rule that tripped (true) or recovered (false) for a device. */
+export interface RuleTransition extends RuleTrip {
+  readonly tripped: boolean;
+}
+
 export interface AlertPolicyOptions {
   /** Tripped (device, rule) pairs remembered; the oldest are forgotten beyond it. */
   readonly maxTrackedBreaches?: number;
@@ -26,9 +37,9 @@ const stateKey = (ruleId: string, deviceId: string): string => `${ruleId}\u0000$
  *
  * `evaluate` has no side effects; `commit` records the outcome. Callers commit only after they
  * stored and published the alerts, so a failure (and the redelivery that follows) evaluates the
- * same record again and raises the same alerts. The state lives in memory: after a restart or a
- * partition moving to another replica, an ongoing breach raises one more alert (its id is the
- * same only for the same measurement).
+ * same record again and raises the same alerts. The state lives in memory and is persisted by the
+ * caller (`transitions`): `restore` loads it after a restart or a rebalance, so an ongoing breach
+ * does not raise a second alert when the service comes back.
  */
 export class AlertPolicy {
   private readonly tripped = new Map<string, true>();
@@ -67,6 +78,21 @@ export class AlertPolicy {
       const oldest = this.tripped.keys().next().value as string;
       this.tripped.delete(oldest);
     }
+  }
+
+  /** Replaces the state with these tripped (rule, device) pairs, e.g. as persisted. */
+  restore(tripped: Iterable<RuleTrip>): void {
+    this.tripped.clear();
+    for (const { ruleId, deviceId } of tripped) this.tripped.set(stateKey(ruleId, deviceId), true);
+  }
+
+  /** What `commit(evaluation)` changes, to persist before committing: trips and recoveries. */
+  static transitions(evaluation: AlertEvaluation): RuleTransition[] {
+    const { deviceId } = evaluation;
+    return [
+      ...evaluation.raised.map(({ rule }) => ({ ruleId: rule.id, deviceId, tripped: true })),
+      ...evaluation.recovered.map((rule) => ({ ruleId: rule.id, deviceId, tripped: false })),
+    ];
   }
 
   /** How many (device, rule) pairs are tripped right now. */

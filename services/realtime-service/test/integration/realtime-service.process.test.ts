@@ -328,6 +328,7 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       expect(after.rows).toEqual(before.rows);
       expect(after.rows.map((row: { name: string }) => row.name)).toEqual([
         '0001_create_alerts.sql',
+        '0002_create_alert_rule_state.sql',
       ]);
     } finally {
       await db.end();
@@ -336,5 +337,36 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       alerts: { id: string }[];
     };
     expect(listed.alerts.map((a) => a.id)).toEqual([alertId]);
+  });
+
+  it('after a kill -9 and restart, an ongoing breach raises no second alert; the recovery re-arms the rule', async () => {
+    const alertsOf = async (deviceId: string): Promise<string[]> =>
+      (
+        (await (await api(`/api/alerts?deviceId=${deviceId}`)).json()) as {
+          alerts: { id: string }[];
+        }
+      ).alerts.map((a) => a.id);
+    const t = Date.now();
+    await producer.produce(heartRateTopic, [heartRate('dev-k', 190, t)]);
+    await eventually(async () => (await alertsOf('dev-k')).length === 1, 30_000, 'the first alert');
+    // Give the commit timer time to commit the breach, so the restart does not simply redeliver it.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await service.kill('SIGKILL');
+    await service.restart();
+    await producer.produce(heartRateTopic, [
+      heartRate('dev-k', 192, t + 1000),
+      heartRate('dev-k', 72, t + 2000),
+      heartRate('dev-k', 191, t + 3000),
+    ]);
+    await eventually(
+      async () => (await alertsOf('dev-k')).length >= 2,
+      30_000,
+      'the re-armed alert',
+    );
+    // Let anything late arrive: still exactly the first alert and the one after the recovery.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await alertsOf('dev-k')).sort()).toEqual(
+      [`heart-rate/${t}/dev-k`, `heart-rate/${t + 3000}/dev-k`].sort(),
+    );
   });
 });

@@ -13,6 +13,7 @@ import { apiErrors } from '../../../src/interface/http/api.errors.js';
 import { apiRoutes } from '../../../src/interface/http/api.routes.js';
 import {
   InMemoryAlertRepository,
+  InMemoryAlertRuleStateStore,
   ManualClock,
   RecordingAlertPublisher,
   RecordingLiveFeed,
@@ -35,6 +36,7 @@ beforeAll(async () => {
     new AlertPolicy(createAlertRules(defaultAlertRules)),
     repository,
     new RecordingAlertPublisher(),
+    new InMemoryAlertRuleStateStore(),
     new ManualClock(t0 + 5),
   ).execute(heartRateOf(190, { deviceId: 'bed-2' }));
   app = Fastify();
