@@ -49,6 +49,7 @@ export const runtimeEnv = {
   outputTopic: 'RTP_OUTPUT_TOPIC',
   alertRules: 'RTP_ALERT_RULES',
   valueFormat: 'RTP_VALUE_FORMAT',
+  readingMaxFutureSkewMs: 'RTP_READING_MAX_FUTURE_SKEW_MS',
   mqttSessionExpirySeconds: 'RTP_MQTT_SESSION_EXPIRY_SECONDS',
   mqttReceiveMaximum: 'RTP_MQTT_RECEIVE_MAXIMUM',
   simDevices: 'RTP_SIM_DEVICES',
@@ -232,6 +233,14 @@ export const runtimeEnvCatalog = [
     setBy: ['user'],
     description:
       'value format the stream-processor writes to the four vital topics: `avro` (Confluent wire format, schemas registered as `<topic>-value` with BACKWARD compatibility) or `json`',
+  },
+  {
+    name: runtimeEnv.readingMaxFutureSkewMs,
+    default: '300000',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'how far ahead of the receiver clock a reading timestamp may be (ms): the mqtt-bridge and the stream-processor dead-letter later ones with `RTP_ERR_HEALTH_TIMESTAMP_IN_FUTURE`',
   },
   {
     name: runtimeEnv.mqttSessionExpirySeconds,
