@@ -198,7 +198,10 @@ export async function generateStandaloneService(
     Object.fromEntries(
       Object.entries(deps)
         .filter(([dep]) => !dep.startsWith('@realtime-platform/') || tarballOf.has(dep))
-        .map(([dep, version]) => [dep, tarballOf.has(dep) ? `file:${tarballOf.get(dep)}` : version]),
+        .map(([dep, version]) => [
+          dep,
+          tarballOf.has(dep) ? `file:${tarballOf.get(dep)}` : version,
+        ]),
     );
   const sorted = (deps: Record<string, string>) =>
     Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
@@ -255,7 +258,14 @@ export async function generateStandaloneService(
   if (options.lockfile !== false) {
     const install = await execa(
       'npm',
-      ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'],
+      [
+        'install',
+        '--package-lock-only',
+        '--ignore-scripts',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+      ],
       { cwd: directory, reject: false },
     );
     if (install.exitCode !== 0)
