@@ -113,8 +113,8 @@ describe('the published npm packages', () => {
       const packedJson = await execa('npm', ['pack', '--json', '--ignore-scripts'], {
         cwd: join(dir, 'errors'),
       });
-      const [{ filename }] = JSON.parse(String(packedJson.stdout)) as { filename: string }[];
-      const tarball = join(dir, 'errors', filename);
+      const [entry] = JSON.parse(String(packedJson.stdout)) as { filename: string }[];
+      const tarball = join(dir, 'errors', entry?.filename ?? 'missing.tgz');
 
       expect((await publintProblems(tarball)).join('\n')).toMatch(/missing\.d\.ts/);
       expect((await attw(tarball)).exitCode).not.toBe(0);
