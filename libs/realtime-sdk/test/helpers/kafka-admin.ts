@@ -3,7 +3,13 @@ import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
 
 export const rawKafka = (brokers: string): Kafka =>
-  new Kafka({ clientId: 'test-admin', brokers: [brokers], logLevel: logLevel.NOTHING });
+  new Kafka({
+    clientId: 'test-admin',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    // A loaded 2-core machine can take seconds to elect the leaders of a new topic.
+    retry: { retries: 10, initialRetryTime: 300 },
+  });
 
 /** Creates `<prefix>-<uuid>` and its `.dlq` and waits for their leaders. */
 export async function createTopic(
