@@ -607,6 +607,32 @@ SELECT format('GRANT ALL ON DATABASE %I TO %I', '{{ .database }}', '{{ .owner }}
 {{- end }}
 {{ end -}}
 
+{{/*
+realtime-platform.v1.podDisruptionBudget: the PodDisruptionBudget of one component's pods, as
+(list $ "<component>"), or nothing when podDisruptionBudget.enabled is false. maxUnavailable (not
+minAvailable): a single-replica workload can still be drained (a short, planned outage) instead of
+blocking every node drain, and a replicated one keeps all but one replica up.
+*/}}
+{{- define "realtime-platform.v1.podDisruptionBudget" -}}
+{{- $ := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- if $.Values.podDisruptionBudget.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "realtime-platform.v1.objectName" (list $ $component) }}
+  namespace: {{ $.Release.Namespace }}
+  labels:
+    {{- include "realtime-platform.v1.labels" (list $ $component) | nindent 4 }}
+spec:
+  maxUnavailable: {{ $.Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "realtime-platform.v1.selectorLabels" (list $ $component) | nindent 6 }}
+{{- end }}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- connectors */}}
 
 {{/*
