@@ -94,7 +94,7 @@ describe('loadRealtimeConfig', () => {
     const disabled = loadRealtimeConfig({
       env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_AUTH: 'disabled' },
     });
-    expect(disabled.wsAuth).toEqual({ mode: 'disabled' });
+    expect(disabled.wsAuth).toEqual({ mode: 'disabled', unsafe: false });
   });
 
   it('should not read RTP_WS_* for a service without WebSocket clients', () => {
@@ -102,7 +102,7 @@ describe('loadRealtimeConfig', () => {
       env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_AUTH: 'bogus' },
       websocket: false,
     });
-    expect(config.wsAuth).toEqual({ mode: 'disabled' });
+    expect(config.wsAuth).toEqual({ mode: 'disabled', unsafe: false });
   });
 
   it('should refuse a short JWT secret without printing it', () => {
