@@ -228,8 +228,10 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
     'the hub holds `maxConnections` clients: HTTP 503 at upgrade (retriable), close 1013 if one slips past',
   ACCESS_CLAIM_MISSING: 'a valid token without the access claim: HTTP 403 (REST: 403)',
   ACCESS_CLAIM_INVALID: 'a malformed access claim (unknown field, no topics, bad list): HTTP 403',
-  ACCESS_TOPIC_NOT_GRANTED: 'subscribe to (or read) a topic the token does not grant (`error` frame)',
-  ACCESS_DEVICE_NOT_GRANTED: 'subscribe to (or read) a device the token does not grant (`error` frame)',
+  ACCESS_TOPIC_NOT_GRANTED:
+    'subscribe to (or read) a topic the token does not grant (`error` frame)',
+  ACCESS_DEVICE_NOT_GRANTED:
+    'subscribe to (or read) a device the token does not grant (`error` frame)',
   ACCESS_DEVICE_FILTER_REQUIRED:
     'subscribe without a device filter with a token that lists devices (`error` frame)',
   WS_MESSAGE_INVALID: 'a client frame is not a valid subscribe/unsubscribe message (`error` frame)',

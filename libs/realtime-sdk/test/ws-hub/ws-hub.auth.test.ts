@@ -237,7 +237,12 @@ describe('wsHubPlugin grants: devices and topics a token may see', () => {
   it('should refuse a topic that is not granted and an unfiltered subscription unless devices is "*"', async () => {
     const { url } = await start();
     const listed = await TestClient.open(url, { token: await craft(legitimate()) });
-    listed.send({ type: 'subscribe', topic: bloodPressure, filter: { deviceId: 'bed-7' }, id: 't' });
+    listed.send({
+      type: 'subscribe',
+      topic: bloodPressure,
+      filter: { deviceId: 'bed-7' },
+      id: 't',
+    });
     listed.send({ type: 'subscribe', topic: heartRate, id: 'all' });
     await listed.waitFor(() => listed.ofType('error').length === 2);
     expect(listed.ofType('error').map((frame) => [frame.id, frame.code])).toEqual([
