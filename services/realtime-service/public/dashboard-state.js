@@ -136,7 +136,7 @@ export function grantOf(token, claim) {
     const payload = String(token).split('.')[1];
     const base64 = payload.replaceAll('-', '+').replaceAll('_', '/');
     const json = decodeURIComponent(
-      [...atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='))]
+      [...globalThis.atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='))]
         .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
         .join(''),
     );
