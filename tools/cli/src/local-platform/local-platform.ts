@@ -160,10 +160,7 @@ export class LocalPlatform {
    * A token of this run (12 h, the run's issuer and audience) granting `grant`: by default what
    * the dashboard gets; tests pass exactly what they need.
    */
-  async token(
-    grant: AccessGrantClaim = this.dashboardGrant,
-    subject = 'rtp-dev',
-  ): Promise<string> {
+  async token(grant: AccessGrantClaim = this.dashboardGrant, subject = 'rtp-dev'): Promise<string> {
     return mintDashboardToken(this.wsJwtSecret, {
       grant,
       issuer: this.wsJwtIssuer,
