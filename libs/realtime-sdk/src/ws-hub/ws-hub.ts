@@ -264,7 +264,7 @@ export class WsHub {
     const { topic, filter } = message;
     if (!this.allowedTopics.has(topic)) throw sdkErrors.WS_TOPIC_NOT_ALLOWED({ topic });
     // The token's grant first: what it does not grant is refused whatever `authorize` says.
-    if (!('devices' in client.grant)) throw client.grant;
+    if (isRealtimePlatformError(client.grant)) throw client.grant;
     const refusal = this.access.checkSubscription(client.grant, topic, filter);
     if (refusal !== undefined) throw refusal;
     const key = subscriptionKey(topic, filter);
