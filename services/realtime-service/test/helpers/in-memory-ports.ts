@@ -30,6 +30,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     return [...this.alerts.values()]
       .filter((a) => query.since === undefined || a.raisedAt >= query.since)
       .filter((a) => query.deviceId === undefined || a.deviceId === query.deviceId)
+      .filter((a) => query.deviceIds === undefined || query.deviceIds.includes(a.deviceId))
       .sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id))
       .slice(0, query.limit);
   }

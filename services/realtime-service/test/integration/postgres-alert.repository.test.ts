@@ -124,6 +124,11 @@ describe('PostgresAlertRepository', () => {
     expect(since.map((a) => a.raisedAt)).toEqual([t0 + 3000, t0 + 2000]);
     const wardA = await repository.listRecent({ limit: 10, deviceId: 'ward-a' as never });
     expect(wardA.map((a) => a.deviceId)).toEqual(['ward-a', 'ward-a']);
+    // The devices a token grants: only theirs, in SQL (never filtered after the LIMIT).
+    const granted = await repository.listRecent({ limit: 1, deviceIds: ['ward-b'] as never });
+    expect(granted.map((a) => a.deviceId)).toEqual(['ward-b']);
+    const none = await repository.listRecent({ limit: 10, deviceIds: ['ward-z'] as never });
+    expect(none).toEqual([]);
   });
 
   it('fails with a retriable DATABASE_UNAVAILABLE when PostgreSQL cannot be reached', async () => {
