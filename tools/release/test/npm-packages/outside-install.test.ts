@@ -116,7 +116,9 @@ describe('the SDK installed from its packed tarballs outside the repository', ()
           RTP_PLATFORM_NAME: 'health-data',
           RTP_SECRETS_DIR: secretsDir,
           RTP_LOG_LEVEL: 'silent',
+          // A consumer without WebSocket clients: auth may be off only on a loopback listener.
           RTP_WS_AUTH: 'disabled',
+          RTP_HTTP_HOST: '127.0.0.1',
         },
         reject: false,
       });
