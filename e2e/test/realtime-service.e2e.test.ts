@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { LocalPlatform } from '@realtime-platform/cli';
+import { SignJWT } from 'jose';
 import { alertsTopic, deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { reading } from './support/readings.js';
 import { HubClient } from './support/ws-client.js';
@@ -22,7 +23,14 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
       services: ['mqtt-bridge', 'stream-processor', 'realtime-service'],
       simulator: false,
     });
-    token = await platform.token();
+    // Exactly what the tests below read: two beds, two vital topics and the alerts.
+    token = await platform.token(
+      {
+        devices: ['bed-7', 'bed-9'],
+        topics: ['heart_rate_device_topic', 'blood_pressure_device_topic', alertsTopic],
+      },
+      'e2e-ward-nurse',
+    );
     wsUrl = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
     publisher = await connectAsync(platform.mqtt.mqttUrl, {
       ...platform.mqtt.user,
@@ -97,7 +105,7 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
 
   it('raises an alert for an out-of-range heart rate that a second client receives and GET /api/alerts returns from PostgreSQL', async () => {
     const alerts = await connect();
-    await alerts.subscribe(alertsTopic);
+    await alerts.subscribe(alertsTopic, 'bed-9');
     await publisher.publishAsync(
       deviceMqttTopic,
       JSON.stringify(reading('bed-9', 3, { heartRate: 182 })),
@@ -127,6 +135,33 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
   it('refuses WebSocket connections without a valid token', async () => {
     await expect(HubClient.connect(wsUrl)).rejects.toMatchObject({ statusCode: 401 });
     await expect(HubClient.connect(wsUrl, `${token}x`)).rejects.toMatchObject({ statusCode: 401 });
+  });
+
+  it('refuses a device the token does not grant: its live feed and its alerts, with codes', async () => {
+    const client = await connect();
+    const refused = await client.subscribeRefused('heart_rate_device_topic', 'bed-8');
+    expect(refused.code).toBe('RTP_ERR_SDK_ACCESS_DEVICE_NOT_GRANTED');
+    const allDevices = await client.subscribeRefused(alertsTopic);
+    expect(allDevices.code).toBe('RTP_ERR_SDK_ACCESS_DEVICE_FILTER_REQUIRED');
+    const alerts = await api('/api/alerts?deviceId=bed-8');
+    expect(alerts.status).toBe(403);
+    expect(await alerts.json()).toMatchObject({
+      code: 'RTP_ERR_REALTIME_SERVICE_API_DEVICE_NOT_GRANTED',
+    });
+    expect((await api('/api/devices/bed-8/latest')).status).toBe(403);
+  });
+
+  it('refuses a token of the right key that never expires or lives 100 years', async () => {
+    const key = new TextEncoder().encode(platform.wsJwtSecret);
+    const base = new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(platform.wsJwtIssuer)
+      .setAudience(platform.wsJwtAudience)
+      .setIssuedAt();
+    const neverExpires = await base.sign(key);
+    const century = await base.setExpirationTime('36500d').sign(key);
+    for (const crafted of [neverExpires, century])
+      await expect(HubClient.connect(wsUrl, crafted)).rejects.toMatchObject({ statusCode: 401 });
   });
 
   it('answers bad REST input with 400 and a code', async () => {

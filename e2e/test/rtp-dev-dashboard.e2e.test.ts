@@ -74,7 +74,9 @@ describe('rtp dev with the live dashboard (headless Chromium)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    child = execa('node', [rtp, 'dev', '--name', 'e2e-dev', '--devices', '3', '--rate', '15'], {
+    // The token grants the three simulated devices and the one this test publishes as.
+    const args = ['dev', '--name', 'e2e-dev', '--devices', '3', '--rate', '15'];
+    child = execa('node', [rtp, ...args, '--grant-devices', 'e2e-bedside'], {
       reject: false,
       env: { FORCE_COLOR: '0' },
     });

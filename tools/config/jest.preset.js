@@ -2,7 +2,7 @@
 // with --experimental-vm-modules and ts-jest emits ESM. ts-jest (not esbuild/swc) is used
 // because tsyringe needs `emitDecoratorMetadata`; `isolatedModules` in tsconfig.base.json
 // makes it transpile only - type checking is the job of `lint` (tsc --noEmit).
-import { fileURLToPath } from 'node:url';
+import { URL, fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 

@@ -99,15 +99,15 @@ function templateBody(kind: RealtimeComponentKind): string {
 	exposeType: *"ClusterIP" | "NodePort" | "LoadBalancer"
 	// +usage=Path of the WebSocket endpoint
 	wsPath: *"/ws" | =~"^/"
-	// +usage=How WebSocket and REST clients authenticate (JWT); the service refuses to start without one of jwtSecretRef (a Secret key holding the HS256 key, at least 32 bytes) or jwksUrl (your identity provider's keys)
+	// +usage=How WebSocket and REST clients authenticate (JWT); the service refuses to start without one of jwtSecretRef (a Secret key holding the HS256 key, at least 32 bytes) or jwksUrl (your identity provider's keys, https), and the issuer and audience its tokens must carry (required off loopback, so a token minted for another service is refused)
 	auth?: {
 		jwtSecretRef?: {
 			name: string
 			key:  *${cueString(serviceEnv.wsJwtSecret)} | string
 		}
-		jwksUrl?:  =~"^https?://"
-		issuer?:   string
-		audience?: string
+		jwksUrl?:  =~"^https://"
+		issuer:   string & !=""
+		audience: string & !=""
 	}`
     : `	// +usage=Service name in the requirements' flow; recorded as an annotation (the workload is named after the component)
 	name?: string
@@ -144,8 +144,8 @@ function templateBody(kind: RealtimeComponentKind): string {
 		[{name: ${cueString(serviceEnv.httpPort)}, value: "\\(parameter.port)"}, {name: ${cueString(serviceEnv.wsPath)}, value: parameter.wsPath}],
 		[if parameter.auth != _|_ if parameter.auth.jwtSecretRef != _|_ {name: ${cueString(serviceEnv.wsJwtSecret)}, valueFrom: secretKeyRef: {name: parameter.auth.jwtSecretRef.name, key: parameter.auth.jwtSecretRef.key}}],
 		[if parameter.auth != _|_ if parameter.auth.jwksUrl != _|_ {name: ${cueString(serviceEnv.wsJwksUrl)}, value: parameter.auth.jwksUrl}],
-		[if parameter.auth != _|_ if parameter.auth.issuer != _|_ {name: ${cueString(serviceEnv.wsJwtIssuer)}, value: parameter.auth.issuer}],
-		[if parameter.auth != _|_ if parameter.auth.audience != _|_ {name: ${cueString(serviceEnv.wsJwtAudience)}, value: parameter.auth.audience}],`
+		[if parameter.auth != _|_ {name: ${cueString(serviceEnv.wsJwtIssuer)}, value: parameter.auth.issuer}],
+		[if parameter.auth != _|_ {name: ${cueString(serviceEnv.wsJwtAudience)}, value: parameter.auth.audience}],`
     : '';
   return `${realtimeWiringCue()}
 _wired: ${wired}

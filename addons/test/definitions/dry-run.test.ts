@@ -204,6 +204,11 @@ describe('vela dry-run --offline: the user flow without replacing webservice', (
       name: serviceEnv.wsJwtSecret,
       valueFrom: { secretKeyRef: { name: 'health-feed-jwt', key: serviceEnv.wsJwtSecret } },
     });
+    // Off loopback the SDK requires both: tokens for another issuer or service are refused.
+    expect(envMap(container)).toMatchObject({
+      [serviceEnv.wsJwtIssuer]: 'https://id.hospital.example',
+      [serviceEnv.wsJwtAudience]: 'health-feed',
+    });
     const service = findObject(objects, 'Service', 'health-feed');
     expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http' }]);
   });

@@ -607,6 +607,32 @@ SELECT format('GRANT ALL ON DATABASE %I TO %I', '{{ .database }}', '{{ .owner }}
 {{- end }}
 {{ end -}}
 
+{{/*
+realtime-platform.v1.podDisruptionBudget: the PodDisruptionBudget of one component's pods, as
+(list $ "<component>"), or nothing when podDisruptionBudget.enabled is false. maxUnavailable (not
+minAvailable): a single-replica workload can still be drained (a short, planned outage) instead of
+blocking every node drain, and a replicated one keeps all but one replica up.
+*/}}
+{{- define "realtime-platform.v1.podDisruptionBudget" -}}
+{{- $ := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- if $.Values.podDisruptionBudget.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "realtime-platform.v1.objectName" (list $ $component) }}
+  namespace: {{ $.Release.Namespace }}
+  labels:
+    {{- include "realtime-platform.v1.labels" (list $ $component) | nindent 4 }}
+spec:
+  maxUnavailable: {{ $.Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "realtime-platform.v1.selectorLabels" (list $ $component) | nindent 6 }}
+{{- end }}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- connectors */}}
 
 {{/*
@@ -617,9 +643,12 @@ DirectoryConfigProvider reads connector credentials from (`${directory:<dir>:<ke
 
 {{/*
 realtime-platform.v1.mqttSourceConnector: the requirements' MQTT source connector
-(device_data_connector) as JSON for PUT /connectors/<name>/config. The broker is this platform's
-Service; user and password are references to the mounted {name}-mqtt-secret, resolved by Connect
-when the task starts, so they are never stored in the connector configuration.
+(device_data_connector) as JSON for PUT /connectors/<name>/config, the intake of the Lenses mode
+only. The broker is this platform's Service; user and password are references to the mounted
+{name}-mqtt-secret, resolved by Connect when the task starts, so they are never stored in the
+connector configuration. The requirements' `errors.tolerance: all` would drop a reading the
+connector cannot convert without a trace; `none` fails the task instead (visible in its status,
+logged with the message, restarted by the reconciling CronJob).
 */}}
 {{- define "realtime-platform.v1.mqttSourceConnector" -}}
 {{- $dir := printf "%s/mqtt" (include "realtime-platform.v1.connectSecretsDir" .) -}}
@@ -632,7 +661,9 @@ when the task starts, so they are never stored in the connector configuration.
   "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
   "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
   "connect.mqtt.service.quality" "1"
-  "errors.tolerance" "all"
+  "errors.tolerance" "none"
+  "errors.log.enable" "true"
+  "errors.log.include.messages" "true"
 -}}
 {{- range $key, $value := .Values.connectors.mqttSource.extraConfig -}}
 {{- $_ := set $config $key (toString $value) -}}
@@ -676,7 +707,8 @@ realtime-platform.v1.connectors: JSON {file name: connector JSON} of the desired
 */}}
 {{- define "realtime-platform.v1.connectors" -}}
 {{- $connectors := dict -}}
-{{- if .Values.platform.iot -}}
+{{- /* One intake per mode: in builtin mode the mqtt-bridge reads the MQTT topic; a second reader would ingest every reading twice. */ -}}
+{{- if and .Values.platform.iot (include "realtime-platform.v1.lenses" .) -}}
 {{- $_ := set $connectors "device_data_connector.json" (include "realtime-platform.v1.mqttSourceConnector" .) -}}
 {{- end -}}
 {{- if .Values.platform.snowflake.enabled -}}

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { KafkaConnectStandIn } from '../support/kafka-connect-stand-in.js';
 import {
   chartPath,
@@ -33,6 +34,15 @@ const requiredMqttSource = {
   'connect.mqtt.password': 'password',
   'connect.mqtt.service.quality': '1',
   'errors.tolerance': 'all',
+};
+/**
+ * Where the platform deliberately differs from the requirements' MQTT source: `errors.tolerance:
+ * all` would drop a reading the connector cannot convert without a trace.
+ */
+const mqttSourceErrorHandling = {
+  'errors.tolerance': 'none',
+  'errors.log.enable': 'true',
+  'errors.log.include.messages': 'true',
 };
 const requiredSnowflakeSink = {
   name: 'HealthDataConnector',
@@ -101,6 +111,8 @@ FROM device_data;
 
 let snowflake: RenderedChart;
 let lenses: RenderedChart;
+/** Lenses mode with the Snowflake sink: both connectors. */
+let lensesSnowflake: RenderedChart;
 const connectorsOf = (render: RenderedChart) =>
   Object.fromEntries(
     Object.entries(render.configMapData('health-data-connectors')).map(([file, json]) => [
@@ -110,16 +122,22 @@ const connectorsOf = (render: RenderedChart) =>
   );
 
 beforeAll(async () => {
-  [snowflake, lenses] = await Promise.all([
+  [snowflake, lenses, lensesSnowflake] = await Promise.all([
     renderChart(chart, { releaseName: 'platform', namespace, fixtures: ['snowflake'] }),
     renderChart(chart, { releaseName: 'platform', namespace, fixtures: ['lenses'] }),
+    renderChart(chart, {
+      releaseName: 'platform',
+      namespace,
+      fixtures: ['lenses', 'snowflake'],
+    }),
   ]);
 });
 
 describe('realtime-platform: connectors as the requirements configure them', () => {
-  it('configures the MQTT source exactly as the requirements do, on this platform', () => {
-    expect(connectorsOf(snowflake)['device_data_connector.json']).toEqual({
+  it('configures the MQTT source as the requirements do, on this platform, failing loudly instead of dropping', () => {
+    expect(connectorsOf(lenses)['device_data_connector.json']).toEqual({
       ...requiredMqttSource,
+      ...mqttSourceErrorHandling,
       'connect.mqtt.hosts': 'tcp://health-data-mqtt.apps.svc.cluster.local:1883',
       'connect.mqtt.username': '${directory:/mnt/connect-secrets/mqtt:MQTT_USERNAME}',
       'connect.mqtt.password': '${directory:/mnt/connect-secrets/mqtt:MQTT_PASSWORD}',
@@ -127,7 +145,7 @@ describe('realtime-platform: connectors as the requirements configure them', () 
   });
 
   it('reads the MQTT credentials from files of {name}-mqtt-secret that Kafka Connect resolves', () => {
-    const template = snowflake.podTemplate('StatefulSet', 'health-data-kafka');
+    const template = lenses.podTemplate('StatefulSet', 'health-data-kafka');
     const kafka = containerOf(template, 'kafka');
     expect(envOf(kafka, 'CONNECT_CONFIG_PROVIDERS').value).toBe('directory');
     expect(envOf(kafka, 'CONNECT_CONFIG_PROVIDERS_DIRECTORY_CLASS').value).toBe(
@@ -168,12 +186,48 @@ describe('realtime-platform: connectors as the requirements configure them', () 
 
   it('runs no connector the claim does not ask for', async () => {
     expect(Object.keys(connectorsOf(lenses))).toEqual(['device_data_connector.json']);
+    expect(Object.keys(connectorsOf(snowflake))).toEqual(['HealthDataConnector.json']);
   });
+
+  it.each([
+    ['builtin (the default)', ['minimal'], 1],
+    ['builtin with Snowflake', ['snowflake'], 1],
+    ['lenses', ['lenses'], 1],
+    ['iot: false', ['iot-disabled'], 0],
+  ])(
+    'has exactly one reader of the MQTT readings in mode %s, so each reading is ingested once',
+    async (_mode, fixtures, expected) => {
+      const render = await renderChart(chart, { releaseName: 'platform', namespace, fixtures });
+      const bridges = [...render.ofKind('Deployment'), ...render.ofKind('StatefulSet')].filter(
+        (workload) =>
+          (
+            workload as unknown as {
+              spec: {
+                template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } };
+              };
+            }
+          ).spec.template.spec.containers.some((container) =>
+            (container.env ?? []).some(
+              (env) => env.name === 'RTP_MQTT_TOPIC' && env.value === deviceMqttTopic,
+            ),
+          ),
+      );
+      const sources = Object.values(connectorsOf(render)).filter((connector) =>
+        String(connector['connect.mqtt.kcql'] ?? '').includes(`FROM ${deviceMqttTopic} `),
+      );
+      expect(bridges.length + sources.length).toBe(expected);
+      // Kafka Connect gets the MQTT credentials only when it runs the MQTT source.
+      const kafka = render.podTemplate('StatefulSet', 'health-data-kafka');
+      expect((kafka.spec.volumes ?? []).some((v) => v.name === 'connect-secrets-mqtt')).toBe(
+        sources.length > 0,
+      );
+    },
+  );
 
   it('adds connectors.*.extraConfig to the requirements configuration', async () => {
     const render = await renderChart(chart, {
       namespace,
-      fixtures: ['minimal'],
+      fixtures: ['lenses'],
       values: [
         {
           connectors: {
@@ -247,7 +301,7 @@ describe('realtime-platform: apply-connectors.sh against a Kafka Connect stand-i
   beforeEach(async () => {
     connect = await KafkaConnectStandIn.start();
     dir = await mkdtemp(join(tmpdir(), 'rtp-connectors-'));
-    await writeConnectors(connectorsOf(snowflake));
+    await writeConnectors(connectorsOf(lensesSnowflake));
   });
   afterEach(async () => {
     await connect.close();
@@ -263,7 +317,7 @@ describe('realtime-platform: apply-connectors.sh against a Kafka Connect stand-i
       'PUT /connectors/device_data_connector/config',
     ]);
     expect(connect.connectors.get('device_data_connector')?.config).toEqual(
-      connectorsOf(snowflake)['device_data_connector.json'],
+      connectorsOf(lensesSnowflake)['device_data_connector.json'],
     );
   });
 

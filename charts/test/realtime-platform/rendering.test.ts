@@ -407,6 +407,48 @@ describe('realtime-platform: workloads', () => {
   });
 });
 
+describe('realtime-platform: pod disruption budgets', () => {
+  it.each(fixtures)(
+    'gives every workload of the platform exactly one PodDisruptionBudget (maxUnavailable 1) selecting only its pods (%s values)',
+    (fixture) => {
+      const render = renders[fixture];
+      const budgets = render.ofKind('PodDisruptionBudget') as (KubernetesObject & {
+        spec: { maxUnavailable?: number; selector: { matchLabels: Record<string, string> } };
+      })[];
+      // The subcharts (broker, Lenses) bring their own workloads; this chart's carry its name.
+      const own = workloadsOf(render).filter(
+        (w) =>
+          w.longRunning &&
+          w.template.metadata?.labels?.['app.kubernetes.io/name'] === 'realtime-platform',
+      );
+      expect(own.length).toBeGreaterThan(1);
+      for (const workload of own) {
+        const matching = budgets.filter((pdb) =>
+          selects(pdb.spec.selector.matchLabels, workload.template.metadata?.labels),
+        );
+        expect([workload.name, matching.length]).toEqual([workload.name, 1]);
+        expect(matching[0]?.spec.maxUnavailable).toBe(1);
+        // ...and no other workload's pods.
+        const others = own.filter((w) => w !== workload);
+        for (const other of others)
+          expect(
+            selects(matching[0]?.spec.selector.matchLabels, other.template.metadata?.labels),
+          ).toBe(false);
+      }
+      expect(budgets).toHaveLength(own.length);
+    },
+  );
+
+  it('renders none when podDisruptionBudget.enabled is false', async () => {
+    const render = await renderChart(chart, {
+      namespace,
+      fixtures: ['minimal'],
+      values: [{ podDisruptionBudget: { enabled: false } }],
+    });
+    expect(render.ofKind('PodDisruptionBudget')).toEqual([]);
+  });
+});
+
 describe('realtime-platform: network policies', () => {
   const policies = (render: RenderedChart) =>
     render.ofKind('NetworkPolicy') as unknown as (KubernetesObject & {

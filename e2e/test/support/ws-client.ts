@@ -45,6 +45,20 @@ export class HubClient {
     await this.waitFor((frame) => frame.type === 'ack' && frame.id === id, `ack of ${id}`);
   }
 
+  /** Subscribes and waits for the hub's refusal: the coded `error` frame. */
+  async subscribeRefused(topic: string, deviceId?: string): Promise<DataFrame & { code?: string }> {
+    const id = `refused:${topic}:${deviceId ?? '*'}`;
+    this.socket.send(
+      JSON.stringify({
+        type: 'subscribe',
+        topic,
+        id,
+        ...(deviceId ? { filter: { deviceId } } : {}),
+      }),
+    );
+    return this.waitFor((frame) => frame.type === 'error' && frame.id === id, `error of ${id}`);
+  }
+
   async waitFor(
     match: (frame: DataFrame) => boolean,
     what: string,

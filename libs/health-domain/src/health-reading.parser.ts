@@ -3,6 +3,7 @@ import {
   invalidReading,
   validateReading,
   type ReadingValidation,
+  type ReadingValidationOptions,
 } from './health-reading.validator.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -12,7 +13,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * UTF-8 and malformed JSON come back as coded errors (`RTP_ERR_HEALTH_PAYLOAD_*`) like any other
  * rejected reading, so one DLQ path handles them all. A leading BOM is tolerated.
  */
-export function parseReading(payload: Buffer | Uint8Array | string): ReadingValidation {
+export function parseReading(
+  payload: Buffer | Uint8Array | string,
+  options: ReadingValidationOptions = {},
+): ReadingValidation {
   let text: string;
   if (typeof payload === 'string') {
     text = payload.startsWith('\uFEFF') ? payload.slice(1) : payload;
@@ -36,5 +40,5 @@ export function parseReading(payload: Buffer | Uint8Array | string): ReadingVali
       ),
     ]);
   }
-  return validateReading(parsed);
+  return validateReading(parsed, options);
 }

@@ -12,6 +12,21 @@ export interface ReadingRange {
 export const deviceIdMaxLength = 128;
 
 /**
+ * The safe character set of a device id: ASCII letters and digits, then also `.`, `_`, `:`, `-`
+ * (a letter or digit first). Device ids become Kafka keys, MQTT topic levels, URL path segments,
+ * log fields and dashboard labels, so confusable (Cyrillic "а" for Latin "a"), right-to-left,
+ * zero-width, control and MQTT wildcard characters (`/ + #`) are refused: two devices must never
+ * look the same to a nurse, and an id must never change how a topic or a path is read.
+ */
+export const deviceIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/**
+ * How far in the future a reading's timestamp may be (device clock drift): 5 minutes. A reading
+ * stamped later would sit "latest" on a dashboard and hide the real values until that time comes.
+ */
+export const defaultMaxFutureSkewMs = 5 * 60_000;
+
+/**
  * Plausibility bounds, not clinical alarm limits: a value outside them is a sensor or encoding
  * fault (wrong unit, swapped fields, garbage), so it goes to the DLQ instead of the vital topics.
  * Alerting on abnormal-but-possible values (e.g. heart rate 180) is the consumers' job.

@@ -1,7 +1,12 @@
 import type { RealtimePlatformError } from '@realtime-platform/errors';
 import { healthDataSchema, type HealthData, type HealthDataField } from './health-data.schema.js';
 import { healthErrors } from './health.errors.js';
-import { deviceIdMaxLength, healthReadingRanges } from './health-reading.rules.js';
+import {
+  defaultMaxFutureSkewMs,
+  deviceIdMaxLength,
+  deviceIdPattern,
+  healthReadingRanges,
+} from './health-reading.rules.js';
 
 export interface ValidReading {
   readonly ok: true;
@@ -71,11 +76,25 @@ function checkRange(
 /**
  * Checks an untrusted value (a parsed MQTT/Kafka payload) against `HealthData`: required
  * fields, JSON types matching the Avro types (no coercion: `"72"` is not an int), and
- * plausibility ranges (`healthReadingRanges`). Collects every problem rather than stopping at
+ * plausibility ranges (`healthReadingRanges`), a device id of the safe character set
+ * (`deviceIdPattern`), a timestamp not ahead of the receiver's clock by more than the allowed skew.
+ * Collects every problem rather than stopping at
  * the first. Unknown fields are ignored (see README: forward compatibility with newer devices,
  * as the SQL's explicit SELECT lists and Avro schema resolution do), and left out of `reading`.
  */
-export function validateReading(input: unknown): ReadingValidation {
+export interface ReadingValidationOptions {
+  /** The receiver's clock, epoch milliseconds (default `Date.now()`). */
+  readonly now?: number;
+  /** Timestamps later than `now` plus this are refused (default `defaultMaxFutureSkewMs`). */
+  readonly maxFutureSkewMs?: number;
+}
+
+export function validateReading(
+  input: unknown,
+  options: ReadingValidationOptions = {},
+): ReadingValidation {
+  const now = options.now ?? Date.now();
+  const maxFutureSkewMs = options.maxFutureSkewMs ?? defaultMaxFutureSkewMs;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return invalidReading([
       healthErrors.READING_NOT_OBJECT({ reason: 'not-an-object', actual: describeJsonKind(input) }),
@@ -117,6 +136,14 @@ export function validateReading(input: unknown): ReadingValidation {
             maxLength: deviceIdMaxLength,
           }),
         );
+      } else if (!deviceIdPattern.test(value)) {
+        errors.push(
+          healthErrors.DEVICE_ID_INVALID({
+            reason: 'invalid-characters',
+            field: 'deviceId',
+            maxLength: deviceIdMaxLength,
+          }),
+        );
       } else {
         values[field] = value;
       }
@@ -149,6 +176,17 @@ export function validateReading(input: unknown): ReadingValidation {
       continue;
     }
     checkRange(field, value as number, errors);
+    if (field === 'timestamp' && (value as number) > now + maxFutureSkewMs) {
+      errors.push(
+        healthErrors.TIMESTAMP_IN_FUTURE({
+          reason: 'in-the-future',
+          field,
+          value: value as number,
+          now,
+          maxFutureSkewMs,
+        }),
+      );
+    }
     values[field] = value;
   }
 

@@ -40,10 +40,26 @@ export const healthErrors = defineErrors('RTP_ERR_HEALTH', {
     }) => `${p.field} ${p.value} is outside ${p.min}..${p.max} ${p.unit}`,
   },
   DEVICE_ID_INVALID: {
-    message: (p: { reason: 'empty' | 'too-long'; field: 'deviceId'; maxLength: number }) =>
+    message: (p: {
+      reason: 'empty' | 'too-long' | 'invalid-characters';
+      field: 'deviceId';
+      maxLength: number;
+    }) =>
       p.reason === 'empty'
         ? `deviceId must not be empty or blank`
-        : `deviceId must be at most ${p.maxLength} characters`,
+        : p.reason === 'too-long'
+          ? `deviceId must be at most ${p.maxLength} characters`
+          : `deviceId may hold only ASCII letters, digits, ".", "_", ":" and "-", starting with a letter or digit`,
+  },
+  TIMESTAMP_IN_FUTURE: {
+    message: (p: {
+      reason: 'in-the-future';
+      field: 'timestamp';
+      value: number;
+      now: number;
+      maxFutureSkewMs: number;
+    }) =>
+      `timestamp ${new Date(p.value).toISOString()} is more than ${p.maxFutureSkewMs} ms ahead of the receiver's clock (${new Date(p.now).toISOString()})`,
   },
   BLOOD_PRESSURE_INVERTED: {
     message: (p: {

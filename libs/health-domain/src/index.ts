@@ -31,7 +31,9 @@ export {
 } from './vital-split.mapper.js';
 export { healthErrors } from './health.errors.js';
 export {
+  defaultMaxFutureSkewMs,
   deviceIdMaxLength,
+  deviceIdPattern,
   healthReadingRanges,
   type ReadingRange,
 } from './health-reading.rules.js';
@@ -39,6 +41,7 @@ export {
   validateReading,
   type InvalidReading,
   type ReadingValidation,
+  type ReadingValidationOptions,
   type ValidReading,
 } from './health-reading.validator.js';
 export { parseReading } from './health-reading.parser.js';

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { healthErrors, healthReadingRanges, validateReading } from '../src/index.js';
+import {
+  healthErrors,
+  healthReadingRanges,
+  validateReading,
+  type ReadingValidationOptions,
+} from '../src/index.js';
 import { validReading } from './avro.fixture.js';
 
 const without = (field: string): Record<string, unknown> => {
@@ -10,8 +15,11 @@ const without = (field: string): Record<string, unknown> => {
 const withField = (field: string, value: unknown) => ({ ...validReading, [field]: value });
 
 /** The single error of a rejected input, as `[code, details]`. */
-function onlyError(input: unknown): [string, Record<string, unknown>] {
-  const result = validateReading(input);
+function onlyError(
+  input: unknown,
+  options: ReadingValidationOptions = {},
+): [string, Record<string, unknown>] {
+  const result = validateReading(input, options);
   if (result.ok) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
   expect(result.errors).toHaveLength(1);
   const [error] = result.errors;
@@ -35,9 +43,13 @@ describe('validateReading', () => {
     );
     // systolic must stay above diastolic at the boundaries.
     expect(validateReading({ ...validReading, ...low, diastolic: 20, systolic: 50 }).ok).toBe(true);
-    expect(validateReading({ ...validReading, ...high, systolic: 300, diastolic: 200 }).ok).toBe(
-      true,
-    );
+    // The receiver's clock at the timestamp range's end: the future-skew rule is tested below.
+    expect(
+      validateReading(
+        { ...validReading, ...high, systolic: 300, diastolic: 200 },
+        { now: healthReadingRanges.timestamp.max },
+      ).ok,
+    ).toBe(true);
     expect(validateReading(withField('bodyTemperature', 37)).ok).toBe(true);
   });
 
@@ -106,7 +118,8 @@ describe('validateReading', () => {
       field === 'diastolic' && value === 201
         ? { ...validReading, diastolic: 201, systolic: 250 }
         : withField(field, value);
-    const [code, details] = onlyError(input);
+    // The receiver's clock at the range's end: only the range rule speaks here.
+    const [code, details] = onlyError(input, { now: healthReadingRanges.timestamp.max });
     expect(code).toBe('RTP_ERR_HEALTH_FIELD_OUT_OF_RANGE');
     expect(details).toMatchObject({ field, reason, value });
     expect(details.min).toBe(healthReadingRanges[field as keyof typeof healthReadingRanges].min);
@@ -116,10 +129,47 @@ describe('validateReading', () => {
     ['', 'empty'],
     ['   ', 'empty'],
     ['d'.repeat(129), 'too-long'],
+    ['bed-\u0430', 'invalid-characters'], // Cyrillic "а": looks like bed-a
+    ['bed-7\u200b', 'invalid-characters'], // zero-width space: looks like bed-7
+    ['\u202ebed-7', 'invalid-characters'], // right-to-left override
+    ['bed\u00007', 'invalid-characters'], // NUL
+    ['bed 7', 'invalid-characters'],
+    ['ward/bed-7', 'invalid-characters'], // an MQTT topic level separator
+    ['bed-+', 'invalid-characters'], // an MQTT wildcard
+    ['-bed-7', 'invalid-characters'], // must start with a letter or digit
+    ['b\u00e9d-7', 'invalid-characters'], // non-ASCII letter
   ])('rejects deviceId %p as %s', (deviceId, reason) => {
     const [code, details] = onlyError(withField('deviceId', deviceId));
     expect(code).toBe('RTP_ERR_HEALTH_DEVICE_ID_INVALID');
     expect(details).toMatchObject({ field: 'deviceId', reason });
+  });
+
+  it.each(['bed-7', 'BED_7', 'icu.ward-3:bed-12', `d${'x'.repeat(127)}`, '7'])(
+    'accepts deviceId %p of the safe character set',
+    (deviceId) => {
+      expect(validateReading(withField('deviceId', deviceId)).ok).toBe(true);
+    },
+  );
+
+  it('rejects a timestamp more than the allowed skew ahead of the receiver clock, naming the field', () => {
+    const now = validReading.timestamp as number;
+    const allowed = validateReading(withField('timestamp', now + 5 * 60_000), { now });
+    expect(allowed.ok).toBe(true);
+    const input = withField('timestamp', now + 5 * 60_000 + 1);
+    const result = validateReading(input, { now });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.reasonCode).toBe('RTP_ERR_HEALTH_TIMESTAMP_IN_FUTURE');
+    expect({ ...result.errors[0]?.details }).toMatchObject({
+      field: 'timestamp',
+      reason: 'in-the-future',
+      maxFutureSkewMs: 300_000,
+    });
+    // The year-275760 timestamp (the largest JS Date) no longer passes with a real clock.
+    expect(validateReading(withField('timestamp', 8_640_000_000_000_000)).ok).toBe(false);
+    // The skew is configurable.
+    expect(validateReading(input, { now, maxFutureSkewMs: 600_000 }).ok).toBe(true);
   });
 
   it.each([

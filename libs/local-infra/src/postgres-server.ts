@@ -21,11 +21,14 @@ export class PostgresServer {
   readonly user = 'rtp';
   readonly database = 'rtp';
 
+  private process: ManagedProcess | undefined;
+
   private constructor(
     readonly runDir: string,
     readonly port: number,
     readonly password: string,
-    private readonly process: ManagedProcess,
+    private readonly runAs: ReturnType<typeof serviceUser>,
+    private readonly options: PostgresServerOptions,
   ) {}
 
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
@@ -57,38 +60,8 @@ export class PostgresServer {
       logFile,
       runAs,
     });
-    const process = new ManagedProcess({
-      service: 'postgres',
-      command: join(bin, 'postgres'),
-      args: [
-        '-D',
-        dataDir,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        // Sockets in the run dir, not /var/run/postgresql (may not exist or be writable).
-        '-c',
-        `unix_socket_directories=${runDir}`,
-        // Throwaway test clusters trade durability for speed.
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-      ],
-      logFile,
-      runAs,
-      // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for idle clients.
-      stopSignal: 'SIGINT',
-    });
-    const server = new PostgresServer(runDir, port, password, process);
-    await waitUntilReady({
-      process,
-      probe: () => server.probe(),
-      timeoutMs: options.readyTimeoutMs ?? 30_000,
-    });
+    const server = new PostgresServer(runDir, port, password, runAs, options);
+    await server.restart();
     for (const database of [server.database, ...(options.databases ?? [])]) {
       await server.createDatabase(database);
     }
@@ -100,7 +73,59 @@ export class PostgresServer {
   }
 
   get pid(): number | undefined {
-    return this.process.pid;
+    return this.process?.pid;
+  }
+
+  get running(): boolean {
+    return this.process?.running ?? false;
+  }
+
+  /**
+   * Starts the server on the same data directory and port (first start, or after `stop()` or
+   * `kill()`): an outage of the database, then its return, as a fault drill needs.
+   */
+  async restart(): Promise<void> {
+    if (this.running) return;
+    const dataDir = join(this.runDir, 'data');
+    this.process = new ManagedProcess({
+      service: 'postgres',
+      command: join(postgresBinDir(), 'postgres'),
+      args: [
+        '-D',
+        dataDir,
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        // Sockets in the run dir, not /var/run/postgresql (may not exist or be writable).
+        '-c',
+        `unix_socket_directories=${this.runDir}`,
+        // Throwaway test clusters trade durability for speed.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      logFile: this.logFile,
+      runAs: this.runAs,
+      // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for idle clients.
+      stopSignal: 'SIGINT',
+    });
+    const process = this.process;
+    await waitUntilReady({
+      process,
+      probe: () => this.probe(),
+      timeoutMs: this.options.readyTimeoutMs ?? 30_000,
+    });
+  }
+
+  /** Simulates a crash (SIGKILL) and waits for the exit; `restart()` brings it back. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.process) return;
+    this.process.signal(signal);
+    await this.process.exited;
   }
 
   /** node-postgres options for `database` (default: the superuser's database). */
@@ -132,7 +157,7 @@ export class PostgresServer {
   }
 
   async stop(): Promise<void> {
-    await this.process.stop(5_000);
+    await this.process?.stop(5_000);
   }
 
   private async probe(): Promise<boolean> {

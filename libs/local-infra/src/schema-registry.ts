@@ -19,7 +19,9 @@ export const CONFLUENT_COMPAT_PATH = '/apis/ccompat/v7';
 
 /**
  * A real Schema Registry speaking the Confluent API (Apicurio Registry from the toolchain cache)
- * on a free loopback port, with in-memory H2 storage: every start is empty.
+ * on a free loopback port. Storage is an H2 file in the run directory, written before each answer
+ * (WRITE_DELAY=0), so `kill('SIGKILL')` + `restart()` keep every schema and id, as a Confluent
+ * registry keeps them in its Kafka topic. A new registry starts empty.
  */
 export class SchemaRegistry {
   readonly host = '127.0.0.1';
@@ -55,7 +57,7 @@ export class SchemaRegistry {
     return this.process?.running ?? false;
   }
 
-  /** Starts the registry on the same port (first start, or after stop). Storage starts empty. */
+  /** Starts the registry on the same port and storage (first start, or after stop or kill). */
   async restart(): Promise<void> {
     if (this.running) return;
     const { runnerJar, javaBinary, classDataArchive } = schemaRegistryDistribution();
@@ -74,6 +76,13 @@ export class SchemaRegistry {
     });
   }
 
+  /** Simulates a crash (SIGKILL) or an orderly shutdown (SIGTERM) and waits for the exit. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.process) return;
+    this.process.signal(signal);
+    await this.process.exited;
+  }
+
   async stop(): Promise<void> {
     await this.process?.stop();
   }
@@ -83,9 +92,10 @@ export class SchemaRegistry {
     const properties: Record<string, string | number | boolean> = {
       'quarkus.http.host': this.host,
       'quarkus.http.port': this.port,
-      // Apicurio 3's default, written out: SQL storage on an in-memory H2 database.
+      // SQL storage on an H2 file that is written before the registry answers: a crash keeps ids.
       'apicurio.storage.kind': 'sql',
       'apicurio.storage.sql.kind': 'h2',
+      'apicurio.datasource.url': `jdbc:h2:file:${join(this.runDir, 'storage', 'registry')};WRITE_DELAY=0`,
       'apicurio.import.work-dir': tmp,
       'apicurio.storage.snapshot.location': tmp,
       'java.io.tmpdir': tmp,

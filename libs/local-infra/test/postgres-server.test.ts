@@ -23,4 +23,16 @@ describe('PostgresServer (real PostgreSQL)', () => {
     const client = new pg.Client({ ...postgres().connectionConfig(), password: 'wrong' });
     await expect(client.connect()).rejects.toThrow(/password authentication failed/);
   });
+
+  it('stop() then restart() brings the same cluster back on the same port, rows kept (an outage)', async () => {
+    await postgres().query('CREATE TABLE outage (n int)');
+    await postgres().query('INSERT INTO outage VALUES (1)');
+    const port = postgres().port;
+    await postgres().stop();
+    await expect(postgres().query('SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+    await postgres().restart();
+    expect(postgres().port).toBe(port);
+    const { rows } = await postgres().query('SELECT n FROM outage');
+    expect(rows).toEqual([{ n: 1 }]);
+  });
 });

@@ -92,4 +92,19 @@ describe('SchemaRegistry (Apicurio Registry, Confluent API)', () => {
     const missing = await call('GET', `/subjects/missing-${randomUUID()}/versions`);
     expect(missing.status).toBe(404);
   });
+
+  it('keeps every schema and id across a kill -9 and restart on the same port (as a Kafka-backed registry does)', async () => {
+    const subject = `crash-${randomUUID()}-value`;
+    const registered = await call('POST', `/subjects/${subject}/versions`, {
+      schema: readingSchema(),
+    });
+    const port = registry().port;
+    await registry().kill('SIGKILL');
+    await expect(fetch(`${registry().url}/subjects`)).rejects.toThrow();
+    await registry().restart();
+    expect(registry().port).toBe(port);
+    const byId = await call('GET', `/schemas/ids/${registered.body.id}`);
+    expect(byId.status).toBe(200);
+    expect(JSON.parse(byId.body.schema as string)).toEqual(JSON.parse(readingSchema()));
+  });
 });

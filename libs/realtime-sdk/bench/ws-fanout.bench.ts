@@ -11,6 +11,7 @@ import { KafkaBroker } from '@realtime-platform/local-infra';
 import {
   KafkajsMessageBus,
   SdkMetrics,
+  accessClaimName,
   bridgeKafkaToHub,
   jsonWithTextCodec,
   wsHubPlugin,
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
     }, 2000).unref();
     await subscription.waitUntilJoined();
 
-    const token = await new SignJWT({})
+    // Every device of the one topic: the clients subscribe without a device filter.
+    const token = await new SignJWT({ [accessClaimName]: { topics: [topic], devices: '*' } })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('bench')
       .setExpirationTime('1h')

@@ -21,6 +21,9 @@ export * from './kafka/index.js';
 // MQTT
 export * from './mqtt/index.js';
 
+// Access: what a person's token grants (devices, wards, topics), the audit log
+export * from './access/index.js';
+
 // WebSocket hub (fastify plugin) and the Kafka bridge
 export * from './ws-hub/index.js';
 

@@ -27,6 +27,9 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
     message: (p: { path: string; reason: string }) =>
       `cannot read the secrets directory ${p.path}: ${p.reason}`,
   },
+  CONFIG_WS_AUTH_UNSAFE: {
+    message: (p: { reason: string }) => `unsafe WebSocket authentication settings: ${p.reason}`,
+  },
   CONFIG_SECRETS_DIR_AMBIGUOUS: {
     message: (p: { path: string; secret: string; candidates: readonly string[] }) =>
       `${p.path} holds several ${p.secret} directories (${p.candidates.join(', ')}); set RTP_PLATFORM_NAME`,
@@ -57,7 +60,7 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
   },
   KAFKA_HANDLER_FAILED: {
     message: (p: { topic: string; partition: number; offset: string; attempts: number }) =>
-      `the handler failed on ${p.topic}[${p.partition}]@${p.offset} after ${p.attempts} attempt(s)`,
+      `the handler failed on ${p.topic}[${p.partition}]@${p.offset} (attempt ${p.attempts}) with an error no retry can fix`,
   },
   // codecs
   CODEC_DECODE_FAILED: {
@@ -114,6 +117,56 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
   WS_AUTH_TOKEN_EXPIRED: {
     message: () => 'the bearer token has expired',
   },
+  WS_AUTH_TOKEN_EXP_MISSING: {
+    message: () => 'the bearer token has no "exp" claim: tokens must expire',
+  },
+  WS_AUTH_TOKEN_LIFETIME_TOO_LONG: {
+    message: (p: { lifetimeSec: number; maxLifetimeSec: number }) =>
+      `the bearer token is valid for ${p.lifetimeSec} s, more than the ${p.maxLifetimeSec} s allowed`,
+  },
+  WS_AUTH_TOKEN_NOT_YET_VALID: {
+    message: (p: { claim: string }) =>
+      `the bearer token is not valid yet ("${p.claim}" is in the future)`,
+  },
+  WS_AUTH_TOKEN_ISSUER_MISMATCH: {
+    message: (p: { expected: string }) =>
+      `the bearer token was not issued by ${p.expected} ("iss" missing or different)`,
+  },
+  WS_AUTH_TOKEN_AUDIENCE_MISMATCH: {
+    message: (p: { expected: string }) =>
+      `the bearer token is not meant for ${p.expected} ("aud" missing or different)`,
+  },
+  WS_AUTH_DISABLED_REMOTE: {
+    message: (p: { localAddress: string }) =>
+      `authentication is off and this connection came in on ${p.localAddress}, which is not loopback: refused (only auth "disabled-unsafe" serves unauthenticated clients off this machine)`,
+  },
+  WS_AUTH_ISSUER_AUDIENCE_REQUIRED: {
+    message: (p: { localAddress: string }) =>
+      `the server has no issuer and audience configured and this connection came in on ${p.localAddress}, which is not loopback: refused (set RTP_WS_JWT_ISSUER and RTP_WS_JWT_AUDIENCE)`,
+  },
+  WS_CONNECTION_LIMIT: {
+    message: (p: { limit: number }) =>
+      `the server holds its maximum of ${p.limit} WebSocket connections; retry later or elsewhere`,
+    retriable: true,
+  },
+  ACCESS_CLAIM_MISSING: {
+    message: (p: { claim: string }) =>
+      `the token has no "${p.claim}" claim: it grants no device and no topic`,
+  },
+  ACCESS_CLAIM_INVALID: {
+    message: (p: { claim: string; reason: string }) =>
+      `the token's "${p.claim}" claim is invalid: ${p.reason}`,
+  },
+  ACCESS_TOPIC_NOT_GRANTED: {
+    message: (p: { topic: string }) => `the token does not grant topic ${p.topic}`,
+  },
+  ACCESS_DEVICE_NOT_GRANTED: {
+    message: (p: { deviceId: string }) => `the token does not grant device ${p.deviceId}`,
+  },
+  ACCESS_DEVICE_FILTER_REQUIRED: {
+    message: (p: { topic: string; field: string }) =>
+      `the token grants listed devices only: subscribe to ${p.topic} with a filter on "${p.field}" (all devices need "devices": "*")`,
+  },
   WS_MESSAGE_INVALID: {
     message: (p: { reason: string }) => `invalid client message: ${p.reason}`,
   },
@@ -139,13 +192,15 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
   CONFIG_VAR_MISSING: 'a required SDK variable (`RTP_*`) is not set',
   CONFIG_VAR_MALFORMED: 'an SDK variable has a malformed value',
   CONFIG_SECRETS_DIR_UNREADABLE: 'the mounted secrets directory exists but cannot be read',
+  CONFIG_WS_AUTH_UNSAFE:
+    'auth off, no issuer/audience or an http JWKS URL while listening on a non-loopback address',
   CONFIG_SECRETS_DIR_AMBIGUOUS: 'two mounted directories could be the same secret',
   KAFKA_NOT_STARTED: 'publish/subscribe before `connect()` or after `close()`',
   KAFKA_UNREACHABLE: 'no broker answers (retriable)',
   KAFKA_TOPIC_NOT_FOUND: 'subscribing to a topic that does not exist (retriable)',
   KAFKA_PUBLISH_FAILED: 'a produce request failed after the client retries (retriable)',
   KAFKA_DLQ_PUBLISH_FAILED: 'the dead-letter write failed; the record is not committed (retriable)',
-  KAFKA_HANDLER_FAILED: 'the handler kept failing; the record went to `<topic>.dlq`',
+  KAFKA_HANDLER_FAILED: 'the handler failed non-retriably; the record went to `<topic>.dlq`',
   CODEC_DECODE_FAILED: 'a record is not valid for its codec (the record goes to the DLQ)',
   CODEC_ENCODE_FAILED: 'a value cannot be encoded',
   CODEC_AVRO_WIRE_FORMAT: 'an Avro record lacks magic byte 0 + schema id',
@@ -159,6 +214,26 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
   WS_AUTH_TOKEN_MISSING: 'upgrade without a token: HTTP 401',
   WS_AUTH_TOKEN_INVALID: 'bad signature, issuer, audience or algorithm: HTTP 401',
   WS_AUTH_TOKEN_EXPIRED: 'expired token: HTTP 401 at upgrade, close 4401 when it expires later',
+  WS_AUTH_TOKEN_EXP_MISSING: 'a token without `exp`: HTTP 401',
+  WS_AUTH_TOKEN_LIFETIME_TOO_LONG:
+    'a token valid for longer than `maxLifetimeSec` (`exp` - `iat`, or `exp` - now): HTTP 401',
+  WS_AUTH_TOKEN_NOT_YET_VALID: 'a token whose `nbf` or `iat` is in the future: HTTP 401',
+  WS_AUTH_TOKEN_ISSUER_MISMATCH: '`iss` missing or not the configured issuer: HTTP 401',
+  WS_AUTH_TOKEN_AUDIENCE_MISMATCH: '`aud` missing or not the configured audience: HTTP 401',
+  WS_AUTH_DISABLED_REMOTE:
+    'auth is off and a connection came in on a non-loopback address (without the unsafe option): HTTP 403',
+  WS_AUTH_ISSUER_AUDIENCE_REQUIRED:
+    'a connection on a non-loopback address to a hub without issuer and audience: HTTP 503',
+  WS_CONNECTION_LIMIT:
+    'the hub holds `maxConnections` clients: HTTP 503 at upgrade (retriable), close 1013 if one slips past',
+  ACCESS_CLAIM_MISSING: 'a valid token without the access claim: HTTP 403 (REST: 403)',
+  ACCESS_CLAIM_INVALID: 'a malformed access claim (unknown field, no topics, bad list): HTTP 403',
+  ACCESS_TOPIC_NOT_GRANTED:
+    'subscribe to (or read) a topic the token does not grant (`error` frame)',
+  ACCESS_DEVICE_NOT_GRANTED:
+    'subscribe to (or read) a device the token does not grant (`error` frame)',
+  ACCESS_DEVICE_FILTER_REQUIRED:
+    'subscribe without a device filter with a token that lists devices (`error` frame)',
   WS_MESSAGE_INVALID: 'a client frame is not a valid subscribe/unsubscribe message (`error` frame)',
   WS_TOPIC_NOT_ALLOWED:
     'subscribe to a topic outside `topics` or refused by `authorize` (`error` frame)',

@@ -41,6 +41,8 @@ describe('sdkErrors', () => {
         'SCHEMA_REGISTRY_UNAVAILABLE',
         'MQTT_CONNECT_FAILED',
         'MQTT_PUBLISH_FAILED',
+        // A full hub: another replica, or the same one a moment later, can take the client.
+        'WS_CONNECTION_LIMIT',
       ].sort(),
     );
   });

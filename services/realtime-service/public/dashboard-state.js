@@ -127,18 +127,56 @@ export function parseFragment(hash) {
 }
 
 /**
- * The subscribe messages of the hub protocol for a scope: every vital topic and the alerts topic,
- * filtered by device when one is chosen.
+ * What a token grants, read from its payload (`{ devices: "*" | string[], topics: "*" | string[] }`),
+ * or undefined when it has no readable claim. The page does not verify the token - the server does
+ * and refuses what is not granted - it only asks for what the token can get.
  */
-export function subscriptionsFor(config, device) {
-  const filter = device === undefined ? undefined : { deviceId: device };
-  const topics = [...Object.values(config.vitalTopics), config.alertsTopic];
-  return topics.map((topic) => ({
-    type: 'subscribe',
-    topic,
-    ...(filter === undefined ? {} : { filter }),
-    id: `sub:${topic}`,
-  }));
+export function grantOf(token, claim) {
+  try {
+    const payload = String(token).split('.')[1];
+    const base64 = payload.replaceAll('-', '+').replaceAll('_', '/');
+    const json = decodeURIComponent(
+      [...globalThis.atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='))]
+        .map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .join(''),
+    );
+    const grant = JSON.parse(json)[claim];
+    if (typeof grant !== 'object' || grant === null) return undefined;
+    const list = (value) => (value === '*' ? '*' : Array.isArray(value) ? value.map(String) : []);
+    return { devices: list(grant.devices), topics: list(grant.topics) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The subscribe messages of the hub protocol for a scope: every vital topic and the alerts topic,
+ * filtered by device when one is chosen. With a grant (auth on), only granted topics, and one
+ * subscription per granted device unless the grant says every device (`"*"`); without one (auth
+ * disabled) every topic, unfiltered.
+ */
+export function subscriptionsFor(config, device, grant) {
+  const topics = [...Object.values(config.vitalTopics), config.alertsTopic].filter(
+    (topic) => grant === undefined || grant.topics === '*' || grant.topics.includes(topic),
+  );
+  const everyDevice = grant === undefined || grant.devices === '*';
+  const devices =
+    device !== undefined
+      ? [device]
+      : everyDevice
+        ? [undefined]
+        : [...new Set(grant.devices)].sort();
+  return topics.flatMap((topic) =>
+    devices.map((deviceId) => ({
+      type: 'subscribe',
+      topic,
+      ...(deviceId === undefined ? {} : { filter: { deviceId } }),
+      id:
+        deviceId === undefined || device !== undefined
+          ? `sub:${topic}`
+          : `sub:${topic}:${deviceId}`,
+    })),
+  );
 }
 
 /** A number for display: integers as they are, others with one decimal. */

@@ -3,6 +3,7 @@
 import {
   createDashboardState,
   formatValue,
+  grantOf,
   metricLabels,
   metricOrder,
   parseFragment,
@@ -70,9 +71,15 @@ async function start() {
   };
 
   const authHeaders = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  // What the token grants decides what the page subscribes to (the server enforces it).
+  const grant = config.auth === 'jwt' ? grantOf(token, config.accessClaim) : undefined;
   const isTokenRefused = async () => {
     try {
-      return (await fetch('/api/alerts?limit=1', { headers: authHeaders })).status === 401;
+      const response = await fetch('/api/alerts?limit=1', { headers: authHeaders });
+      if (response.status !== 401 && response.status !== 403) return false;
+      const body = await response.json().catch(() => ({}));
+      showNotice(`${body.code ?? response.status}: ${body.message ?? 'the token was refused'}`);
+      return true;
     } catch {
       return false; // the service is down, not the token
     }
@@ -90,6 +97,7 @@ async function start() {
       forgetToken('the service refused the token');
       return;
     }
+    // 403 (the token does not grant the alerts topic): the live feed may still be granted.
   } catch {
     // The live feed still works; the history is a convenience.
   }
@@ -98,7 +106,11 @@ async function start() {
   openLiveConnection({
     url: `${scheme}://${location.host}${config.wsPath}`,
     token,
-    subscriptions: subscriptionsFor(config, device),
+    subscriptions: subscriptionsFor(
+      config,
+      device,
+      config.auth === 'jwt' ? (grant ?? { devices: [], topics: [] }) : undefined,
+    ),
     isTokenRefused: config.auth === 'jwt' ? isTokenRefused : undefined,
     onState: (next, detail) => {
       setStatus(next, detail);

@@ -5,11 +5,14 @@
 import 'reflect-metadata';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
 import {
+  AccessAuditLog,
+  AccessPolicy,
   realtimeTokens,
   wsAuthFromConfig,
   type Logger,
   type RealtimeConfig,
   type RealtimeSdk,
+  type SdkMetrics,
 } from '@realtime-platform/realtime-sdk';
 import type pg from 'pg';
 import { container as rootContainer } from 'tsyringe';
@@ -18,7 +21,7 @@ import type { ServiceConfig } from './infrastructure/config/service-config.js';
 import { registerRealtimeService } from './infrastructure/di/service.registrations.js';
 import { serviceTokens } from './infrastructure/di/service.tokens.js';
 import type { VitalStreamConsumers } from './infrastructure/kafka/vital-stream.consumers.js';
-import { kindOfTopic } from './infrastructure/kafka/vital-topics.js';
+import { kindOfTopic, topicOfKind } from './infrastructure/kafka/vital-topics.js';
 import { checkPostgres } from './infrastructure/postgres/postgres.pool.js';
 import type { SqlMigrator } from './infrastructure/postgres/sql-migrator.js';
 import { dashboardRoutes } from './interface/dashboard/dashboard.routes.js';
@@ -42,9 +45,18 @@ async function main(): Promise<void> {
   sdk.health.add('postgres', () => checkPostgres(pool));
 
   const auth = wsAuthFromConfig(sdkConfig.wsAuth);
+  // The hub's defaults (claim name, device field): REST reads are decided like subscriptions, and
+  // audited through the same class and logger.
+  const access = new AccessPolicy();
   await app.register(apiRoutes, {
     prefix: '/api',
     auth,
+    access,
+    audit: new AccessAuditLog(logger, container.resolve<SdkMetrics>(realtimeTokens.Metrics)),
+    alertsTopic: config.alertsTopic,
+    vitalTopicOfKind: Object.fromEntries(
+      config.vitalTopics.map((topic) => [kindOfTopic[topic], topicOfKind[kindOfTopic[topic]]]),
+    ),
     getLatestVitals: container.resolve<GetLatestVitalsUseCase>(serviceTokens.GetLatestVitals),
     listRecentAlerts: container.resolve<ListRecentAlertsUseCase>(serviceTokens.ListRecentAlerts),
   });
@@ -53,15 +65,22 @@ async function main(): Promise<void> {
     config: {
       wsPath: config.wsPath,
       auth: auth === false ? 'disabled' : 'jwt',
+      accessClaim: access.claim,
       vitalTopics: Object.fromEntries(config.vitalTopics.map((t) => [kindOfTopic[t], t])),
       alertsTopic: config.alertsTopic,
       alertRules: config.alertRules,
     },
   });
 
-  // Consumers start when the hub exists and before the port opens, so /health/ready (which
-  // waits for every consumer to join its group) is honest from the first probe.
-  app.addHook('onReady', () => consumers.start());
+  // The port opens first and the consumers start after it, with /health/ready false until they
+  // joined their groups: after a crash (kill -9) the shared group waits for the dead member's
+  // session to expire (sessionTimeoutMs, 10 s), as long as fastify's boot timeout, and a
+  // closed port would fail the liveness probe too - a crash loop instead of a recovery.
+  let consumersStarted = false;
+  sdk.health.add('consumers', () => ({
+    ok: consumersStarted,
+    detail: consumersStarted ? 'vital and alert consumers started' : 'starting',
+  }));
   app.addHook('onClose', async () => {
     await consumers.stop();
     await pool.end();
@@ -69,6 +88,9 @@ async function main(): Promise<void> {
 
   const address = await sdk.start();
   logger.info({ address, wsPath: config.wsPath, auth: sdkConfig.wsAuth.mode }, 'listening');
+  await consumers.start();
+  consumersStarted = true;
+  logger.info('consumers started');
 }
 
 main().catch((error: unknown) => {

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const registry = new SchemaRegistryClient({ url: config.platform.kafka.schemaRegistryUrl });
   const codecs = vitalValueCodecs(settings.valueFormat, registry);
   await setUpVitalSubjects(codecs, registry, logger);
-  const useCase = new SplitReadingsUseCase(new PrometheusProcessorMetrics(metrics.registry));
+  const useCase = new SplitReadingsUseCase(new PrometheusProcessorMetrics(metrics.registry), {
+    maxFutureSkewMs: settings.maxFutureSkewMs,
+  });
   await new DeviceDataSubscriber(bus, useCase, codecs, { topics: settings.topics }).start();
   subscribed = true;
   logger.info(

@@ -1,7 +1,12 @@
 export { exitCodes, type Command } from './cli/command.js';
-export { mintDashboardToken } from './local-platform/dashboard-token.js';
+export {
+  mintDashboardToken,
+  type AccessGrantClaim,
+  type DashboardTokenOptions,
+} from './local-platform/dashboard-token.js';
 export {
   LocalPlatform,
+  maxListedDashboardDevices,
   type LocalPlatformOptions,
   type StepRunner,
 } from './local-platform/local-platform.js';

@@ -13,6 +13,20 @@ export const generatorErrors = defineErrors('RTP_ERR_GENERATOR', {
     message: (p: { directory: string }) =>
       `${p.directory} already exists and is not empty; choose another name or directory`,
   },
+  STANDALONE_INSIDE_WORKSPACE: {
+    message: (p: { directory: string; workspaceRoot: string }) =>
+      `a standalone service must live outside the monorepo (${p.workspaceRoot}), got ${p.directory}: ` +
+      'Node would resolve its packages from the monorepo and hide what its own install lacks',
+  },
+  STANDALONE_INSTALL_FAILED: {
+    message: (p: { directory: string; detail: string }) =>
+      `npm could not resolve the dependencies of ${p.directory} (package-lock.json): ${p.detail}`,
+    retriable: true,
+  },
+  TEMPLATE_NODE_IMAGE_MISSING: {
+    message: (p: { dockerfile: string }) =>
+      `the template's Dockerfile names no base image (ARG NODE_IMAGE=...): ${p.dockerfile}`,
+  },
   TEMPLATE_MISSING: {
     message: (p: { directory: string }) => `the template service is missing at ${p.directory}`,
   },

@@ -25,3 +25,8 @@ export {
   renderService,
   type RenderedFile,
 } from './template-renderer.js';
+export {
+  generateStandaloneService,
+  type GenerateStandaloneOptions,
+  type GeneratedStandalone,
+} from './standalone-starter.js';

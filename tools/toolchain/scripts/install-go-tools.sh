@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds, once and cached, the Go-built tools the KubeVela addon is proven with:
-#   vela (KubeVela CLI), crossplane (crank), function-auto-ready, cue - from the Go module proxy;
+#   vela (KubeVela CLI), crossplane (crank), function-auto-ready, cue, actionlint (the GitHub
+#   workflows' checker) - from the Go module proxy;
 #   function-compose-platform - this repository's own composition function (addons/functions/).
 # Versions and sources live in ../go-tools/go-tools.json ("tools": modules of the proxy;
 # "localTools": folders of this repository, whose dependencies come from the proxy).

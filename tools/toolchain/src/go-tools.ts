@@ -7,7 +7,7 @@ import { cacheDir } from './cache-dir.js';
 import { toolchainErrors } from './toolchain-errors.js';
 
 /** A Go module of the module proxy that install-go-tools.sh builds. */
-export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | 'cue';
+export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | 'cue' | 'actionlint';
 /** A Go program of this repository that install-go-tools.sh builds (`localTools`). */
 export type GoLocalToolName = 'function-compose-platform';
 /** Every Go-built tool install-go-tools.sh builds. */

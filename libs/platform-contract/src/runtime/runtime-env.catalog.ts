@@ -39,6 +39,9 @@ export const runtimeEnv = {
   wsJwksUrl: 'RTP_WS_JWKS_URL',
   wsJwtIssuer: 'RTP_WS_JWT_ISSUER',
   wsJwtAudience: 'RTP_WS_JWT_AUDIENCE',
+  wsJwtMaxLifetimeSeconds: 'RTP_WS_JWT_MAX_LIFETIME_SECONDS',
+  wsMaxConnections: 'RTP_WS_MAX_CONNECTIONS',
+  wsMaxSubscriptions: 'RTP_WS_MAX_SUBSCRIPTIONS',
   shutdownTimeoutMs: 'RTP_SHUTDOWN_TIMEOUT_MS',
   wsPath: 'RTP_WS_PATH',
   topics: 'RTP_TOPICS',
@@ -49,6 +52,7 @@ export const runtimeEnv = {
   outputTopic: 'RTP_OUTPUT_TOPIC',
   alertRules: 'RTP_ALERT_RULES',
   valueFormat: 'RTP_VALUE_FORMAT',
+  readingMaxFutureSkewMs: 'RTP_READING_MAX_FUTURE_SKEW_MS',
   mqttSessionExpirySeconds: 'RTP_MQTT_SESSION_EXPIRY_SECONDS',
   mqttReceiveMaximum: 'RTP_MQTT_RECEIVE_MAXIMUM',
   simDevices: 'RTP_SIM_DEVICES',
@@ -134,7 +138,7 @@ export const runtimeEnvCatalog = [
     readBy: 'sdk',
     setBy: ['user'],
     description:
-      '`jwt` (default) or `disabled`; disabled must be written out, never inferred from a missing secret',
+      '`jwt` (default), `disabled` (only when `RTP_HTTP_HOST` is loopback) or `disabled-unsafe` (no authentication on any address, with a startup warning); never inferred from a missing secret',
   },
   {
     name: runtimeEnv.wsJwtSecret,
@@ -147,19 +151,45 @@ export const runtimeEnvCatalog = [
     name: runtimeEnv.wsJwksUrl,
     readBy: 'sdk',
     setBy: ['user', 'realtime-service'],
-    description: 'JWKS URL of the identity provider (RS256/ES256 keys, fetched and cached)',
+    description:
+      'JWKS URL of the identity provider (RS256/ES256 keys, fetched and cached); https, http only on loopback',
   },
   {
     name: runtimeEnv.wsJwtIssuer,
     readBy: 'sdk',
     setBy: ['user', 'realtime-service'],
-    description: 'required `iss` claim, when set',
+    description:
+      'required `iss` claim; must be set when `RTP_HTTP_HOST` is not loopback (with `jwt` auth)',
   },
   {
     name: runtimeEnv.wsJwtAudience,
     readBy: 'sdk',
     setBy: ['user', 'realtime-service'],
-    description: 'required `aud` claim, when set',
+    description:
+      'required `aud` claim; must be set when `RTP_HTTP_HOST` is not loopback (with `jwt` auth)',
+  },
+  {
+    name: runtimeEnv.wsJwtMaxLifetimeSeconds,
+    default: '43200',
+    readBy: 'sdk',
+    setBy: ['user'],
+    description:
+      'longest validity a token may have (`exp` - `iat`, and `exp` - now); tokens without `exp` are always refused',
+  },
+  {
+    name: runtimeEnv.wsMaxConnections,
+    default: '10000',
+    readBy: 'sdk',
+    setBy: ['user'],
+    description: 'WebSocket clients one replica holds at most; more get HTTP 503',
+  },
+  {
+    name: runtimeEnv.wsMaxSubscriptions,
+    default: '256',
+    readBy: 'sdk',
+    setBy: ['user'],
+    description:
+      'subscriptions one WebSocket client may hold (a device-scoped dashboard needs one per device and topic)',
   },
   {
     name: runtimeEnv.shutdownTimeoutMs,
@@ -232,6 +262,14 @@ export const runtimeEnvCatalog = [
     setBy: ['user'],
     description:
       'value format the stream-processor writes to the four vital topics: `avro` (Confluent wire format, schemas registered as `<topic>-value` with BACKWARD compatibility) or `json`',
+  },
+  {
+    name: runtimeEnv.readingMaxFutureSkewMs,
+    default: '300000',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'how far ahead of the receiver clock a reading timestamp may be (ms): the mqtt-bridge and the stream-processor dead-letter later ones with `RTP_ERR_HEALTH_TIMESTAMP_IN_FUTURE`',
   },
   {
     name: runtimeEnv.mqttSessionExpirySeconds,

@@ -8,6 +8,7 @@ import {
 } from '@realtime-platform/platform-contract';
 import type { RealtimePlatformError } from '@realtime-platform/errors';
 import { sdkErrors } from '../sdk.errors.js';
+import { isLoopbackHost, jwksUrlProblem } from './loopback-host.js';
 import { readSecretsDir } from './secrets-dir.reader.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,8 +21,20 @@ export type WsAuthConfig =
       readonly jwksUrl?: string;
       readonly issuer?: string;
       readonly audience?: string;
+      /** `RTP_WS_JWT_MAX_LIFETIME_SECONDS`. */
+      readonly maxLifetimeSec: number;
     }
-  | { readonly mode: 'disabled' };
+  | {
+      readonly mode: 'disabled';
+      /** `RTP_WS_AUTH=disabled-unsafe`: also off a loopback address (a startup warning says so). */
+      readonly unsafe: boolean;
+    };
+
+/** The hub's limits from `RTP_WS_MAX_*`. */
+export interface WsLimitsConfig {
+  readonly maxConnections: number;
+  readonly maxSubscriptionsPerClient: number;
+}
 
 /** Where a platform key's value came from. */
 export type ValueSource = 'env' | 'secrets-dir';
@@ -36,6 +49,7 @@ export interface RealtimeConfig {
   readonly logLevel: LogLevel;
   readonly http: { readonly host: string; readonly port: number };
   readonly wsAuth: WsAuthConfig;
+  readonly wsLimits: WsLimitsConfig;
   readonly shutdownTimeoutMs: number;
   /** The five secrets, typed by the platform contract. */
   readonly platform: PlatformConnections;
@@ -122,8 +136,15 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
   const port = integer(runtimeEnv.httpPort, 8080, 0, 65535);
   const shutdownTimeoutMs = integer(runtimeEnv.shutdownTimeoutMs, 10_000, 0, 600_000);
 
+  const host = read(runtimeEnv.httpHost) ?? '0.0.0.0';
   const wsAuth: WsAuthConfig =
-    options.websocket === false ? { mode: 'disabled' } : readWsAuth(read, problems);
+    options.websocket === false
+      ? { mode: 'disabled', unsafe: false }
+      : readWsAuth(read, problems, host, integer);
+  const wsLimits: WsLimitsConfig = {
+    maxConnections: integer(runtimeEnv.wsMaxConnections, 10_000, 1, 1_000_000),
+    maxSubscriptionsPerClient: integer(runtimeEnv.wsMaxSubscriptions, 256, 1, 100_000),
+  };
 
   // The five secrets: env, then the mounted directory on top (it wins, see above).
   const secretsDir = options.secretsDir ?? read(runtimeEnv.secretsDir) ?? defaultSecretsDir;
@@ -163,8 +184,9 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     consumerGroup: read(runtimeEnv.consumerGroup) ?? serviceName,
     instanceId: read(runtimeEnv.instanceId) ?? read('HOSTNAME') ?? hostname(),
     logLevel: logLevel as LogLevel,
-    http: { host: read(runtimeEnv.httpHost) ?? '0.0.0.0', port },
+    http: { host, port },
     wsAuth,
+    wsLimits,
     shutdownTimeoutMs,
     platform: checked.connections,
     sources,
@@ -173,23 +195,44 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
   };
 }
 
+/**
+ * `RTP_WS_*`. What may be relaxed depends on where the server listens: on a loopback
+ * `RTP_HTTP_HOST` (a developer's machine, tests) auth may be `disabled`, `iss`/`aud` may be left
+ * out and the JWKS may be plain http. On any other address - production - auth off needs the
+ * loudly named `disabled-unsafe`, and `iss` and `aud` are required, so a token another service of
+ * the same identity provider was given cannot open this one.
+ */
 function readWsAuth(
   read: (name: string) => string | undefined,
   problems: RealtimePlatformError[],
+  host: string,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
 ): WsAuthConfig {
+  const loopback = isLoopbackHost(host);
   const mode = read(runtimeEnv.wsAuth) ?? 'jwt';
-  if (mode === 'disabled') return { mode: 'disabled' };
+  if (mode === 'disabled-unsafe') return { mode: 'disabled', unsafe: true };
+  if (mode === 'disabled') {
+    if (!loopback)
+      problems.push(
+        sdkErrors.CONFIG_WS_AUTH_UNSAFE({
+          reason: `${runtimeEnv.wsAuth}=disabled while ${runtimeEnv.httpHost} is ${host}, not a loopback address: anyone who reaches the port would see every patient; listen on 127.0.0.1, turn auth on, or write ${runtimeEnv.wsAuth}=disabled-unsafe`,
+        }),
+      );
+    return { mode: 'disabled', unsafe: false };
+  }
   if (mode !== 'jwt') {
     problems.push(
       sdkErrors.CONFIG_VAR_MALFORMED({
         variable: runtimeEnv.wsAuth,
-        expected: '"jwt" or "disabled"',
+        expected: '"jwt", "disabled" or "disabled-unsafe"',
         value: mode,
       }),
     );
   }
   const secret = read(runtimeEnv.wsJwtSecret);
   const jwksUrl = read(runtimeEnv.wsJwksUrl);
+  const issuer = read(runtimeEnv.wsJwtIssuer);
+  const audience = read(runtimeEnv.wsJwtAudience);
   if (secret === undefined && jwksUrl === undefined) {
     problems.push(
       sdkErrors.CONFIG_VAR_MISSING({
@@ -207,15 +250,24 @@ function readWsAuth(
       }),
     );
   }
-  if (
-    jwksUrl !== undefined &&
-    !(URL.canParse(jwksUrl) && /^https?:$/.test(new URL(jwksUrl).protocol))
-  ) {
+  if (jwksUrl !== undefined) {
+    const problem = jwksUrlProblem(jwksUrl);
+    if (problem !== undefined)
+      problems.push(
+        sdkErrors.CONFIG_VAR_MALFORMED({
+          variable: runtimeEnv.wsJwksUrl,
+          expected: `a URL that ${problem.replace(/^must be /, 'is ')}`,
+          value: jwksUrl,
+        }),
+      );
+  }
+  if (!loopback && (issuer === undefined || audience === undefined)) {
     problems.push(
-      sdkErrors.CONFIG_VAR_MALFORMED({
-        variable: runtimeEnv.wsJwksUrl,
-        expected: 'an http(s) URL',
-        value: jwksUrl,
+      sdkErrors.CONFIG_WS_AUTH_UNSAFE({
+        reason: `${runtimeEnv.httpHost} is ${host}, not a loopback address: set ${[
+          ...(issuer === undefined ? [runtimeEnv.wsJwtIssuer] : []),
+          ...(audience === undefined ? [runtimeEnv.wsJwtAudience] : []),
+        ].join(' and ')} so only tokens issued for this service are accepted`,
       }),
     );
   }
@@ -223,9 +275,8 @@ function readWsAuth(
     mode: 'jwt',
     ...(secret === undefined ? {} : { secret }),
     ...(jwksUrl === undefined ? {} : { jwksUrl }),
-    ...(read(runtimeEnv.wsJwtIssuer) === undefined ? {} : { issuer: read(runtimeEnv.wsJwtIssuer) }),
-    ...(read(runtimeEnv.wsJwtAudience) === undefined
-      ? {}
-      : { audience: read(runtimeEnv.wsJwtAudience) }),
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(audience === undefined ? {} : { audience }),
+    maxLifetimeSec: integer(runtimeEnv.wsJwtMaxLifetimeSeconds, 43_200, 60, 2_678_400),
   };
 }

@@ -22,11 +22,12 @@ export interface KafkaBusOptions {
     readonly initialRetryTimeMs: number;
     readonly maxRetryTimeMs: number;
   };
+  /** How long the group waits for a silent member before moving its partitions (crash recovery). */
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   /** How long a fetch waits for data when a partition is idle (also bounds how fast `stop()` is). */
   readonly maxWaitTimeMs: number;
-  /** Handlers' retry of retriable errors, unless a subscription sets its own. */
+  /** Backoff of retriable failures (retried until they pass), unless a subscription sets its own. */
   readonly retry: RetryPolicy;
   /** Commit handled offsets this often (and always on stop): the window of redelivery after a crash. */
   readonly commitIntervalMs: number;
@@ -46,7 +47,9 @@ export const defaultKafkaBusOptions = {
   connectionTimeoutMs: 3000,
   requestTimeoutMs: 30_000,
   clientRetry: { retries: 10, initialRetryTimeMs: 300, maxRetryTimeMs: 5000 },
-  sessionTimeoutMs: 30_000,
+  // A member that died (kill -9) holds its partitions until its session expires: 10 s bounds
+  // the pause after a crash; heartbeats go every 3 s, also while a handler retries.
+  sessionTimeoutMs: 10_000,
   heartbeatIntervalMs: 3000,
   maxWaitTimeMs: 500,
   retry: defaultRetryPolicy,
@@ -61,9 +64,8 @@ const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 export const retryPolicySchema: OptionsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['retries', 'initialDelayMs', 'maxDelayMs', 'factor', 'jitter'],
+  required: ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'],
   properties: {
-    retries: { type: 'integer', minimum: 0, maximum: 100 },
     initialDelayMs: { type: 'integer', minimum: 0 },
     maxDelayMs: { type: 'integer', minimum: 0 },
     factor: { type: 'number', minimum: 1 },

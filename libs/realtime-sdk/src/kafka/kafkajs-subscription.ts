@@ -70,6 +70,9 @@ interface DeadLetter {
 
 const emptyValue = Buffer.alloc(0);
 
+/** A partition held by retriable failures is reported at most this often (and when it moves again). */
+const retryLogIntervalMs = 30_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function groupByTopic(offsets: readonly { topic: string; partition: number; offset: string }[]) {
@@ -101,9 +104,11 @@ function headerStrings(headers: IHeaders | undefined): Readonly<Record<string, s
  *   `commitIntervalMs` - from a timer or the batch in hand - and always on `stop()`, which
  *   kafkajs's own `stop()`/`disconnect()` never do). Not awaiting a commit after every batch keeps
  *   a round trip to the coordinator out of the fetch loop;
- * - retriable handler errors are retried with backoff, heartbeating (after committing what was
- *   done) while waiting, so a slow retry never costs the group membership (eager rebalances);
- * - undecodable records and records whose handler keeps failing go to `<topic>.dlq`;
+ * - retriable errors (decode or handler: registry, database, Kafka away, timeouts) are retried
+ *   with backoff for as long as they last, heartbeating (after committing what was done) while
+ *   waiting, so a slow retry never costs the group membership (eager rebalances); the partition
+ *   waits and `rtp_kafka_consumer_retrying` shows it. Infrastructure trouble never dead-letters;
+ * - records no retry can fix (undecodable, non-retriable handler errors) go to `<topic>.dlq`;
  * - crashes kafkajs does not restart itself (non-retriable errors) recreate the consumer with
  *   backoff, so consumption survives a broker that goes away and comes back.
  */
@@ -128,6 +133,10 @@ export class KafkajsSubscription<T> implements Subscription {
   private commitTimer: NodeJS.Timeout | undefined;
   /** Start offsets not yet committed for the group (see `SubscriptionSettings.startOffsets`). */
   private readonly unanchored: Map<string, string>;
+  /** `HandlerContext.assignment`: grows at every join of the group. */
+  private assignment = 0;
+  /** Partitions held by retriable failures: since when, and when that was last logged. */
+  private readonly held = new Map<string, { since: number; loggedAt: number }>();
 
   constructor(
     private readonly host: SubscriptionHost,
@@ -298,7 +307,14 @@ export class KafkajsSubscription<T> implements Subscription {
       for (const [key, { topic, partition }] of this.pending) {
         if (!(assigned[topic] ?? []).includes(partition)) this.pending.delete(key);
       }
+      // A partition this member lost is no longer held here.
+      for (const key of this.held.keys()) {
+        const [topic = '', partition = ''] = key.split('\u0000');
+        if (!(assigned[topic] ?? []).includes(Number(partition))) this.held.delete(key);
+      }
+      this.host.metrics?.kafkaConsumerRetrying.set({ group: this.groupId }, this.held.size);
       this.anchor(consumer, assigned);
+      this.assignment += 1;
       this.restartAttempt = 0;
       this.setJoined(true);
       this.logger.info('joined the consumer group');
@@ -417,7 +433,11 @@ export class KafkajsSubscription<T> implements Subscription {
     }
   }
 
-  /** Decode, handle (with retries), or dead-letter one record. */
+  /**
+   * Decode and handle one record. A retriable failure (registry, database or Kafka away, a
+   * timeout) is retried with backoff for as long as it lasts, the record uncommitted; only a
+   * failure no retry can fix (malformed record, a non-retriable handler error) dead-letters it.
+   */
   private async process(
     topic: string,
     partition: number,
@@ -425,44 +445,125 @@ export class KafkajsSubscription<T> implements Subscription {
     keepAlive: () => Promise<void>,
     proceed: () => boolean,
   ): Promise<Outcome> {
-    const { codec, retry } = this.settings;
+    const { codec } = this.settings;
     const handler = this.settings.handler as RecordHandler<T>;
-    let value: T;
-    try {
-      value = await codec.decode(message.value ?? Buffer.alloc(0), { topic });
-    } catch (error) {
-      await this.deadLetter('decode', error, topic, partition, message, 0);
-      return 'done';
-    }
-    const record = consumedRecord(topic, partition, message, value);
+    let record: ConsumedRecord<T> | undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await handler(record, { attempt });
+        if (record === undefined) {
+          const value = await codec.decode(message.value ?? emptyValue, { topic });
+          record = consumedRecord(topic, partition, message, value);
+        }
+        await handler(record, { attempt, assignment: this.assignment });
+        this.retried(topic, partition, attempt);
         return 'done';
       } catch (error) {
-        const retriable = isRetriable(error);
-        this.host.metrics?.kafkaHandlerErrors.inc({
-          topic,
-          code: errorCodeOf(error),
-          retriable: String(retriable),
-        });
-        if (!retriable || attempt > retry.retries) {
-          this.logger.warn(
-            {
-              err: sdkErrors.KAFKA_HANDLER_FAILED(
-                { topic, partition, offset: message.offset, attempts: attempt },
-                { cause: error },
-              ),
-            },
-            'handler failed; dead-lettering the record',
-          );
-          await this.deadLetter('handler', error, topic, partition, message, attempt);
-          return 'done';
-        }
-        if (!(await this.backoff(retryDelayMs(retry, attempt), keepAlive, proceed)))
-          return 'aborted';
+        const reason: DeadLetterReason = record === undefined ? 'decode' : 'handler';
+        const next = await this.afterFailure(
+          reason,
+          error,
+          { topic, partition, offset: message.offset, attempt, records: 1 },
+          keepAlive,
+          proceed,
+        );
+        if (next === 'retry') continue;
+        if (next === 'aborted') return 'aborted';
+        const attempts = reason === 'decode' ? 0 : attempt;
+        await this.deadLetter(reason, error, topic, partition, message, attempts);
+        this.retried(topic, partition, attempt);
+        return 'done';
       }
     }
+  }
+
+  /**
+   * What follows a failed attempt: `dead-letter` when no retry can fix it, else `retry` after the
+   * backoff (with no limit: a retriable error means infrastructure, and giving up would lose the
+   * record), or `aborted` when the consumer stops or lost the partition meanwhile.
+   */
+  private async afterFailure(
+    reason: DeadLetterReason,
+    error: unknown,
+    at: { topic: string; partition: number; offset: string; attempt: number; records: number },
+    keepAlive: () => Promise<void>,
+    proceed: () => boolean,
+  ): Promise<'retry' | 'dead-letter' | 'aborted'> {
+    const { topic, partition, offset, attempt } = at;
+    const retriable = isRetriable(error);
+    if (reason === 'handler') {
+      this.host.metrics?.kafkaHandlerErrors.inc({
+        topic,
+        code: errorCodeOf(error),
+        retriable: String(retriable),
+      });
+    }
+    if (!retriable) {
+      if (reason === 'handler') {
+        this.logger.warn(
+          {
+            err: sdkErrors.KAFKA_HANDLER_FAILED(
+              { topic, partition, offset, attempts: attempt },
+              { cause: error },
+            ),
+            records: at.records,
+          },
+          'handler failed with an error no retry can fix; dead-lettering',
+        );
+      }
+      return 'dead-letter';
+    }
+    this.retrying(reason, error, at);
+    if (await this.backoff(retryDelayMs(this.settings.retry, attempt), keepAlive, proceed))
+      return 'retry';
+    this.retried(topic, partition, attempt);
+    return 'aborted';
+  }
+
+  /** Notes a partition held by a retriable failure: a gauge, and a warning now and then. */
+  private retrying(
+    reason: DeadLetterReason,
+    error: unknown,
+    at: { topic: string; partition: number; offset: string; attempt: number; records: number },
+  ): void {
+    const key = `${at.topic}\u0000${at.partition}`;
+    const now = Date.now();
+    let held = this.held.get(key);
+    if (held === undefined) {
+      held = { since: now, loggedAt: 0 };
+      this.held.set(key, held);
+      this.host.metrics?.kafkaConsumerRetrying.set({ group: this.groupId }, this.held.size);
+    }
+    if (now - held.loggedAt >= retryLogIntervalMs) {
+      held.loggedAt = now;
+      this.logger.warn(
+        {
+          err: error,
+          code: errorCodeOf(error),
+          stage: reason,
+          topic: at.topic,
+          partition: at.partition,
+          offset: at.offset,
+          attempt: at.attempt,
+          records: at.records,
+          retryingForMs: now - held.since,
+        },
+        'retriable failure: retrying until it succeeds; the partition waits, nothing is committed or dead-lettered',
+      );
+    }
+  }
+
+  /** The partition moves again (success, dead letter, or abort after retries). */
+  private retried(topic: string, partition: number, attempt: number): void {
+    if (this.held.size === 0) return;
+    const key = `${topic}\u0000${partition}`;
+    const held = this.held.get(key);
+    if (held === undefined) return;
+    this.held.delete(key);
+    this.host.metrics?.kafkaConsumerRetrying.set({ group: this.groupId }, this.held.size);
+    this.logger.info(
+      { topic, partition, attempts: attempt, retriedForMs: Date.now() - held.since },
+      'the partition moves again after retriable failures',
+    );
   }
 
   /** Waits `ms`, heartbeating on the way; false when the consumer is stopping or lost the partition. */
@@ -552,7 +653,11 @@ export class KafkajsSubscription<T> implements Subscription {
     }
   }
 
-  /** Batch mode: decode a chunk of one partition's batch, then hand it to the batch handler. */
+  /**
+   * Batch mode: decode a chunk of one partition's batch, then hand it to the batch handler. A
+   * record that cannot be decoded for a retriable reason (the registry is away) holds the chunk
+   * until it can; one that can never be decoded is dead-lettered with the chunk's outputs.
+   */
   private async processBatch(
     topic: string,
     partition: number,
@@ -562,29 +667,41 @@ export class KafkajsSubscription<T> implements Subscription {
   ): Promise<Outcome> {
     const { codec } = this.settings;
     const context = { topic };
-    const records: ConsumedRecord<T>[] = [];
-    const sources: KafkaMessage[] = [];
-    const undecodable: DeadLetter[] = [];
-    for (const message of messages) {
-      let value: T;
-      try {
-        const decoded = codec.decode(message.value ?? emptyValue, context);
-        value = decoded instanceof Promise ? await decoded : decoded;
-      } catch (error) {
-        undecodable.push(this.deadLetterOf('decode', error, topic, partition, message, 0));
-        continue;
+    decoding: for (let attempt = 1; ; attempt += 1) {
+      const records: ConsumedRecord<T>[] = [];
+      const sources: KafkaMessage[] = [];
+      const undecodable: DeadLetter[] = [];
+      for (const message of messages) {
+        let value: T;
+        try {
+          const decoded = codec.decode(message.value ?? emptyValue, context);
+          value = decoded instanceof Promise ? await decoded : decoded;
+        } catch (error) {
+          const next = await this.afterFailure(
+            'decode',
+            error,
+            { topic, partition, offset: message.offset, attempt, records: messages.length },
+            keepAlive,
+            proceed,
+          );
+          if (next === 'retry') continue decoding;
+          if (next === 'aborted') return 'aborted';
+          undecodable.push(this.deadLetterOf('decode', error, topic, partition, message, 0));
+          continue;
+        }
+        records.push(consumedRecord(topic, partition, message, value));
+        sources.push(message);
       }
-      records.push(consumedRecord(topic, partition, message, value));
-      sources.push(message);
+      this.retried(topic, partition, attempt);
+      return this.handleBatch(topic, partition, records, sources, undecodable, keepAlive, proceed);
     }
-    return this.handleBatch(topic, partition, records, sources, undecodable, keepAlive, proceed);
   }
 
   /**
    * Calls the batch handler and sends its outputs and dead letters in one send; only then is the
    * batch done (its offsets may be committed). Retriable failures (the handler's or the send's)
-   * retry the whole batch with backoff; a non-retriable failure hands the records to the handler
-   * one by one, so one poison record cannot dead-letter its neighbours.
+   * retry the whole batch with backoff until they pass; a non-retriable failure hands the records
+   * to the handler one by one, so one poison record cannot dead-letter its neighbours.
    */
   private async handleBatch(
     topic: string,
@@ -595,15 +712,16 @@ export class KafkajsSubscription<T> implements Subscription {
     keepAlive: () => Promise<void>,
     proceed: () => boolean,
   ): Promise<Outcome> {
-    const { retry } = this.settings;
     const batchHandler = this.settings.batchHandler as BatchHandler<T>;
     if (records.length === 0) {
       await this.sendDeadLetters(topic, undecodable);
       return 'done';
     }
+    const first = sources[0] as KafkaMessage;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = (await batchHandler(records, { attempt })) ?? {};
+        const result =
+          (await batchHandler(records, { attempt, assignment: this.assignment })) ?? {};
         const { topicMessages, deadLetters } = await this.batchMessages(
           topic,
           partition,
@@ -623,20 +741,20 @@ export class KafkajsSubscription<T> implements Subscription {
           );
         }
         this.deadLettered(topic, deadLetters);
+        this.retried(topic, partition, attempt);
         return 'done';
       } catch (error) {
-        const retriable = isRetriable(error);
-        this.host.metrics?.kafkaHandlerErrors.inc({
-          topic,
-          code: errorCodeOf(error),
-          retriable: String(retriable),
-        });
-        if (retriable && attempt <= retry.retries) {
-          if (!(await this.backoff(retryDelayMs(retry, attempt), keepAlive, proceed)))
-            return 'aborted';
-          continue;
-        }
-        if (!retriable && records.length > 1) {
+        const next = await this.afterFailure(
+          'handler',
+          error,
+          { topic, partition, offset: first.offset, attempt, records: records.length },
+          keepAlive,
+          proceed,
+        );
+        if (next === 'retry') continue;
+        if (next === 'aborted') return 'aborted';
+        this.retried(topic, partition, attempt);
+        if (records.length > 1) {
           this.logger.warn(
             { err: error, topic, partition, records: records.length },
             'batch handler failed; handling the records one at a time',
@@ -656,22 +774,9 @@ export class KafkajsSubscription<T> implements Subscription {
           await this.sendDeadLetters(topic, undecodable);
           return 'done';
         }
-        const first = sources[0] as KafkaMessage;
-        this.logger.warn(
-          {
-            err: sdkErrors.KAFKA_HANDLER_FAILED(
-              { topic, partition, offset: first.offset, attempts: attempt },
-              { cause: error },
-            ),
-            records: records.length,
-          },
-          'batch handler failed; dead-lettering its records',
-        );
         await this.sendDeadLetters(topic, [
           ...undecodable,
-          ...sources.map((message) =>
-            this.deadLetterOf('handler', error, topic, partition, message, attempt),
-          ),
+          this.deadLetterOf('handler', error, topic, partition, first, attempt),
         ]);
         return 'done';
       }

@@ -15,14 +15,22 @@ export interface ConsumedRecord<T> {
 }
 
 export interface HandlerContext {
-  /** 1 on the first delivery, then 2, 3… while retriable errors are retried. */
+  /** 1 on the first try, then 2, 3… while retriable errors (decode or handler) are retried. */
   readonly attempt: number;
+  /**
+   * Grows each time this consumer (re)joins its group and gets its partitions. A handler that
+   * keeps state derived from the records of its partitions (and persisted elsewhere) reloads it
+   * when this changes: after a rebalance the partitions, and so the state, may be others.
+   */
+  readonly assignment: number;
 }
 
 /**
  * Handles one record. Resolving commits it (eventually, in order); throwing a coded error with
- * `retriable: true` retries with backoff; any other error, or retries exhausted, sends the record
- * to `<topic>.dlq` and moves on.
+ * `retriable: true` (infrastructure: a database, registry or broker away, a timeout) retries with
+ * backoff until it succeeds, the partition waiting; any other error sends the record to
+ * `<topic>.dlq` and moves on. Never mark an error retriable that a retry cannot fix: the
+ * partition would wait forever (`rtp_kafka_consumer_retrying` shows it).
  */
 export type RecordHandler<T> = (record: ConsumedRecord<T>, context: HandlerContext) => unknown;
 
@@ -65,7 +73,7 @@ export interface BatchResult {
 /**
  * Handles the decoded records of one partition's batch, in offset order. Resolving sends its
  * result (see `BatchResult`); throwing a retriable coded error retries the whole batch with
- * backoff (its outputs may then be produced more than once: at-least-once); a non-retriable
+ * backoff until it passes (its outputs may then be produced more than once: at-least-once); a non-retriable
  * error makes the SDK hand the records one at a time to the handler, so only the records that
  * still fail go to `<topic>.dlq`.
  */
@@ -81,9 +89,11 @@ export type BatchHandler<T> = (
  */
 export type ConsumerMode = 'broadcast' | 'shared';
 
+/**
+ * Backoff between the attempts of a record (or batch) that failed with a retriable error. There is
+ * no attempt limit on purpose: retriable means infrastructure, and giving up would lose the record.
+ */
 export interface RetryPolicy {
-  /** Retries after the first attempt, for retriable errors only. */
-  readonly retries: number;
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly factor: number;

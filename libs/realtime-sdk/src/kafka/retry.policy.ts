@@ -1,14 +1,13 @@
 import type { RetryPolicy } from './message-bus.port.js';
 
 export const defaultRetryPolicy: RetryPolicy = {
-  retries: 3,
   initialDelayMs: 200,
   maxDelayMs: 5000,
   factor: 2,
   jitter: 0.2,
 };
 
-/** The delay before retry number `retry` (1-based): exponential, capped, with jitter. */
+/** The delay before retry number `retry` (1-based, unbounded): exponential, capped, with jitter. */
 export function retryDelayMs(
   policy: RetryPolicy,
   retry: number,

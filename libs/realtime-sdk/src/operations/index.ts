@@ -10,6 +10,7 @@ export { operationsPlugin, type OperationsPluginOptions } from './operations.plu
 export {
   RealtimeServer,
   wsAuthFromConfig,
+  wsAuthUnsafe,
   type RealtimeServerOptions,
   type ServerHubOptions,
 } from './realtime-server.js';

@@ -39,6 +39,10 @@ export function wsAuthFromConfig(auth: WsAuthConfig): JwtAuthOptions | false {
   return jwt;
 }
 
+/** Whether the configuration is `RTP_WS_AUTH=disabled-unsafe`. */
+export const wsAuthUnsafe = (auth: WsAuthConfig): boolean =>
+  auth.mode === 'disabled' && auth.unsafe;
+
 /**
  * One service process: fastify with the operations routes and (optionally) the WebSocket hub,
  * the message bus, MQTT, and a drain on SIGTERM. Shutdown order (`stop()`): readiness turns 503,
@@ -69,6 +73,9 @@ export class RealtimeServer {
     if (hub !== undefined) {
       const { bridge: _bridge, auth, ...hubOptions } = hub;
       this.app.register(wsHubPlugin, {
+        maxConnections: config.wsLimits.maxConnections,
+        maxSubscriptionsPerClient: config.wsLimits.maxSubscriptionsPerClient,
+        unsafeAllowUnauthenticatedRemote: wsAuthUnsafe(config.wsAuth),
         ...hubOptions,
         auth: auth ?? wsAuthFromConfig(config.wsAuth),
         logger: options.logger,

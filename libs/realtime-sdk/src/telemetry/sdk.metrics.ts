@@ -39,11 +39,14 @@ export class SdkMetrics {
   readonly kafkaDeadLettered: CachedCounter<'topic' | 'reason'>;
   readonly kafkaConsumerLag: Gauge<'group' | 'topic' | 'partition'>;
   readonly kafkaConsumerRestarts: CachedCounter<'group'>;
+  readonly kafkaConsumerRetrying: Gauge<'group'>;
   readonly wsClients: Gauge;
   readonly wsFramesSent: Counter;
   readonly wsFramesDropped: Counter;
   readonly wsClientsClosed: CachedCounter<'code'>;
   readonly wsAuthRejected: CachedCounter<'reason'>;
+  readonly wsConnectionsRefused: CachedCounter<'reason'>;
+  readonly accessDecisions: CachedCounter<'action' | 'decision' | 'reason'>;
   readonly mqttMessagesReceived: CachedCounter<'filter'>;
   readonly mqttMessagesPublished: CachedCounter<'topic'>;
   readonly mqttPayloadErrors: Counter;
@@ -87,6 +90,12 @@ export class SdkMetrics {
       'consumers recreated after a crash kafkajs would not restart itself',
       ['group'],
     );
+    this.kafkaConsumerRetrying = new Gauge({
+      name: 'rtp_kafka_consumer_retrying',
+      help: 'partitions held by retriable failures (registry, database, Kafka away): waiting, not dead-lettering',
+      labelNames: ['group'],
+      registers,
+    });
     this.wsClients = new Gauge({
       name: 'rtp_ws_clients',
       help: 'connected WebSocket clients',
@@ -109,8 +118,18 @@ export class SdkMetrics {
     );
     this.wsAuthRejected = counter(
       'rtp_ws_auth_rejected_total',
-      'WebSocket upgrades refused with 401, by reason',
+      'WebSocket upgrades refused for their token or auth settings (401/403), by reason',
       ['reason'],
+    );
+    this.wsConnectionsRefused = counter(
+      'rtp_ws_connections_refused_total',
+      'WebSocket connections refused because the hub holds maxConnections clients',
+      ['reason'],
+    );
+    this.accessDecisions = counter(
+      'rtp_access_decisions_total',
+      'access decisions of the audit log (connect, subscribe, read), by decision and reason code',
+      ['action', 'decision', 'reason'],
     );
     this.mqttMessagesReceived = counter(
       'rtp_mqtt_messages_received_total',

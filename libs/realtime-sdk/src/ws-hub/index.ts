@@ -11,6 +11,7 @@ export {
   type AuthorizeSubscription,
   type JwtAuthOptions,
   type QueueOptions,
+  type WsHubCoreInput,
   type WsHubCoreOptions,
   type WsHubPluginInput,
   type WsHubPluginOptions,
@@ -26,11 +27,13 @@ export {
   type ServerFrame,
   type SubscriptionFilter,
 } from './ws-hub.protocol.js';
-export { ClientQueue, type Gap } from './client-queue.js';
+export { ClientQueue, type ControlFrame, type Gap } from './client-queue.js';
 export {
   bearerProtocol,
   createTokenVerifier,
+  defaultMaxTokenLifetimeSec,
   extractToken,
+  remoteAuthRefusal,
   type TokenVerifier,
 } from './ws-hub.auth.js';
 export {

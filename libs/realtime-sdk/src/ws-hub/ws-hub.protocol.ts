@@ -16,6 +16,13 @@ export const closeCodes = {
   unauthorized: 4401,
   /** No pong to the last ping within a heartbeat interval. */
   heartbeatTimeout: 4408,
+  /** The server holds `maxConnections` clients (one slipped past the upgrade check). */
+  tryAgainLater: 1013,
+  /**
+   * The client's outgoing queue is over its bound (`queue.maxBytes`/`queue.controlCapacity`):
+   * it asked for answers (acks, errors, pongs) faster than it read them.
+   */
+  queueOverflow: 4413,
   /** The client read too slowly for `congestionTimeoutMs` (its queue kept overflowing). */
   tooSlow: 4429,
 } as const;

@@ -1,14 +1,18 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { isRealtimePlatformError } from '@realtime-platform/errors';
+import { isRealtimePlatformError, type RealtimePlatformError } from '@realtime-platform/errors';
+import { AccessAuditLog } from '../access/access-audit.log.js';
+import { unrestrictedGrant, type AccessGrant } from '../access/access-grant.js';
+import { AccessPolicy } from '../access/access.policy.js';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import { Channel } from './ws-hub.channel.js';
-import { ClientQueue } from './client-queue.js';
-import { framePayload } from './ws-frame.encoder.js';
+import { ClientQueue, type ControlFrame } from './client-queue.js';
+import { encodeTextFrame, framePayload } from './ws-frame.encoder.js';
 import {
   resolveWsHubCoreOptions,
   type AuthContext,
+  type WsHubCoreInput,
   type WsHubCoreOptions,
 } from './ws-hub.options.js';
 import {
@@ -34,7 +38,11 @@ export class HubClient {
   framesSent = 0;
   /** Serialises the handling of this client's messages (authorize may be async). */
   inbox: Promise<void> = Promise.resolve();
+  /** Messages received and not handled yet; reading pauses at `maxPendingMessages`. */
+  pending = 0;
   timers: NodeJS.Timeout[] = [];
+  /** What the token grants, or why it grants nothing (a missing or malformed access claim). */
+  grant: AccessGrant | RealtimePlatformError = unrestrictedGrant;
 
   constructor(
     readonly id: number,
@@ -42,9 +50,11 @@ export class HubClient {
     /** The HTTP socket under the WebSocket: corked around a flush so frames leave in one write. */
     readonly socket: Duplex | undefined,
     readonly auth: AuthContext | null,
-    capacity: number,
+    queue: WsHubCoreOptions['queue'],
+    /** The peer address (for the audit log). */
+    readonly remote: string | undefined,
   ) {
-    this.queue = new ClientQueue(capacity);
+    this.queue = new ClientQueue(queue.capacity, queue.maxBytes, queue.controlCapacity);
   }
 }
 
@@ -57,7 +67,13 @@ interface FieldGroup {
 export interface ClientStats {
   readonly id: number;
   readonly subscriptions: number;
+  /** Data frames waiting in the hub. */
   readonly queued: number;
+  /** Control frames (acks, errors, pongs) waiting in the hub. */
+  readonly controlQueued: number;
+  /** Bytes of both waiting in the hub (bounded by `queue.maxBytes`). */
+  readonly queuedBytes: number;
+  /** Bytes written to the socket and not yet taken by the kernel. */
   readonly bufferedAmount: number;
   readonly dropped: number;
   readonly sent: number;
@@ -101,10 +117,16 @@ export class WsHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly allowedTopics: ReadonlySet<string>;
+  /** Reads the access claim and decides subscriptions. */
+  readonly access: AccessPolicy;
+  /** Where every connection and subscription decision is written. */
+  readonly audit: AccessAuditLog;
 
-  constructor(input: Partial<WsHubCoreOptions> & Pick<WsHubCoreOptions, 'topics'>) {
+  constructor(input: WsHubCoreInput) {
     this.options = resolveWsHubCoreOptions(input);
     this.logger = (this.options.logger ?? silentLogger).child({ component: 'ws-hub' });
+    this.access = new AccessPolicy(this.options.access);
+    this.audit = new AccessAuditLog(this.options.logger, this.options.metrics);
     this.allowedTopics = new Set(this.options.topics);
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
@@ -114,24 +136,60 @@ export class WsHub {
     return this.clients.size;
   }
 
-  /** Registers a connection; attach it synchronously in the route handler (no message is lost). */
-  addClient(ws: WebSocket, socket: Duplex | undefined, auth: AuthContext | null): HubClient {
-    const client = new HubClient(
-      this.nextClientId++,
-      ws,
-      socket,
-      auth,
-      this.options.queue.capacity,
-    );
+  /** Whether one more client would exceed `maxConnections` (checked before the upgrade). */
+  get full(): boolean {
+    return this.clients.size >= this.options.maxConnections;
+  }
+
+  /**
+   * Registers a connection; attach it synchronously in the route handler (no message is lost).
+   * `auth` is null when authentication is off (the client may see everything); a token without
+   * a valid access claim gets no subscription. The hub answers pings itself, through the bounded
+   * queue: create the WebSocket server with `autoPong: false` (the plugin does).
+   */
+  addClient(
+    ws: WebSocket,
+    socket: Duplex | undefined,
+    auth: AuthContext | null,
+    remote?: string,
+  ): HubClient {
+    const client = new HubClient(this.nextClientId++, ws, socket, auth, this.options.queue, remote);
     if (this.closed) {
       this.closeClient(client, closeCodes.goingAway, 'server shutting down');
       return client;
     }
+    if (this.full) {
+      // Two upgrades that passed the plugin's check together: the bound still holds.
+      this.options.metrics?.wsConnectionsRefused.inc({ reason: 'limit' });
+      this.closeClient(client, closeCodes.tryAgainLater, 'connection limit');
+      return client;
+    }
+    if (auth !== null) {
+      try {
+        client.grant = auth.access ?? this.access.grantOf(auth.claims);
+      } catch (error) {
+        client.grant = isRealtimePlatformError(error)
+          ? error
+          : sdkErrors.ACCESS_CLAIM_INVALID({ claim: this.access.claim, reason: 'unreadable' });
+      }
+    }
     this.clients.add(client);
     this.options.metrics?.wsClients.set(this.clients.size);
+    const { maxPendingMessages } = this.options;
     ws.on('message', (data, isBinary) => {
       client.alive = true;
-      client.inbox = client.inbox.then(() => this.onMessage(client, data, isBinary));
+      client.pending += 1;
+      // Backpressure on what the client sends: stop reading until its messages are handled.
+      if (client.pending >= maxPendingMessages) ws.pause();
+      client.inbox = client.inbox.then(async () => {
+        await this.onMessage(client, data, isBinary);
+        client.pending -= 1;
+        if (client.pending < maxPendingMessages && ws.isPaused) ws.resume();
+      });
+    });
+    ws.on('ping', (data) => {
+      client.alive = true;
+      this.sendControl(client, { kind: 'pong', data });
     });
     ws.on('pong', () => {
       client.alive = true;
@@ -166,8 +224,9 @@ export class WsHub {
       const coded = isRealtimePlatformError(error)
         ? error
         : sdkErrors.WS_MESSAGE_INVALID({ reason: 'internal error' });
+      if (message?.type === 'subscribe') this.auditSubscription(client, message, coded.code);
       const id = message?.id ?? correlationId(text);
-      this.sendControl(
+      this.sendText(
         client,
         encodeFrame({
           v: 1,
@@ -181,12 +240,33 @@ export class WsHub {
     }
   }
 
+  private auditSubscription(
+    client: HubClient,
+    message: Extract<ClientMessage, { type: 'subscribe' }>,
+    refusedWith?: string,
+  ): void {
+    const device = message.filter[this.access.deviceField];
+    this.audit.record({
+      who: client.auth?.subject,
+      action: 'subscribe',
+      topic: message.topic,
+      ...(device === undefined ? {} : { deviceId: String(device) }),
+      ...(client.remote === undefined ? {} : { remote: client.remote }),
+      allowed: refusedWith === undefined,
+      ...(refusedWith === undefined ? {} : { reason: refusedWith }),
+    });
+  }
+
   private async subscribe(
     client: HubClient,
     message: Extract<ClientMessage, { type: 'subscribe' }>,
   ): Promise<void> {
     const { topic, filter } = message;
     if (!this.allowedTopics.has(topic)) throw sdkErrors.WS_TOPIC_NOT_ALLOWED({ topic });
+    // The token's grant first: what it does not grant is refused whatever `authorize` says.
+    if (isRealtimePlatformError(client.grant)) throw client.grant;
+    const refusal = this.access.checkSubscription(client.grant, topic, filter);
+    if (refusal !== undefined) throw refusal;
     const key = subscriptionKey(topic, filter);
     if (
       !client.subscriptions.has(key) &&
@@ -207,7 +287,8 @@ export class WsHub {
       channel.clients.add(client);
       client.subscriptions.set(key, channel);
     }
-    this.sendControl(
+    this.auditSubscription(client, message);
+    this.sendText(
       client,
       encodeFrame({
         v: 1,
@@ -229,7 +310,7 @@ export class WsHub {
     const key = subscriptionKey(message.topic, message.filter);
     const channel = client.subscriptions.get(key);
     if (channel !== undefined) this.detach(client, channel);
-    this.sendControl(
+    this.sendText(
       client,
       encodeFrame({
         v: 1,
@@ -329,8 +410,9 @@ export class WsHub {
         // than the queue must not cost a fast client anything. Only a socket above its high-water
         // mark - a slow reader - makes the queue drop.
         if (client.queue.length >= capacity) sentNow += this.flush(client, now);
+        const droppedBefore = client.queue.droppedTotal;
         if (client.queue.push(frame, channel, channel.seq))
-          this.options.metrics?.wsFramesDropped.inc();
+          this.options.metrics?.wsFramesDropped.inc(client.queue.droppedTotal - droppedBefore);
         this.dirty.add(client);
         queued += 1;
       }
@@ -373,6 +455,17 @@ export class WsHub {
     let sent = 0;
     client.socket?.cork();
     try {
+      // Answers first (an ack before the data of its subscription), each counted in the bound.
+      while (queue.controlLength > 0 && ws.bufferedAmount <= highWaterMarkBytes) {
+        const entry = queue.shiftControl() as ControlFrame;
+        if (entry.kind === 'pong') ws.pong(entry.data);
+        else if (client.socket !== undefined) client.socket.write(entry.frame);
+        else ws.send(framePayload(entry.frame), sendOptions);
+      }
+      if (queue.controlLength > 0) {
+        this.resumeOnDrain(client);
+        return 0;
+      }
       for (const [channel, gap] of queue.takeGaps()) {
         if (!client.subscriptions.has(channel.key)) continue;
         ws.send(
@@ -402,7 +495,7 @@ export class WsHub {
       client.socket?.uncork();
     }
     client.framesSent += sent;
-    if (queue.length > 0) this.resumeOnDrain(client);
+    if (queue.length > 0 || queue.controlLength > 0) this.resumeOnDrain(client);
     return sent;
   }
 
@@ -420,10 +513,24 @@ export class WsHub {
     else setTimeout(again, 20).unref();
   }
 
-  /** Frames that are not data (ack, error) skip the queue: they are rare and small. */
-  private sendControl(client: HubClient, frame: Buffer): void {
+  /** An ack or error frame for this client (a JSON text). */
+  private sendText(client: HubClient, json: Buffer): void {
+    this.sendControl(client, { kind: 'text', frame: encodeTextFrame(json.toString()) });
+  }
+
+  /**
+   * Queues an answer (ack, error, pong) and flushes at once. Answers count against the client's
+   * bound like data: one that does not fit closes the client with 4413, because a client that
+   * keeps asking without reading would otherwise grow the server without limit.
+   */
+  private sendControl(client: HubClient, entry: ControlFrame): void {
     if (client.closing || client.ws.readyState !== 1) return;
-    client.ws.send(frame, sendOptions);
+    if (!client.queue.pushControl(entry)) {
+      this.closeClient(client, closeCodes.queueOverflow, 'outgoing queue full');
+      return;
+    }
+    const sent = this.flush(client, Date.now());
+    if (sent > 0) this.options.metrics?.wsFramesSent.inc(sent);
   }
 
   private beat(): void {
@@ -474,6 +581,8 @@ export class WsHub {
       id: client.id,
       subscriptions: client.subscriptions.size,
       queued: client.queue.length,
+      controlQueued: client.queue.controlLength,
+      queuedBytes: client.queue.bytes,
       bufferedAmount: client.ws.bufferedAmount,
       dropped: client.queue.droppedTotal,
       sent: client.framesSent,

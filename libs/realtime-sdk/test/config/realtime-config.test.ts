@@ -94,7 +94,7 @@ describe('loadRealtimeConfig', () => {
     const disabled = loadRealtimeConfig({
       env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_AUTH: 'disabled' },
     });
-    expect(disabled.wsAuth).toEqual({ mode: 'disabled' });
+    expect(disabled.wsAuth).toEqual({ mode: 'disabled', unsafe: false });
   });
 
   it('should not read RTP_WS_* for a service without WebSocket clients', () => {
@@ -102,7 +102,80 @@ describe('loadRealtimeConfig', () => {
       env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_AUTH: 'bogus' },
       websocket: false,
     });
-    expect(config.wsAuth).toEqual({ mode: 'disabled' });
+    expect(config.wsAuth).toEqual({ mode: 'disabled', unsafe: false });
+  });
+
+  it('should refuse auth disabled on a non-loopback RTP_HTTP_HOST unless written disabled-unsafe', () => {
+    const remote = { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_HTTP_HOST: '0.0.0.0' };
+    const refused = (() => {
+      try {
+        loadRealtimeConfig({ env: { ...remote, RTP_WS_AUTH: 'disabled' } });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(findErrorByCode(refused, sdkErrors.CONFIG_WS_AUTH_UNSAFE.code)?.message).toContain(
+      'RTP_WS_AUTH=disabled while RTP_HTTP_HOST is 0.0.0.0',
+    );
+    const unsafe = loadRealtimeConfig({ env: { ...remote, RTP_WS_AUTH: 'disabled-unsafe' } });
+    expect(unsafe.wsAuth).toEqual({ mode: 'disabled', unsafe: true });
+  });
+
+  it('should require RTP_WS_JWT_ISSUER and RTP_WS_JWT_AUDIENCE off loopback, and https JWKS', () => {
+    const remote = { ...platformEnv(), RTP_HTTP_HOST: '0.0.0.0' };
+    const message = problemsOf(() => loadRealtimeConfig({ env: remote }));
+    expect(message).toContain('set RTP_WS_JWT_ISSUER and RTP_WS_JWT_AUDIENCE');
+    const pinned = loadRealtimeConfig({
+      env: { ...remote, RTP_WS_JWT_ISSUER: 'https://id.test', RTP_WS_JWT_AUDIENCE: 'vitals' },
+    });
+    expect(pinned.wsAuth).toMatchObject({
+      mode: 'jwt',
+      issuer: 'https://id.test',
+      audience: 'vitals',
+      maxLifetimeSec: 43_200,
+    });
+    // On loopback (a developer's machine, tests) neither is required.
+    expect(loadRealtimeConfig({ env: platformEnv() }).wsAuth).toMatchObject({ mode: 'jwt' });
+    const jwks = (url: string) =>
+      problemsOf(() =>
+        loadRealtimeConfig({
+          env: { ...without(platformEnv(), 'RTP_WS_JWT_SECRET'), RTP_WS_JWKS_URL: url },
+        }),
+      );
+    expect(jwks('http://id.hospital.test/jwks')).toContain(
+      'RTP_WS_JWKS_URL must be a URL that is https',
+    );
+    expect(
+      loadRealtimeConfig({
+        env: {
+          ...without(platformEnv(), 'RTP_WS_JWT_SECRET'),
+          RTP_WS_JWKS_URL: 'http://127.0.0.1:8080/jwks',
+        },
+      }).wsAuth,
+    ).toMatchObject({ jwksUrl: 'http://127.0.0.1:8080/jwks' });
+  });
+
+  it('should read the token lifetime and the hub limits', () => {
+    const config = loadRealtimeConfig({
+      env: {
+        ...platformEnv(),
+        RTP_WS_JWT_MAX_LIFETIME_SECONDS: '900',
+        RTP_WS_MAX_CONNECTIONS: '50',
+        RTP_WS_MAX_SUBSCRIPTIONS: '8',
+      },
+    });
+    expect(config.wsAuth).toMatchObject({ maxLifetimeSec: 900 });
+    expect(config.wsLimits).toEqual({ maxConnections: 50, maxSubscriptionsPerClient: 8 });
+    expect(loadRealtimeConfig({ env: platformEnv() }).wsLimits).toEqual({
+      maxConnections: 10_000,
+      maxSubscriptionsPerClient: 256,
+    });
+    expect(
+      problemsOf(() =>
+        loadRealtimeConfig({ env: { ...platformEnv(), RTP_WS_JWT_MAX_LIFETIME_SECONDS: '0' } }),
+      ),
+    ).toContain('RTP_WS_JWT_MAX_LIFETIME_SECONDS must be an integer from 60');
   });
 
   it('should refuse a short JWT secret without printing it', () => {

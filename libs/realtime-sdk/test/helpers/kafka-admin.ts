@@ -3,7 +3,13 @@ import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
 
 export const rawKafka = (brokers: string): Kafka =>
-  new Kafka({ clientId: 'test-admin', brokers: [brokers], logLevel: logLevel.NOTHING });
+  new Kafka({
+    clientId: 'test-admin',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    // A loaded 2-core machine can take seconds to elect the leaders of a new topic.
+    retry: { retries: 10, initialRetryTime: 300 },
+  });
 
 /** Creates `<prefix>-<uuid>` and its `.dlq` and waits for their leaders. */
 export async function createTopic(
@@ -16,16 +22,39 @@ export async function createTopic(
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false, // kafkajs' default (true) gives up on UNKNOWN_TOPIC_OR_PARTITION
       topics: [
         { topic, numPartitions: partitions },
         { topic: dlqTopicName(topic), numPartitions: 1 },
       ],
     });
+    await waitForLeaders(admin, [topic, dlqTopicName(topic)]);
   } finally {
     await admin.disconnect();
   }
   return topic;
+}
+
+/**
+ * Until every partition of `topics` has a leader. kafkajs' own `waitForLeaders` retries only
+ * LEADER_NOT_AVAILABLE, but a KRaft broker under load briefly answers UNKNOWN_TOPIC_OR_PARTITION
+ * for a topic it just created: waiting on the state, not on one error code, covers both.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (
+        metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function withAdmin<T>(

@@ -1,7 +1,18 @@
 import { SignJWT } from 'jose';
 import { WebSocket } from 'ws';
-import type { ServerFrame } from '../../src/index.js';
+import { accessClaimName, type ServerFrame } from '../../src/index.js';
 import { jwtSecret } from './platform-env.js';
+
+/** The access claim of a token: exactly the topics and devices (or "*") a test needs. */
+export function grants(
+  topics: readonly string[] | '*',
+  devices: readonly string[] | '*',
+  wards?: readonly string[],
+): Record<string, unknown> {
+  return {
+    [accessClaimName]: { topics, devices, ...(wards === undefined ? {} : { wards }) },
+  };
+}
 
 export async function signToken(
   claims: Record<string, unknown> = {},
@@ -130,6 +141,39 @@ export function expectRejectedUpgrade(
       ws.terminate();
     });
     ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('error', () => undefined);
+  });
+}
+
+/** A refused upgrade: the HTTP status and the coded body `{ code, message }`. */
+export function refusedUpgrade(
+  url: string,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; code: string | undefined }> {
+  const headers = {
+    ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => {
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(body) as { code?: string }).code;
+        } catch {
+          code = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, code });
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => {
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
     ws.on('error', () => undefined);
   });
 }

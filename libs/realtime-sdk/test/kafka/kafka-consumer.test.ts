@@ -40,7 +40,7 @@ async function bus(overrides: Partial<KafkaBusInput> = {}): Promise<KafkajsMessa
     clientId: 'kafka-consumer-test',
     consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
-    retry: { retries: 2, initialDelayMs: 20, maxDelayMs: 50, factor: 2, jitter: 0 },
+    retry: { initialDelayMs: 20, maxDelayMs: 50, factor: 2, jitter: 0 },
     ...overrides,
   });
   buses.push(created);
@@ -182,20 +182,26 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     expect(text).not.toMatch(new RegExp(`rtp_kafka_dlq_records_total\\{topic="${topic}"`));
   });
 
-  it('a non-retriable handler error should dead-letter at once; retriable ones after the retries', async () => {
+  it('a non-retriable handler error should dead-letter at once; a retriable one should be retried until it passes, never dead-lettered', async () => {
     const topic = await createTopic(kafka().bootstrapServers, 'failing', 1);
-    const consumer = await bus();
+    const metrics = new SdkMetrics({ defaultMetrics: false });
+    const consumer = await bus({ metrics });
     const attemptsByN = new Map<number, number>();
     const handled: number[] = [];
+    let retryingGauge = '';
     await consumer.subscribe({
       topics: [topic],
       mode: 'shared',
       fromBeginning: true,
       codec: jsonCodec<Reading>(),
-      handler: ({ value }: ConsumedRecord<Reading>, { attempt }) => {
+      handler: async ({ value }: ConsumedRecord<Reading>, { attempt }) => {
         attemptsByN.set(value.n, attempt);
         if (value.n === 0) throw testErrors.BAD_READING(undefined);
-        if (value.n === 1) throw testErrors.DOWNSTREAM_BUSY(undefined);
+        // Far more attempts than any old retry limit: an outage that outlasts them loses nothing.
+        if (value.n === 1 && attempt < 12) {
+          if (attempt === 11) retryingGauge = await metrics.render();
+          throw testErrors.DOWNSTREAM_BUSY(undefined);
+        }
         if (value.n === 2) throw new Error('a plain error is not retriable');
         handled.push(value.n);
       },
@@ -205,12 +211,16 @@ describe('KafkajsMessageBus (real Kafka)', () => {
       readings(4).map((r) => ({ ...r, key: 'same' })),
       jsonCodec<Reading>(),
     );
-    await eventually(() => handled.includes(3), 20_000, 'the record after the failures');
+    await eventually(() => handled.includes(3), 30_000, 'the record after the failures');
     expect(attemptsByN.get(0)).toBe(1);
-    expect(attemptsByN.get(1)).toBe(3); // 1 + retries (2)
+    expect(attemptsByN.get(1)).toBe(12);
     expect(attemptsByN.get(2)).toBe(1);
+    expect(handled).toEqual([1, 3]);
+    // While the retriable failure lasted, the partition was reported as waiting; then not.
+    expect(retryingGauge).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 1/);
+    expect(await metrics.render()).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 0/);
 
-    const dead = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 3);
+    const dead = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 2);
     const summary = dead.map((m) => ({
       n: (JSON.parse(m.value?.toString() ?? '{}') as Reading).n,
       reason: m.headers?.[deadLetterHeaders.reason]?.toString(),
@@ -220,15 +230,12 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     }));
     expect(summary).toEqual([
       { n: 0, reason: 'handler', code: 'TEST_ERR_BAD_READING', attempts: '1', retriable: 'false' },
-      {
-        n: 1,
-        reason: 'handler',
-        code: 'TEST_ERR_DOWNSTREAM_BUSY',
-        attempts: '3',
-        retriable: 'true',
-      },
       { n: 2, reason: 'handler', code: 'Error', attempts: '1', retriable: 'false' },
     ]);
+    // Nothing else reaches the DLQ: the retried record is not in it.
+    await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 3, 3000)).rejects.toThrow(
+      /only 2\/3 records/,
+    );
   });
 
   it('stop() should commit what was handled so a restarted shared consumer does not re-read it', async () => {

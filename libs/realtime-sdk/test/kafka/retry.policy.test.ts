@@ -9,7 +9,7 @@ import {
 } from '../../src/index.js';
 
 describe('retryDelayMs', () => {
-  const policy = { retries: 5, initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.2 };
+  const policy = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.2 };
   it('should grow exponentially up to the cap', () => {
     expect([1, 2, 3, 4, 5].map((retry) => retryDelayMs(policy, retry, () => 0.5))).toEqual([
       100, 200, 400, 800, 1000,

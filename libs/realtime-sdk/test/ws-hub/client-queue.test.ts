@@ -39,4 +39,35 @@ describe('ClientQueue', () => {
     expect(queue.length).toBe(0);
     expect(queue.peek()).toBeUndefined();
   });
+
+  it('push should keep at most `maxBytes` of data, dropping the oldest, and a frame larger than all of it at once', () => {
+    const queue = new ClientQueue<string>(100, 10);
+    queue.push(Buffer.alloc(4), 'a', 1);
+    queue.push(Buffer.alloc(4), 'a', 2);
+    expect(queue.push(Buffer.alloc(4), 'a', 3)).toBe(true); // 12 > 10: a#1 goes
+    expect(queue.bytes).toBe(8);
+    expect(queue.push(Buffer.alloc(11), 'b', 1)).toBe(true); // can never fit
+    expect(queue.takeGaps()).toEqual([
+      ['a', { from: 1, to: 3, dropped: 3 }],
+      ['b', { from: 1, to: 1, dropped: 1 }],
+    ]);
+    expect(queue.length).toBe(0);
+    expect(queue.bytes).toBe(0);
+  });
+
+  it('pushControl should drop data to make room, and refuse (never drop) answers over its bounds', () => {
+    const queue = new ClientQueue<string>(100, 20, 2);
+    queue.push(Buffer.alloc(8), 'a', 1);
+    queue.push(Buffer.alloc(8), 'a', 2);
+    expect(queue.pushControl({ kind: 'text', frame: Buffer.alloc(10) })).toBe(true);
+    expect(queue.length).toBe(1); // a#1 made room
+    expect(queue.bytes).toBe(18);
+    expect(queue.pushControl({ kind: 'pong', data: Buffer.alloc(0) })).toBe(true);
+    expect(queue.pushControl({ kind: 'pong', data: Buffer.alloc(0) })).toBe(false); // 2 waiting
+    expect(queue.shiftControl()).toMatchObject({ kind: 'text' });
+    expect(queue.pushControl({ kind: 'text', frame: Buffer.alloc(21) })).toBe(false); // > maxBytes
+    expect(queue.controlLength).toBe(1);
+    queue.clear();
+    expect([queue.length, queue.controlLength, queue.bytes]).toEqual([0, 0, 0]);
+  });
 });

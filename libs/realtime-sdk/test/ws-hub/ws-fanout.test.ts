@@ -17,7 +17,7 @@ import {
 } from '../../src/index.js';
 import { createTopic } from '../helpers/kafka-admin.js';
 import { platformEnv } from '../helpers/platform-env.js';
-import { TestClient, eventually, signToken } from '../helpers/ws-client.js';
+import { TestClient, eventually, grants, signToken } from '../helpers/ws-client.js';
 
 const kafka = useKafkaBroker();
 
@@ -71,7 +71,9 @@ const produce = (records: Reading[], to = topic) =>
     jsonCodec<Reading>(),
   );
 
-const open = async (): Promise<TestClient> => TestClient.open(wsUrl, { token: await signToken() });
+/** Every device of both topics: these clients subscribe without a device filter. */
+const token = (): Promise<string> => signToken(grants([topic, bulkTopic], '*'));
+const open = async (): Promise<TestClient> => TestClient.open(wsUrl, { token: await token() });
 
 describe('RealtimeSdk WebSocket fan-out from a real Kafka topic', () => {
   it('should be ready once the broker answers and the bridge joined its broadcast group', async () => {
@@ -129,7 +131,7 @@ describe('RealtimeSdk WebSocket fan-out from a real Kafka topic', () => {
   it('a stalled client should be closed (4429) while a fast one gets every frame, with memory bounded', async () => {
     const fast = await open();
     await fast.subscribe(bulkTopic);
-    const stalled = await openStalledSocket(wsUrl, await signToken(), bulkTopic);
+    const stalled = await openStalledSocket(wsUrl, await token(), bulkTopic);
     await eventually(() => sdk.hub.clientCount === 2);
 
     const payload = 'x'.repeat(8 * 1024);

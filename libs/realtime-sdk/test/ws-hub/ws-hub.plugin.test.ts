@@ -12,9 +12,17 @@ import {
   type WsHubPluginInput,
 } from '../../src/index.js';
 import { jwtSecret } from '../helpers/platform-env.js';
-import { TestClient, eventually, expectRejectedUpgrade, signToken } from '../helpers/ws-client.js';
+import {
+  TestClient,
+  eventually,
+  expectRejectedUpgrade,
+  grants,
+  signToken,
+} from '../helpers/ws-client.js';
 
 const topic = 'heart_rate_device_topic';
+/** The grant of the clients that subscribe to the whole topic. */
+const everyDevice = grants([topic], '*');
 const apps: FastifyInstance[] = [];
 const servers: Server[] = [];
 
@@ -84,7 +92,7 @@ describe('wsHubPlugin authentication (on by default)', () => {
 
   it('should accept a token in the Authorization header', async () => {
     const { app, url } = await start();
-    const client = await TestClient.open(url, { token: await signToken() });
+    const client = await TestClient.open(url, { token: await signToken(everyDevice) });
     expect(app.realtimeHub.clientCount).toBe(1);
     const ack = await client.subscribe(topic);
     expect(ack).toMatchObject({ v: 1, type: 'ack', op: 'subscribe', topic, sub: topic, seq: 0 });
@@ -93,7 +101,10 @@ describe('wsHubPlugin authentication (on by default)', () => {
 
   it('should accept a token in Sec-WebSocket-Protocol and select "bearer", never echoing the token', async () => {
     const { url } = await start();
-    const client = await TestClient.open(url, { token: await signToken(), via: 'protocol' });
+    const client = await TestClient.open(url, {
+      token: await signToken(everyDevice),
+      via: 'protocol',
+    });
     expect(client.ws.protocol).toBe('bearer');
     client.close();
   });
@@ -112,7 +123,7 @@ describe('wsHubPlugin authentication (on by default)', () => {
       auth: { jwksUrl, issuer: 'https://id.example', audience: 'vitals' },
     });
     const sign = (issuer: string) =>
-      new SignJWT({})
+      new SignJWT(everyDevice)
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setIssuer(issuer)
         .setAudience('vitals')
@@ -128,14 +139,14 @@ describe('wsHubPlugin authentication (on by default)', () => {
     // An HS256 token must not pass a JWKS-configured hub (algorithm confusion).
     expect(
       await expectRejectedUpgrade(url, {
-        headers: { authorization: `Bearer ${await signToken()}` },
+        headers: { authorization: `Bearer ${await signToken(everyDevice)}` },
       }),
     ).toBe(401);
   });
 
   it('should close a client with 4401 when its token expires while connected', async () => {
     const { url } = await start();
-    const token = await signToken({}, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
+    const token = await signToken(everyDevice, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
     const client = await TestClient.open(url, { token });
     expect(await client.closed).toBe(closeCodes.unauthorized);
   });
@@ -163,7 +174,8 @@ describe('wsHubPlugin protocol', () => {
       maxSubscriptionsPerClient: 2,
       authorize: (auth, _topic, filter) => auth?.subject === 'user-1' && filter.deviceId !== 'd9',
     });
-    const client = await TestClient.open(url, { token: await signToken() });
+    // The grant allows every device: the refusal of d9 is authorize()'s.
+    const client = await TestClient.open(url, { token: await signToken(everyDevice) });
     await client.subscribe(topic, { deviceId: 'd1' });
     client.send({ type: 'subscribe', topic, filter: { deviceId: 'd9' }, id: 'denied' });
     await client.subscribe(topic, { deviceId: 'd2' });

@@ -1,4 +1,10 @@
-import { deviceIdMaxLength, parseReading, type HealthData } from '@realtime-platform/health-domain';
+import {
+  defaultMaxFutureSkewMs,
+  deviceIdMaxLength,
+  deviceIdPattern,
+  parseReading,
+  type HealthData,
+} from '@realtime-platform/health-domain';
 import { bridgeErrors } from '../bridge.errors.js';
 
 /** A valid reading: forwarded to `device_data` keyed by its deviceId (the KCQL `WITHKEY(deviceId)`). */
@@ -38,11 +44,14 @@ export interface ReadingRoutePolicy {
    * record size limit and block the bridge (it would be retried forever, unacknowledged).
    */
   readonly maxDeadLetterPayloadBytes: number;
+  /** Reading timestamps later than the bridge's clock plus this are dead-lettered. */
+  readonly maxFutureSkewMs: number;
 }
 
 export const defaultReadingRoutePolicy: ReadingRoutePolicy = {
   maxPayloadBytes: 64 * 1024,
   maxDeadLetterPayloadBytes: 64 * 1024,
+  maxFutureSkewMs: defaultMaxFutureSkewMs,
 };
 
 /** The deviceId of a payload that failed validation, when it still has a plausible one. */
@@ -52,8 +61,8 @@ function deviceIdOf(payload: Buffer): string | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
     const deviceId = (value as { deviceId?: unknown }).deviceId;
     return typeof deviceId === 'string' &&
-      deviceId.trim() !== '' &&
-      deviceId.length <= deviceIdMaxLength
+      deviceId.length <= deviceIdMaxLength &&
+      deviceIdPattern.test(deviceId)
       ? deviceId
       : undefined;
   } catch {
@@ -97,7 +106,7 @@ export function routeReading(
     });
     return deadLetter(payload, policy, error.code, error.message, undefined);
   }
-  const result = parseReading(payload);
+  const result = parseReading(payload, { maxFutureSkewMs: policy.maxFutureSkewMs });
   if (result.ok) {
     return {
       kind: 'forward',

@@ -5,6 +5,7 @@ import {
   runtimeEnv,
   topicNamePattern,
 } from '@realtime-platform/platform-contract';
+import { defaultMaxFutureSkewMs } from '@realtime-platform/health-domain';
 import { bridgeErrors } from '../bridge.errors.js';
 
 /** The bridge's own settings (the SDK reads the secrets and its `RTP_*` variables). */
@@ -23,6 +24,8 @@ export interface BridgeSettings {
   readonly sessionExpirySeconds: number;
   /** RTP_MQTT_RECEIVE_MAXIMUM. */
   readonly receiveMaximum: number;
+  /** RTP_READING_MAX_FUTURE_SKEW_MS: later reading timestamps are dead-lettered. */
+  readonly maxFutureSkewMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -64,6 +67,12 @@ export function loadBridgeSettings(env: Env): BridgeSettings {
   const sessionExpirySeconds = integer(runtimeEnv.mqttSessionExpirySeconds, 3600, 0, 4294967295);
   // MQTT 5 receive maximum is a two-byte integer from 1.
   const receiveMaximum = integer(runtimeEnv.mqttReceiveMaximum, 10_000, 1, 65_535);
+  const maxFutureSkewMs = integer(
+    runtimeEnv.readingMaxFutureSkewMs,
+    defaultMaxFutureSkewMs,
+    0,
+    86_400_000,
+  );
 
   if (problems.length > 0) throw bridgeErrors.SETTINGS_INVALID({ problems });
   return {
@@ -74,5 +83,6 @@ export function loadBridgeSettings(env: Env): BridgeSettings {
     deadLetterTopic: dlqTopicName(outputTopic),
     sessionExpirySeconds,
     receiveMaximum,
+    maxFutureSkewMs,
   };
 }

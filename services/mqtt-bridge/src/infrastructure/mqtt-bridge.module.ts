@@ -12,6 +12,7 @@ import {
   ReadingForwarder,
   type ReadingForwarderOptions,
 } from '../application/reading-forwarder.use-case.js';
+import { defaultReadingRoutePolicy } from '../domain/reading-route.policy.js';
 import { loadBridgeSettings, type BridgeSettings } from './bridge.settings.js';
 import { KafkaReadingSink } from './kafka-reading.sink.js';
 import { MqttReadingSource, type MqttReadingSourceOptions } from './mqtt-reading.source.js';
@@ -87,7 +88,10 @@ export class MqttBridge {
       }),
       metrics: new PrometheusBridgeMetrics(this.metrics.registry),
       logger: this.logger.child({ component: 'forwarder' }),
-      ...(options.forwarder === undefined ? {} : { options: options.forwarder }),
+      options: {
+        policy: { ...defaultReadingRoutePolicy, maxFutureSkewMs: settings.maxFutureSkewMs },
+        ...options.forwarder,
+      },
     });
     const { source, forwarder } = this;
     this.server.health

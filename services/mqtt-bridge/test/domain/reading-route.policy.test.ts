@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { healthErrors } from '@realtime-platform/health-domain';
 import { bridgeErrors } from '../../src/bridge.errors.js';
-import { routeReading } from '../../src/domain/reading-route.policy.js';
+import { defaultReadingRoutePolicy, routeReading } from '../../src/domain/reading-route.policy.js';
 import { payloadOf, reading } from '../helpers/readings.js';
 
 describe('routeReading', () => {
@@ -55,7 +55,11 @@ describe('routeReading', () => {
 
   it('should not parse an oversized payload and should cut its dead-letter value', () => {
     const payload = Buffer.alloc(100, 0x20);
-    const route = routeReading(payload, { maxPayloadBytes: 50, maxDeadLetterPayloadBytes: 10 });
+    const route = routeReading(payload, {
+      ...defaultReadingRoutePolicy,
+      maxPayloadBytes: 50,
+      maxDeadLetterPayloadBytes: 10,
+    });
     expect(route).toMatchObject({
       kind: 'dead-letter',
       reasonCode: bridgeErrors.PAYLOAD_TOO_LARGE.code,
@@ -68,5 +72,30 @@ describe('routeReading', () => {
     for (const bytes of [[0xff, 0xfe], [0x00], [], [0x5b, 0x5d], [0x6e, 0x75, 0x6c, 0x6c]]) {
       expect(routeReading(Buffer.from(bytes)).kind).toBe('dead-letter');
     }
+  });
+
+  it('should dead-letter a reading stamped beyond the allowed clock skew, keyed by its device', () => {
+    const future = Date.now() + 10 * 60_000;
+    const route = routeReading(payloadOf(reading({ deviceId: 'd3', timestamp: future })));
+    expect(route).toMatchObject({
+      kind: 'dead-letter',
+      key: 'd3',
+      reasonCode: healthErrors.TIMESTAMP_IN_FUTURE.code,
+    });
+    // A wider skew (RTP_READING_MAX_FUTURE_SKEW_MS) lets it through.
+    const lenient = routeReading(payloadOf(reading({ deviceId: 'd3', timestamp: future })), {
+      ...defaultReadingRoutePolicy,
+      maxFutureSkewMs: 15 * 60_000,
+    });
+    expect(lenient.kind).toBe('forward');
+  });
+
+  it('should dead-letter a confusable device id without using it as the key', () => {
+    const route = routeReading(payloadOf(reading({ deviceId: 'bed-\u0430' })));
+    expect(route).toMatchObject({
+      kind: 'dead-letter',
+      key: undefined,
+      reasonCode: healthErrors.DEVICE_ID_INVALID.code,
+    });
   });
 });

@@ -12,6 +12,7 @@ describe('loadBridgeSettings', () => {
       deadLetterTopic: 'device_data.dlq',
       sessionExpirySeconds: 3600,
       receiveMaximum: 10_000,
+      maxFutureSkewMs: 300_000,
     });
   });
 
@@ -23,12 +24,14 @@ describe('loadBridgeSettings', () => {
         RTP_OUTPUT_TOPIC: 'device_data',
         RTP_MQTT_SESSION_EXPIRY_SECONDS: '86400',
         RTP_MQTT_RECEIVE_MAXIMUM: '2000',
+        RTP_READING_MAX_FUTURE_SKEW_MS: '60000',
       }),
     ).toMatchObject({
       subscription: '$share/health-data-mqtt-bridge/health/device_data',
       deadLetterTopic: 'device_data.dlq',
       sessionExpirySeconds: 86400,
       receiveMaximum: 2000,
+      maxFutureSkewMs: 60_000,
     });
   });
 

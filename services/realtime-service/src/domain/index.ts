@@ -31,5 +31,7 @@ export {
   AlertPolicy,
   type AlertEvaluation,
   type AlertPolicyOptions,
+  type RuleTransition,
+  type RuleTrip,
 } from './alert-policy.domain-service.js';
 export { DeviceVitals } from './device-vitals.aggregate.js';

@@ -2,11 +2,13 @@ import { RealtimePlatformError } from '@realtime-platform/errors';
 import type {
   AlertPublisher,
   AlertRepository,
+  AlertRuleStateStore,
   Clock,
   LiveFeed,
   RecentAlertsQuery,
+  RecordedRuleTransition,
 } from '../../src/application/index.js';
-import type { Alert, VitalSign } from '../../src/domain/index.js';
+import type { Alert, RuleTrip, VitalSign } from '../../src/domain/index.js';
 
 /** Alerts in a Map, with the same contract as the PostgreSQL repository. */
 export class InMemoryAlertRepository implements AlertRepository {
@@ -28,8 +30,34 @@ export class InMemoryAlertRepository implements AlertRepository {
     return [...this.alerts.values()]
       .filter((a) => query.since === undefined || a.raisedAt >= query.since)
       .filter((a) => query.deviceId === undefined || a.deviceId === query.deviceId)
+      .filter((a) => query.deviceIds === undefined || query.deviceIds.includes(a.deviceId))
       .sort((a, b) => b.raisedAt - a.raisedAt || b.id.localeCompare(a.id))
       .slice(0, query.limit);
+  }
+}
+
+/** The rules' state in a Map, with the same contract as the PostgreSQL store (latest wins). */
+export class InMemoryAlertRuleStateStore implements AlertRuleStateStore {
+  readonly rows = new Map<string, RecordedRuleTransition>();
+  failNextRecords = 0;
+
+  async tripped(): Promise<RuleTrip[]> {
+    return [...this.rows.values()]
+      .filter((row) => row.tripped)
+      .map(({ ruleId, deviceId }) => ({ ruleId, deviceId }));
+  }
+
+  async record(transitions: readonly RecordedRuleTransition[]): Promise<void> {
+    if (this.failNextRecords > 0) {
+      this.failNextRecords -= 1;
+      throw new RealtimePlatformError('TEST_STORE_DOWN', 'store is down', { retriable: true });
+    }
+    for (const transition of transitions) {
+      const key = `${transition.ruleId}\u0000${transition.deviceId}`;
+      const current = this.rows.get(key);
+      if (current === undefined || current.recordedAt <= transition.recordedAt)
+        this.rows.set(key, transition);
+    }
   }
 }
 

@@ -99,3 +99,29 @@ export function refusedUpgradeStatus(url: string, protocols?: string[]): Promise
     ws.on('error', () => undefined);
   });
 }
+
+/** An upgrade the server refuses: the HTTP status and the code of its `{ code, message }` body. */
+export function refusedUpgrade(
+  url: string,
+  token: string,
+): Promise<{ status: number; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    ws.on('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          code: (JSON.parse(body || '{}') as { code?: string }).code,
+        });
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => {
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.on('error', () => undefined);
+  });
+}

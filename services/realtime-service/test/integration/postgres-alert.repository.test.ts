@@ -8,6 +8,7 @@ import { createLogger } from '@realtime-platform/realtime-sdk';
 import { Alert, AlertRule } from '../../src/domain/index.js';
 import { infrastructureErrors } from '../../src/infrastructure/infrastructure.errors.js';
 import { databaseSchema } from '../../src/infrastructure/postgres/database-schema.js';
+import { PostgresAlertRuleStateStore } from '../../src/infrastructure/postgres/postgres-alert-rule-state.store.js';
 import { PostgresAlertRepository } from '../../src/infrastructure/postgres/postgres-alert.repository.js';
 import { createPostgresPool } from '../../src/infrastructure/postgres/postgres.pool.js';
 import { SqlMigrator, readMigrations } from '../../src/infrastructure/postgres/sql-migrator.js';
@@ -43,13 +44,13 @@ const migrator = (schema = databaseSchema, dir: string | URL = migrationsDir) =>
 describe('SqlMigrator', () => {
   it('applies the migrations once; running them again is a no-op', async () => {
     expect(await migrator().migrate()).toEqual({
-      applied: ['0001_create_alerts.sql'],
+      applied: ['0001_create_alerts.sql', '0002_create_alert_rule_state.sql'],
       alreadyApplied: [],
     });
     const history = await pool.query(`SELECT * FROM ${databaseSchema}.schema_migrations`);
     expect(await migrator().migrate()).toEqual({
       applied: [],
-      alreadyApplied: ['0001_create_alerts.sql'],
+      alreadyApplied: ['0001_create_alerts.sql', '0002_create_alert_rule_state.sql'],
     });
     expect((await pool.query(`SELECT * FROM ${databaseSchema}.schema_migrations`)).rows).toEqual(
       history.rows,
@@ -60,7 +61,10 @@ describe('SqlMigrator', () => {
     const results = await Promise.all(
       Array.from({ length: 4 }, () => migrator('concurrent_start').migrate()),
     );
-    expect(results.flatMap((result) => result.applied)).toEqual(['0001_create_alerts.sql']);
+    expect(results.flatMap((result) => result.applied)).toEqual([
+      '0001_create_alerts.sql',
+      '0002_create_alert_rule_state.sql',
+    ]);
   });
 
   it('refuses to start when an applied migration was edited', async () => {
@@ -120,6 +124,11 @@ describe('PostgresAlertRepository', () => {
     expect(since.map((a) => a.raisedAt)).toEqual([t0 + 3000, t0 + 2000]);
     const wardA = await repository.listRecent({ limit: 10, deviceId: 'ward-a' as never });
     expect(wardA.map((a) => a.deviceId)).toEqual(['ward-a', 'ward-a']);
+    // The devices a token grants: only theirs, in SQL (never filtered after the LIMIT).
+    const granted = await repository.listRecent({ limit: 1, deviceIds: ['ward-b'] as never });
+    expect(granted.map((a) => a.deviceId)).toEqual(['ward-b']);
+    const none = await repository.listRecent({ limit: 10, deviceIds: ['ward-z'] as never });
+    expect(none).toEqual([]);
   });
 
   it('fails with a retriable DATABASE_UNAVAILABLE when PostgreSQL cannot be reached', async () => {
@@ -131,6 +140,40 @@ describe('PostgresAlertRepository', () => {
       await expect(
         new PostgresAlertRepository(unreachable).save(alertOf('x', t0)),
       ).rejects.toMatchObject({
+        code: infrastructureErrors.DATABASE_UNAVAILABLE.code,
+        retriable: true,
+      });
+    } finally {
+      await unreachable.end();
+    }
+  });
+});
+
+describe('PostgresAlertRuleStateStore', () => {
+  it('keeps the latest transition per (rule, device): an older redelivered one never flips it back', async () => {
+    await migrator().migrate();
+    const store = new PostgresAlertRuleStateStore(pool);
+    await store.record([
+      { ruleId: 'heart-rate', deviceId: 'bed-7', tripped: true, recordedAt: t0 + 1000 },
+      { ruleId: 'spo2', deviceId: 'bed-7', tripped: true, recordedAt: t0 + 1000 },
+    ]);
+    await store.record([
+      { ruleId: 'spo2', deviceId: 'bed-7', tripped: false, recordedAt: t0 + 2000 },
+    ]);
+    // A redelivery of the trip (older measurement) changes nothing.
+    await store.record([
+      { ruleId: 'spo2', deviceId: 'bed-7', tripped: true, recordedAt: t0 + 1000 },
+    ]);
+    expect(await store.tripped()).toEqual([{ ruleId: 'heart-rate', deviceId: 'bed-7' }]);
+  });
+
+  it('fails with a retriable DATABASE_UNAVAILABLE when PostgreSQL cannot be reached', async () => {
+    const unreachable = createPostgresPool(
+      { ...connection(), port: 9 },
+      { schema: databaseSchema, applicationName: 'unreachable', logger },
+    );
+    try {
+      await expect(new PostgresAlertRuleStateStore(unreachable).tripped()).rejects.toMatchObject({
         code: infrastructureErrors.DATABASE_UNAVAILABLE.code,
         retriable: true,
       });

@@ -17,11 +17,17 @@ import {
   heartRate,
 } from '../helpers/platform-kafka.js';
 import { eventually } from '../helpers/eventually.js';
+import { readFileSync } from 'node:fs';
+import { SignJWT, type JWTPayload } from 'jose';
+import { accessClaimName } from '@realtime-platform/realtime-sdk';
 import { newJwtSecret, signToken } from '../helpers/token.js';
-import { TestClient, refusedUpgradeStatus } from '../helpers/ws-client.js';
+import { TestClient, refusedUpgrade, refusedUpgradeStatus } from '../helpers/ws-client.js';
 
 const heartRateTopic = 'heart_rate_device_topic';
 const bloodPressureTopic = 'blood_pressure_device_topic';
+/** Pinned like production (off loopback both are required): tokens must carry them. */
+const issuer = 'https://id.hospital.test';
+const audience = 'realtime-service';
 
 let service: NodeService;
 let producer: VitalProducer;
@@ -56,7 +62,7 @@ const api = (path: string, bearer: string | null = token) =>
 beforeAll(async () => {
   await createPlatformTopics(kafka().bootstrapServers);
   secret = newJwtSecret();
-  token = await signToken(secret);
+  token = await signToken(secret, { issuer, audience });
   service = await NodeService.start({
     name: 'realtime-service',
     entry: join(import.meta.dirname, '../../dist/main.js'),
@@ -67,6 +73,8 @@ beforeAll(async () => {
         schemaRegistry: registry(),
       }) as Record<string, string>),
       [runtimeEnv.wsJwtSecret]: secret,
+      [runtimeEnv.wsJwtIssuer]: issuer,
+      [runtimeEnv.wsJwtAudience]: audience,
       [runtimeEnv.instanceId]: 'it-replica-1',
     },
     startTimeoutMs: 120_000,
@@ -274,9 +282,13 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
 
   it('refuses WebSocket upgrades without a valid token with HTTP 401', async () => {
     expect(await refusedUpgradeStatus(wsUrl())).toBe(401);
-    const forged = await signToken(newJwtSecret());
+    const forged = await signToken(newJwtSecret(), { issuer, audience });
     expect(await refusedUpgradeStatus(wsUrl(), ['bearer', forged])).toBe(401);
-    const expired = await signToken(secret, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
+    const expired = await signToken(secret, {
+      issuer,
+      audience,
+      expiresIn: Math.floor(Date.now() / 1000) - 60,
+    });
     expect(await refusedUpgradeStatus(wsUrl(), ['bearer', expired])).toBe(401);
   });
 
@@ -284,9 +296,195 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     const missing = await api('/api/alerts', null);
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ code: apiErrors.API_TOKEN_MISSING.code });
-    const forged = await api('/api/alerts', await signToken(newJwtSecret()));
+    const forged = await api('/api/alerts', await signToken(newJwtSecret(), { issuer, audience }));
     expect(forged.status).toBe(401);
     expect(await forged.json()).toMatchObject({ code: apiErrors.API_TOKEN_INVALID.code });
+  });
+
+  /** Signs exactly `payload` with the service's key: tokens minted wrongly, or by an attacker who got the key of another audience. */
+  const craft = (payload: JWTPayload): Promise<string> =>
+    new SignJWT(payload)
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+  const nowSec = (): number => Math.floor(Date.now() / 1000);
+  const bedA = (overrides: JWTPayload = {}): JWTPayload => ({
+    sub: 'nurse-a',
+    iss: issuer,
+    aud: audience,
+    iat: nowSec(),
+    exp: nowSec() + 600,
+    [accessClaimName]: { devices: ['dev-a'], topics: [heartRateTopic, alertsTopic] },
+    ...overrides,
+  });
+
+  it('refuses crafted tokens on the WebSocket and on REST, each with the code of its rule', async () => {
+    const { exp: _exp, ...noExp } = bedA();
+    const cases: [string, JWTPayload, string][] = [
+      ['no exp', noExp, 'RTP_ERR_SDK_WS_AUTH_TOKEN_EXP_MISSING'],
+      [
+        '100-year lifetime',
+        bedA({ exp: nowSec() + 100 * 365 * 86_400 }),
+        'RTP_ERR_SDK_WS_AUTH_TOKEN_LIFETIME_TOO_LONG',
+      ],
+      ['wrong audience', bedA({ aud: 'billing' }), 'RTP_ERR_SDK_WS_AUTH_TOKEN_AUDIENCE_MISMATCH'],
+      [
+        'wrong issuer',
+        bedA({ iss: 'https://evil.test' }),
+        'RTP_ERR_SDK_WS_AUTH_TOKEN_ISSUER_MISMATCH',
+      ],
+    ];
+    for (const [label, payload, code] of cases) {
+      const crafted = await craft(payload);
+      expect([label, await refusedUpgrade(wsUrl(), crafted)]).toEqual([
+        label,
+        { status: 401, code },
+      ]);
+      const rest = await api('/api/alerts?deviceId=dev-a', crafted);
+      expect([label, rest.status, await rest.json()]).toEqual([
+        label,
+        401,
+        expect.objectContaining({
+          code: apiErrors.API_TOKEN_INVALID.code,
+          details: expect.objectContaining({ tokenCode: code }),
+        }),
+      ]);
+    }
+    // The same grant in a legitimate token passes both.
+    const legitimate = await craft(bedA());
+    const client = await TestClient.open(wsUrl(), legitimate);
+    clients.push(client);
+    await client.subscribe(heartRateTopic, { deviceId: 'dev-a' });
+    expect((await api('/api/alerts?deviceId=dev-a', legitimate)).status).toBe(200);
+  });
+
+  it("a token for device A is refused B's live feed and B's alerts, with codes, and both are audited", async () => {
+    const tokenA = await craft(bedA());
+    const client = await TestClient.open(wsUrl(), tokenA);
+    clients.push(client);
+    await client.subscribe(heartRateTopic, { deviceId: 'dev-a' });
+    client.ws.send(
+      JSON.stringify({
+        type: 'subscribe',
+        topic: heartRateTopic,
+        filter: { deviceId: 'dev-c' },
+        id: 'b',
+      }),
+    );
+    client.ws.send(JSON.stringify({ type: 'subscribe', topic: alertsTopic, id: 'all' }));
+    const refusedB = await client.waitFor((frame) => frame.id === 'b');
+    expect(refusedB).toMatchObject({
+      type: 'error',
+      code: 'RTP_ERR_SDK_ACCESS_DEVICE_NOT_GRANTED',
+    });
+    const refusedAll = await client.waitFor((frame) => frame.id === 'all');
+    expect(refusedAll).toMatchObject({
+      type: 'error',
+      code: 'RTP_ERR_SDK_ACCESS_DEVICE_FILTER_REQUIRED',
+    });
+
+    // dev-c has an alert (raised above); A may not read it, listed or asked for.
+    const asked = await api('/api/alerts?deviceId=dev-c', tokenA);
+    expect(asked.status).toBe(403);
+    expect(await asked.json()).toMatchObject({ code: apiErrors.API_DEVICE_NOT_GRANTED.code });
+    const listed = (await (await api('/api/alerts', tokenA)).json()) as {
+      alerts: { deviceId: string }[];
+    };
+    expect(listed.alerts.every((alert) => alert.deviceId === 'dev-a')).toBe(true);
+    const latestB = await api('/api/devices/dev-c/latest', tokenA);
+    expect(latestB.status).toBe(403);
+
+    const audit = () =>
+      readFileSync(service.logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"access audit"'))
+        .map((line) => (JSON.parse(line) as { audit: Record<string, unknown> }).audit);
+    await eventually(() =>
+      audit().some(
+        (entry) => entry.route === 'GET /api/devices/:id/latest' && entry.who === 'nurse-a',
+      ),
+    );
+    expect(audit()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          who: 'nurse-a',
+          action: 'subscribe',
+          topic: heartRateTopic,
+          deviceId: 'dev-c',
+          decision: 'refused',
+          reason: 'RTP_ERR_SDK_ACCESS_DEVICE_NOT_GRANTED',
+        }),
+        expect.objectContaining({
+          who: 'nurse-a',
+          action: 'subscribe',
+          topic: heartRateTopic,
+          deviceId: 'dev-a',
+          decision: 'allowed',
+        }),
+        expect.objectContaining({
+          who: 'nurse-a',
+          action: 'read',
+          route: 'GET /api/alerts',
+          deviceId: 'dev-c',
+          decision: 'refused',
+          reason: apiErrors.API_DEVICE_NOT_GRANTED.code,
+        }),
+        expect.objectContaining({
+          who: 'nurse-a',
+          action: 'read',
+          route: 'GET /api/devices/:id/latest',
+          deviceId: 'dev-c',
+          decision: 'refused',
+        }),
+      ]),
+    );
+  });
+
+  it('refuses to start on a non-loopback address with auth off, without issuer and audience, or with an http JWKS', async () => {
+    const base = {
+      ...(localPlatformEnv({
+        kafka: kafka(),
+        postgres: postgres(),
+        schemaRegistry: registry(),
+      }) as Record<string, string>),
+      [runtimeEnv.httpHost]: '0.0.0.0',
+    };
+    const cases: [string, Record<string, string>, string][] = [
+      [
+        'auth disabled',
+        { [runtimeEnv.wsAuth]: 'disabled' },
+        'RTP_WS_AUTH=disabled while RTP_HTTP_HOST is 0.0.0.0',
+      ],
+      [
+        'no issuer/audience',
+        { [runtimeEnv.wsJwtSecret]: secret },
+        'set RTP_WS_JWT_ISSUER and RTP_WS_JWT_AUDIENCE',
+      ],
+      [
+        'http JWKS',
+        {
+          [runtimeEnv.wsJwksUrl]: 'http://id.hospital.test/jwks',
+          [runtimeEnv.wsJwtIssuer]: issuer,
+          [runtimeEnv.wsJwtAudience]: audience,
+        },
+        'RTP_WS_JWKS_URL must be a URL that is https',
+      ],
+    ];
+    for (const [label, env, message] of cases) {
+      const refused = await NodeService.start({
+        name: `realtime-service-${label.replace(/\W+/g, '-')}`,
+        entry: join(import.meta.dirname, '../../dist/main.js'),
+        env: { ...base, ...env },
+        waitFor: 'none',
+      });
+      const exit = await refused.exited;
+      const log = readFileSync(refused.logFile, 'utf8');
+      expect([
+        label,
+        exit.exitCode,
+        log.includes('RTP_ERR_SDK_CONFIG_INVALID'),
+        log.includes(message),
+      ]).toEqual([label, 1, true, true]);
+    }
   });
 
   it.each([
@@ -328,6 +526,7 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       expect(after.rows).toEqual(before.rows);
       expect(after.rows.map((row: { name: string }) => row.name)).toEqual([
         '0001_create_alerts.sql',
+        '0002_create_alert_rule_state.sql',
       ]);
     } finally {
       await db.end();
@@ -336,5 +535,36 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       alerts: { id: string }[];
     };
     expect(listed.alerts.map((a) => a.id)).toEqual([alertId]);
+  });
+
+  it('after a kill -9 and restart, an ongoing breach raises no second alert; the recovery re-arms the rule', async () => {
+    const alertsOf = async (deviceId: string): Promise<string[]> =>
+      (
+        (await (await api(`/api/alerts?deviceId=${deviceId}`)).json()) as {
+          alerts: { id: string }[];
+        }
+      ).alerts.map((a) => a.id);
+    const t = Date.now();
+    await producer.produce(heartRateTopic, [heartRate('dev-k', 190, t)]);
+    await eventually(async () => (await alertsOf('dev-k')).length === 1, 30_000, 'the first alert');
+    // Give the commit timer time to commit the breach, so the restart does not simply redeliver it.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await service.kill('SIGKILL');
+    await service.restart();
+    await producer.produce(heartRateTopic, [
+      heartRate('dev-k', 192, t + 1000),
+      heartRate('dev-k', 72, t + 2000),
+      heartRate('dev-k', 191, t + 3000),
+    ]);
+    await eventually(
+      async () => (await alertsOf('dev-k')).length >= 2,
+      30_000,
+      'the re-armed alert',
+    );
+    // Let anything late arrive: still exactly the first alert and the one after the recovery.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await alertsOf('dev-k')).sort()).toEqual(
+      [`heart-rate/${t}/dev-k`, `heart-rate/${t + 3000}/dev-k`].sort(),
+    );
   });
 });

@@ -24,6 +24,13 @@ export interface RejectedReading {
   readonly errors: readonly RealtimePlatformError[];
 }
 
+export interface SplitReadingsOptions {
+  /** Reading timestamps later than `now()` plus this are rejected (default 5 minutes). */
+  readonly maxFutureSkewMs?: number;
+  /** The clock, epoch milliseconds (default `Date.now`). */
+  readonly now?: () => number;
+}
+
 export interface SplitBatch {
   /** Per vital topic, in `vitalTopics` order, the records in input order. */
   readonly outputs: ReadonlyMap<VitalTopic, readonly VitalOutput[]>;
@@ -33,10 +40,14 @@ export interface SplitBatch {
 /**
  * Splits a batch of `device_data` records: each valid reading into its four vital records,
  * each invalid one (not UTF-8, not JSON, not a valid `HealthData`) into a rejection with its
- * reasons. Pure apart from the metrics; the caller sends both and only then commits the batch.
+ * reasons. Pure apart from the metrics and the clock (a reading stamped too far in the future is
+ * rejected); the caller sends both and only then commits the batch.
  */
 export class SplitReadingsUseCase {
-  constructor(private readonly metrics: ProcessorMetricsPort) {}
+  constructor(
+    private readonly metrics: ProcessorMetricsPort,
+    private readonly options: SplitReadingsOptions = {},
+  ) {}
 
   execute(batch: readonly IncomingReading[]): SplitBatch {
     // vitalOutputsOf answers the topics in `vitalTopics` order: one array per position.
@@ -44,21 +55,27 @@ export class SplitReadingsUseCase {
     const rejected: RejectedReading[] = [];
     let split = 0;
     let ignored = 0;
+    const validation = {
+      now: (this.options.now ?? Date.now)(),
+      ...(this.options.maxFutureSkewMs === undefined
+        ? {}
+        : { maxFutureSkewMs: this.options.maxFutureSkewMs }),
+    };
     for (let index = 0; index < batch.length; index += 1) {
       const incoming = batch[index] as IncomingReading;
-      const validation = parseReading(incoming.value);
-      if (!validation.ok) {
-        const { reasonCode, reason, errors } = validation;
+      const parsed = parseReading(incoming.value, validation);
+      if (!parsed.ok) {
+        const { reasonCode, reason, errors } = parsed;
         rejected.push({ index, reasonCode, reason, errors });
         this.metrics.readingRejected(reasonCode);
         continue;
       }
-      const outputs = vitalOutputsOf(validation.reading, incoming);
+      const outputs = vitalOutputsOf(parsed.reading, incoming);
       for (let position = 0; position < outputs.length; position += 1) {
         (perTopic[position] as VitalOutput[]).push(outputs[position] as VitalOutput);
       }
       split += 1;
-      ignored += validation.ignoredFields.length;
+      ignored += parsed.ignoredFields.length;
     }
     if (split > 0) this.metrics.readingsSplit(split);
     if (ignored > 0) this.metrics.fieldsIgnored(ignored);

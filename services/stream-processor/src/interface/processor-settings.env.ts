@@ -4,6 +4,7 @@ import {
   runtimeEnv,
   topicNamePattern,
 } from '@realtime-platform/platform-contract';
+import { defaultMaxFutureSkewMs } from '@realtime-platform/health-domain';
 import { processorErrors } from '../processor.errors.js';
 import { valueFormats, type ValueFormat } from '../infrastructure/vital-value.codecs.js';
 
@@ -13,6 +14,8 @@ export interface ProcessorSettings {
   readonly topics: readonly string[];
   /** `RTP_VALUE_FORMAT`: `avro` (default) or `json`. */
   readonly valueFormat: ValueFormat;
+  /** `RTP_READING_MAX_FUTURE_SKEW_MS`: later reading timestamps are dead-lettered. */
+  readonly maxFutureSkewMs: number;
 }
 
 const topicName = new RegExp(topicNamePattern);
@@ -61,6 +64,16 @@ export function readProcessorSettings(
     );
   }
 
+  const skew = read(runtimeEnv.readingMaxFutureSkewMs);
+  let maxFutureSkewMs = defaultMaxFutureSkewMs;
+  if (skew !== undefined) {
+    if (!/^[0-9]{1,8}$/.test(skew) || Number(skew) > 86_400_000) {
+      problems.push(
+        `${runtimeEnv.readingMaxFutureSkewMs} must be an integer from 0 to 86400000 (ms), got ${JSON.stringify(skew)}`,
+      );
+    } else maxFutureSkewMs = Number(skew);
+  }
+
   if (problems.length > 0) throw processorErrors.SETTINGS_INVALID({ problems });
-  return { topics, valueFormat: format as ValueFormat };
+  return { topics, valueFormat: format as ValueFormat, maxFutureSkewMs };
 }

@@ -80,4 +80,20 @@ describe('SplitReadingsUseCase', () => {
     expect(rejected).toEqual([]);
     expect(metrics.split).toBe(0);
   });
+
+  it('should reject a reading stamped beyond the allowed skew of its clock, and a confusable device id', () => {
+    const now = 1_767_225_600_000;
+    const metrics = new FakeMetrics();
+    const useCase = new SplitReadingsUseCase(metrics, { maxFutureSkewMs: 60_000, now: () => now });
+    const { outputs, rejected } = useCase.execute([
+      incoming(payloadOf(reading({ deviceId: 'late', timestamp: now + 60_000 }))),
+      incoming(payloadOf(reading({ deviceId: 'early', timestamp: now + 60_001 }))),
+      incoming(payloadOf(reading({ deviceId: 'bed-\u202e7' }))),
+    ]);
+    expect(outputs.get('heart_rate_device_topic')?.map((output) => output.key)).toEqual(['late']);
+    expect(rejected.map(({ index, reasonCode }) => ({ index, reasonCode }))).toEqual([
+      { index: 1, reasonCode: healthErrors.TIMESTAMP_IN_FUTURE.code },
+      { index: 2, reasonCode: healthErrors.DEVICE_ID_INVALID.code },
+    ]);
+  });
 });

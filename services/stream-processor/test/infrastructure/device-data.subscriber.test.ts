@@ -71,7 +71,7 @@ describe('DeviceDataSubscriber', () => {
         record(payloadOf(reading({ deviceId: 'device-1' })), 10),
         record(payloadOf(reading({ systolic: 70, diastolic: 90 })), 11),
       ],
-      { attempt: 1 },
+      { attempt: 1, assignment: 1 },
     )) as BatchResult;
     expect(result.outputs?.map((output) => output.topic)).toEqual([...vitalTopics]);
     for (const output of result.outputs ?? []) {
@@ -108,6 +108,7 @@ describe('DeviceDataSubscriber', () => {
     const { handle } = await subscribed();
     const result = (await handle([record(Buffer.from('not json'), 1)], {
       attempt: 1,
+      assignment: 1,
     })) as BatchResult;
     expect(result.outputs).toEqual([]);
     expect(result.rejected?.map((r) => r.index)).toEqual([0]);

@@ -4,7 +4,11 @@ import { processorErrors } from '../../src/processor.errors.js';
 
 describe('readProcessorSettings', () => {
   it('should default to device_data, shared mode and Avro values', () => {
-    expect(readProcessorSettings({})).toEqual({ topics: ['device_data'], valueFormat: 'avro' });
+    expect(readProcessorSettings({})).toEqual({
+      topics: ['device_data'],
+      valueFormat: 'avro',
+      maxFutureSkewMs: 300_000,
+    });
   });
 
   it('should read RTP_TOPICS, RTP_CONSUMER_MODE=shared and RTP_VALUE_FORMAT=json', () => {
@@ -13,8 +17,13 @@ describe('readProcessorSettings', () => {
         RTP_TOPICS: 'device_data, ward_7_device_data',
         RTP_CONSUMER_MODE: 'shared',
         RTP_VALUE_FORMAT: 'json',
+        RTP_READING_MAX_FUTURE_SKEW_MS: '60000',
       }),
-    ).toEqual({ topics: ['device_data', 'ward_7_device_data'], valueFormat: 'json' });
+    ).toEqual({
+      topics: ['device_data', 'ward_7_device_data'],
+      valueFormat: 'json',
+      maxFutureSkewMs: 60_000,
+    });
   });
 
   it('should report every problem at once with a coded error', () => {
@@ -24,6 +33,7 @@ describe('readProcessorSettings', () => {
         RTP_TOPICS: 'device_data.dlq,bad topic',
         RTP_CONSUMER_MODE: 'broadcast',
         RTP_VALUE_FORMAT: 'protobuf',
+        RTP_READING_MAX_FUTURE_SKEW_MS: '-5',
       });
     } catch (error) {
       thrown = error;
@@ -34,5 +44,6 @@ describe('readProcessorSettings', () => {
     expect(message).toContain('"bad topic" is not an input topic name');
     expect(message).toContain('RTP_CONSUMER_MODE must be "shared"');
     expect(message).toContain('RTP_VALUE_FORMAT must be one of avro, json, got "protobuf"');
+    expect(message).toContain('RTP_READING_MAX_FUTURE_SKEW_MS must be an integer');
   });
 });

@@ -70,7 +70,10 @@ export const pipelinePart: BenchPart = {
       const socket = new WebSocket(
         `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`,
         {
-          headers: { authorization: `Bearer ${await platform.token()}` },
+          // Every device of the one topic: the bench watches all 500 simulated devices.
+          headers: {
+            authorization: `Bearer ${await platform.token({ devices: '*', topics: [heartRateTopic] }, 'bench')}`,
+          },
         },
       );
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
@@ -103,6 +106,9 @@ export const pipelinePart: BenchPart = {
       const simulatorSpec = platformServices({
         platformName: platform.name,
         wsJwtSecret: platform.wsJwtSecret,
+        wsJwtIssuer: platform.wsJwtIssuer,
+        wsJwtAudience: platform.wsJwtAudience,
+        wsMaxSubscriptions: 256,
         simulator: { devices: 1000, rate: sustainedRate },
       }).find((spec) => spec.name === 'device-simulator')!;
       const splitTotal = (): Promise<number> => endOffsetTotal(admin, vitalTopics);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { exitCodes, UsageError, type Command } from '../cli/command.js';
-import { LocalPlatform } from '../local-platform/local-platform.js';
+import { LocalPlatform, maxListedDashboardDevices } from '../local-platform/local-platform.js';
 import { StepReporter } from '../terminal/step-reporter.js';
 import { positiveNumber } from '../cli/option-parsers.js';
 
@@ -17,6 +17,8 @@ Options:
   --name <name>        platform name (default: health-data)
   --devices <n>        simulated devices (default: 10; 0 for none)
   --rate <r>           readings per second, all devices together (default: 10)
+  --grant-devices <ids> devices the dashboard token grants besides the simulated ones
+                       (comma-separated, for readings you publish yourself)
   --embedded-mqtt      use the in-process aedes broker even when Mosquitto is installed
   --no-services        only the servers and topics (no bridge, processor, service, simulator)
   -h, --help           show this help
@@ -31,6 +33,7 @@ export const devCommand: Command = {
     name: { type: 'string', default: 'health-data' },
     devices: { type: 'string', default: '10' },
     rate: { type: 'string', default: '10' },
+    'grant-devices': { type: 'string', default: '' },
     'no-services': { type: 'boolean', default: false },
     'embedded-mqtt': { type: 'boolean', default: false },
   },
@@ -40,6 +43,10 @@ export const devCommand: Command = {
     const rate = positiveNumber('--rate', values.rate);
     const name = String(values.name);
     const services = values['no-services'] !== true;
+    const dashboardDevices = String(values['grant-devices'])
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
 
     // Every server and service writes its directory under this one, so one path holds all logs.
     const runDir = mkdtempSync(join(process.env.RTP_RUN_DIR ?? tmpdir(), 'rtp-dev-'));
@@ -54,6 +61,7 @@ export const devCommand: Command = {
         services,
         simulator: devices > 0 ? { devices, rate } : false,
         mqttBroker: values['embedded-mqtt'] === true ? 'embedded' : 'auto',
+        dashboardDevices,
       },
       (label, work) => progress.step(label, work),
     );
@@ -74,6 +82,7 @@ export const devCommand: Command = {
         ...(services
           ? [
               `  Dashboard           ${await platform.dashboardUrl()}`,
+              `  Dashboard grants    ${describeGrant(platform.dashboardGrant.devices)}, 5 topics; the token expires in 12 h`,
               `  WebSocket           ${platform.service('realtime-service').url.replace('http', 'ws')}/ws   (JWT: the token in the dashboard URL)`,
               `  REST                ${platform.service('realtime-service').url}/api/alerts`,
             ]
@@ -102,6 +111,15 @@ export const devCommand: Command = {
     return exitCodes.ok;
   },
 };
+
+/** The devices of the dashboard token, for the printout. */
+function describeGrant(devices: readonly string[] | '*'): string {
+  if (devices === '*')
+    return `every device (more than ${maxListedDashboardDevices} to list: "devices": "*")`;
+  if (devices.length === 0) return 'no device';
+  const shown = devices.slice(0, 3).join(', ');
+  return `${devices.length} device(s): ${shown}${devices.length > 3 ? ', …' : ''}`;
+}
 
 function waitForStopSignal(): Promise<void> {
   return new Promise((resolve) => {

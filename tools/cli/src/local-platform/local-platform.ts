@@ -13,12 +13,15 @@ import {
   SchemaRegistry,
   type ServiceProcess,
 } from '@realtime-platform/local-infra';
+import { SimulatedFleet, defaultSimulationOptions } from '@realtime-platform/device-simulator';
 import {
+  alertsTopic,
   parseClaimSpec,
   planTopics,
+  vitalTopics,
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
-import { mintDashboardToken } from './dashboard-token.js';
+import { mintDashboardToken, type AccessGrantClaim } from './dashboard-token.js';
 import { platformServices, serviceImage, type PlatformServiceName } from './platform-services.js';
 
 export interface LocalPlatformOptions {
@@ -30,6 +33,8 @@ export interface LocalPlatformOptions {
   readonly simulator?: { readonly devices: number; readonly rate: number } | false;
   /** `auto` (default): Mosquitto when installed, else the embedded aedes broker, saying so. */
   readonly mqttBroker?: 'auto' | 'mosquitto' | 'embedded';
+  /** Devices the dashboard token grants besides the simulated ones (readings you publish yourself). */
+  readonly dashboardDevices?: readonly string[];
   /**
    * How the services run: `process` (default, the built dist/main.js on this Node) or
    * `container` (their images, `tools/images/scripts/build-images.sh`, as ContainerService runs
@@ -37,6 +42,16 @@ export interface LocalPlatformOptions {
    */
   readonly runtime?: 'process' | 'container';
 }
+
+/**
+ * Up to this many devices the dashboard token lists them (the dashboard shows at most 200, and a
+ * token with thousands of ids would not fit in a WebSocket upgrade's headers); more simulated
+ * devices get `"devices": "*"`, and `rtp dev` says so.
+ */
+export const maxListedDashboardDevices = 200;
+
+/** The platform's five topics the dashboard reads: the vital topics and the alerts. */
+const dashboardTopics: readonly string[] = [...vitalTopics, alertsTopic];
 
 /** Reports each start-up step (the CLI's spinner; tests pass a silent one). */
 export type StepRunner = <T>(label: string, work: () => Promise<T>) => Promise<T>;
@@ -64,7 +79,17 @@ export class LocalPlatform {
     readonly schemaRegistry: SchemaRegistry,
     readonly topics: readonly PlannedTopic[],
     readonly wsJwtSecret: string,
+    /** What the dashboard token of this run grants. */
+    readonly dashboardGrant: AccessGrantClaim,
   ) {}
+
+  /** The `iss` of this run's tokens (`RTP_WS_JWT_ISSUER` of its realtime service). */
+  get wsJwtIssuer(): string {
+    return `urn:realtime-platform:rtp-dev:${this.name}`;
+  }
+
+  /** The `aud` of this run's tokens (`RTP_WS_JWT_AUDIENCE` of its realtime service). */
+  readonly wsJwtAudience = 'realtime-service';
 
   static async start(
     options: LocalPlatformOptions,
@@ -105,6 +130,7 @@ export class LocalPlatform {
         schemaRegistry,
         topics,
         randomBytes(32).toString('base64url'),
+        dashboardGrantFor(options),
       );
       platform.started.push(...started);
       started.length = 0;
@@ -135,12 +161,20 @@ export class LocalPlatform {
 
   /** The dashboard URL with a token in the fragment (never sent to the server in a request line). */
   async dashboardUrl(): Promise<string> {
-    const token = await mintDashboardToken(this.wsJwtSecret);
-    return `${this.service('realtime-service').url}/#token=${token}`;
+    return `${this.service('realtime-service').url}/#token=${await this.token()}`;
   }
 
-  async token(): Promise<string> {
-    return mintDashboardToken(this.wsJwtSecret);
+  /**
+   * A token of this run (12 h, the run's issuer and audience) granting `grant`: by default what
+   * the dashboard gets; tests pass exactly what they need.
+   */
+  async token(grant: AccessGrantClaim = this.dashboardGrant, subject = 'rtp-dev'): Promise<string> {
+    return mintDashboardToken(this.wsJwtSecret, {
+      grant,
+      issuer: this.wsJwtIssuer,
+      audience: this.wsJwtAudience,
+      subject,
+    });
   }
 
   /** Log files of everything that runs, for the printout and for failed tests. */
@@ -162,9 +196,14 @@ export class LocalPlatform {
 
   private async startServices(options: LocalPlatformOptions, step: StepRunner): Promise<void> {
     const simulator = options.simulator ?? { devices: 10, rate: 10 };
+    const listed = this.dashboardGrant.devices === '*' ? 0 : this.dashboardGrant.devices.length;
     const specs = platformServices({
       platformName: this.name,
       wsJwtSecret: this.wsJwtSecret,
+      wsJwtIssuer: this.wsJwtIssuer,
+      wsJwtAudience: this.wsJwtAudience,
+      // The dashboard subscribes per granted device and topic.
+      wsMaxSubscriptions: Math.max(256, listed * dashboardTopics.length),
       simulator: simulator === false ? { devices: 0, rate: 0 } : simulator,
     })
       .filter((spec) => spec.name !== 'device-simulator' || simulator !== false)
@@ -189,6 +228,26 @@ export class LocalPlatform {
       this.started.push(service);
     }
   }
+}
+
+/**
+ * The dashboard's grant: the five topics, and the simulated devices (their ids as the simulator
+ * makes them) plus `dashboardDevices`, or every device when there are too many to list.
+ */
+function dashboardGrantFor(options: LocalPlatformOptions): AccessGrantClaim {
+  const simulator = options.simulator ?? { devices: 10, rate: 10 };
+  const simulated =
+    simulator === false
+      ? []
+      : new SimulatedFleet({
+          ...defaultSimulationOptions,
+          devices: simulator.devices,
+        }).devices.map((device) => device.deviceId);
+  const devices = [...new Set([...simulated, ...(options.dashboardDevices ?? [])])];
+  return {
+    devices: devices.length > maxListedDashboardDevices ? '*' : devices,
+    topics: dashboardTopics,
+  };
 }
 
 /** Debian puts the broker in /usr/sbin, which is not on every user's PATH. */

@@ -44,6 +44,11 @@ export interface ServiceEnvInput {
   readonly platformName: string;
   /** HS256 secret of the WebSocket hub, generated per run. */
   readonly wsJwtSecret: string;
+  /** The `iss` and `aud` the hub requires (pinned as in production, though it listens on loopback). */
+  readonly wsJwtIssuer: string;
+  readonly wsJwtAudience: string;
+  /** Subscriptions one client may hold: enough for a dashboard that subscribes per device. */
+  readonly wsMaxSubscriptions: number;
   readonly simulator: { readonly devices: number; readonly rate: number };
 }
 
@@ -82,6 +87,9 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
       env: {
         ...common('realtime-service'),
         [runtimeEnv.wsJwtSecret]: input.wsJwtSecret,
+        [runtimeEnv.wsJwtIssuer]: input.wsJwtIssuer,
+        [runtimeEnv.wsJwtAudience]: input.wsJwtAudience,
+        [runtimeEnv.wsMaxSubscriptions]: String(input.wsMaxSubscriptions),
         [runtimeEnv.topics]: vitalTopics.join(','),
         [runtimeEnv.consumerMode]: 'broadcast',
         [runtimeEnv.alertsTopic]: alertsTopic,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { useKafkaBroker, useSchemaRegistry } from '@realtime-platform/local-infra/jest';
+import { dlqTopicName } from '@realtime-platform/platform-contract';
 import {
   KafkajsMessageBus,
   SchemaRegistryClient,
@@ -7,7 +8,8 @@ import {
   sdkErrors,
   type AvroSchema,
 } from '../../../src/index.js';
-import { createTopic, readAll } from '../../helpers/kafka-admin.js';
+import { committedTotal, createTopic, readAll } from '../../helpers/kafka-admin.js';
+import { eventually } from '../../helpers/ws-client.js';
 
 /**
  * The Avro codec against a real Confluent-compatible Schema Registry (Apicurio Registry, its
@@ -209,4 +211,48 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
       compatibilityLevel: 'BACKWARD',
     });
   });
+
+  it.each(['handler', 'batchHandler'] as const)(
+    'with the registry killed before a consumer knows the writer schema (%s), records wait uncommitted, none is dead-lettered, and all are handled once it is back',
+    async (mode) => {
+      const topic = await createTopic(kafka().bootstrapServers, `avro-outage-${mode}`, 1);
+      const producer = await bus();
+      const writer = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
+      const sent = Array.from({ length: 20 }, (_, n) => ({
+        key: 'd1',
+        value: { deviceId: 'd1', bpm: 60 + n },
+      }));
+      await producer.publish(topic, sent, writer);
+      await registry().kill('SIGKILL');
+
+      const handled: HeartRate[] = [];
+      const consumer = await bus();
+      const reader = avroCodec<HeartRate>({
+        registry: new SchemaRegistryClient({ url: registry().url, timeoutMs: 500 }),
+        schema: heartRateV1,
+      });
+      const subscription = await consumer.subscribe<HeartRate>({
+        topics: [topic],
+        mode: 'shared',
+        fromBeginning: true,
+        codec: reader,
+        retry: { initialDelayMs: 50, maxDelayMs: 300 },
+        ...(mode === 'handler'
+          ? { handler: ({ value }) => void handled.push(value) }
+          : { batchHandler: (records) => void handled.push(...records.map((r) => r.value)) }),
+      });
+      await subscription.waitUntilJoined();
+      // Far longer than the old three quick retries (~1.4 s): still nothing handled or dead-lettered.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      expect(handled).toEqual([]);
+      expect(await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)).toBe(0);
+
+      await registry().restart();
+      await eventually(() => handled.length === sent.length, 30_000, 'every record handled');
+      expect(handled).toEqual(sent.map(({ value }) => value));
+      await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 1, 3000)).rejects.toThrow(
+        /only 0\/1 records/,
+      );
+    },
+  );
 });

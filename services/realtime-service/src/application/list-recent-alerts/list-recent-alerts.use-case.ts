@@ -7,11 +7,13 @@ export interface ListRecentAlertsInput {
   /** Epoch milliseconds. */
   readonly since?: number;
   readonly deviceId?: string;
+  /** Restricts the list to these devices (the devices the caller is granted); absent: all. */
+  readonly deviceIds?: readonly string[];
 }
 
 export const alertListLimits = { default: 50, max: 500 } as const;
 
-/** The newest alerts, optionally since an instant and of one device. */
+/** The newest alerts, optionally since an instant, of one device or of a set of devices. */
 export class ListRecentAlertsUseCase {
   constructor(private readonly alerts: AlertRepository) {}
 
@@ -27,7 +29,10 @@ export class ListRecentAlertsUseCase {
       limit,
       ...(input.since === undefined ? {} : { since: input.since }),
       ...(input.deviceId === undefined ? {} : { deviceId: parseDeviceId(input.deviceId) }),
+      ...(input.deviceIds === undefined ? {} : { deviceIds: input.deviceIds.map(parseDeviceId) }),
     };
+    // No device to look at: nothing to ask the store.
+    if (query.deviceIds !== undefined && query.deviceIds.length === 0) return Promise.resolve([]);
     return this.alerts.listRecent(query);
   }
 }

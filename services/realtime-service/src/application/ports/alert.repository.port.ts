@@ -6,6 +6,8 @@ export interface RecentAlertsQuery {
   /** Only alerts raised at or after this instant (epoch milliseconds). */
   readonly since?: number;
   readonly deviceId?: DeviceId;
+  /** Only alerts of these devices (what the caller may see); absent: every device. */
+  readonly deviceIds?: readonly DeviceId[];
 }
 
 /** Where alerts are kept. */

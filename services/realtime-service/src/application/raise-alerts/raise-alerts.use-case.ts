@@ -1,17 +1,29 @@
-import { Alert, type AlertPolicy, type VitalSign } from '../../domain/index.js';
-import type { AlertPublisher, AlertRepository, Clock } from '../ports/index.js';
+import { Alert, AlertPolicy, type VitalSign } from '../../domain/index.js';
+import type {
+  AlertPublisher,
+  AlertRepository,
+  AlertRuleStateStore,
+  Clock,
+} from '../ports/index.js';
 
 /**
  * Checks a vital sign against the alert rules. Each rule that newly trips raises an alert that is
- * stored and then published to the alerts topic. The rule state is committed only after both
- * succeeded: if either fails, the error propagates (the consumer retries retriable errors), and
- * the redelivered record raises the same alert with the same id, which the store dedupes.
+ * stored, then published to the alerts topic; then the rules' transitions are persisted, and only
+ * then is the in-memory rule state committed. Every step is safe to repeat, so a failure or a
+ * crash at any point (and the redelivery that follows) raises each alert once:
+ * - before the transitions are persisted, the redelivered record raises the same alert with the
+ *   same id: the store dedupes it, and the alerts topic may carry it twice (same id);
+ * - after, `restoreState` (at start and after a rebalance) knows the rule tripped, and the
+ *   redelivered record finds an ongoing breach, not a new one.
+ * The store comes before the publish so that, while the database is down, nothing is published
+ * again and again: the record waits (a retriable error) and the alert follows when it is back.
  */
 export class RaiseAlertsUseCase {
   constructor(
     private readonly policy: AlertPolicy,
     private readonly alerts: AlertRepository,
     private readonly publisher: AlertPublisher,
+    private readonly ruleState: AlertRuleStateStore,
     private readonly clock: Clock,
   ) {}
 
@@ -22,7 +34,18 @@ export class RaiseAlertsUseCase {
       await this.alerts.save(alert);
       await this.publisher.publish(alert);
     }
+    const transitions = AlertPolicy.transitions(evaluation);
+    if (transitions.length > 0) {
+      await this.ruleState.record(
+        transitions.map((transition) => ({ ...transition, recordedAt: vital.recordedAt })),
+      );
+    }
     this.policy.commit(evaluation);
     return raised;
+  }
+
+  /** Loads the persisted rule state: at start, and whenever the consumer's partitions changed. */
+  async restoreState(): Promise<void> {
+    this.policy.restore(await this.ruleState.tripped());
   }
 }

@@ -20,6 +20,7 @@ import {
   StreamLiveVitalUseCase,
   type AlertPublisher,
   type AlertRepository,
+  type AlertRuleStateStore,
   type Clock,
   type LatestVitalsStore,
   type LiveFeed,
@@ -32,6 +33,7 @@ import { VitalStreamConsumers } from '../kafka/vital-stream.consumers.js';
 import { WsHubLiveFeed } from '../live-feed/ws-hub.live-feed.js';
 import { InMemoryLatestVitalsStore } from '../memory/in-memory.latest-vitals.store.js';
 import { databaseSchema } from '../postgres/database-schema.js';
+import { PostgresAlertRuleStateStore } from '../postgres/postgres-alert-rule-state.store.js';
 import { PostgresAlertRepository } from '../postgres/postgres-alert.repository.js';
 import { createPostgresPool } from '../postgres/postgres.pool.js';
 import { SqlMigrator, readMigrations } from '../postgres/sql-migrator.js';
@@ -111,6 +113,12 @@ export function registerRealtimeService(
     singleton((c) => new PostgresAlertRepository(resolve<pg.Pool>(c, serviceTokens.PostgresPool))),
   );
   container.register(
+    serviceTokens.AlertRuleStateStore,
+    singleton(
+      (c) => new PostgresAlertRuleStateStore(resolve<pg.Pool>(c, serviceTokens.PostgresPool)),
+    ),
+  );
+  container.register(
     serviceTokens.AlertPublisher,
     singleton((c) => {
       const metrics = resolve<SdkMetrics>(c, realtimeTokens.Metrics);
@@ -162,6 +170,7 @@ export function registerRealtimeService(
           resolve<AlertPolicy>(c, serviceTokens.AlertPolicy),
           resolve<AlertRepository>(c, serviceTokens.AlertRepository),
           resolve<AlertPublisher>(c, serviceTokens.AlertPublisher),
+          resolve<AlertRuleStateStore>(c, serviceTokens.AlertRuleStateStore),
           resolve<Clock>(c, serviceTokens.Clock),
         ),
     ),

@@ -8,6 +8,7 @@ export const serviceTokens = {
   AlertPolicy: Symbol.for('realtime-service.AlertPolicy'),
   AlertRepository: Symbol.for('realtime-service.AlertRepository'),
   AlertPublisher: Symbol.for('realtime-service.AlertPublisher'),
+  AlertRuleStateStore: Symbol.for('realtime-service.AlertRuleStateStore'),
   LatestVitalsStore: Symbol.for('realtime-service.LatestVitalsStore'),
   LiveFeed: Symbol.for('realtime-service.LiveFeed'),
   StreamLiveVital: Symbol.for('realtime-service.StreamLiveVital'),

@@ -96,14 +96,20 @@ export class VitalStreamConsumers {
     const ruleTopics = config.vitalTopics.filter((topic) => ruleKinds.has(kindOfTopic[topic]));
     if (ruleTopics.length > 0) {
       const codec = vitalRecordCodec(registry);
+      let restoredFor: number | undefined;
       const rules = await bus.subscribe<VitalRecordValue>({
         topics: ruleTopics,
         mode: 'shared',
         groupId: `${consumerGroup}.alert-rules`,
         codec,
         // In offset order; a retriable failure retries the batch, and the alert ids make the
-        // retried alerts the same rows (ON CONFLICT DO NOTHING).
-        batchHandler: async (records) => {
+        // retried alerts the same rows (ON CONFLICT DO NOTHING). The rules' state is reloaded
+        // whenever the partitions were (re)assigned: at start, and after a rebalance.
+        batchHandler: async (records, { assignment }) => {
+          if (assignment !== restoredFor) {
+            await this.options.raiseAlerts.restoreState();
+            restoredFor = assignment;
+          }
           for (const record of records) {
             if (!isVitalTopic(record.topic)) continue;
             const alerts = await this.options.raiseAlerts.execute(

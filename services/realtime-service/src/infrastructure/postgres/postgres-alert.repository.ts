@@ -69,12 +69,14 @@ export class PostgresAlertRepository implements AlertRepository {
         `SELECT ${columns} FROM alerts
          WHERE ($1::timestamptz IS NULL OR raised_at >= $1)
            AND ($2::text IS NULL OR device_id = $2)
+           AND ($4::text[] IS NULL OR device_id = ANY($4))
          ORDER BY raised_at DESC, id DESC
          LIMIT $3`,
         [
           query.since === undefined ? null : new Date(query.since),
           query.deviceId ?? null,
           query.limit,
+          query.deviceIds === undefined ? null : [...query.deviceIds],
         ],
       ));
     } catch (error) {

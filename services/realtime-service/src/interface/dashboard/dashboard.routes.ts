@@ -9,6 +9,8 @@ export interface DashboardConfig {
   readonly wsPath: string;
   /** `jwt`: the page needs a token (`#token=<jwt>` or pasted); `disabled`: it connects without. */
   readonly auth: 'jwt' | 'disabled';
+  /** The token claim that lists the devices and topics (the page subscribes to those only). */
+  readonly accessClaim: string;
   /** The hub topic of each vital-sign kind this service streams. */
   readonly vitalTopics: Partial<Record<VitalKind, string>>;
   readonly alertsTopic: string;

@@ -15,6 +15,9 @@ export const statusOfCode: Readonly<Record<string, number>> = {
   [apiErrors.API_TOKEN_MISSING.code]: 401,
   [apiErrors.API_TOKEN_INVALID.code]: 401,
   [apiErrors.API_TOKEN_EXPIRED.code]: 401,
+  [apiErrors.API_ACCESS_CLAIM_INVALID.code]: 403,
+  [apiErrors.API_TOPIC_NOT_GRANTED.code]: 403,
+  [apiErrors.API_DEVICE_NOT_GRANTED.code]: 403,
   [applicationErrors.DEVICE_NOT_FOUND.code]: 404,
   [apiErrors.ROUTE_NOT_FOUND.code]: 404,
 };

@@ -3,12 +3,13 @@ import { RaiseAlertsUseCase } from '../../../src/application/index.js';
 import { AlertPolicy, createAlertRules, defaultAlertRules } from '../../../src/domain/index.js';
 import {
   InMemoryAlertRepository,
+  InMemoryAlertRuleStateStore,
   ManualClock,
   RecordingAlertPublisher,
 } from '../../helpers/in-memory-ports.js';
 import { heartRateOf, t0, vital } from '../../helpers/vitals.fixture.js';
 
-function setup() {
+function setup(ruleState = new InMemoryAlertRuleStateStore()) {
   const repository = new InMemoryAlertRepository();
   const publisher = new RecordingAlertPublisher();
   const clock = new ManualClock(t0 + 50);
@@ -16,9 +17,10 @@ function setup() {
     new AlertPolicy(createAlertRules(defaultAlertRules)),
     repository,
     publisher,
+    ruleState,
     clock,
   );
-  return { repository, publisher, clock, useCase };
+  return { repository, publisher, ruleState, clock, useCase };
 }
 
 describe('RaiseAlertsUseCase', () => {
@@ -68,5 +70,42 @@ describe('RaiseAlertsUseCase', () => {
     await useCase.execute(heartRateOf(190, { at: t0 }));
     await useCase.execute(heartRateOf(195, { at: t0 + 1000 }));
     expect(publisher.published).toHaveLength(1);
+  });
+
+  it('persists the trip and the recovery of a rule at the measurement that caused them', async () => {
+    const { ruleState, useCase } = setup();
+    await useCase.execute(heartRateOf(190, { at: t0 }));
+    expect(await ruleState.tripped()).toEqual([{ ruleId: 'heart-rate', deviceId: 'device-1' }]);
+    await useCase.execute(heartRateOf(72, { at: t0 + 1000 }));
+    expect(await ruleState.tripped()).toEqual([]);
+    expect([...ruleState.rows.values()]).toEqual([
+      { ruleId: 'heart-rate', deviceId: 'device-1', tripped: false, recordedAt: t0 + 1000 },
+    ]);
+  });
+
+  it('after a restart with the persisted state, an ongoing breach raises no second alert; a new one after recovery does', async () => {
+    const { ruleState, useCase } = setup();
+    await useCase.execute(heartRateOf(190, { at: t0 }));
+    // A new process: fresh policy, same store; the redelivered and the next readings are ongoing.
+    const restarted = setup(ruleState);
+    await restarted.useCase.restoreState();
+    expect(await restarted.useCase.execute(heartRateOf(190, { at: t0 }))).toEqual([]);
+    expect(await restarted.useCase.execute(heartRateOf(196, { at: t0 + 1000 }))).toEqual([]);
+    await restarted.useCase.execute(heartRateOf(72, { at: t0 + 2000 }));
+    const [again] = await restarted.useCase.execute(heartRateOf(191, { at: t0 + 3000 }));
+    expect(again?.id).toBe(`heart-rate/${t0 + 3000}/device-1`);
+    expect(restarted.publisher.published).toEqual([again]);
+  });
+
+  it('raises the alert again (same id) when persisting the state failed, and stores it once', async () => {
+    const { repository, publisher, ruleState, useCase } = setup();
+    ruleState.failNextRecords = 1;
+    await expect(useCase.execute(heartRateOf(190))).rejects.toMatchObject({ retriable: true });
+    const [alert] = await useCase.execute(heartRateOf(190));
+    expect(alert?.id).toBe(`heart-rate/${t0}/device-1`);
+    expect(repository.alerts.size).toBe(1);
+    // At-least-once on the alerts topic, with one id: consumers dedupe by it.
+    expect(publisher.published.map((a) => a.id)).toEqual([alert?.id, alert?.id]);
+    expect(await ruleState.tripped()).toEqual([{ ruleId: 'heart-rate', deviceId: 'device-1' }]);
   });
 });

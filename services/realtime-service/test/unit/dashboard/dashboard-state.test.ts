@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   createDashboardState,
   formatValue,
+  grantOf,
   parseFragment,
   subscriptionsFor,
 } from '../../../public/dashboard-state.js';
@@ -72,6 +73,37 @@ describe('dashboard state (public/dashboard-state.js)', () => {
       { deviceId: 'bed-1' },
       { deviceId: 'bed-1' },
     ]);
+  });
+
+  it('subscribes only to what the token grants: per granted device, or per topic for "*"', () => {
+    const listed = {
+      devices: ['bed-2', 'bed-1'],
+      topics: ['heart_rate_device_topic', 'health_alerts'],
+    };
+    expect(
+      subscriptionsFor(config, undefined, listed).map(
+        (m: { topic: string; filter?: { deviceId: string } }) => [m.topic, m.filter?.deviceId],
+      ),
+    ).toEqual([
+      ['heart_rate_device_topic', 'bed-1'],
+      ['heart_rate_device_topic', 'bed-2'],
+      ['health_alerts', 'bed-1'],
+      ['health_alerts', 'bed-2'],
+    ]);
+    expect(
+      subscriptionsFor(config, undefined, { devices: '*', topics: ['health_alerts'] }),
+    ).toEqual([{ type: 'subscribe', topic: 'health_alerts', id: 'sub:health_alerts' }]);
+    expect(subscriptionsFor(config, undefined, { devices: [], topics: '*' })).toEqual([]);
+  });
+
+  it('reads the grant from the token payload (base64url, UTF-8), and nothing from a token without one', () => {
+    const claim = 'https://realtime-platform/access';
+    const payload = { sub: 'nurse', [claim]: { devices: ['bett-ü'], topics: '*' } };
+    const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    expect(grantOf(`h.${encoded}.s`, claim)).toEqual({ devices: ['bett-ü'], topics: '*' });
+    const without = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url');
+    expect(grantOf(`h.${without}.s`, claim)).toBeUndefined();
+    expect(grantOf('not-a-jwt', claim)).toBeUndefined();
   });
 
   it('reads the token and the device from the URL fragment', () => {

@@ -7,9 +7,12 @@ const rules = [
   AlertRule.create({ id: 'temp', metric: 'temperature', max: 38.5 }),
 ];
 
+/** Measurement times: every reading of a test a millisecond after the one before. */
+let clock = t0;
 /** Evaluates and commits, as the use case does after storing and publishing. */
 const apply = (policy: AlertPolicy, bpm: number, deviceId = 'd1') => {
-  const evaluation = policy.evaluate(heartRateOf(bpm, { deviceId }));
+  clock += 1;
+  const evaluation = policy.evaluate(heartRateOf(bpm, { deviceId, at: clock }));
   policy.commit(evaluation);
   return evaluation;
 };
@@ -56,5 +59,21 @@ describe('AlertPolicy', () => {
     for (const device of ['a', 'b', 'c']) apply(policy, 150, device);
     expect(policy.trackedBreaches).toBe(2);
     expect(apply(policy, 150, 'a').raised).toHaveLength(1);
+  });
+
+  it('ignores a measurement not newer than one already evaluated (a duplicate or a late reading), so it cannot hide the next breach', () => {
+    const policy = new AlertPolicy(rules);
+    const at = (bpm: number, time: number) => {
+      const evaluation = policy.evaluate(heartRateOf(bpm, { deviceId: 'late', at: time }));
+      policy.commit(evaluation);
+      return evaluation;
+    };
+    expect(at(150, t0 + 10).raised).toHaveLength(1);
+    expect(at(80, t0 + 20).recovered).toHaveLength(1);
+    // The breach at t0+10 delivered again (at-least-once): nothing changes, no re-trip.
+    const duplicate = at(150, t0 + 10);
+    expect(duplicate).toMatchObject({ stale: true, raised: [], recovered: [] });
+    // So the next real breach raises its alert.
+    expect(at(155, t0 + 30).raised.map((b) => b.value)).toEqual([155]);
   });
 });

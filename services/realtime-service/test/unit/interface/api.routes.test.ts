@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { alertsTopic } from '@realtime-platform/platform-contract';
+import { AccessAuditLog, AccessPolicy } from '@realtime-platform/realtime-sdk';
 import {
   GetLatestVitalsUseCase,
   ListRecentAlertsUseCase,
@@ -11,16 +13,20 @@ import { InMemoryLatestVitalsStore } from '../../../src/infrastructure/memory/in
 import { infrastructureErrors } from '../../../src/infrastructure/infrastructure.errors.js';
 import { apiErrors } from '../../../src/interface/http/api.errors.js';
 import { apiRoutes } from '../../../src/interface/http/api.routes.js';
+import { topicOfKind } from '../../../src/infrastructure/kafka/vital-topics.js';
 import {
   InMemoryAlertRepository,
+  InMemoryAlertRuleStateStore,
   ManualClock,
   RecordingAlertPublisher,
   RecordingLiveFeed,
 } from '../../helpers/in-memory-ports.js';
+import { auditOf, capturedLogger } from '../../helpers/log-lines.js';
 import { newJwtSecret, signToken } from '../../helpers/token.js';
 import { heartRateOf, t0 } from '../../helpers/vitals.fixture.js';
 
 const secret = newJwtSecret();
+const { logger, lines } = capturedLogger();
 let app: FastifyInstance;
 let baseUrl: string;
 let token: string;
@@ -35,12 +41,17 @@ beforeAll(async () => {
     new AlertPolicy(createAlertRules(defaultAlertRules)),
     repository,
     new RecordingAlertPublisher(),
+    new InMemoryAlertRuleStateStore(),
     new ManualClock(t0 + 5),
   ).execute(heartRateOf(190, { deviceId: 'bed-2' }));
   app = Fastify();
   await app.register(apiRoutes, {
     prefix: '/api',
     auth: { secret },
+    access: new AccessPolicy(),
+    audit: new AccessAuditLog(logger),
+    alertsTopic,
+    vitalTopicOfKind: topicOfKind,
     getLatestVitals: new GetLatestVitalsUseCase(store),
     listRecentAlerts: new ListRecentAlertsUseCase(repository),
   });
@@ -157,5 +168,112 @@ describe('REST API', () => {
     } finally {
       repository.listRecent = original;
     }
+  });
+
+  it('refuses a device outside the token grant with 403 before looking it up, and keeps other kinds out', async () => {
+    const bed1HeartRate = await signToken(secret, {
+      subject: 'nurse-17',
+      grant: { devices: ['bed-1'], topics: [topicOfKind.heart_rate] },
+    });
+    const own = await get('/api/devices/bed-1/latest', bed1HeartRate);
+    expect(own.statusCode).toBe(200);
+    expect(Object.keys((own.json() as { vitals: object }).vitals)).toEqual(['heart_rate']);
+    // bed-2 exists, bed-9 does not: both answer the same 403, so the answer leaks nothing.
+    for (const device of ['bed-2', 'bed-9']) {
+      const other = await get(`/api/devices/${device}/latest`, bed1HeartRate);
+      expect(other.statusCode).toBe(403);
+      expect(other.json()).toMatchObject({ code: apiErrors.API_DEVICE_NOT_GRANTED.code });
+    }
+    const alertsOnly = await signToken(secret, {
+      grant: { devices: ['bed-1'], topics: [alertsTopic] },
+    });
+    expect((await get('/api/devices/bed-1/latest', alertsOnly)).json()).toMatchObject({
+      code: apiErrors.API_TOPIC_NOT_GRANTED.code,
+    });
+  });
+
+  it("GET /api/alerts answers only the granted devices' alerts, and 403 for another device or without the alerts topic", async () => {
+    const bed1 = await signToken(secret, {
+      grant: { devices: ['bed-1'], topics: [alertsTopic] },
+    });
+    // bed-2 has an alert; a token for bed-1 sees none of it, listed or asked for.
+    expect((await get('/api/alerts', bed1)).json()).toEqual({ alerts: [] });
+    const other = await get('/api/alerts?deviceId=bed-2', bed1);
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toMatchObject({ code: apiErrors.API_DEVICE_NOT_GRANTED.code });
+    const bed2 = await signToken(secret, {
+      grant: { devices: ['bed-2'], topics: [alertsTopic] },
+    });
+    expect((await get('/api/alerts', bed2)).json()).toEqual({
+      alerts: [expect.objectContaining({ deviceId: 'bed-2' })],
+    });
+    const noAlerts = await signToken(secret, {
+      grant: { devices: '*', topics: [topicOfKind.heart_rate] },
+    });
+    const refused = await get('/api/alerts', noAlerts);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: apiErrors.API_TOPIC_NOT_GRANTED.code });
+  });
+
+  it('refuses a valid token without the access claim with 403 API_ACCESS_CLAIM_INVALID', async () => {
+    const response = await get('/api/alerts', await signToken(secret, { grant: null }));
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({
+      code: apiErrors.API_ACCESS_CLAIM_INVALID.code,
+      details: { tokenCode: 'RTP_ERR_SDK_ACCESS_CLAIM_MISSING' },
+    });
+  });
+
+  it('refuses tokens without exp or with a 100-year lifetime, naming the rule', async () => {
+    const { SignJWT } = await import('jose');
+    const key = new TextEncoder().encode(secret);
+    const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const century = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('36500d')
+      .sign(key);
+    for (const [token, rule] of [
+      [noExp, 'RTP_ERR_SDK_WS_AUTH_TOKEN_EXP_MISSING'],
+      [century, 'RTP_ERR_SDK_WS_AUTH_TOKEN_LIFETIME_TOO_LONG'],
+    ] as const) {
+      const response = await get('/api/alerts', token);
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({
+        code: apiErrors.API_TOKEN_INVALID.code,
+        details: { tokenCode: rule },
+      });
+    }
+  });
+
+  it('writes one audit line per request: who, route, device, allowed or refused with the code', async () => {
+    lines.length = 0;
+    const bed1 = await signToken(secret, {
+      subject: 'nurse-17',
+      grant: { devices: ['bed-1'], topics: [alertsTopic] },
+    });
+    await get('/api/alerts?deviceId=bed-1', bed1);
+    await get('/api/alerts?deviceId=bed-2', bed1);
+    await get('/api/alerts', null);
+    expect(auditOf(lines)).toEqual([
+      expect.objectContaining({
+        who: 'nurse-17',
+        action: 'read',
+        route: 'GET /api/alerts',
+        deviceId: 'bed-1',
+        decision: 'allowed',
+      }),
+      expect.objectContaining({
+        who: 'nurse-17',
+        deviceId: 'bed-2',
+        decision: 'refused',
+        reason: apiErrors.API_DEVICE_NOT_GRANTED.code,
+      }),
+      expect.objectContaining({
+        who: null,
+        decision: 'refused',
+        reason: apiErrors.API_TOKEN_MISSING.code,
+      }),
+    ]);
   });
 });

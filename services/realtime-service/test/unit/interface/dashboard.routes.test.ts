@@ -18,6 +18,7 @@ beforeAll(async () => {
     config: {
       wsPath: '/ws',
       auth: 'jwt',
+      accessClaim: 'https://realtime-platform/access',
       vitalTopics: { heart_rate: 'heart_rate_device_topic' },
       alertsTopic: 'health_alerts',
       alertRules: createAlertRules(defaultAlertRules),

@@ -1,0 +1,9 @@
+export {
+  packPublishedPackages,
+  publishedPackages,
+  workspaceDirectories,
+  workspaceRoot,
+  type PackedPackage,
+  type PublishedPackage,
+} from './published-packages.js';
+export { releaseErrors } from './release.errors.js';
