@@ -53,7 +53,12 @@ describe('health-data pipeline with the services as containers of their images',
 
   it('streams the heart rate of a reading published over MQTT to a WebSocket subscriber of that device', async () => {
     const wsUrl = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
-    watcher = await HubClient.connect(wsUrl, await platform.token());
+    // Exactly what the test reads: one bed's heart rate.
+    const token = await platform.token(
+      { devices: ['bed-containers'], topics: ['heart_rate_device_topic'] },
+      'e2e-containers',
+    );
+    watcher = await HubClient.connect(wsUrl, token);
     await watcher.subscribe('heart_rate_device_topic', 'bed-containers');
     await publisher.publishAsync(
       deviceMqttTopic,

@@ -10,6 +10,7 @@
 # Usage: build-function-image.sh [--print-name | --bin <binary>]
 #   --bin takes the binary from elsewhere (e.g. a release's GOARCH=arm64 build) instead of the
 #   cached one for the current sources.
+# Env:   IMAGE_BUILDER=docker-buildx  build with `docker buildx build` (a release runner) instead
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,16 +44,24 @@ fi
 out_dir="$repo_root/addons/dist/images"
 tarball="$out_dir/function-compose-platform-runtime.tar"
 mkdir -p "$out_dir"
+labels=(
+  --label "org.opencontainers.image.title=function-compose-platform"
+  --label "org.opencontainers.image.source=https://github.com/realtime-platform/realtime-platform"
+)
+started=$SECONDS
+if [[ "${IMAGE_BUILDER:-buildah}" == docker-buildx ]]; then
+  docker buildx build -f "$repo_root/addons/functions/compose-platform/Dockerfile" "${labels[@]}" \
+    --output "type=docker,dest=$tarball" -t "$name" "$(dirname "$bin")"
+  say "$name ($((SECONDS - started))s) -> $tarball"
+  exit 0
+fi
+
 cache_dir=$(bash "$toolchain/scripts/install.sh" --print-cache-dir)
 mkdir -p "$cache_dir/containers"
 exec 9>"$cache_dir/containers/build.lock"
 flock 9
-
-started=$SECONDS
 "${buildah[@]}" bud --quiet --isolation chroot --layers --pull=never \
-  -f "$repo_root/addons/functions/compose-platform/Dockerfile" \
-  --label "org.opencontainers.image.title=function-compose-platform" \
-  --label "org.opencontainers.image.source=https://github.com/realtime-platform/realtime-platform" \
+  -f "$repo_root/addons/functions/compose-platform/Dockerfile" "${labels[@]}" \
   -t "$name" "$(dirname "$bin")" >/dev/null
 rm -f "$tarball"
 "${buildah[@]}" push --quiet "$name" "docker-archive:$tarball:$name" >/dev/null

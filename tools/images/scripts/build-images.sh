@@ -14,6 +14,12 @@
 #
 # Usage: build-images.sh [--print-name <service>] [service...]   (default: every images.json service)
 # Env:   RTP_IMAGE_BASE=registry   pull the base image instead of building the local stand-in
+#        IMAGE_BUILDER=docker-buildx  build with `docker buildx build` instead (a release runner that
+#                                     reaches Docker Hub; the base is pulled), with
+#          IMAGE_PLATFORMS (e.g. linux/amd64,linux/arm64), IMAGE_PROVENANCE (e.g. mode=max),
+#          IMAGE_PUSH=true (push instead of keeping the result in the build cache)
+#        IMAGE_REPOSITORY (default <registry>/<namespace> of images.json), IMAGE_TAG (default the
+#          service's package.json version): the tag is $IMAGE_REPOSITORY/<service>:$IMAGE_TAG
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,8 +39,10 @@ describe() {
     const manifest = root + '/services/' + service + '/package.json';
     if (!fs.existsSync(manifest)) { console.error('no service ' + service + ' (services/' + service + '/package.json)'); process.exit(1); }
     const { version, description = service } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    const repository = process.env.IMAGE_REPOSITORY || catalog.registry + '/' + catalog.namespace;
+    const tag = process.env.IMAGE_TAG || version;
     const args = Object.entries(catalog.services[service]?.buildArgs ?? {}).map(([k, v]) => '--build-arg=' + k + '=' + v);
-    console.log([catalog.registry + '/' + catalog.namespace + '/' + service + ':' + version, description.replace(/\s+/g, ' '), ...args].join('\t'));
+    console.log([repository + '/' + service + ':' + tag, description.replace(/\s+/g, ' '), ...args].join('\t'));
   " "$catalog" "$repo_root" "$1"
 }
 
@@ -48,15 +56,19 @@ if ((${#services[@]} == 0)); then
   mapfile -t services < <(node -e "console.log(Object.keys(require(process.argv[1]).services).join('\n'))" "$catalog")
 fi
 
+builder=${IMAGE_BUILDER:-buildah}
+[[ "$builder" == buildah || "$builder" == docker-buildx ]] || die "IMAGE_BUILDER must be buildah or docker-buildx (got $builder)"
+base_image=$(node -p "require('$toolchain/toolchain.json').nodeBaseImage.name")
+
 cache_dir=$(bash "$toolchain/scripts/install.sh" --print-cache-dir)
 mkdir -p "$cache_dir/containers"
 exec 9>"$cache_dir/containers/build.lock"
 flock 9
 
 pull=never
-if [[ "${RTP_IMAGE_BASE:-local}" == "registry" ]]; then
+if [[ "$builder" == docker-buildx || "${RTP_IMAGE_BASE:-local}" == "registry" ]]; then
   pull=true
-else
+elif [[ "$builder" == buildah ]]; then
   bash "$here/build-node-base-image.sh"
 fi
 
@@ -78,13 +90,24 @@ for service in "${services[@]}"; do
   started=$SECONDS
   say "building $name (services/Dockerfile, SERVICE=$service)"
   log="$cache_dir/containers/build-$service.log"
+  labels=(
+    --label "org.opencontainers.image.title=$service"
+    --label "org.opencontainers.image.description=${described[1]}"
+    --label "org.opencontainers.image.version=${name##*:}"
+    --label "org.opencontainers.image.base.name=$base_image"
+  )
+  if [[ "$builder" == docker-buildx ]]; then
+    buildx=(buildx build -f "$repo_root/services/Dockerfile" --build-arg "SERVICE=$service" "${described[@]:2}" "${labels[@]}" -t "$name")
+    [[ -z "${IMAGE_PLATFORMS:-}" ]] || buildx+=(--platform "$IMAGE_PLATFORMS")
+    [[ -z "${IMAGE_PROVENANCE:-}" ]] || buildx+=(--provenance "$IMAGE_PROVENANCE")
+    [[ "${IMAGE_PUSH:-}" != true ]] || buildx+=(--push)
+    docker "${buildx[@]}" "$repo_root" || die "$name failed to build"
+    summary+=("$(printf '%-52s %5ss' "$name" "$((SECONDS - started))")")
+    continue
+  fi
   if ! "${buildah[@]}" bud --isolation chroot --layers --pull="$pull" \
     -f "$repo_root/services/Dockerfile" --ignorefile "$repo_root/services/Dockerfile.dockerignore" \
-    --build-arg "SERVICE=$service" "${described[@]:2}" "${mounts[@]}" \
-    --label "org.opencontainers.image.title=$service" \
-    --label "org.opencontainers.image.description=${described[1]}" \
-    --label "org.opencontainers.image.base.name=$(node -p "require('$toolchain/toolchain.json').nodeBaseImage.name")" \
-    --label "org.opencontainers.image.version=${name##*:}" \
+    --build-arg "SERVICE=$service" "${described[@]:2}" "${mounts[@]}" "${labels[@]}" \
     -t "$name" "$repo_root" >"$log" 2>&1; then
     tail -40 "$log" >&2
     die "$name failed to build (log: $log)"

@@ -186,6 +186,9 @@ describe('service images against a loopback platform', () => {
     const spec = platformServices({
       platformName: 'images',
       wsJwtSecret: platform.wsJwtSecret,
+      wsJwtIssuer: platform.wsJwtIssuer,
+      wsJwtAudience: platform.wsJwtAudience,
+      wsMaxSubscriptions: 256,
       simulator: { devices: 1, rate: 1 },
     }).find((candidate) => candidate.name === service);
     return { ...spec?.env };
