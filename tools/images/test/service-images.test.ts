@@ -108,12 +108,18 @@ describe.each(catalogServices)('image of %s', (service) => {
         : [],
     );
     expect(new Set(present)).toEqual(workspaceClosure(service));
-    // What package.json "files" publishes: compiled code, no sources or tests.
+    // What package.json "files" publishes: compiled code (libraries also their sources, for
+    // source maps), never tests or build configuration.
     for (const folder of present) {
       expect(existsSync(join(mounted.root, 'app', folder, 'dist'))).toBe(true);
-      expect(existsSync(join(mounted.root, 'app', folder, 'src'))).toBe(false);
-      expect(existsSync(join(mounted.root, 'app', folder, 'test'))).toBe(false);
+      const unpublished = [...walk(join(mounted.root, 'app', folder))].filter((path) =>
+        /(^|\/)(test|coverage)(\/|$)|\.test\.ts$|(^|\/)(tsconfig[^/]*\.json|jest\.config\.js|eslint\.config\.js)$/.test(
+          path,
+        ),
+      );
+      expect([folder, unpublished]).toEqual([folder, []]);
     }
+    expect(existsSync(join(mounted.root, 'app/services', service, 'src'))).toBe(false);
   });
 
   it('holds the production dependencies and none of the build or test tooling', () => {
