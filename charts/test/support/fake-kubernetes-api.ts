@@ -33,6 +33,12 @@ const resourceTypes: ResourceType[] = [
   { groupVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
   { groupVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
   { groupVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespaced: true },
+  {
+    groupVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+  },
   { groupVersion: 'batch/v1', kind: 'CronJob', plural: 'cronjobs', namespaced: true },
   {
     groupVersion: 'networking.k8s.io/v1',

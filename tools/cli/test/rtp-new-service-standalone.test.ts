@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,8 +62,10 @@ describe('rtp new service --standalone', () => {
         exitCode: 0,
         tail: '',
       });
-      expect(String(test.all)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-      expect(String(test.all)).toContain('All matched files use Prettier code style!');
+      // nx's FORCE_COLOR reaches the starter's jest: compare the text without its colours.
+      const output = stripVTControlCharacters(String(test.all));
+      expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(output).toContain('All matched files use Prettier code style!');
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }

@@ -27,6 +27,7 @@ export interface Fault {
 }
 
 export const faultNames = [
+  'none',
   'kafka',
   'mosquitto',
   'schema-registry',
@@ -49,11 +50,21 @@ function mosquitto(platform: LocalPlatform): Crashable {
 }
 
 /**
- * Every fault the issue names, each as an incident: the component dies without warning (SIGKILL;
+ * A baseline without a fault (each reading counted exactly once: one intake, no redelivery),
+ * then every fault the issue names, each as an incident: the component dies without warning (SIGKILL;
  * PostgreSQL is stopped, as a database failover or maintenance would), stays away, and comes back
  * on the same port and data. Durations are the issue's (Kafka 20 s, Mosquitto 5 s, PostgreSQL 60 s).
  */
 export const faults: Readonly<Record<FaultName, Fault>> = {
+  none: {
+    name: 'none',
+    what: 'no fault: the steady pipeline, where every reading must arrive exactly once',
+    outageMs: 0,
+    recoveredBy: 'readings',
+    backWhen: 'restarted',
+    inject: async () => undefined,
+    restore: async () => undefined,
+  },
   kafka: {
     name: 'kafka',
     what: 'kill -9 Kafka, restart on the same data dir after 20 s',
