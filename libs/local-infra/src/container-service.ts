@@ -69,8 +69,9 @@ exec setpriv --no-new-privs --inh-caps=-all -- \
  * image's ENV plus the given environment, and the host's network (so loopback servers are
  * reachable). `podman run` fails here with Debian's defaults (crun: rlimits above the VM's hard
  * limit, hybrid cgroups; see tools/images/README.md), and a killed `podman run` leaves its
- * container running, which crash tests cannot use. The image's user, entrypoint, command, working directory and
- * volumes come from its configuration, so what runs is what a cluster would run.
+ * container running, which crash tests cannot use. The image's user, entrypoint, command,
+ * working directory and volumes come from its configuration, so what runs is what a cluster
+ * would run.
  */
 export class ContainerService extends ServiceProcess {
   private constructor(
