@@ -11,7 +11,13 @@ export {
   type ProcessExit,
 } from './managed-process.js';
 export { localPlatformEnv, type LocalPlatformServers } from './local-platform-env.js';
+export { ContainerService, type ContainerServiceOptions } from './container-service.js';
 export { NodeService, type NodeServiceOptions } from './node-service.js';
+export {
+  ServiceProcess,
+  type ServiceLaunch,
+  type ServiceProcessOptions,
+} from './service-process.js';
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export type { MqttServer } from './mqtt-server.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';

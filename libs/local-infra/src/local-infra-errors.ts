@@ -21,6 +21,11 @@ export const localInfraErrors = defineErrors('RTP_ERR_INFRA', {
   SETUP_FAILED: {
     message: (p: { step: string; output: string }) => `${p.step} failed:\n${p.output}`,
   },
+  /** An image whose configuration runs it as root (or names its user instead of a numeric uid). */
+  IMAGE_RUNS_AS_ROOT: {
+    message: (p: { image: string; user: string }) =>
+      `${p.image} runs as user "${p.user || 'root'}": images must name a numeric non-root uid (USER 65532:65532)`,
+  },
   /** Used before start() resolved, or after stop(). */
   NOT_STARTED: {
     message: (p: { service: string }) =>

@@ -13,6 +13,7 @@ export {
 export {
   platformServices,
   serviceEntry,
+  serviceImage,
   type PlatformServiceName,
   type PlatformServiceSpec,
 } from './local-platform/platform-services.js';

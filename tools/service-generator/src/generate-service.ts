@@ -96,7 +96,7 @@ export async function planService(options: GenerateServiceOptions): Promise<Serv
 
 /**
  * Copies the realtime-service template to `services/<name>` (or `directory`) with the name
- * replaced everywhere: package and nx project name, README, Dockerfile, default service name,
+ * replaced everywhere: package and nx project name, README, image target, default service name,
  * PostgreSQL schema, error code prefix, identifiers. `node_modules`, `dist` and other build
  * output are not copied. Run `npm install` afterwards to link the new workspace package.
  */

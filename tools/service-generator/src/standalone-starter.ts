@@ -88,9 +88,12 @@ function standaloneConfigPaths(file: RenderedFile): RenderedFile {
   return text(file.path, content);
 }
 
-/** The template's base image (`ARG NODE_IMAGE=...` of its Dockerfile): one place names it. */
+/**
+ * The template's base image (`ARG NODE_IMAGE=...` of the services' shared Dockerfile, beside the
+ * template's folder): one place names it.
+ */
 function templateNodeImage(templateDir: string): string {
-  const dockerfile = join(templateDir, 'Dockerfile');
+  const dockerfile = join(templateDir, '..', 'Dockerfile');
   const match = /^ARG NODE_IMAGE=(\S+)/m.exec(readFileSync(dockerfile, 'utf8'));
   if (match === null) throw generatorErrors.TEMPLATE_NODE_IMAGE_MISSING({ dockerfile });
   return match[1] as string;
@@ -121,8 +124,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist dist
 COPY migrations migrations
 COPY public public
-# Files stay root-owned and read-only to the process; it runs as the image's unprivileged user.
-USER node
+# Files stay root-owned and read-only to the process; a numeric non-root uid (runAsNonRoot can
+# verify it), as the platform's own images use.
+USER 65532:65532
+# The only writable path: run with a read-only root filesystem.
+VOLUME ["/tmp"]
 EXPOSE 8080
 CMD ["node", "--enable-source-maps", "dist/main.js"]
 `;

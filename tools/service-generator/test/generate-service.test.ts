@@ -48,10 +48,16 @@ describe('planService', () => {
     );
   });
 
-  it('rewrites the Dockerfile and the README for the new path and name', () => {
-    const dockerfile = fileOf(plan, 'Dockerfile');
-    expect(dockerfile).toContain(`-w services/${name}`);
-    expect(dockerfile).toContain(`services/${name}/dist/main.js`);
+  it('rewrites the image target (services/Dockerfile, SERVICE=<name>) and the README for the new name', () => {
+    const manifest = JSON.parse(fileOf(plan, 'package.json')) as {
+      main: string;
+      nx: { targets: { image: { command: string } } };
+    };
+    expect(manifest.nx.targets.image.command).toBe(
+      `bash tools/images/scripts/build-images.sh ${name}`,
+    );
+    // What the image runs (services/Dockerfile: WORKDIR /app/services/<name>, node dist/main.js).
+    expect(manifest.main).toBe('./dist/main.js');
     expect(fileOf(plan, 'README.md')).toMatch(new RegExp(`^# @realtime-platform/${name}$`, 'm'));
   });
 
@@ -80,7 +86,7 @@ describe('planService', () => {
         'migrations/0001_create_alerts.sql',
         'public/index.html',
         'test/unit/errors.test.ts',
-        'Dockerfile',
+        'package.json',
       ]),
     );
     expect(paths.filter((p) => /(^|\/)(node_modules|dist)\//.test(p))).toEqual([]);
@@ -94,7 +100,6 @@ describe('planService', () => {
     });
     expect(fileOf(deep, 'tsconfig.json')).toContain('"../../../tsconfig.base.json"');
     expect(fileOf(deep, 'jest.config.js')).toContain("'../../../tools/config/jest.preset.js'");
-    expect(fileOf(deep, 'Dockerfile')).toContain(`-w apps/team-a/${name}`);
   });
 
   it('refuses a name a workspace package already has, and a non-empty target', async () => {

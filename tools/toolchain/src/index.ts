@@ -1,4 +1,5 @@
 export { cacheDir } from './cache-dir.js';
+export { Buildah, buildahScriptPath, buildahStorageArgs, type ImageConfig } from './buildah.js';
 export {
   Helm,
   type HelmResult,

@@ -10,4 +10,9 @@ export const toolchainErrors = defineErrors('RTP_ERR_TOOLCHAIN', {
     message: (p: { command: string; exitCode: number | undefined; stderr: string }) =>
       `helm ${p.command} failed (exit ${p.exitCode ?? 'signal'}): ${p.stderr.trim()}`,
   },
+  /** buildah ran and exited non-zero; its stderr is the message. */
+  BUILDAH_FAILED: {
+    message: (p: { command: string; exitCode: number | undefined; stderr: string }) =>
+      `buildah ${p.command} failed (exit ${p.exitCode ?? 'signal'}): ${p.stderr.trim()}`,
+  },
 });

@@ -1,6 +1,7 @@
 // First: these replace kafkajs internal modules before kafkajs loads them (see the modules).
 import { kafkajsGroupingPatch } from './kafkajs-linear-grouping.patch.js';
 import { kafkajsRecordEncoderPatch } from './kafkajs-record-encoder.patch.js';
+import { kafkajsRequestQueuePatch } from './kafkajs-request-queue.patch.js';
 import {
   Kafka,
   logLevel as kafkaLogLevel,
@@ -96,7 +97,10 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   constructor(input: KafkaBusInput) {
     this.options = resolveKafkaBusOptions(input);
     this.logger = (this.options.logger ?? silentLogger).child({ component: 'kafka' });
-    this.logger.debug({ kafkajsGroupingPatch, kafkajsRecordEncoderPatch }, 'kafkajs patches');
+    this.logger.debug(
+      { kafkajsGroupingPatch, kafkajsRecordEncoderPatch, kafkajsRequestQueuePatch },
+      'kafkajs patches',
+    );
     this.metrics = this.options.metrics;
     this.kafka = new Kafka({
       clientId: this.options.clientId,

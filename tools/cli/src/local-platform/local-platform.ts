@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { findExecutable } from '@realtime-platform/toolchain';
 import {
+  ContainerService,
   EmbeddedMqttBroker,
   KafkaBroker,
   localPlatformEnv,
@@ -10,6 +11,7 @@ import {
   NodeService,
   PostgresServer,
   SchemaRegistry,
+  type ServiceProcess,
 } from '@realtime-platform/local-infra';
 import { SimulatedFleet, defaultSimulationOptions } from '@realtime-platform/device-simulator';
 import {
@@ -20,7 +22,7 @@ import {
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken, type AccessGrantClaim } from './dashboard-token.js';
-import { platformServices, type PlatformServiceName } from './platform-services.js';
+import { platformServices, serviceImage, type PlatformServiceName } from './platform-services.js';
 
 export interface LocalPlatformOptions {
   /** Platform name (secret names, service names in logs). */
@@ -33,6 +35,12 @@ export interface LocalPlatformOptions {
   readonly mqttBroker?: 'auto' | 'mosquitto' | 'embedded';
   /** Devices the dashboard token grants besides the simulated ones (readings you publish yourself). */
   readonly dashboardDevices?: readonly string[];
+  /**
+   * How the services run: `process` (default, the built dist/main.js on this Node) or
+   * `container` (their images, `tools/images/scripts/build-images.sh`, as ContainerService runs
+   * them: read-only root, non-root, the host's network).
+   */
+  readonly runtime?: 'process' | 'container';
 }
 
 /**
@@ -60,7 +68,7 @@ interface Stoppable {
  * five secrets and RTP_* variables, exactly as in a cluster. `rtp dev` and the e2e tests use it.
  */
 export class LocalPlatform {
-  readonly services = new Map<PlatformServiceName, NodeService>();
+  readonly services = new Map<PlatformServiceName, ServiceProcess>();
   private readonly started: Stoppable[] = [];
 
   private constructor(
@@ -145,7 +153,7 @@ export class LocalPlatform {
     });
   }
 
-  service(name: PlatformServiceName): NodeService {
+  service(name: PlatformServiceName): ServiceProcess {
     const service = this.services.get(name);
     if (service === undefined) throw new Error(`${name} is not running`);
     return service;
@@ -201,12 +209,20 @@ export class LocalPlatform {
       .filter((spec) => spec.name !== 'device-simulator' || simulator !== false)
       .filter((spec) => !Array.isArray(options.services) || options.services.includes(spec.name));
     for (const spec of specs) {
-      const service = await step(spec.name, () =>
-        NodeService.start({
-          name: spec.name,
-          entry: spec.entry,
-          env: { ...this.platformEnv, ...spec.env },
-        }),
+      const service = await step(spec.name, (): Promise<ServiceProcess> =>
+        options.runtime === 'container'
+          ? ContainerService.start({
+              name: spec.name,
+              image: serviceImage(spec.name),
+              // Where to listen: the container shares the host's network, so loopback only (in a
+              // pod, the pod's own network namespace makes this moot).
+              env: { ...this.platformEnv, ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
+            })
+          : NodeService.start({
+              name: spec.name,
+              entry: spec.entry,
+              env: { ...this.platformEnv, ...spec.env },
+            }),
       );
       this.services.set(spec.name, service);
       this.started.push(service);

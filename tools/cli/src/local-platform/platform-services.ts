@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   alertsTopic,
@@ -24,6 +25,20 @@ const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
 
 export const serviceEntry = (name: PlatformServiceName): string =>
   join(repoRoot, 'services', name, 'dist', 'main.js');
+
+/**
+ * The image of a service as tools/images/scripts/build-images.sh tags it (and a release publishes
+ * it): <registry>/<namespace>/<service>:<version of its package.json>, from tools/images/images.json.
+ */
+export function serviceImage(name: PlatformServiceName): string {
+  const catalog = JSON.parse(
+    readFileSync(join(repoRoot, 'tools', 'images', 'images.json'), 'utf8'),
+  ) as { registry: string; namespace: string };
+  const { version } = JSON.parse(
+    readFileSync(join(repoRoot, 'services', name, 'package.json'), 'utf8'),
+  ) as { version: string };
+  return `${catalog.registry}/${catalog.namespace}/${name}:${version}`;
+}
 
 export interface ServiceEnvInput {
   readonly platformName: string;
