@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
     console.log('\n== ws-fanout benchmark ==');
     console.log(
-      `cores ${cpus().length} (${cpus()[0]?.model ?? '?'}), node ${process.version}, kafka 3.9.0 (local-infra, KRaft), ` +
+      `cores ${cpus().length} (${cpus()[0]?.model ?? '?'}), node ${process.version}, kafka 3.9.1 (local-infra, KRaft), ` +
         `kafkajs ${version('kafkajs')}, ws ${version('ws')}, fastify ${version('fastify')}, @fastify/websocket ${version('@fastify/websocket')}`,
     );
     console.log(
