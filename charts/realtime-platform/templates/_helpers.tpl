@@ -258,6 +258,16 @@ already holds it in the cluster (lookup), a new random value. Nothing is ever a 
 {{- $internal := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "platform-credentials"))) | fromJson -}}
 {{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
 {{- $credentials := dict -}}
+{{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
+{name}-kafka-secret, which credentials.existingSecret may set with KAFKA_PASSWORD). */ -}}
+{{- range $principal := include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- $stored := include "realtime-platform.v1.secretData" (list $ (include "realtime-platform.v1.objectName" (list $ $principal.secretSuffix))) | fromJson -}}
+{{- $value := include "realtime-platform.v1.decoded" (list $stored "KAFKA_PASSWORD") -}}
+{{- if eq $principal.id "app" -}}
+{{- $value = include "realtime-platform.v1.decoded" (list $given "KAFKA_PASSWORD") | default $value -}}
+{{- end -}}
+{{- $_ := set $credentials (printf "KAFKA_PASSWORD_%s" $principal.id) ($value | default (include "realtime-platform.v1.newPassword" $)) -}}
+{{- end -}}
 {{- range $key, $sources := dict
   "DB_USER" (list $db)
   "DB_PASSWORD" (list $db)
@@ -309,14 +319,52 @@ password is unchanged. */ -}}
 {{/* ---------------------------------------------------------------- the five Secrets */}}
 
 {{/*
-realtime-platform.v1.kafkaSecretData: {name}-kafka-secret (JSON).
+realtime-platform.v1.kafkaSecretData: {name}-kafka-secret (JSON): the applications' principal.
 */}}
 {{- define "realtime-platform.v1.kafkaSecretData" -}}
+{{- include "realtime-platform.v1.kafkaPrincipalSecretData" (list . "app") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPrincipalSecretData: the kafka-secret keys of one Kafka principal (JSON):
+the same endpoints and settings, that principal's user name and password. Call with (list $ "id").
+*/}}
+{{- define "realtime-platform.v1.kafkaPrincipalSecretData" -}}
+{{- $root := index . 0 -}}
+{{- $id := index . 1 -}}
+{{- $credentials := include "realtime-platform.v1.credentials" $root | fromJson -}}
+{{- $principal := dict -}}
+{{- range include "realtime-platform.v1.kafkaPrincipals" $root | fromJsonArray -}}
+{{- if eq .id $id -}}{{- $principal = . -}}{{- end -}}
+{{- end -}}
 {{- dict
-  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list . "kafka")) (include "realtime-platform.v1.port" (list . "kafka" "kafka")))
-  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
-  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "kafka-connect")) (include "realtime-platform.v1.port" (list . "kafka-connect" "http")))
+  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list $root "kafka")) (include "realtime-platform.v1.port" (list $root "kafka" "kafka")))
+  "KAFKA_SECURITY_PROTOCOL" "SASL_PLAINTEXT"
+  "KAFKA_SASL_MECHANISM" "SCRAM-SHA-512"
+  "KAFKA_USERNAME" (required (printf "unknown Kafka principal %s" $id) $principal.username)
+  "KAFKA_PASSWORD" (get $credentials (printf "KAFKA_PASSWORD_%s" $id))
+  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "schema-registry")) (include "realtime-platform.v1.port" (list $root "schema-registry" "http")))
+  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "kafka-connect")) (include "realtime-platform.v1.port" (list $root "kafka-connect" "http")))
   | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPrincipals: the platform contract's Kafka principals this platform runs
+(kafkaPrincipalCatalog, filtered like planKafkaAccess), as a JSON list of {id, username,
+secretSuffix, superUser}. A chart test compares it with the contract.
+*/}}
+{{- define "realtime-platform.v1.kafkaPrincipals" -}}
+{{- $principals := list (dict "id" "admin" "username" "rtp-admin" "secretSuffix" "kafka-admin-secret" "superUser" true) -}}
+{{- if .Values.platform.iot -}}
+{{- $principals = append $principals (dict "id" "bridge" "username" "mqtt-bridge" "secretSuffix" "kafka-bridge-secret" "superUser" false) -}}
+{{- end -}}
+{{- if not (include "realtime-platform.v1.lenses" .) -}}
+{{- $principals = append $principals (dict "id" "stream" "username" "stream-processor" "secretSuffix" "kafka-stream-secret" "superUser" false) -}}
+{{- end -}}
+{{- $principals = append $principals (dict "id" "app" "username" "app" "secretSuffix" "kafka-secret" "superUser" false) -}}
+{{- $principals = append $principals (dict "id" "connect" "username" "kafka-connect" "secretSuffix" "kafka-connect-secret" "superUser" false) -}}
+{{- $principals = append $principals (dict "id" "registry" "username" "schema-registry" "secretSuffix" "kafka-registry-secret" "superUser" false) -}}
+{{- toJson $principals -}}
 {{- end -}}
 
 {{/*
