@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   const metrics = new SdkMetrics({ defaultMetrics: false });
   const bus = new KafkajsMessageBus({
     brokers: [broker.bootstrapServers],
+    security: broker.busSecurity(),
     clientId: 'bench',
     consumerGroup: 'bench-gateway',
     instanceId: 'bench',
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     const admin = (await import('kafkajs')).Kafka;
     const kafkaAdmin = new admin({
       clientId: 'bench-admin',
-      brokers: [broker.bootstrapServers],
+      ...broker.kafkajsConfig(),
       logLevel: 0,
     }).admin();
     await kafkaAdmin.connect();
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     console.log(`${clients} clients connected and subscribed`);
 
     const producer = new Worker(new URL('./ws-fanout.producer.js', import.meta.url), {
-      workerData: { brokers: broker.bootstrapServers, topic },
+      workerData: { brokers: broker.bootstrapServers, security: broker.busSecurity(), topic },
     });
     const fromProducer = (type: string) => waitFor(producer, type);
     await fromProducer('ready');

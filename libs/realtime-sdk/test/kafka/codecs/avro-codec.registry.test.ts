@@ -27,7 +27,11 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${registry().url}${path}`, {
     method,
-    headers: { 'content-type': CONFLUENT_JSON, accept: CONFLUENT_JSON },
+    headers: {
+      'content-type': CONFLUENT_JSON,
+      accept: CONFLUENT_JSON,
+      authorization: registry().authorization(),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -59,7 +63,8 @@ const asRegistered = (schema: AvroSchema): unknown => {
   return { ...rest, name: `${String(namespace)}.${String(name)}` };
 };
 
-const client = (): SchemaRegistryClient => new SchemaRegistryClient({ url: registry().url });
+const client = (): SchemaRegistryClient =>
+  new SchemaRegistryClient({ url: registry().url, credentials: registry().credentials() });
 
 const buses: KafkajsMessageBus[] = [];
 afterEach(async () => {
@@ -69,6 +74,7 @@ afterEach(async () => {
 async function bus(): Promise<KafkajsMessageBus> {
   const created = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: 'avro-codec-registry-test',
     consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
@@ -80,7 +86,7 @@ async function bus(): Promise<KafkajsMessageBus> {
 
 describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', () => {
   it('encode registers the schema under <topic>-value and frames the value with magic byte 0 and the registry id of the latest version', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-encode', 1);
+    const topic = await createTopic(kafka(), 'avro-encode', 1);
     const codec = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
 
     const bytes = await codec.encode({ deviceId: 'd1', bpm: 72 }, { topic });
@@ -104,12 +110,12 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
   });
 
   it('a codec with an empty cache decodes a produced record by fetching the writer schema by id from the registry', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-decode', 1);
+    const topic = await createTopic(kafka(), 'avro-decode', 1);
     const producer = await bus();
     const writer = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
     await producer.publish(topic, [{ key: 'd1', value: { deviceId: 'd1', bpm: 64 } }], writer);
 
-    const [message] = await readAll(kafka().bootstrapServers, topic, 1);
+    const [message] = await readAll(kafka(), topic, 1);
     const frame = message?.value as Buffer;
     const id = frame.readInt32BE(1);
     const byId = await call('GET', `/schemas/ids/${id}`);
@@ -120,6 +126,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
     const reader = avroCodec<HeartRate>({
       registry: new SchemaRegistryClient({
         url: registry().url,
+        credentials: registry().credentials(),
         fetch: (input, init) => {
           fetched.push(`${init?.method ?? 'GET'} ${String(input).slice(registry().url.length)}`);
           return fetch(input, init);
@@ -132,7 +139,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
   });
 
   it('under BACKWARD compatibility an added field with a default registers and old records still decode; a required field without a default is refused with SCHEMA_REGISTRY_REJECTED and nothing is produced', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-evolve', 1);
+    const topic = await createTopic(kafka(), 'avro-evolve', 1);
     const subject = `${topic}-value`;
     const producer = await bus();
     const v1 = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
@@ -176,7 +183,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
 
     // Nothing of the refused publish reached the topic: after it, only a marker record follows.
     await producer.publish(topic, [{ key: 'end', value: { deviceId: 'end', bpm: 0 } }], v1);
-    const messages = await readAll(kafka().bootstrapServers, topic, 3);
+    const messages = await readAll(kafka(), topic, 3);
     expect(messages.map((message) => message.key?.toString())).toEqual(['d1', 'd1', 'end']);
     const frames = messages.map((message) => message.value as Buffer);
     expect(frames[1]?.readInt32BE(1)).toBe(latest.body.id);
@@ -207,6 +214,25 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
     expect(await registryClient.compatibility(subject)).toBe('BACKWARD');
     expect((await call('GET', `/config/${subject}`)).body).toMatchObject({
       compatibilityLevel: 'BACKWARD',
+    });
+  });
+
+  it('SchemaRegistryClient should refuse to work anonymously or with a wrong password: SCHEMA_REGISTRY_AUTH_FAILED, not retriable', async () => {
+    const subject = `anonymous-${Date.now()}-value`;
+    for (const credentials of [
+      undefined,
+      { username: registry().credentials().username, password: 'not-the-password' },
+    ]) {
+      const outsider = new SchemaRegistryClient({ url: registry().url, credentials });
+      await expect(outsider.register(subject, JSON.stringify(heartRateV1))).rejects.toMatchObject({
+        code: sdkErrors.SCHEMA_REGISTRY_AUTH_FAILED.code,
+        retriable: false,
+        details: { status: 401 },
+      });
+    }
+    await expect(client().compatibility(subject)).rejects.toMatchObject({
+      code: sdkErrors.SCHEMA_REGISTRY_REJECTED.code,
+      details: { status: 404 },
     });
   });
 });
