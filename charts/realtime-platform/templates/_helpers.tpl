@@ -201,6 +201,21 @@ repeat, so no later source can overwrite an earlier one. Nothing may follow them
 {{- end }}
 {{- end -}}
 
+{{/*
+realtime-platform.v1.serviceSecretEnvFrom: secretEnvFrom for a platform service that runs as its
+own Kafka principal: {name}-kafka-secret (the applications' principal) is replaced by that
+principal's Secret, which has the same keys. Call with (list $ "principal id").
+*/}}
+{{- define "realtime-platform.v1.serviceSecretEnvFrom" -}}
+{{- $root := index . 0 -}}
+{{- $appSecret := include "realtime-platform.v1.objectName" (list $root "kafka-secret") -}}
+{{- $own := include "realtime-platform.v1.objectName" (list $root (printf "kafka-%s-secret" (index . 1))) -}}
+{{- range include "realtime-platform.v1.secretNames" $root | fromJsonArray }}
+- secretRef:
+    name: {{ eq . $appSecret | ternary $own . }}
+{{- end }}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- credentials */}}
 
 {{/*
@@ -346,6 +361,82 @@ the same endpoints and settings, that principal's user name and password. Call w
   "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "schema-registry")) (include "realtime-platform.v1.port" (list $root "schema-registry" "http")))
   "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "kafka-connect")) (include "realtime-platform.v1.port" (list $root "kafka-connect" "http")))
   | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.provisionerLogin: env entries with the provisioning principal's SASL login
+(SASL_USERNAME, SASL_PASSWORD) from {name}-kafka-admin-secret, never as literal values.
+*/}}
+{{- define "realtime-platform.v1.provisionerLogin" -}}
+- name: SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
+      key: KAFKA_USERNAME
+- name: SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
+      key: KAFKA_PASSWORD
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaAclsFile: the platform contract's ACLs (planKafkaAccess, one per
+operation, in its order), one "<principal> <permission> <operation> <type> <pattern> <name>" line
+each (kafkaAclLine), for ensure-acls.sh. A chart test compares it with the contract.
+*/}}
+{{- define "realtime-platform.v1.kafkaAclsFile" -}}
+{{- $vitals := list "blood_pressure_device_topic" "heart_rate_device_topic" "oxygen_saturation_device_topic" "temperature_device_topic" -}}
+{{- $lines := list -}}
+{{- if .Values.platform.iot -}}
+{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data" -}}
+{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
+{{- end -}}
+{{- if not (include "realtime-platform.v1.lenses" .) -}}
+{{- $lines = append $lines "User:stream-processor ALLOW READ TOPIC LITERAL device_data" -}}
+{{- $lines = append $lines "User:stream-processor ALLOW READ GROUP PREFIXED stream-processor" -}}
+{{- range $vitals -}}
+{{- $lines = append $lines (printf "User:stream-processor ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:stream-processor ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
+{{- end -}}
+{{- /* The applications' principal: the vital topics, the alerts, the declared topics. */ -}}
+{{- $readable := concat $vitals (list "health_alerts") -}}
+{{- range .Values.platform.topics -}}
+{{- if and (ne .name "device_data") (not (has .name $readable)) -}}
+{{- $readable = append $readable .name -}}
+{{- end -}}
+{{- end -}}
+{{- range $readable -}}
+{{- $lines = append $lines (printf "User:app ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- range $readable -}}
+{{- if not (has . $vitals) -}}
+{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- end -}}
+{{- range $readable -}}
+{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s.dlq" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:app ALLOW READ GROUP LITERAL *" -}}
+{{- range list "stream-processor" "connect-" "schema-registry" -}}
+{{- $lines = append $lines (printf "User:app DENY ALL GROUP PREFIXED %s" .) -}}
+{{- end -}}
+{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
+{{- $lines = append $lines (printf "User:kafka-connect ALLOW %s TOPIC PREFIXED connect-" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW READ GROUP PREFIXED connect-" -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW WRITE TOPIC LITERAL device_data" -}}
+{{- range $vitals -}}
+{{- $lines = append $lines (printf "User:kafka-connect ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
+{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
+{{- $lines = append $lines (printf "User:schema-registry ALLOW %s TOPIC LITERAL _schemas" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:schema-registry ALLOW READ GROUP PREFIXED schema-registry" -}}
+{{- $lines = append $lines "User:schema-registry ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
+{{- join "\n" $lines -}}
 {{- end -}}
 
 {{/*

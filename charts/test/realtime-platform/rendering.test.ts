@@ -361,15 +361,18 @@ describe('realtime-platform: workloads', () => {
     expect(mounted.filter((name) => !name.includes('agent-key'))).toEqual([]);
   });
 
-  it('injects exactly the five Secrets into the built-in services, in the contract order', () => {
-    const names = [
-      'health-data-mqtt-secret',
-      'health-data-kafka-secret',
-      'health-data-db-secret',
-      'health-data-metabase-secret',
-      'health-data-lenses-secret',
-    ];
-    for (const name of ['mqtt-bridge', 'stream-processor']) {
+  it('injects exactly the five Secrets into the built-in services, in the contract order, each with its own Kafka principal', () => {
+    for (const [name, principal] of [
+      ['mqtt-bridge', 'bridge'],
+      ['stream-processor', 'stream'],
+    ] as const) {
+      const names = [
+        'health-data-mqtt-secret',
+        `health-data-kafka-${principal}-secret`,
+        'health-data-db-secret',
+        'health-data-metabase-secret',
+        'health-data-lenses-secret',
+      ];
       const container = containerOf(
         renders.minimal.podTemplate('Deployment', `health-data-${name}`),
         name,

@@ -41,6 +41,11 @@ export interface KafkaBrokerOptions {
    * its declared topics widen the `app` principal's grants. Defaults to a claim with no options.
    */
   spec?: RealtimePlatformSpec;
+  /**
+   * False: the users exist but no ACL does (so nobody but the super user may do anything), for a
+   * test of a provisioning step that creates them. Default true.
+   */
+  createAcls?: boolean;
 }
 
 /** A principal's SASL login. */
@@ -238,7 +243,7 @@ export class KafkaBroker {
       redact: scramUsers,
     });
     await broker.restart();
-    await broker.createAcls();
+    if (options.createAcls ?? true) await broker.createAcls();
     return broker;
   }
 
