@@ -2,7 +2,7 @@
 // (planKafkaAccess): the ACL file the provisioning Job applies, each principal's Secret, who loads
 // which Secret; and ensure-acls.sh applying the rendered file to a real Kafka (SASL/SCRAM,
 // StandardAuthorizer), after which the broker refuses what the model does not grant.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -162,13 +162,22 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rtp-acls-'));
     // Users, but no ACL yet: the script must create every one.
-    broker = await KafkaBroker.start({ autoCreateTopics: false, createAcls: false });
+    broker = await KafkaBroker.start({
+      autoCreateTopics: false,
+      createAcls: false,
+      internalListener: true,
+    });
     const { classpath, javaBinary } = kafkaDistribution();
     await writeFile(
       join(dir, 'kafka-acls'),
       `#!/bin/sh\nexec "${javaBinary}" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "${classpath}" kafka.admin.AclCommand "$@"\n`,
     );
     await chmod(join(dir, 'kafka-acls'), 0o755);
+    await writeFile(
+      join(dir, 'kafka-configs'),
+      `#!/bin/sh\nexec "${javaBinary}" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "${classpath}" kafka.admin.ConfigCommand "$@"\n`,
+    );
+    await chmod(join(dir, 'kafka-configs'), 0o755);
     await writeFile(join(dir, 'acls.txt'), `${aclFileOf(renders.minimal).join('\n')}\n`);
     await broker.createTopics(
       [deviceDataTopic, `${deviceDataTopic}.dlq`, ...vitalTopics].map((topic) => ({
@@ -255,5 +264,51 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
     });
     expect(wrong.exitCode).not.toBe(0);
     expect(wrong.stderr).toContain('did not answer within 1s');
+  }, 300_000);
+
+  it('ensure-scram-users.sh gives a principal its SCRAM credential over the INTERNAL listener, logging in as the provisioning principal', async () => {
+    const users = join(dir, 'users');
+    const login = { username: 'late-principal', password: 'a-generated-password-0001' };
+    for (const [id, credentials] of [
+      ['admin', broker.credentials('admin')],
+      ['late', login],
+    ] as const) {
+      await mkdir(join(users, id), { recursive: true });
+      await writeFile(join(users, id, 'KAFKA_USERNAME'), credentials.username);
+      await writeFile(join(users, id, 'KAFKA_PASSWORD'), credentials.password);
+    }
+    const connect = async (): Promise<unknown> => {
+      const admin = new Kafka({
+        brokers: [broker.bootstrapServers],
+        sasl: { mechanism: 'scram-sha-512', ...login },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      }).admin();
+      try {
+        await admin.connect();
+        await admin.listTopics();
+        return undefined;
+      } catch (error) {
+        return error;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect(await connect()).toBeDefined();
+    const result = await runShellScript(
+      join(chartPath(chart), 'files', 'scripts', 'ensure-scram-users.sh'),
+      {
+        INTERNAL: `127.0.0.1:${broker.internalPort}`,
+        USERS_DIR: users,
+        ADMIN_DIR: join(users, 'admin'),
+        KAFKA_CONFIGS: join(dir, 'kafka-configs'),
+        WAIT_SECONDS: '60',
+      },
+      300_000,
+    );
+    expect(result.stderr).not.toMatch(/ERROR/);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('SCRAM credentials of 2 principals are set');
+    expect(await connect()).toBeUndefined();
   }, 300_000);
 });

@@ -46,6 +46,11 @@ export interface KafkaBrokerOptions {
    * test of a provisioning step that creates them. Default true.
    */
   createAcls?: boolean;
+  /**
+   * Also listen on `INTERNAL` (SASL PLAIN, the provisioning principal only, on `internalPort`),
+   * as the chart's broker does for SCRAM bootstrapping and inter-broker traffic.
+   */
+  internalListener?: boolean;
 }
 
 /** A principal's SASL login. */
@@ -79,7 +84,25 @@ function serverProperties(
   admin: KafkaCredentials,
   superUsers: string,
   options: KafkaBrokerOptions,
+  internalPort: number | undefined,
 ): string {
+  const plainAdmin = jaas(
+    'plain.PlainLoginModule',
+    admin,
+    ` user_${admin.username}="${admin.password}"`,
+  );
+  const internal: Record<string, string> =
+    internalPort === undefined
+      ? {}
+      : {
+          listeners: `SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},INTERNAL://127.0.0.1:${internalPort}`,
+          // A client only finds the broker on the listener it bootstrapped from if it is advertised.
+          'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${port},INTERNAL://127.0.0.1:${internalPort}`,
+          'listener.security.protocol.map':
+            'SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT',
+          'listener.name.internal.sasl.enabled.mechanisms': 'PLAIN',
+          'listener.name.internal.plain.sasl.jaas.config': plainAdmin,
+        };
   const properties: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -114,6 +137,7 @@ function serverProperties(
     'transaction.state.log.replication.factor': 1,
     'transaction.state.log.min.isr': 1,
     'group.initial.rebalance.delay.ms': 0,
+    ...internal,
     ...options.overrides,
   };
   return Object.entries(properties)
@@ -195,6 +219,8 @@ export class KafkaBroker {
     private readonly options: KafkaBrokerOptions,
     /** Every principal's login, generated for this broker. */
     private readonly logins: ReadonlyMap<KafkaPrincipalId, KafkaCredentials>,
+    /** With `internalListener`: the PLAIN listener of the provisioning principal. */
+    readonly internalPort: number | undefined,
   ) {}
 
   static async start(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
@@ -206,7 +232,8 @@ export class KafkaBroker {
         { username: principal.username, password: generatePassword() },
       ]),
     );
-    const broker = new KafkaBroker(runDir, port, controllerPort, options, logins);
+    const internalPort = options.internalListener === true ? await freePort() : undefined;
+    const broker = new KafkaBroker(runDir, port, controllerPort, options, logins, internalPort);
     mkdirSync(join(runDir, 'data'));
     writeFileSync(
       broker.configFile,
@@ -217,6 +244,7 @@ export class KafkaBroker {
         broker.credentials('admin'),
         kafkaSuperUsers(broker.spec),
         options,
+        internalPort,
       ),
       { mode: 0o600 },
     );
