@@ -364,6 +364,39 @@ the same endpoints and settings, that principal's user name and password. Call w
 {{- end -}}
 
 {{/*
+realtime-platform.v1.kafkaAuthFiles: the files of {name}-kafka-auth (JSON {file: content}), which
+only the Kafka pod mounts: the JAAS file of the broker (SCRAM on the client listeners, PLAIN for
+the INTERNAL and controller listeners: the provisioning principal only), of Connect's REST basic
+auth and of the Schema Registry's; the REST user lists.
+*/}}
+{{- define "realtime-platform.v1.kafkaAuthFiles" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $admin := get $credentials "KAFKA_PASSWORD_admin" -}}
+{{- $scram := printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"rtp-admin\" password=\"%s\";" $admin -}}
+{{- $plain := printf "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rtp-admin\" password=\"%s\" user_rtp-admin=\"%s\";" $admin $admin -}}
+{{- $jaas := list
+  (printf "client.KafkaServer {\n  %s\n};" $scram)
+  (printf "external.KafkaServer {\n  %s\n};" $scram)
+  (printf "internal.KafkaServer {\n  %s\n};" $plain)
+  (printf "controller.KafkaServer {\n  %s\n};" $plain)
+  "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required file=\"/mnt/kafka-auth/connect-users.properties\";\n};"
+  "SchemaRegistry {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file=\"/mnt/kafka-auth/registry-users.properties\" debug=\"false\";\n};"
+-}}
+{{- $registryUsers := list -}}
+{{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- if has .id (list "admin" "stream" "app" "connect") -}}
+{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials (printf "KAFKA_PASSWORD_%s" .id)) (eq .id "admin" | ternary "admin" "user")) -}}
+{{- end -}}
+{{- end -}}
+{{- dict
+  "kafka_jaas.conf" (printf "%s\n" (join "\n" $jaas))
+  "connect-users.properties" (printf "rtp-admin: %s\n" $admin)
+  "registry-users.properties" (printf "%s\n" (join "\n" $registryUsers))
+  "REGISTRY_USER_INFO" (printf "kafka-connect:%s" (get $credentials "KAFKA_PASSWORD_connect"))
+  | toJson -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.provisionerLogin: env entries with the provisioning principal's SASL login
 (SASL_USERNAME, SASL_PASSWORD) from {name}-kafka-admin-secret, never as literal values.
 */}}
@@ -803,6 +836,8 @@ database or schema).
   "buffer.size.bytes" "250000000"
   "value.converter" "com.snowflake.kafka.connector.records.SnowflakeAvroConverter"
   "value.converter.schema.registry.url" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
+  "value.converter.basic.auth.credentials.source" "USER_INFO"
+  "value.converter.basic.auth.user.info" (printf "${directory:%s/registry:REGISTRY_USER_INFO}" (include "realtime-platform.v1.connectSecretsDir" .))
 -}}
 {{- range $key, $value := .Values.connectors.snowflakeSink.extraConfig -}}
 {{- $_ := set $config $key (toString $value) -}}
@@ -947,6 +982,17 @@ Job's and the CronJob's). Call with (list $ connectUrl).
       value: /connectors
     - name: OWNED_CONNECTORS
       value: "device_data_connector HealthDataConnector"
+    # Connect's REST API accepts only the provisioning principal (basic auth).
+    - name: CONNECT_USERNAME
+      valueFrom:
+        secretKeyRef:
+          name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
+          key: KAFKA_USERNAME
+    - name: CONNECT_PASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
+          key: KAFKA_PASSWORD
     - name: WAIT_SECONDS
       value: {{ $root.Values.jobs.waitSeconds | quote }}
     - name: HOME

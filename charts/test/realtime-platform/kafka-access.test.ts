@@ -146,11 +146,97 @@ describe('realtime-platform: Kafka principals and ACLs from the contract', () =>
     expect(loaders.get('health-data-kafka-stream-secret')).toEqual([
       'health-data-stream-processor',
     ]);
+    // The provisioning principal: the broker (SCRAM bootstrap), the set-up Job, the connectors CronJob.
     expect(
-      (loaders.get('health-data-kafka-admin-secret') ?? []).every((name) =>
-        name.startsWith('health-data-kafka'),
+      (loaders.get('health-data-kafka-admin-secret') ?? []).filter(
+        (name) => !/^health-data-(kafka|kafka-setup-\d+|connectors)$/.test(name),
       ),
-    ).toBe(true);
+    ).toEqual([]);
+  });
+});
+
+describe('realtime-platform: the broker, Schema Registry and Connect with authentication', () => {
+  const kafkaEnv = (render: RenderedChart): Record<string, string | undefined> =>
+    Object.fromEntries(
+      (containerOf(render.podTemplate('StatefulSet', 'health-data-kafka'), 'kafka').env ?? []).map(
+        (env) => [env.name, env.value],
+      ),
+    );
+
+  it.each(fixtures)(
+    'listens only with SASL and authorizes every request by ACL (%s values)',
+    (fixture) => {
+      const env = kafkaEnv(renders[fixture]);
+      const protocols = (env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '')
+        .split(',')
+        .map((entry) => entry.split(':')[1]);
+      expect(new Set(protocols)).toEqual(new Set(['SASL_PLAINTEXT']));
+      expect(env.KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+      expect(env.KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+      // PLAIN only where nothing outside the pod reaches: INTERNAL on 127.0.0.1, the controller.
+      expect(env.KAFKA_LISTENERS).toContain('INTERNAL://127.0.0.1:9093');
+      expect(env.KAFKA_AUTHORIZER_CLASS_NAME).toBe(
+        'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      );
+      expect(env.KAFKA_SUPER_USERS).toBe('User:rtp-admin');
+      expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
+    },
+  );
+
+  it('mitigates CVE-2025-27817/27818 on the 3.9.0 image: no LDAP/JNDI login module, no client overrides, Connect REST behind a login', () => {
+    const env = kafkaEnv(renders.minimal);
+    expect(env.KAFKA_OPTS).toContain(
+      '-Dorg.apache.kafka.disallowed.login.modules=com.sun.security.auth.module.JndiLoginModule,com.sun.security.auth.module.LdapLoginModule',
+    );
+    expect(env.CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY).toBe('None');
+    expect(env.CONNECT_REST_EXTENSION_CLASSES).toBe(
+      'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension',
+    );
+    expect(env.SCHEMA_REGISTRY_AUTHENTICATION_METHOD).toBe('BASIC');
+  });
+
+  it('logs Connect and the Schema Registry in as their own principals, their passwords never literal', () => {
+    const env = kafkaEnv(renders.minimal);
+    expect(env.CONNECT_SASL_JAAS_CONFIG).toBe(
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="kafka-connect" password="$(RTP_CONNECT_KAFKA_PASSWORD)";',
+    );
+    expect(env.SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG).toContain(
+      'username="schema-registry" password="$(RTP_REGISTRY_KAFKA_PASSWORD)"',
+    );
+    const secrets = JSON.stringify(renders.minimal.ofKind('StatefulSet'));
+    for (const principal of ['admin', 'connect', 'registry']) {
+      const password = renders.minimal.secretData(`health-data-kafka-${principal}-secret`)
+        .KAFKA_PASSWORD as string;
+      expect(secrets.includes(password)).toBe(false);
+    }
+  });
+
+  it('keeps the JAAS file and the REST user lists in a Secret consistent with each principal’s', () => {
+    const auth = renders.minimal.secretData('health-data-kafka-auth');
+    const password = (id: string) =>
+      renders.minimal.secretData(kafkaPrincipalSecretName('health-data', id as 'admin'))
+        .KAFKA_PASSWORD;
+    expect(auth['kafka_jaas.conf']).toContain(
+      `username="rtp-admin" password="${password('admin')}"`,
+    );
+    expect(auth['connect-users.properties']).toBe(`rtp-admin: ${password('admin')}\n`);
+    expect((auth['registry-users.properties'] ?? '').trim().split('\n')).toEqual([
+      `rtp-admin: ${password('admin')},admin`,
+      `stream-processor: ${password('stream')},user`,
+      `app: ${password('app')},user`,
+      `kafka-connect: ${password('connect')},user`,
+    ]);
+    // The broker's PostStart hook sets every principal's SCRAM credential from its own Secret.
+    const kafka = containerOf(
+      renders.minimal.podTemplate('StatefulSet', 'health-data-kafka'),
+      'kafka',
+    ) as unknown as {
+      lifecycle?: { postStart?: { exec?: { command?: string[] } } };
+    };
+    expect(kafka.lifecycle?.postStart?.exec?.command).toEqual([
+      '/bin/sh',
+      '/scripts/ensure-scram-users.sh',
+    ]);
   });
 });
 
