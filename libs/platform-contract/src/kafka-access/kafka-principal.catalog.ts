@@ -124,7 +124,7 @@ export const kafkaPrincipalCatalog: readonly KafkaPrincipalDefinition[] = [
     username: 'rtp-admin',
     secretSuffix: 'kafka-admin-secret',
     description: 'provisioning: creates topics and ACLs, checks the cluster',
-    usedBy: 'the provisioning Job, `rtp dev` set-up, the Lenses Agent',
+    usedBy: 'the provisioning Job and the broker’s SCRAM bootstrap (chart), `rtp dev` set-up',
     superUser: true,
     schemaRegistry: 'write',
     grants: () => [],
