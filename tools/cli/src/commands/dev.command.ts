@@ -80,6 +80,7 @@ export const devCommand: Command = {
           : []),
         `  Kafka bootstrap     ${kafka.bootstrapServers}   (SASL_PLAINTEXT, SCRAM-SHA-512, ACLs on)`,
         `  Kafka app user      ${kafka.credentials('app').username} / ${kafka.credentials('app').password}   (generated; each service has its own)`,
+        `  Kafka admin user    ${kafka.credentials('admin').username} / ${kafka.credentials('admin').password}   (the provisioning super user, for inspecting)`,
         `  Schema Registry     ${schemaRegistry.url}`,
         `  MQTT                ${mqtt.mqttUrl}   (devices publish to ${deviceMqttTopic})`,
         `  MQTT WebSockets     ${mqtt.wsUrl}`,

@@ -85,8 +85,9 @@ export class LocalPlatform {
       const postgres = await step('PostgreSQL', () => PostgresServer.start());
       started.push(postgres);
       // Logins: the Kafka principals with their Kafka passwords (the kafka secret logs in to both).
-      const schemaRegistry = await step('Schema Registry (Apicurio, Confluent API, logins on)', () =>
-        SchemaRegistry.start({ users: kafka.registryUsers() }),
+      const schemaRegistry = await step(
+        'Schema Registry (Apicurio, Confluent API, logins on)',
+        () => SchemaRegistry.start({ users: kafka.registryUsers() }),
       );
       started.push(schemaRegistry);
       const topics = planTopics(spec);
