@@ -34,7 +34,10 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       services: ['mqtt-bridge', 'stream-processor'],
       simulator: false,
     });
-    const registry = new SchemaRegistryClient({ url: platform.schemaRegistry.url });
+    const registry = new SchemaRegistryClient({
+      url: platform.schemaRegistry.url,
+      credentials: platform.schemaRegistry.credentials(),
+    });
     for (const topic of vitalTopics) {
       // health-domain's schema type is readonly; avsc's is mutable: same shape.
       codecs.set(
@@ -42,10 +45,7 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
         avroCodec({ registry, schema: vitalTopicSchemas[topic] as unknown as AvroSchema }),
       );
     }
-    reader = await TopicReader.start(platform.kafka.bootstrapServers, [
-      ...vitalTopics,
-      deviceDataDlqTopic,
-    ]);
+    reader = await TopicReader.start(platform.kafka, [...vitalTopics, deviceDataDlqTopic]);
     publisher = await connectAsync(platform.mqtt.mqttUrl, {
       ...platform.mqtt.user,
       clientId: 'e2e-devices',

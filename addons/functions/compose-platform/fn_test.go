@@ -184,7 +184,7 @@ func TestWritesTheFiveSecretsWithTheContractKeysAsConnectionDetails(t *testing.T
 	}
 	expectEqual(t, "keys by secret", bySecret, map[string][]string{
 		"health-data-mqtt-secret":     {"MQTT_ENABLED", "MQTT_HOST", "MQTT_PORT", "MQTT_URL", "MQTT_WS_PORT", "MQTT_WS_URL", "MQTT_USERNAME", "MQTT_PASSWORD"},
-		"health-data-kafka-secret":    {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SCHEMA_REGISTRY_URL", "KAFKA_CONNECT_URL"},
+		"health-data-kafka-secret":    {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_USERNAME", "KAFKA_PASSWORD", "KAFKA_SCHEMA_REGISTRY_URL", "KAFKA_CONNECT_URL"},
 		"health-data-db-secret":       {"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"},
 		"health-data-metabase-secret": {"DASHBOARD_TYPE", "DASHBOARD_URL", "DASHBOARD_ADMIN_USER", "DASHBOARD_ADMIN_PASSWORD"},
 		// Lenses is off: its secret holds only the flag.

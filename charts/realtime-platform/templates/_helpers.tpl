@@ -201,6 +201,21 @@ repeat, so no later source can overwrite an earlier one. Nothing may follow them
 {{- end }}
 {{- end -}}
 
+{{/*
+realtime-platform.v1.serviceSecretEnvFrom: secretEnvFrom for a platform service that runs as its
+own Kafka principal: {name}-kafka-secret (the applications' principal) is replaced by that
+principal's Secret, which has the same keys. Call with (list $ "principal id").
+*/}}
+{{- define "realtime-platform.v1.serviceSecretEnvFrom" -}}
+{{- $root := index . 0 -}}
+{{- $appSecret := include "realtime-platform.v1.objectName" (list $root "kafka-secret") -}}
+{{- $own := include "realtime-platform.v1.objectName" (list $root (printf "kafka-%s-secret" (index . 1))) -}}
+{{- range include "realtime-platform.v1.secretNames" $root | fromJsonArray }}
+- secretRef:
+    name: {{ eq . $appSecret | ternary $own . }}
+{{- end }}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- credentials */}}
 
 {{/*
@@ -258,6 +273,16 @@ already holds it in the cluster (lookup), a new random value. Nothing is ever a 
 {{- $internal := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "platform-credentials"))) | fromJson -}}
 {{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
 {{- $credentials := dict -}}
+{{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
+{name}-kafka-secret, which credentials.existingSecret may set with KAFKA_PASSWORD). */ -}}
+{{- range $principal := include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- $stored := include "realtime-platform.v1.secretData" (list $ (include "realtime-platform.v1.objectName" (list $ $principal.secretSuffix))) | fromJson -}}
+{{- $value := include "realtime-platform.v1.decoded" (list $stored "KAFKA_PASSWORD") -}}
+{{- if eq $principal.id "app" -}}
+{{- $value = include "realtime-platform.v1.decoded" (list $given "KAFKA_PASSWORD") | default $value -}}
+{{- end -}}
+{{- $_ := set $credentials (printf "KAFKA_PASSWORD_%s" $principal.id) ($value | default (include "realtime-platform.v1.newPassword" $)) -}}
+{{- end -}}
 {{- range $key, $sources := dict
   "DB_USER" (list $db)
   "DB_PASSWORD" (list $db)
@@ -309,14 +334,161 @@ password is unchanged. */ -}}
 {{/* ---------------------------------------------------------------- the five Secrets */}}
 
 {{/*
-realtime-platform.v1.kafkaSecretData: {name}-kafka-secret (JSON).
+realtime-platform.v1.kafkaSecretData: {name}-kafka-secret (JSON): the applications' principal.
 */}}
 {{- define "realtime-platform.v1.kafkaSecretData" -}}
+{{- include "realtime-platform.v1.kafkaPrincipalSecretData" (list . "app") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPrincipalSecretData: the kafka-secret keys of one Kafka principal (JSON):
+the same endpoints and settings, that principal's user name and password. Call with (list $ "id").
+*/}}
+{{- define "realtime-platform.v1.kafkaPrincipalSecretData" -}}
+{{- $root := index . 0 -}}
+{{- $id := index . 1 -}}
+{{- $credentials := include "realtime-platform.v1.credentials" $root | fromJson -}}
+{{- $principal := dict -}}
+{{- range include "realtime-platform.v1.kafkaPrincipals" $root | fromJsonArray -}}
+{{- if eq .id $id -}}{{- $principal = . -}}{{- end -}}
+{{- end -}}
 {{- dict
-  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list . "kafka")) (include "realtime-platform.v1.port" (list . "kafka" "kafka")))
-  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
-  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "kafka-connect")) (include "realtime-platform.v1.port" (list . "kafka-connect" "http")))
+  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list $root "kafka")) (include "realtime-platform.v1.port" (list $root "kafka" "kafka")))
+  "KAFKA_SECURITY_PROTOCOL" "SASL_PLAINTEXT"
+  "KAFKA_SASL_MECHANISM" "SCRAM-SHA-512"
+  "KAFKA_USERNAME" (required (printf "unknown Kafka principal %s" $id) $principal.username)
+  "KAFKA_PASSWORD" (get $credentials (printf "KAFKA_PASSWORD_%s" $id))
+  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "schema-registry")) (include "realtime-platform.v1.port" (list $root "schema-registry" "http")))
+  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "kafka-connect")) (include "realtime-platform.v1.port" (list $root "kafka-connect" "http")))
   | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaAuthFiles: the files of {name}-kafka-auth (JSON {file: content}), which
+only the Kafka pod mounts: the JAAS file of the broker (SCRAM on the client listeners, PLAIN for
+the INTERNAL and controller listeners: the provisioning principal only), of Connect's REST basic
+auth and of the Schema Registry's; the REST user lists.
+*/}}
+{{- define "realtime-platform.v1.kafkaAuthFiles" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $admin := get $credentials "KAFKA_PASSWORD_admin" -}}
+{{- $scram := printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"rtp-admin\" password=\"%s\";" $admin -}}
+{{- $plain := printf "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rtp-admin\" password=\"%s\" user_rtp-admin=\"%s\";" $admin $admin -}}
+{{- $jaas := list
+  (printf "client.KafkaServer {\n  %s\n};" $scram)
+  (printf "external.KafkaServer {\n  %s\n};" $scram)
+  (printf "internal.KafkaServer {\n  %s\n};" $plain)
+  (printf "controller.KafkaServer {\n  %s\n};" $plain)
+  "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required file=\"/mnt/kafka-auth/connect-users.properties\";\n};"
+  "SchemaRegistry {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file=\"/mnt/kafka-auth/registry-users.properties\" debug=\"false\";\n};"
+-}}
+{{- $registryUsers := list -}}
+{{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- if has .id (list "admin" "stream" "app" "connect") -}}
+{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials (printf "KAFKA_PASSWORD_%s" .id)) (eq .id "admin" | ternary "admin" "user")) -}}
+{{- end -}}
+{{- end -}}
+{{- dict
+  "kafka_jaas.conf" (printf "%s\n" (join "\n" $jaas))
+  "connect-users.properties" (printf "rtp-admin: %s\n" $admin)
+  "registry-users.properties" (printf "%s\n" (join "\n" $registryUsers))
+  "REGISTRY_USER_INFO" (printf "kafka-connect:%s" (get $credentials "KAFKA_PASSWORD_connect"))
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.provisionerLogin: env entries with the provisioning principal's SASL login
+(SASL_USERNAME, SASL_PASSWORD) from {name}-kafka-admin-secret, never as literal values.
+*/}}
+{{- define "realtime-platform.v1.provisionerLogin" -}}
+- name: SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
+      key: KAFKA_USERNAME
+- name: SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
+      key: KAFKA_PASSWORD
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaAclsFile: the platform contract's ACLs (planKafkaAccess, one per
+operation, in its order), one "<principal> <permission> <operation> <type> <pattern> <name>" line
+each (kafkaAclLine), for ensure-acls.sh. A chart test compares it with the contract.
+*/}}
+{{- define "realtime-platform.v1.kafkaAclsFile" -}}
+{{- $vitals := list "blood_pressure_device_topic" "heart_rate_device_topic" "oxygen_saturation_device_topic" "temperature_device_topic" -}}
+{{- $lines := list -}}
+{{- if .Values.platform.iot -}}
+{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data" -}}
+{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
+{{- end -}}
+{{- if not (include "realtime-platform.v1.lenses" .) -}}
+{{- $lines = append $lines "User:stream-processor ALLOW READ TOPIC LITERAL device_data" -}}
+{{- $lines = append $lines "User:stream-processor ALLOW READ GROUP PREFIXED stream-processor" -}}
+{{- range $vitals -}}
+{{- $lines = append $lines (printf "User:stream-processor ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:stream-processor ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
+{{- end -}}
+{{- /* The applications' principal: the vital topics, the alerts, the declared topics. */ -}}
+{{- $readable := concat $vitals (list "health_alerts") -}}
+{{- range .Values.platform.topics -}}
+{{- if and (ne .name "device_data") (not (has .name $readable)) -}}
+{{- $readable = append $readable .name -}}
+{{- end -}}
+{{- end -}}
+{{- range $readable -}}
+{{- $lines = append $lines (printf "User:app ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- range $readable -}}
+{{- if not (has . $vitals) -}}
+{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- end -}}
+{{- range $readable -}}
+{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s.dlq" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:app ALLOW READ GROUP LITERAL *" -}}
+{{- range list "stream-processor" "connect-" "schema-registry" -}}
+{{- $lines = append $lines (printf "User:app DENY ALL GROUP PREFIXED %s" .) -}}
+{{- end -}}
+{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
+{{- $lines = append $lines (printf "User:kafka-connect ALLOW %s TOPIC PREFIXED connect-" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW READ GROUP PREFIXED connect-" -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW WRITE TOPIC LITERAL device_data" -}}
+{{- range $vitals -}}
+{{- $lines = append $lines (printf "User:kafka-connect ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:kafka-connect ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
+{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
+{{- $lines = append $lines (printf "User:schema-registry ALLOW %s TOPIC LITERAL _schemas" .) -}}
+{{- end -}}
+{{- $lines = append $lines "User:schema-registry ALLOW READ GROUP PREFIXED schema-registry" -}}
+{{- $lines = append $lines "User:schema-registry ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
+{{- join "\n" $lines -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPrincipals: the platform contract's Kafka principals this platform runs
+(kafkaPrincipalCatalog, filtered like planKafkaAccess), as a JSON list of {id, username,
+secretSuffix, superUser}. A chart test compares it with the contract.
+*/}}
+{{- define "realtime-platform.v1.kafkaPrincipals" -}}
+{{- $principals := list (dict "id" "admin" "username" "rtp-admin" "secretSuffix" "kafka-admin-secret" "superUser" true) -}}
+{{- if .Values.platform.iot -}}
+{{- $principals = append $principals (dict "id" "bridge" "username" "mqtt-bridge" "secretSuffix" "kafka-bridge-secret" "superUser" false) -}}
+{{- end -}}
+{{- if not (include "realtime-platform.v1.lenses" .) -}}
+{{- $principals = append $principals (dict "id" "stream" "username" "stream-processor" "secretSuffix" "kafka-stream-secret" "superUser" false) -}}
+{{- end -}}
+{{- $principals = append $principals (dict "id" "app" "username" "app" "secretSuffix" "kafka-secret" "superUser" false) -}}
+{{- $principals = append $principals (dict "id" "connect" "username" "kafka-connect" "secretSuffix" "kafka-connect-secret" "superUser" false) -}}
+{{- $principals = append $principals (dict "id" "registry" "username" "schema-registry" "secretSuffix" "kafka-registry-secret" "superUser" false) -}}
+{{- toJson $principals -}}
 {{- end -}}
 
 {{/*
@@ -695,6 +867,8 @@ database or schema).
   "buffer.size.bytes" "250000000"
   "value.converter" "com.snowflake.kafka.connector.records.SnowflakeAvroConverter"
   "value.converter.schema.registry.url" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "schema-registry")) (include "realtime-platform.v1.port" (list . "schema-registry" "http")))
+  "value.converter.basic.auth.credentials.source" "USER_INFO"
+  "value.converter.basic.auth.user.info" (printf "${directory:%s/registry:REGISTRY_USER_INFO}" (include "realtime-platform.v1.connectSecretsDir" .))
 -}}
 {{- range $key, $value := .Values.connectors.snowflakeSink.extraConfig -}}
 {{- $_ := set $config $key (toString $value) -}}
@@ -840,6 +1014,17 @@ Job's and the CronJob's). Call with (list $ connectUrl).
       value: /connectors
     - name: OWNED_CONNECTORS
       value: "device_data_connector HealthDataConnector"
+    # Connect's REST API accepts only the provisioning principal (basic auth).
+    - name: CONNECT_USERNAME
+      valueFrom:
+        secretKeyRef:
+          name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
+          key: KAFKA_USERNAME
+    - name: CONNECT_PASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
+          key: KAFKA_PASSWORD
     - name: WAIT_SECONDS
       value: {{ $root.Values.jobs.waitSeconds | quote }}
     - name: HOME

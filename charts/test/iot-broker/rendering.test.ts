@@ -83,6 +83,8 @@ describe('iot-broker: {name}-mqtt-secret of the platform contract', () => {
       DB_PASSWORD: 'x',
       DASHBOARD_ADMIN_USER: 'x',
       DASHBOARD_ADMIN_PASSWORD: 'x',
+      KAFKA_USERNAME: 'x',
+      KAFKA_PASSWORD: 'x',
     };
     const [mqtt] = renderSecretData(model, {
       ...others,

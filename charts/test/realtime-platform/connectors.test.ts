@@ -179,6 +179,10 @@ describe('realtime-platform: connectors as the requirements configure them', () 
       'snowflake.schema.name': `\${directory:${files}:SNOWFLAKE_SCHEMA}`,
       'value.converter.schema.registry.url':
         'http://health-data-schema-registry.apps.svc.cluster.local:8081',
+      // The registry wants a login: Connect's own principal, from a mounted file.
+      'value.converter.basic.auth.credentials.source': 'USER_INFO',
+      'value.converter.basic.auth.user.info':
+        '${directory:/mnt/connect-secrets/registry:REGISTRY_USER_INFO}',
       // connectors.snowflakeSink.extraConfig: the processors write string keys
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     });
@@ -247,7 +251,7 @@ describe('realtime-platform: connectors as the requirements configure them', () 
 
   it('applies the connectors on every install and upgrade, and again from a CronJob', () => {
     const job = snowflake.podTemplate('Job', 'health-data-kafka-setup-1');
-    expect(job.spec.initContainers?.map((c) => c.name)).toEqual(['topics']);
+    expect(job.spec.initContainers?.map((c) => c.name)).toEqual(['topics', 'acls']);
     expect(job.spec.containers.map((c) => c.name)).toEqual(['connectors']);
     const cronJob = snowflake.get('CronJob', 'health-data-connectors') as unknown as {
       spec: { schedule: string; concurrencyPolicy: string };

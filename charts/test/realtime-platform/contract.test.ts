@@ -13,6 +13,8 @@ import {
   runtimeEnv,
   runtimeEnvSetBy,
   secretEnvFrom,
+  secretName,
+  kafkaPrincipalSecretName,
   type RealtimePlatformSpecInput,
 } from '@realtime-platform/platform-contract';
 import { parse } from 'yaml';
@@ -114,10 +116,16 @@ describe('realtime-platform: the five Secrets of the contract', () => {
     );
   });
 
-  it('injects the five Secrets in the order of the contract secretEnvFrom', () => {
+  it('injects the five Secrets in the order of the contract secretEnvFrom, the kafka one being the service’s own principal’s', () => {
     const template = renders.minimal.podTemplate('Deployment', 'health-data-stream-processor');
     const envFrom = (template.spec.containers[0] as { envFrom?: unknown[] }).envFrom;
-    expect(envFrom).toEqual(secretEnvFrom('health-data'));
+    expect(envFrom).toEqual(
+      secretEnvFrom('health-data').map((source) =>
+        source.secretRef.name === secretName('health-data', 'kafka')
+          ? { secretRef: { name: kafkaPrincipalSecretName('health-data', 'stream') } }
+          : source,
+      ),
+    );
   });
 
   it('passes the built-in services exactly the runtime variables the contract says the chart sets', () => {

@@ -17,6 +17,12 @@ const namespace = 'apps';
 /** The Secrets the chart generates values in, and their credential keys. */
 const generated: Record<string, string[]> = {
   'health-data-mqtt-secret': ['MQTT_USERNAME', 'MQTT_PASSWORD'],
+  // One Kafka principal per component; the applications' is {name}-kafka-secret's.
+  'health-data-kafka-secret': ['KAFKA_PASSWORD'],
+  'health-data-kafka-admin-secret': ['KAFKA_PASSWORD'],
+  'health-data-kafka-bridge-secret': ['KAFKA_PASSWORD'],
+  'health-data-kafka-connect-secret': ['KAFKA_PASSWORD'],
+  'health-data-kafka-registry-secret': ['KAFKA_PASSWORD'],
   'health-data-db-secret': ['DB_USER', 'DB_PASSWORD'],
   'health-data-metabase-secret': ['DASHBOARD_ADMIN_USER', 'DASHBOARD_ADMIN_PASSWORD'],
   'health-data-lenses-secret': ['LENSES_ADMIN_PASSWORD'],
@@ -64,6 +70,8 @@ describe('realtime-platform: no fixed credentials', () => {
       data('health-data-metabase-secret').DASHBOARD_ADMIN_PASSWORD,
       data('health-data-lenses-secret').LENSES_ADMIN_PASSWORD,
       data('health-data-mqtt-secret').MQTT_PASSWORD,
+      data('health-data-kafka-secret').KAFKA_PASSWORD,
+      data('health-data-kafka-admin-secret').KAFKA_PASSWORD,
       data('health-data-platform-credentials').POSTGRES_PASSWORD,
       data('health-data-platform-credentials').METABASE_DB_PASSWORD,
     ]) {
@@ -186,6 +194,7 @@ describe('realtime-platform: credentials.existingSecret', () => {
           MQTT_USERNAME: 'clinic-gateway',
           MQTT_PASSWORD: 'chosen-mqtt-password-0003',
           POSTGRES_PASSWORD: 'chosen-superuser-password-0004',
+          KAFKA_PASSWORD: 'chosen-kafka-app-password-0005',
         }).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
       ),
     };
@@ -214,6 +223,14 @@ describe('realtime-platform: credentials.existingSecret', () => {
     expect(render.secretData('health-data-mqtt-passwd').passwd).toMatch(/^clinic-gateway:\$6\$/);
     expect(render.secretData('health-data-platform-credentials').POSTGRES_PASSWORD).toBe(
       'chosen-superuser-password-0004',
+    );
+    expect(render.secretData('health-data-kafka-secret')).toMatchObject({
+      KAFKA_USERNAME: 'app',
+      KAFKA_PASSWORD: 'chosen-kafka-app-password-0005',
+    });
+    // Only the applications' principal can be chosen: the platform's own stay generated.
+    expect(render.secretData('health-data-kafka-admin-secret').KAFKA_PASSWORD).toMatch(
+      /^[A-Za-z0-9]{32}$/,
     );
     const dashboard = render.secretData('health-data-metabase-secret');
     expect(dashboard.DASHBOARD_ADMIN_PASSWORD).toBe('chosen-dashboard-password-0002');

@@ -118,7 +118,12 @@ describe('realtime-platform: what each claim deploys', () => {
     expect(render.secretData('health-data-mqtt-secret')).toEqual({ MQTT_ENABLED: 'false' });
     expect(render.configMapData('health-data-connectors')).toEqual({});
     const kafka = containerOf(render.podTemplate('StatefulSet', 'health-data-kafka'), 'kafka');
-    expect(kafka.volumeMounts?.map((mount) => mount.name)).toEqual(['data']);
+    const mounts = kafka.volumeMounts?.map((mount) => mount.name) ?? [];
+    expect(mounts).toContain('data');
+    // No MQTT credentials for a connector that does not run, and no bridge principal.
+    expect(mounts.filter((name) => /mqtt|connect-secrets|kafka-user-bridge/.test(name))).toEqual(
+      [],
+    );
   });
 
   it('visualization: grafana replaces Metabase, its database and its setup Job', () => {
@@ -191,7 +196,7 @@ describe('realtime-platform: what each claim deploys', () => {
     });
   });
 
-  it('runs fast-data-dev with the requirements listeners, ADV_HOST = its Service DNS name and a volume', () => {
+  it('runs fast-data-dev with the requirements two listeners (now SASL), ADV_HOST = its Service DNS name and a volume', () => {
     const template = renders.minimal.podTemplate('StatefulSet', 'health-data-kafka');
     const kafka = containerOf(template, 'kafka');
     const env = (name: string) => envOf(kafka, name).value;
@@ -199,10 +204,10 @@ describe('realtime-platform: what each claim deploys', () => {
     expect(kafka.image).toBe('docker.io/lensesio/fast-data-dev:3.9.0');
     expect(env('ADV_HOST')).toBe(host);
     expect(env('KAFKA_LISTENERS')).toBe(
-      'PLAINTEXT://:9092,DOCKERCOMPOSE://:19092,CONTROLLER://:16062',
+      'CLIENT://:9092,EXTERNAL://:19092,INTERNAL://127.0.0.1:9093,CONTROLLER://:16062',
     );
     expect(env('KAFKA_ADVERTISED_LISTENERS')).toBe(
-      `PLAINTEXT://${host}:9092,DOCKERCOMPOSE://${host}:19092`,
+      `CLIENT://${host}:9092,EXTERNAL://${host}:19092,INTERNAL://127.0.0.1:9093`,
     );
     expect(env('RUNNING_SAMPLEDATA')).toBe('0');
     expect(env('RUNTESTS')).toBe('0');
@@ -361,15 +366,18 @@ describe('realtime-platform: workloads', () => {
     expect(mounted.filter((name) => !name.includes('agent-key'))).toEqual([]);
   });
 
-  it('injects exactly the five Secrets into the built-in services, in the contract order', () => {
-    const names = [
-      'health-data-mqtt-secret',
-      'health-data-kafka-secret',
-      'health-data-db-secret',
-      'health-data-metabase-secret',
-      'health-data-lenses-secret',
-    ];
-    for (const name of ['mqtt-bridge', 'stream-processor']) {
+  it('injects exactly the five Secrets into the built-in services, in the contract order, each with its own Kafka principal', () => {
+    for (const [name, principal] of [
+      ['mqtt-bridge', 'bridge'],
+      ['stream-processor', 'stream'],
+    ] as const) {
+      const names = [
+        'health-data-mqtt-secret',
+        `health-data-kafka-${principal}-secret`,
+        'health-data-db-secret',
+        'health-data-metabase-secret',
+        'health-data-lenses-secret',
+      ];
       const container = containerOf(
         renders.minimal.podTemplate('Deployment', `health-data-${name}`),
         name,

@@ -37,6 +37,9 @@ async function ensureTopics(lines: string[]) {
       KAFKA_TOPICS: join(dir, 'kafka-topics'),
       KAFKA_CONFIGS: join(dir, 'kafka-configs'),
       WAIT_SECONDS: '60',
+      // The provisioning principal, as the Job gets it from {name}-kafka-admin-secret.
+      SASL_USERNAME: broker.credentials('admin').username,
+      SASL_PASSWORD: broker.credentials('admin').password,
     },
     120_000,
   );
@@ -44,7 +47,7 @@ async function ensureTopics(lines: string[]) {
 
 async function describeTopics(names: string[]) {
   const admin = new Kafka({
-    brokers: [broker.bootstrapServers],
+    ...broker.kafkajsConfig('admin'),
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();

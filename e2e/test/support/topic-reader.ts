@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { KafkaBroker } from '@realtime-platform/local-infra';
 
 export interface ReadRecord {
   readonly topic: string;
@@ -16,10 +17,11 @@ export class TopicReader {
   readonly records: ReadRecord[] = [];
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(bootstrapServers: string, topics: readonly string[]): Promise<TopicReader> {
+  /** Reads as the provisioning principal: it sees every topic, as an operator would. */
+  static async start(broker: KafkaBroker, topics: readonly string[]): Promise<TopicReader> {
     const kafka = new Kafka({
       clientId: 'e2e-reader',
-      brokers: [bootstrapServers],
+      ...broker.kafkajsConfig('admin'),
       logLevel: logLevel.NOTHING,
     });
     const consumer = kafka.consumer({ groupId: `e2e-reader-${process.hrtime.bigint()}` });

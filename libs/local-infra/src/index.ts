@@ -1,7 +1,12 @@
 export { generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
-export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
+export {
+  KafkaBroker,
+  newClusterId,
+  type KafkaBrokerOptions,
+  type KafkaCredentials,
+} from './kafka-broker.js';
 export { localInfraErrors } from './local-infra-errors.js';
 export { logTail } from './log-tail.js';
 export {
@@ -25,6 +30,8 @@ export { makeRunDir } from './run-dir.js';
 export {
   CONFLUENT_COMPAT_PATH,
   SchemaRegistry,
+  schemaRegistryAuthProperties,
   type SchemaRegistryOptions,
+  type SchemaRegistryUser,
 } from './schema-registry.js';
 export { waitUntilReady, type ReadinessOptions } from './wait-until-ready.js';

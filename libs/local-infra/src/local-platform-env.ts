@@ -1,3 +1,4 @@
+import type { KafkaPrincipalId } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
 import type { KafkaBroker } from './kafka-broker.js';
 import type { MqttServer } from './mqtt-server.js';
@@ -23,12 +24,17 @@ const UNSERVED_URL = 'http://127.0.0.1:9';
 /**
  * The five platform secrets (as `envFrom` would inject them) for servers started on loopback:
  * what a service process needs to run against the local platform. Keys come from the contract's
- * secret catalog; a test checks this env passes `checkPlatformEnv`.
+ * secret catalog; a test checks this env passes `checkPlatformEnv`. The kafka secret carries the
+ * credentials of `kafkaPrincipal` (`app`, the applications' one, unless a platform service's own
+ * is asked for), as the chart gives each service its own principal's Secret.
  */
-export function localPlatformEnv(servers: LocalPlatformServers): Readonly<Record<string, string>> {
+export function localPlatformEnv(
+  servers: LocalPlatformServers,
+  kafkaPrincipal: KafkaPrincipalId = 'app',
+): Readonly<Record<string, string>> {
   const { kafka, mqtt, postgres, schemaRegistry } = servers;
   const env: Record<string, string> = {
-    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    ...kafka.kafkaSecret(kafkaPrincipal),
     KAFKA_SCHEMA_REGISTRY_URL: schemaRegistry?.url ?? UNSERVED_URL,
     KAFKA_CONNECT_URL: UNSERVED_URL,
     MQTT_ENABLED: String(mqtt !== undefined),

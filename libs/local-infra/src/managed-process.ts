@@ -140,7 +140,9 @@ export async function runToCompletion(options: ManagedProcessOptions): Promise<v
   const exit = await child.exited;
   if (exit.exitCode !== 0) {
     throw localInfraErrors.SETUP_FAILED({
-      step: `${options.service}: ${options.command} ${options.args.join(' ')}`,
+      step: `${options.service}: ${options.command} ${options.args
+        .map((arg) => (options.redact?.includes(arg) ? '****' : arg))
+        .join(' ')}`,
       output: logTail(options.logFile, 40),
     });
   }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemaRegistryDistribution } from '@realtime-platform/toolchain';
+import { generatePassword } from './credentials.js';
 import { freePort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
 import { makeRunDir } from './run-dir.js';
@@ -12,6 +13,52 @@ export interface SchemaRegistryOptions {
   /** Extra Quarkus/Apicurio config properties (passed as -D); they win over the defaults. */
   overrides?: Record<string, string | number | boolean>;
   readyTimeoutMs?: number;
+  /**
+   * Who may log in (HTTP basic) and what they may do; nobody else, and no anonymous request, gets
+   * an answer. Defaults to one generated `admin` user. `KafkaBroker.registryUsers()` gives the
+   * platform's Kafka principals with their Kafka passwords (the SDK logs in with the kafka secret's).
+   */
+  users?: readonly SchemaRegistryUser[];
+}
+
+/** A registry login: `read` lists and fetches schemas, `write` also registers them, `admin` all. */
+export interface SchemaRegistryUser {
+  readonly username: string;
+  readonly password: string;
+  readonly access: 'read' | 'write' | 'admin';
+}
+
+/** Apicurio's roles for each access level (its role-based authorization). */
+const apicurioRoles: Record<SchemaRegistryUser['access'], string> = {
+  read: 'sr-readonly',
+  write: 'sr-developer',
+  admin: 'sr-admin',
+};
+
+/**
+ * Apicurio Registry 3's own authentication without an OIDC server: Quarkus HTTP basic over its
+ * embedded user realm (the app ships quarkus-elytron-security-properties-file), and Apicurio's
+ * role-based authorization reading the roles of that identity. Written to `config/application.properties`
+ * in the working directory, which Quarkus reads at start, so no password is on a command line.
+ */
+export function schemaRegistryAuthProperties(
+  users: readonly SchemaRegistryUser[],
+): Record<string, string | boolean> {
+  const properties: Record<string, string | boolean> = {
+    'quarkus.http.auth.basic': true,
+    'quarkus.security.users.embedded.enabled': true,
+    'quarkus.security.users.embedded.plain-text': true,
+    'apicurio.auth.role-based-authorization': true,
+    'apicurio.auth.role-source': 'token',
+    'apicurio.auth.anonymous-read-access.enabled': false,
+    'apicurio.auth.authenticated-read-access.enabled': false,
+  };
+  for (const user of users) {
+    properties[`quarkus.security.users.embedded.users."${user.username}"`] = user.password;
+    properties[`quarkus.security.users.embedded.roles."${user.username}"`] =
+      apicurioRoles[user.access];
+  }
+  return properties;
 }
 
 /** The path under which Apicurio Registry serves the Confluent Schema Registry API. */
@@ -31,13 +78,43 @@ export class SchemaRegistry {
     readonly runDir: string,
     readonly port: number,
     private readonly options: SchemaRegistryOptions,
+    readonly users: readonly SchemaRegistryUser[],
   ) {}
 
   static async start(options: SchemaRegistryOptions = {}): Promise<SchemaRegistry> {
-    const registry = new SchemaRegistry(makeRunDir('schema-registry'), await freePort(), options);
+    const users = options.users ?? [
+      { username: 'admin', password: generatePassword(), access: 'admin' as const },
+    ];
+    const registry = new SchemaRegistry(
+      makeRunDir('schema-registry'),
+      await freePort(),
+      options,
+      users,
+    );
     mkdirSync(join(registry.runDir, 'tmp'));
+    mkdirSync(join(registry.runDir, 'config'));
+    writeFileSync(
+      join(registry.runDir, 'config', 'application.properties'),
+      Object.entries(schemaRegistryAuthProperties(users))
+        .map(([key, value]) => `${key}=${String(value)}\n`)
+        .join(''),
+      { mode: 0o600 },
+    );
     await registry.restart();
     return registry;
+  }
+
+  /** A login with `access` (the first such user), e.g. for a test's own registry calls. */
+  credentials(access: SchemaRegistryUser['access'] = 'admin'): SchemaRegistryUser {
+    const user = this.users.find((candidate) => candidate.access === access);
+    if (user === undefined) throw new TypeError(`no registry user with ${access} access`);
+    return user;
+  }
+
+  /** `Authorization: Basic …` of a user. */
+  authorization(access: SchemaRegistryUser['access'] = 'admin'): string {
+    const { username, password } = this.credentials(access);
+    return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
 
   /** The Confluent-compatible base URL, e.g. for a serializer's `schema.registry.url`. */
@@ -113,9 +190,19 @@ export class SchemaRegistry {
     ];
   }
 
-  /** Ready = the Confluent API lists subjects (a JSON array). */
+  /** Ready = the Confluent API lists subjects (a JSON array) to a logged-in user. */
   private async probe(): Promise<boolean> {
-    const response = await fetch(`${this.url}/subjects`, { signal: AbortSignal.timeout(2000) });
+    const [user] = this.users;
+    const headers: Record<string, string> =
+      user === undefined
+        ? {}
+        : {
+            authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`,
+          };
+    const response = await fetch(`${this.url}/subjects`, {
+      headers,
+      signal: AbortSignal.timeout(2000),
+    });
     return response.ok && Array.isArray(await response.json());
   }
 }

@@ -5,8 +5,9 @@ import { useKafkaBroker } from '../src/jest/index.js';
 
 const kafka = useKafkaBroker();
 
+/** A client logged in as the provisioning principal (a super user). */
 const client = (): Kafka =>
-  new Kafka({ clientId: 'smoke', brokers: [kafka().bootstrapServers], logLevel: logLevel.NOTHING });
+  new Kafka({ clientId: 'smoke', ...kafka().kafkajsConfig(), logLevel: logLevel.NOTHING });
 
 /** Reads `count` records of `topic` from the beginning with a fresh group. */
 async function consume(topic: string, count: number): Promise<string[]> {
@@ -31,7 +32,7 @@ async function consume(topic: string, count: number): Promise<string[]> {
   return values;
 }
 
-describe('KafkaBroker (real Kafka 3.9 KRaft)', () => {
+describe('KafkaBroker (real Kafka 3.9 KRaft, SASL/SCRAM + ACLs)', () => {
   it('listens on a loopback port chosen at start', () => {
     expect(kafka().bootstrapServers).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(kafka().port).not.toBe(9092);

@@ -9,7 +9,16 @@ import {
 } from '../src/index.js';
 
 // Structural stand-ins: only the addresses and credentials the env is built from.
-const kafka = { bootstrapServers: '127.0.0.1:39092' } as KafkaBroker;
+const kafka = {
+  bootstrapServers: '127.0.0.1:39092',
+  kafkaSecret: (id = 'app') => ({
+    KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:39092',
+    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_USERNAME: id === 'app' ? 'app' : `user-${id}`,
+    KAFKA_PASSWORD: `generated-for-${id}`,
+  }),
+} as unknown as KafkaBroker;
 const mqtt = {
   host: '127.0.0.1',
   mqttPort: 31883,
@@ -38,6 +47,18 @@ describe('localPlatformEnv', () => {
       username: 'device-abc123',
     });
     expect(connections.db).toMatchObject({ port: 35432, password: 'generated-in-test' });
+  });
+
+  it('carries the applications’ Kafka principal, or the one a platform service runs as', () => {
+    expect(parsePlatformEnv(localPlatformEnv({ kafka })).kafka).toMatchObject({
+      securityProtocol: 'SASL_PLAINTEXT',
+      saslMechanism: 'SCRAM-SHA-512',
+      username: 'app',
+      password: 'generated-for-app',
+    });
+    expect(parsePlatformEnv(localPlatformEnv({ kafka }, 'bridge')).kafka.username).toBe(
+      'user-bridge',
+    );
   });
 
   it('disables the mqtt secret when no Mosquitto runs, and still passes the contract', () => {

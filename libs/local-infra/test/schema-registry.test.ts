@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { generatePassword } from '../src/index.js';
 import { useSchemaRegistry } from '../src/jest/index.js';
 
-const registry = useSchemaRegistry();
+const reader = { username: 'reader', password: generatePassword(), access: 'read' } as const;
+const registry = useSchemaRegistry({
+  users: [{ username: 'admin', password: generatePassword(), access: 'admin' }, reader],
+});
 
 const CONFLUENT_JSON = 'application/vnd.schemaregistry.v1+json';
 
@@ -15,7 +19,11 @@ interface Reply {
 async function call(method: string, path: string, body?: unknown): Promise<Reply> {
   const response = await fetch(`${registry().url}${path}`, {
     method,
-    headers: { 'content-type': CONFLUENT_JSON, accept: CONFLUENT_JSON },
+    headers: {
+      'content-type': CONFLUENT_JSON,
+      accept: CONFLUENT_JSON,
+      authorization: registry().authorization(),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Reply['body'] };
@@ -37,7 +45,9 @@ describe('SchemaRegistry (Apicurio Registry, Confluent API)', () => {
   it('serves the Confluent-compatible API on a loopback port chosen at start', async () => {
     expect(registry().url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7$/);
     expect(registry().port).not.toBe(8081);
-    const subjects = await fetch(`${registry().url}/subjects`);
+    const subjects = await fetch(`${registry().url}/subjects`, {
+      headers: { authorization: registry().authorization() },
+    });
     expect(subjects.status).toBe(200);
     expect(Array.isArray(await subjects.json())).toBe(true);
   });
@@ -53,7 +63,9 @@ describe('SchemaRegistry (Apicurio Registry, Confluent API)', () => {
     expect(byId.status).toBe(200);
     expect(JSON.parse(byId.body.schema as string)).toEqual(JSON.parse(schema));
 
-    const versions = await fetch(`${registry().url}/subjects/${subject}/versions`);
+    const versions = await fetch(`${registry().url}/subjects/${subject}/versions`, {
+      headers: { authorization: registry().authorization() },
+    });
     expect(await versions.json()).toEqual([1]);
   });
 
@@ -91,6 +103,32 @@ describe('SchemaRegistry (Apicurio Registry, Confluent API)', () => {
   it('answers an unknown subject with 404', async () => {
     const missing = await call('GET', `/subjects/missing-${randomUUID()}/versions`);
     expect(missing.status).toBe(404);
+  });
+
+  it('refuses anonymous requests and wrong passwords with 401, and writes by a read-only user with 403', async () => {
+    const subject = `readings-${randomUUID()}-value`;
+    const body = JSON.stringify({ schema: readingSchema() });
+    const post = (authorization?: string) =>
+      fetch(`${registry().url}/subjects/${subject}/versions`, {
+        method: 'POST',
+        headers: {
+          'content-type': CONFLUENT_JSON,
+          ...(authorization === undefined ? {} : { authorization }),
+        },
+        body,
+      });
+    const basic = (user: string, password: string) =>
+      `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    expect((await post()).status).toBe(401);
+    expect((await fetch(`${registry().url}/subjects`)).status).toBe(401);
+    expect((await post(basic('admin', 'not-the-password'))).status).toBe(401);
+    expect((await post(basic(reader.username, reader.password))).status).toBe(403);
+    // The read-only user reads; nothing was registered by the refused writes.
+    const subjects = await fetch(`${registry().url}/subjects`, {
+      headers: { authorization: basic(reader.username, reader.password) },
+    });
+    expect(subjects.status).toBe(200);
+    expect(await subjects.json()).not.toContain(subject);
   });
 
   it('keeps every schema and id across a kill -9 and restart on the same port (as a Kafka-backed registry does)', async () => {

@@ -82,6 +82,8 @@ export {
   renderSecretData,
   resolveEndpoint,
   credentialsFromClaim,
+  renderKafkaPrincipalSecret,
+  type KafkaPrincipalCredentials,
   type PlatformCredentials,
   type RenderedSecret,
   type ResolvedEndpoint,
@@ -116,6 +118,39 @@ export {
   type RuntimeEnvSetter,
   type RuntimeEnvVariable,
 } from './runtime/runtime-env.catalog.js';
+
+// Kafka principals and their ACLs
+export {
+  kafkaPrincipalCatalog,
+  kafkaPrincipal,
+  kafkaPrincipalSecretName,
+  kafkaSaslMechanism,
+  kafkaSecurityProtocols,
+  applicationTopics,
+  reservedGroupPrefixes,
+  streamProcessorGroupPrefix,
+  connectGroupPrefix,
+  connectTopicPrefix,
+  schemaRegistryStoreTopic,
+  schemaRegistryGroupPrefix,
+  type KafkaPrincipalId,
+  type KafkaPrincipalDefinition,
+  type KafkaAclGrant,
+  type KafkaAclOperation,
+  type KafkaAclPatternType,
+  type KafkaAclPermission,
+  type KafkaAclResourceType,
+  type KafkaSecurityProtocol,
+  type SchemaRegistryAccess,
+} from './kafka-access/kafka-principal.catalog.js';
+export {
+  planKafkaAccess,
+  kafkaSuperUsers,
+  kafkaUserPrincipal,
+  kafkaAclLine,
+  type KafkaAcl,
+  type PlannedKafkaPrincipal,
+} from './kafka-access/kafka-access.plan.js';
 
 // Topics
 export {

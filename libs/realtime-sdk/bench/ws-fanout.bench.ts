@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   const metrics = new SdkMetrics({ defaultMetrics: false });
   const bus = new KafkajsMessageBus({
     brokers: [broker.bootstrapServers],
+    security: broker.busSecurity(),
     clientId: 'bench',
     consumerGroup: 'bench-gateway',
     instanceId: 'bench',
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     const admin = (await import('kafkajs')).Kafka;
     const kafkaAdmin = new admin({
       clientId: 'bench-admin',
-      brokers: [broker.bootstrapServers],
+      ...broker.kafkajsConfig(),
       logLevel: 0,
     }).admin();
     await kafkaAdmin.connect();
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     console.log(`${clients} clients connected and subscribed`);
 
     const producer = new Worker(new URL('./ws-fanout.producer.js', import.meta.url), {
-      workerData: { brokers: broker.bootstrapServers, topic },
+      workerData: { brokers: broker.bootstrapServers, security: broker.busSecurity(), topic },
     });
     const fromProducer = (type: string) => waitFor(producer, type);
     await fromProducer('ready');
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
 
     console.log('\n== ws-fanout benchmark ==');
     console.log(
-      `cores ${cpus().length} (${cpus()[0]?.model ?? '?'}), node ${process.version}, kafka 3.9.0 (local-infra, KRaft), ` +
+      `cores ${cpus().length} (${cpus()[0]?.model ?? '?'}), node ${process.version}, kafka 3.9.1 (local-infra, KRaft), ` +
         `kafkajs ${version('kafkajs')}, ws ${version('ws')}, fastify ${version('fastify')}, @fastify/websocket ${version('@fastify/websocket')}`,
     );
     console.log(

@@ -1,14 +1,23 @@
 // Worker thread of the fan-out benchmark: produces JSON readings at a given rate through the SDK's
 // idempotent producer (acks=all), like a separate producing service would.
 import { parentPort, workerData } from 'node:worker_threads';
-import { KafkajsMessageBus, jsonCodec } from '@realtime-platform/realtime-sdk';
+import {
+  KafkajsMessageBus,
+  jsonCodec,
+  type KafkaBusSecurity,
+} from '@realtime-platform/realtime-sdk';
 
-const { brokers, topic } = workerData as { brokers: string; topic: string };
+const { brokers, security, topic } = workerData as {
+  brokers: string;
+  security: KafkaBusSecurity;
+  topic: string;
+};
 const port = parentPort;
 if (port === null) throw new Error('must run as a worker');
 
 const bus = new KafkajsMessageBus({
   brokers: [brokers],
+  security,
   clientId: 'bench-producer',
   consumerGroup: 'unused',
   instanceId: 'producer',

@@ -43,6 +43,14 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
       `Kafka brokers ${p.brokers.join(',')} are unreachable: ${p.reason}`,
     retriable: true,
   },
+  KAFKA_AUTH_FAILED: {
+    message: (p: { brokers: readonly string[]; username: string; reason: string }) =>
+      `Kafka brokers ${p.brokers.join(',')} refused the login of ${p.username} (check KAFKA_USERNAME/KAFKA_PASSWORD/KAFKA_SASL_MECHANISM of the kafka secret): ${p.reason}`,
+  },
+  KAFKA_NOT_AUTHORIZED: {
+    message: (p: { username: string; operation: string; resource: string; reason: string }) =>
+      `Kafka principal ${p.username} may not ${p.operation} ${p.resource} (the platform's ACLs do not grant it): ${p.reason}`,
+  },
   KAFKA_TOPIC_NOT_FOUND: {
     message: (p: { topic: string }) =>
       `topic ${p.topic} does not exist (the platform creates its topics; declare it in the claim)`,
@@ -79,6 +87,10 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
     message: (p: { url: string; reason: string }) =>
       `the Schema Registry at ${p.url} is unavailable: ${p.reason}`,
     retriable: true,
+  },
+  SCHEMA_REGISTRY_AUTH_FAILED: {
+    message: (p: { url: string; status: number; username: string; request: string }) =>
+      `the Schema Registry at ${p.url} refused ${p.request} for ${p.username} (HTTP ${p.status}): ${p.status === 401 ? 'the login is missing or wrong (KAFKA_USERNAME/KAFKA_PASSWORD of the kafka secret)' : 'this principal may not do that'}`,
   },
   SCHEMA_REGISTRY_REJECTED: {
     message: (p: { url: string; status: number; errorCode?: number; reason: string }) =>
@@ -197,6 +209,10 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
   CONFIG_SECRETS_DIR_AMBIGUOUS: 'two mounted directories could be the same secret',
   KAFKA_NOT_STARTED: 'publish/subscribe before `connect()` or after `close()`',
   KAFKA_UNREACHABLE: 'no broker answers (retriable)',
+  KAFKA_AUTH_FAILED:
+    'the brokers refused the SASL login of the kafka secret (not retriable: a wrong password stays wrong)',
+  KAFKA_NOT_AUTHORIZED:
+    'the ACLs do not let this principal read, write or use a topic or group (not retriable)',
   KAFKA_TOPIC_NOT_FOUND: 'subscribing to a topic that does not exist (retriable)',
   KAFKA_PUBLISH_FAILED: 'a produce request failed after the client retries (retriable)',
   KAFKA_DLQ_PUBLISH_FAILED: 'the dead-letter write failed; the record is not committed (retriable)',
@@ -205,6 +221,8 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
   CODEC_ENCODE_FAILED: 'a value cannot be encoded',
   CODEC_AVRO_WIRE_FORMAT: 'an Avro record lacks magic byte 0 + schema id',
   SCHEMA_REGISTRY_UNAVAILABLE: 'the registry cannot be reached or answers 5xx (retriable)',
+  SCHEMA_REGISTRY_AUTH_FAILED:
+    'the registry answers 401 (no or a wrong login) or 403 (the principal may not write schemas); not retriable',
   SCHEMA_REGISTRY_REJECTED: 'the registry answers 4xx (incompatible schema, unknown id)',
   MQTT_CONNECT_FAILED: 'the first MQTT connect failed (retriable; mqtt.js keeps reconnecting)',
   MQTT_NOT_AUTHORIZED: 'the broker refused the credentials of the mqtt secret',

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const mqtt = await MosquittoBroker.start();
   const client = new Kafka({
     clientId: 'bench',
-    brokers: [kafka.bootstrapServers],
+    ...kafka.kafkajsConfig(),
     logLevel: logLevel.NOTHING,
   });
   const admin = client.admin();
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     name: 'mqtt-bridge',
     entry: fileURLToPath(new URL('../main.js', import.meta.url)),
     env: {
-      ...localPlatformEnv({ kafka, mqtt }),
+      ...localPlatformEnv({ kafka, mqtt }, 'bridge'),
       [runtimeEnv.serviceName]: 'mqtt-bridge',
       [runtimeEnv.instanceId]: `bench-${randomUUID().slice(0, 8)}`,
       [runtimeEnv.mqttSharedGroup]: 'bench-mqtt-bridge',

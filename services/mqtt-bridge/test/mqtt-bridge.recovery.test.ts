@@ -42,8 +42,8 @@ async function metric(name: string): Promise<number> {
 describe('mqtt-bridge process: at-least-once across crashes', () => {
   // Inside the describe: these run before the brokers of useKafkaBroker/useMosquittoBroker stop.
   beforeAll(async () => {
-    await createPipelineTopics(kafka().bootstrapServers);
-    recorder = await TopicRecorder.start(kafka().bootstrapServers, [deviceDataTopic]);
+    await createPipelineTopics(kafka());
+    recorder = await TopicRecorder.start(kafka(), [deviceDataTopic]);
     publisher = await mqttPublisher(mosquitto());
     bridge = await NodeService.start({
       name: 'mqtt-bridge',

@@ -39,8 +39,8 @@ const deadLettersOf = (marker: string) =>
 describe('mqtt-bridge (real Mosquitto and Kafka)', () => {
   // Inside the describe: these run before the brokers of useKafkaBroker/useMosquittoBroker stop.
   beforeAll(async () => {
-    await createPipelineTopics(kafka().bootstrapServers);
-    recorder = await TopicRecorder.start(kafka().bootstrapServers, [deviceDataTopic, dlqTopic]);
+    await createPipelineTopics(kafka());
+    recorder = await TopicRecorder.start(kafka(), [deviceDataTopic, dlqTopic]);
     publisher = await mqttPublisher(mosquitto());
     bridge = new MqttBridge({ env: bridgeEnv(kafka(), mosquitto()) });
     baseUrl = await bridge.start();

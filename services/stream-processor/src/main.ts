@@ -5,7 +5,9 @@ import {
   SchemaRegistryClient,
   SdkMetrics,
   createLogger,
+  kafkaBusSecurity,
   loadRealtimeConfig,
+  schemaRegistryLogin,
 } from '@realtime-platform/realtime-sdk';
 import { SplitReadingsUseCase } from './application/split-readings.use-case.js';
 import { DeviceDataSubscriber } from './infrastructure/device-data.subscriber.js';
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
   const metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
   const bus = new KafkajsMessageBus({
     brokers: config.platform.kafka.bootstrapServers,
+    security: kafkaBusSecurity(config.platform.kafka),
     clientId: config.serviceName,
     consumerGroup: config.consumerGroup,
     instanceId: config.instanceId,
@@ -37,7 +40,10 @@ async function main(): Promise<void> {
   server.installSignalHandlers();
   await server.start();
 
-  const registry = new SchemaRegistryClient({ url: config.platform.kafka.schemaRegistryUrl });
+  const registry = new SchemaRegistryClient({
+    url: config.platform.kafka.schemaRegistryUrl,
+    credentials: schemaRegistryLogin(config.platform.kafka),
+  });
   const codecs = vitalValueCodecs(settings.valueFormat, registry);
   await setUpVitalSubjects(codecs, registry, logger);
   const useCase = new SplitReadingsUseCase(new PrometheusProcessorMetrics(metrics.registry), {

@@ -28,6 +28,10 @@ export interface KafkaStreamsSplitterOptions {
   /** From `buildKafkaStreamsSplitter()`. */
   readonly dir: string;
   readonly bootstrapServers: string;
+  /** Extra client properties (SASL login): written to a 0600 file, never on the command line. */
+  readonly clientProperties?: Readonly<Record<string, string>>;
+  /** The registry login (written as `basic.auth.user.info` into the same 0600 file). */
+  readonly registryLogin?: { readonly username: string; readonly password: string };
   /** Confluent-compatible registry URL. */
   readonly registryUrl: string;
   readonly applicationId: string;
@@ -49,6 +53,21 @@ export class KafkaStreamsSplitter {
     const runDir = makeRunDir('kafka-streams-splitter');
     const configFile = join(runDir, 'split.json');
     writeFileSync(configFile, JSON.stringify(splitConfig(), null, 2));
+    const clientConfigFile = join(runDir, 'client.properties');
+    writeFileSync(
+      clientConfigFile,
+      Object.entries({
+        ...options.clientProperties,
+        ...(options.registryLogin === undefined
+          ? {}
+          : {
+              'basic.auth.user.info': `${options.registryLogin.username}:${options.registryLogin.password}`,
+            }),
+      })
+        .map(([key, value]) => `${key}=${value}\n`)
+        .join(''),
+      { mode: 0o600 },
+    );
     const { javaBinary } = kafkaDistribution();
     const process = new ManagedProcess({
       service: 'kafka-streams-splitter',
@@ -60,6 +79,8 @@ export class KafkaStreamsSplitter {
         'dev.realtimeplatform.bench.KafkaStreamsSplitter',
         '--bootstrap',
         options.bootstrapServers,
+        '--client-config',
+        clientConfigFile,
         '--registry',
         options.registryUrl,
         '--config',

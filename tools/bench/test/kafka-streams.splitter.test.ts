@@ -14,13 +14,13 @@ import { fleetReading } from '../src/reading.generator.js';
  * records are decoded with the SDK's Avro codec and compared with the health domain's split.
  */
 const kafka = useKafkaBroker({ autoCreateTopics: false });
-const registry = useSchemaRegistry();
+const registry = useSchemaRegistry(() => ({ users: kafka().registryUsers() }));
 const prefix = 'ks.';
 
 const rawKafka = (): Kafka =>
   new Kafka({
     clientId: 'ks-test',
-    brokers: [kafka().bootstrapServers],
+    ...kafka().kafkajsConfig(),
     logLevel: logLevel.NOTHING,
   });
 
@@ -91,6 +91,8 @@ describe('Kafka Streams baseline (tools/bench/kafka-streams-splitter)', () => {
     app = KafkaStreamsSplitter.start({
       dir,
       bootstrapServers: kafka().bootstrapServers,
+      clientProperties: kafka().javaClientProperties('admin'),
+      registryLogin: registry().credentials(),
       registryUrl: registry().url,
       applicationId: `ks-test-${randomUUID().slice(0, 8)}`,
       input: deviceDataTopic,
@@ -104,7 +106,10 @@ describe('Kafka Streams baseline (tools/bench/kafka-streams-splitter)', () => {
   });
 
   it('should write the same records as the health domain split, Avro in the Confluent wire format, keyed by deviceId', async () => {
-    const client = new SchemaRegistryClient({ url: registry().url });
+    const client = new SchemaRegistryClient({
+      url: registry().url,
+      credentials: registry().credentials(),
+    });
     for (const [position, topic] of vitalTopics.entries()) {
       const messages = await readAll(`${prefix}${topic}`, readings.length);
       const codec = avroCodec<Record<string, unknown>>({

@@ -53,14 +53,29 @@ describe('rtp dev', () => {
     const output = await waitForOutput(child, /Ctrl-C stops it[\s\S]*Logs\s+.+\n/, 120_000);
 
     const bootstrap = field(output, 'Kafka bootstrap');
-    const admin = new Kafka({
-      clientId: 'test',
-      brokers: [bootstrap],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    const topics = await admin.listTopics();
-    await admin.disconnect();
+    const login = (label: string) => {
+      const [username = '', password = ''] = field(output, label).split(' ');
+      return { mechanism: 'scram-sha-512' as const, username, password };
+    };
+    const listTopics = async (label: string): Promise<string[]> => {
+      const admin = new Kafka({
+        clientId: 'test',
+        brokers: [bootstrap],
+        sasl: login(label),
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      try {
+        return await admin.listTopics();
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const topics = await listTopics('Kafka admin user');
+    // The applications' login sees the vital topics and the alerts, never the raw readings.
+    const appTopics = await listTopics('Kafka app user');
+    expect(appTopics).toContain('heart_rate_device_topic');
+    expect(appTopics).not.toContain('device_data');
     expect(topics).toEqual(
       expect.arrayContaining([
         'device_data',

@@ -21,8 +21,8 @@ describe('cacheDir', () => {
 describe('kafkaDistribution', () => {
   it('points at the cached jars install.sh resolved', () => {
     const distribution = kafkaDistribution();
-    expect(distribution.version).toBe('3.9.0');
-    expect(distribution.classpath).toMatch(/kafka\/3\.9\.0\/libs\/\*$/);
+    expect(distribution.version).toBe('3.9.1');
+    expect(distribution.classpath).toMatch(/kafka\/3\.9\.1\/libs\/\*$/);
   });
 
   it('names the install command when the jars are missing', () => {

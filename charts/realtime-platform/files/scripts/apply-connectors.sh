@@ -15,6 +15,8 @@
 #   WAIT_SECONDS      how long to wait for Connect to answer (default 600)
 #   POLL_SECONDS      pause between two checks while waiting (default 5)
 #   CURL, JQ          the commands (default curl, jq)
+#   CONNECT_USERNAME, CONNECT_PASSWORD  HTTP basic login of the Connect REST API (the platform's
+#                     Connect accepts only the provisioning principal)
 #
 # Any HTTP error ends the script with a non-zero status and Connect's answer on stderr.
 set -eu
@@ -39,6 +41,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/apply-connectors.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
+# The REST login goes into a curl config file only this user can read, never onto a command line.
+: >"$work/curl.conf"
+if [ -n "${CONNECT_USERNAME:-}" ]; then
+  (umask 077 && printf 'user = "%s:%s"\n' "$CONNECT_USERNAME" "${CONNECT_PASSWORD:-}" >"$work/curl.conf")
+fi
+
 HTTP_STATUS=000
 # request METHOD PATH [JSON_FILE]: one Connect REST call; the body is in $work/body.
 request() {
@@ -46,12 +54,12 @@ request() {
   : >"$work/body"
   if [ -n "$3" ]; then
     # shellcheck disable=SC2086
-    HTTP_STATUS=$($CURL --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
+    HTTP_STATUS=$($CURL --config "$work/curl.conf" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
       --request "$1" --header 'Accept: application/json' --header 'Content-Type: application/json' \
       --data-binary "@$3" "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
   else
     # shellcheck disable=SC2086
-    HTTP_STATUS=$($CURL --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
+    HTTP_STATUS=$($CURL --config "$work/curl.conf" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
       --request "$1" --header 'Accept: application/json' "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
   fi
 }

@@ -13,6 +13,9 @@
 #   POLL_SECONDS        pause between two checks while waiting (default 5)
 #   KAFKA_TIMEOUT_MS    how long one Kafka request may take (default 15000)
 #   KAFKA_TOPICS, KAFKA_CONFIGS  the Kafka CLI commands (default kafka-topics, kafka-configs)
+#   SASL_USERNAME, SASL_PASSWORD  the provisioning principal (SCRAM-SHA-512), when the broker
+#                       wants a login (the platform's always does)
+#   SECURITY_PROTOCOL   SASL_PLAINTEXT (default) or SASL_SSL, with SASL_USERNAME
 #
 # Any failure ends the script with a non-zero status and a message on stderr.
 set -eu
@@ -38,7 +41,17 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 # Bounded requests, so an unreachable broker fails one attempt quickly instead of after a minute.
+# The login goes into a file only this user can read, never onto a command line.
+umask 077
 printf 'request.timeout.ms=%s\ndefault.api.timeout.ms=%s\n' "$KAFKA_TIMEOUT_MS" "$KAFKA_TIMEOUT_MS" >"$work/client.properties"
+if [ -n "${SASL_USERNAME:-}" ]; then
+  [ -n "${SASL_PASSWORD:-}" ] || die "SASL_PASSWORD is not set"
+  {
+    printf 'security.protocol=%s\nsasl.mechanism=SCRAM-SHA-512\n' "${SECURITY_PROTOCOL:-SASL_PLAINTEXT}"
+    printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
+      "$SASL_USERNAME" "$SASL_PASSWORD"
+  } >>"$work/client.properties"
+fi
 
 # 1. Wait until the broker answers, and read the topics it has.
 deadline=$(($(date +%s) + WAIT_SECONDS))

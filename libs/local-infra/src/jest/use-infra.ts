@@ -57,6 +57,14 @@ export const useMosquittoBroker = (options?: MosquittoBrokerOptions): (() => Mos
 export const usePostgresServer = (options?: PostgresServerOptions): (() => PostgresServer) =>
   useServer('postgres', () => PostgresServer.start(options));
 
-/** A real Schema Registry (Confluent API) for this test file: `schemaRegistry().url`. */
-export const useSchemaRegistry = (options?: SchemaRegistryOptions): (() => SchemaRegistry) =>
-  useServer('schema-registry', () => SchemaRegistry.start(options));
+/**
+ * A real Schema Registry (Confluent API, logins required) for this test file:
+ * `schemaRegistry().url`. Options may be a function, called at start: after the servers declared
+ * before it started, e.g. `useSchemaRegistry(() => ({ users: kafka().registryUsers() }))`.
+ */
+export const useSchemaRegistry = (
+  options?: SchemaRegistryOptions | (() => SchemaRegistryOptions),
+): (() => SchemaRegistry) =>
+  useServer('schema-registry', () =>
+    SchemaRegistry.start(typeof options === 'function' ? options() : options),
+  );

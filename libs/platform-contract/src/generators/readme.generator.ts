@@ -4,6 +4,7 @@ import { contractErrorDocs } from '../contract.error-docs.js';
 import { contractErrors, type ContractErrorKey } from '../contract.errors.js';
 import { maxPlatformNameLength, nameBudget } from '../naming/platform-name.rules.js';
 import { describePlatform, type PlatformModel } from '../platform/platform.model.js';
+import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
 import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
 import type { SecretKeyDefinition } from '../secrets/secret.catalog.js';
 import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalog.js';
@@ -23,6 +24,7 @@ export const readmeSections = [
   'secrets',
   'runtime-env',
   'topics',
+  'kafka-principals',
   'claim',
   'name-budget',
   'databases',
@@ -222,6 +224,30 @@ function snowflakeSection(): string {
   );
 }
 
+/** Each principal with its grants for the example platform (declared topics would add rows). */
+function kafkaPrincipalsSection(): string {
+  const spec = describePlatform({ namespace: 'apps', claim: { name: 'health-data' } }).spec;
+  return table(
+    ['Principal', 'Secret', 'Runs when', 'Used by', 'ACLs (ALLOW unless DENY)', 'Schema Registry'],
+    kafkaPrincipalCatalog.map((principal) => [
+      code(`User:${principal.username}`),
+      code(`{name}-${principal.secretSuffix}`),
+      describeCondition(principal.enabledWhen),
+      principal.usedBy,
+      principal.superUser
+        ? 'super user (`super.users`): no ACL applies'
+        : principal
+            .grants(spec)
+            .map(
+              (grant) =>
+                `${grant.permission === 'DENY' ? 'DENY ' : ''}${grant.operations.join('+')} ${grant.resourceType.toLowerCase()} ${grant.patternType === 'PREFIXED' ? 'prefix ' : ''}${code(grant.resourceName)}`,
+            )
+            .join('; '),
+      principal.schemaRegistry,
+    ]),
+  );
+}
+
 function errorsSection(): string {
   return table(
     ['Code', 'When'],
@@ -237,6 +263,7 @@ const renderers: Record<ReadmeSection, () => string> = {
   secrets: secretsSection,
   'runtime-env': runtimeEnvSection,
   topics: topicsSection,
+  'kafka-principals': kafkaPrincipalsSection,
   claim: claimSection,
   'name-budget': nameBudgetSection,
   databases: databasesSection,

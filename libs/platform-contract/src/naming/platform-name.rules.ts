@@ -1,3 +1,4 @@
+import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
 import { secretCatalog } from '../secrets/secret.catalog.js';
 import { serviceCatalog } from '../services/service.catalog.js';
 
@@ -47,6 +48,15 @@ export const nameBudget: readonly NameBudgetEntry[] = [
   ...secretCatalog.map((secret) =>
     entry(`{name}-${secret.suffix}`, 63, 'Secret name, kept a DNS label so it fits label values'),
   ),
+  ...kafkaPrincipalCatalog
+    .filter((principal) => principal.id !== 'app')
+    .map((principal) =>
+      entry(
+        `{name}-${principal.secretSuffix}`,
+        63,
+        'Secret of a platform Kafka principal, kept a DNS label like the five',
+      ),
+    ),
   entry(
     `{name}${claimResourceSuffix}-xxxxx`,
     63,

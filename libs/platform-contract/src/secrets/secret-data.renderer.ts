@@ -5,6 +5,11 @@ import {
   type PlatformModel,
   type PlatformService,
 } from '../platform/platform.model.js';
+import {
+  kafkaPrincipal,
+  kafkaPrincipalSecretName,
+  type KafkaPrincipalId,
+} from '../kafka-access/kafka-principal.catalog.js';
 import type { ServicePortDefinition } from '../services/service.catalog.js';
 import {
   credentialKeys,
@@ -109,4 +114,53 @@ export function renderSecretData(
     }
     return { id: secret.id, name: secret.name, enabled: secret.enabled, stringData };
   });
+}
+
+/** A principal's own credential: its password (generated, or kept from its Secret). */
+export interface KafkaPrincipalCredentials {
+  readonly KAFKA_PASSWORD: string;
+}
+
+/**
+ * The Secret of one Kafka principal: the keys of `{name}-kafka-secret` (same endpoints and
+ * settings) with that principal's user name and password. For `app` this is `{name}-kafka-secret`
+ * itself; the platform's own services load theirs (`{name}-kafka-bridge-secret`, …) in its place.
+ *
+ * @throws RTP_ERR_CONTRACT_CREDENTIAL_MISSING when the password is missing or ""
+ */
+export function renderKafkaPrincipalSecret(
+  platform: PlatformModel,
+  id: KafkaPrincipalId,
+  credentials: KafkaPrincipalCredentials,
+): RenderedSecret {
+  const name = kafkaPrincipalSecretName(platform.name, id);
+  if (credentials.KAFKA_PASSWORD === '') {
+    throw contractErrors.CREDENTIAL_MISSING({ secret: name, key: 'KAFKA_PASSWORD' });
+  }
+  const secret = platform.secrets.find((candidate) => candidate.id === 'kafka');
+  if (secret === undefined) throw new TypeError('the platform has no kafka secret');
+  const given: Record<string, string | undefined> = {
+    ...credentials,
+    KAFKA_USERNAME: kafkaPrincipal(id).username,
+  };
+  const stringData: Record<string, string> = {};
+  for (const key of secret.definition.keys) {
+    switch (key.kind) {
+      case 'endpoint':
+        stringData[key.key] = resolveEndpoint(platform, key).value;
+        break;
+      case 'setting':
+        stringData[key.key] = key.value(platform.spec);
+        break;
+      case 'credential': {
+        const value = given[key.key];
+        if (value === undefined || value === '') {
+          throw contractErrors.CREDENTIAL_MISSING({ secret: name, key: key.key });
+        }
+        stringData[key.key] = value;
+        break;
+      }
+    }
+  }
+  return { id: 'kafka', name, enabled: true, stringData };
 }

@@ -1,6 +1,10 @@
 import type { RealtimePlatformError } from '@realtime-platform/errors';
 import type { Visualization } from '../claim/claim.types.js';
 import { contractErrors } from '../contract.errors.js';
+import type {
+  KafkaSecurityProtocol,
+  kafkaSaslMechanism,
+} from '../kafka-access/kafka-principal.catalog.js';
 import {
   secretCatalog,
   type SecretDefinition,
@@ -22,6 +26,11 @@ export interface KafkaConnection {
   readonly bootstrapServers: readonly string[];
   readonly schemaRegistryUrl: string;
   readonly connectUrl: string;
+  readonly securityProtocol: KafkaSecurityProtocol;
+  readonly saslMechanism: typeof kafkaSaslMechanism;
+  /** This workload's own principal: ACLs allow it only what its role needs. */
+  readonly username: string;
+  readonly password: string;
 }
 
 export interface DatabaseConnection {
@@ -205,6 +214,10 @@ export function checkPlatformEnv(env: PlatformEnv, options: EnvParseOptions = {}
         bootstrapServers: get('KAFKA_BOOTSTRAP_SERVERS'),
         schemaRegistryUrl: get('KAFKA_SCHEMA_REGISTRY_URL'),
         connectUrl: get('KAFKA_CONNECT_URL'),
+        securityProtocol: get('KAFKA_SECURITY_PROTOCOL'),
+        saslMechanism: get('KAFKA_SASL_MECHANISM'),
+        username: get('KAFKA_USERNAME'),
+        password: get('KAFKA_PASSWORD'),
       },
       db: {
         host: get('DB_HOST'),

@@ -1,4 +1,8 @@
 import type { RealtimePlatformSpec, SpecCondition } from '../claim/claim.types.js';
+import {
+  kafkaSaslMechanism,
+  kafkaSecurityProtocols,
+} from '../kafka-access/kafka-principal.catalog.js';
 import type { ServiceId } from '../services/service.catalog.js';
 
 export type SecretId = 'mqtt' | 'kafka' | 'db' | 'metabase' | 'lenses';
@@ -141,7 +145,8 @@ export const secretCatalog = [
     id: 'kafka',
     suffix: 'kafka-secret',
     prefix: 'KAFKA_',
-    description: 'Kafka cluster access: brokers, Schema Registry, Connect (no authentication)',
+    description:
+      'Kafka cluster access: brokers, Schema Registry, Connect, with this application’s own SASL principal',
     keys: [
       {
         key: 'KAFKA_BOOTSTRAP_SERVERS',
@@ -149,7 +154,38 @@ export const secretCatalog = [
         format: 'bootstrap',
         services: ['kafka'],
         port: 'kafka',
-        description: 'comma-separated `host:port` list of the in-cluster PLAINTEXT listener',
+        description: 'comma-separated `host:port` list of the in-cluster SASL listener',
+      },
+      {
+        key: 'KAFKA_SECURITY_PROTOCOL',
+        kind: 'setting',
+        format: 'enum',
+        values: kafkaSecurityProtocols,
+        value: () => 'SASL_PLAINTEXT',
+        description:
+          '`SASL_PLAINTEXT`, or `SASL_SSL` when the listener has TLS (certificates from a CA the client trusts)',
+      },
+      {
+        key: 'KAFKA_SASL_MECHANISM',
+        kind: 'setting',
+        format: 'enum',
+        values: [kafkaSaslMechanism],
+        value: () => kafkaSaslMechanism,
+        description: 'SASL mechanism of `KAFKA_USERNAME`',
+      },
+      {
+        key: 'KAFKA_USERNAME',
+        kind: 'credential',
+        sensitive: false,
+        description:
+          'this workload’s Kafka principal (`app` for applications; each platform service has its own); ACLs allow it only what it needs',
+      },
+      {
+        key: 'KAFKA_PASSWORD',
+        kind: 'credential',
+        sensitive: true,
+        description:
+          'password of `KAFKA_USERNAME` (also its Schema Registry login, as `basic.auth.credentials.source=SASL_INHERIT` does)',
       },
       {
         key: 'KAFKA_SCHEMA_REGISTRY_URL',

@@ -137,7 +137,22 @@ describe('renderSecretData', () => {
       KAFKA_BOOTSTRAP_SERVERS: 'health-data-kafka.apps.svc.cluster.local:9092',
       KAFKA_SCHEMA_REGISTRY_URL: 'http://health-data-schema-registry.apps.svc.cluster.local:8081',
       KAFKA_CONNECT_URL: 'http://health-data-kafka-connect.apps.svc.cluster.local:8083',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_USERNAME: 'test-kafka_username',
+      KAFKA_PASSWORD: 'test-kafka_password',
     });
+  });
+
+  it('needs the Kafka password of the applications’ principal', () => {
+    const platform = describePlatform({ namespace: 'apps', claim: { name: 'p' } });
+    const { KAFKA_PASSWORD: _pw, ...withoutPassword } = credentials;
+    expect(() => renderSecretData(platform, withoutPassword)).toThrow(
+      expect.objectContaining({
+        code: contractErrors.CREDENTIAL_MISSING.code,
+        details: { secret: 'p-kafka-secret', key: 'KAFKA_PASSWORD' },
+      }),
+    );
   });
 
   it('points the dashboard at Grafana and says so when visualization is grafana', () => {

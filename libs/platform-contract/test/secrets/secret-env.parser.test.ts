@@ -47,6 +47,10 @@ describe('parsePlatformEnv', () => {
         bootstrapServers: ['health-data-kafka.apps.svc.cluster.local:9092'],
         schemaRegistryUrl: 'http://health-data-schema-registry.apps.svc.cluster.local:8081',
         connectUrl: 'http://health-data-kafka-connect.apps.svc.cluster.local:8083',
+        securityProtocol: 'SASL_PLAINTEXT',
+        saslMechanism: 'SCRAM-SHA-512',
+        username: 's3cret-kafka_username',
+        password: 's3cret-kafka_password',
       },
       db: {
         host: 'health-data-postgresql.apps.svc.cluster.local',
@@ -140,6 +144,10 @@ describe('parsePlatformEnv', () => {
     expect(keys).toEqual([
       'MQTT_ENABLED',
       'KAFKA_BOOTSTRAP_SERVERS',
+      'KAFKA_SECURITY_PROTOCOL',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_USERNAME',
+      'KAFKA_PASSWORD',
       'KAFKA_SCHEMA_REGISTRY_URL',
       'KAFKA_CONNECT_URL',
       'DB_HOST',
@@ -152,6 +160,14 @@ describe('parsePlatformEnv', () => {
       'DASHBOARD_ADMIN_USER',
       'DASHBOARD_ADMIN_PASSWORD',
       'LENSES_ENABLED',
+    ]);
+  });
+
+  it('refuses a kafka secret that would turn authentication off', () => {
+    const env = envFor({ name: 'health-data' });
+    const plaintext = errorsOf({ ...env, KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' });
+    expect(plaintext.map((e) => [e.code, e.details.key])).toEqual([
+      [contractErrors.ENV_KEY_MALFORMED.code, 'KAFKA_SECURITY_PROTOCOL'],
     ]);
   });
 

@@ -60,7 +60,14 @@ describe('secretCatalog', () => {
       ]),
     );
     expect(keysOf('kafka')).toEqual(
-      expect.arrayContaining(['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_SCHEMA_REGISTRY_URL']),
+      expect.arrayContaining([
+        'KAFKA_BOOTSTRAP_SERVERS',
+        'KAFKA_SCHEMA_REGISTRY_URL',
+        'KAFKA_SECURITY_PROTOCOL',
+        'KAFKA_SASL_MECHANISM',
+        'KAFKA_USERNAME',
+        'KAFKA_PASSWORD',
+      ]),
     );
     expect(keysOf('db')).toEqual(
       expect.arrayContaining(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']),
@@ -77,6 +84,8 @@ describe('secretCatalog', () => {
     expect(credentialKeys).toEqual([
       'MQTT_USERNAME',
       'MQTT_PASSWORD',
+      'KAFKA_USERNAME',
+      'KAFKA_PASSWORD',
       'DB_USER',
       'DB_PASSWORD',
       'DASHBOARD_ADMIN_USER',

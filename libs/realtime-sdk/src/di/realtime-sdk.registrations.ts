@@ -5,6 +5,7 @@ import {
   type LoadConfigOptions,
   type RealtimeConfig,
 } from '../config/realtime-config.js';
+import { kafkaBusSecurity } from '../kafka/kafka-access.errors.js';
 import { KafkajsMessageBus } from '../kafka/kafkajs-message-bus.adapter.js';
 import type { KafkaBusInput } from '../kafka/kafka.options.js';
 import { HealthRegistry } from '../operations/health.registry.js';
@@ -19,7 +20,7 @@ export interface RegisterRealtimeSdkOptions extends RealtimeSdkOptions, LoadConf
   readonly logger?: Logger;
   /** Extra kafkajs adapter settings (timeouts, retry). */
   readonly kafka?: Partial<
-    Omit<KafkaBusInput, 'brokers' | 'clientId' | 'consumerGroup' | 'instanceId'>
+    Omit<KafkaBusInput, 'brokers' | 'security' | 'clientId' | 'consumerGroup' | 'instanceId'>
   >;
 }
 
@@ -57,6 +58,7 @@ export function registerRealtimeSdk(
         new KafkajsMessageBus({
           ...options.kafka,
           brokers: config.platform.kafka.bootstrapServers,
+          security: kafkaBusSecurity(config.platform.kafka),
           clientId: config.serviceName,
           consumerGroup: config.consumerGroup,
           instanceId: config.instanceId,

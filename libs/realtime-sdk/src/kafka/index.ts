@@ -17,6 +17,14 @@ export type {
 } from './message-bus.port.js';
 export { KafkajsMessageBus } from './kafkajs-message-bus.adapter.js';
 export {
+  kafkaBusSecurity,
+  kafkaAccessError,
+  kafkaAccessProblem,
+  contractAllowsGroup,
+  type KafkaAccessProblem,
+  type KafkaBusSecurity,
+} from './kafka-access.errors.js';
+export {
   kafkajsGroupingPatch,
   type KafkajsGroupingPatch,
 } from './kafkajs-linear-grouping.patch.js';
@@ -51,6 +59,7 @@ export {
 } from './codecs/avro.codec.js';
 export {
   SchemaRegistryClient,
+  schemaRegistryLogin,
   type CompatibilityLevel,
   type SchemaRegistryClientOptions,
 } from './codecs/schema-registry.client.js';

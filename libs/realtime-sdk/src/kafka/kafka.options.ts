@@ -1,6 +1,7 @@
 import type { Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import { optionsValidator, type OptionsSchema } from '../options/options.validator.js';
+import type { KafkaBusSecurity } from './kafka-access.errors.js';
 import type { RetryPolicy } from './message-bus.port.js';
 import { defaultRetryPolicy } from './retry.policy.js';
 
@@ -8,6 +9,11 @@ export interface KafkaBusOptions {
   /** `KAFKA_BOOTSTRAP_SERVERS` of the kafka secret (`config.platform.kafka.bootstrapServers`). */
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /**
+   * The SASL login (and TLS with `SASL_SSL`) of the kafka secret: `kafkaBusSecurity(config.platform.kafka)`.
+   * The platform's brokers refuse clients without it; only a test broker of one's own runs without.
+   */
+  readonly security?: KafkaBusSecurity;
   /** Shared subscriptions' default group id and the base of broadcast group ids. */
   readonly consumerGroup: string;
   /** Part of broadcast group ids (the pod name). */
@@ -84,6 +90,17 @@ export const kafkaBusOptionsSchema: OptionsSchema = {
       items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' },
     },
     clientId: name,
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['protocol', 'mechanism', 'username', 'password'],
+      properties: {
+        protocol: { enum: ['SASL_PLAINTEXT', 'SASL_SSL'] },
+        mechanism: { enum: ['SCRAM-SHA-512'] },
+        username: { type: 'string', minLength: 1 },
+        password: { type: 'string', minLength: 1 },
+      },
+    },
     consumerGroup: name,
     instanceId: name,
     logger: { type: 'object' },

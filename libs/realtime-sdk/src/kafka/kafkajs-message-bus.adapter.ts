@@ -9,11 +9,13 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { isRealtimePlatformError } from '@realtime-platform/errors';
 import { optionsValidator } from '../options/options.validator.js';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import type { Codec } from './codecs/codec.port.js';
+import { contractAllowsGroup, kafkaAccessError } from './kafka-access.errors.js';
 import { broadcastGroupId } from './consumer-group.naming.js';
 import {
   resolveKafkaBusOptions,
@@ -102,14 +104,41 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       'kafkajs patches',
     );
     this.metrics = this.options.metrics;
+    const { security } = this.options;
     this.kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: [...this.options.brokers],
+      ...(security === undefined
+        ? {}
+        : {
+            sasl: {
+              mechanism: 'scram-sha-512',
+              username: security.username,
+              password: security.password,
+            },
+            // SASL_SSL: TLS verified against the system's CAs (Node's default).
+            ssl: security.protocol === 'SASL_SSL',
+          }),
       connectionTimeout: this.options.connectionTimeoutMs,
       requestTimeout: this.options.requestTimeoutMs,
       retry: this.clientRetry(),
       logLevel: kafkaLogLevel.WARN,
       logCreator: kafkajsLogCreator(this.logger),
+    });
+  }
+
+  /** The principal in error messages. */
+  private get username(): string {
+    return this.options.security?.username ?? 'ANONYMOUS';
+  }
+
+  /** A refused login or operation as its coded, non-retriable error; anything else unchanged. */
+  private accessError(error: unknown, operation: string, resource: string) {
+    return kafkaAccessError(error, {
+      brokers: this.options.brokers,
+      username: this.username,
+      operation,
+      resource,
     });
   }
 
@@ -134,9 +163,12 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
         await producer.connect();
       } catch (cause) {
         this.connecting = undefined;
-        throw sdkErrors.KAFKA_UNREACHABLE(
-          { brokers: this.options.brokers, reason: (cause as Error).message },
-          { cause },
+        throw (
+          this.accessError(cause, 'connect to', 'the cluster') ??
+          sdkErrors.KAFKA_UNREACHABLE(
+            { brokers: this.options.brokers, reason: (cause as Error).message },
+            { cause },
+          )
         );
       }
       this.producer = producer;
@@ -211,12 +243,13 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       }
     } catch (cause) {
       this.retireProducer(producer);
-      throw sdkErrors.KAFKA_PUBLISH_FAILED(
-        {
-          topic: topicMessages.map(({ topic }) => topic).join(','),
-          reason: (cause as Error).message,
-        },
-        { cause },
+      const topics = topicMessages.map(({ topic }) => topic).join(',');
+      throw (
+        this.accessError(cause, 'write to', `topic ${topics}`) ??
+        sdkErrors.KAFKA_PUBLISH_FAILED(
+          { topic: topics, reason: (cause as Error).message },
+          { cause },
+        )
       );
     }
     for (const { topic, messages } of topicMessages)
@@ -236,6 +269,17 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     const base = options.groupId ?? this.options.consumerGroup;
     const groupId =
       options.mode === 'broadcast' ? broadcastGroupId(base, this.options.instanceId) : base;
+    if (
+      this.options.security !== undefined &&
+      contractAllowsGroup(this.username, groupId) === false
+    ) {
+      throw sdkErrors.KAFKA_NOT_AUTHORIZED({
+        username: this.username,
+        operation: 'consume in',
+        resource: `group ${groupId}`,
+        reason: 'the platform contract reserves this group for another principal',
+      });
+    }
     await this.checkTopicsExist(options.topics);
     const startOffsets =
       options.mode === 'broadcast'
@@ -261,9 +305,16 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     } catch (cause) {
       this.active.delete(subscription as KafkajsSubscription<unknown>);
       await subscription.stop();
-      throw sdkErrors.KAFKA_UNREACHABLE(
-        { brokers: this.options.brokers, reason: (cause as Error).message },
-        { cause },
+      throw (
+        this.accessError(
+          cause,
+          'consume',
+          `topics ${options.topics.join(',')} in group ${groupId}`,
+        ) ??
+        sdkErrors.KAFKA_UNREACHABLE(
+          { brokers: this.options.brokers, reason: (cause as Error).message },
+          { cause },
+        )
       );
     }
     const stop = subscription.stop.bind(subscription);
@@ -295,11 +346,27 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     }
   }
 
-  /** Fails with KAFKA_TOPIC_NOT_FOUND, after a few looks (metadata of a new topic can lag). */
+  /**
+   * Fails with KAFKA_TOPIC_NOT_FOUND, after a few looks (metadata of a new topic can lag), or with
+   * KAFKA_NOT_AUTHORIZED: a topic the principal may not describe is missing from its listing too,
+   * and only asking for it by name tells the two apart.
+   */
   private async checkTopicsExist(topics: readonly string[]): Promise<void> {
     for (let look = 1; ; look += 1) {
-      const existing = new Set(await this.withAdmin((admin) => admin.listTopics()));
-      const missing = topics.find((topic) => !existing.has(topic));
+      const missing = await this.withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const absent = topics.find((topic) => !existing.has(topic));
+        if (absent !== undefined) {
+          await admin.fetchTopicMetadata({ topics: [absent] }).catch((error: unknown) => {
+            const refused = this.accessError(error, 'describe', `topic ${absent}`);
+            if (refused !== undefined) throw refused;
+          });
+        }
+        return absent;
+      }).catch((error: unknown) => {
+        if (isRealtimePlatformError(error)) throw error;
+        throw this.accessError(error, 'connect to', 'the cluster') ?? error;
+      });
       if (missing === undefined) return;
       if (look === 3) throw sdkErrors.KAFKA_TOPIC_NOT_FOUND({ topic: missing });
       await new Promise((resolve) => setTimeout(resolve, 300 * look));

@@ -1,10 +1,11 @@
-import { isRetriable } from '@realtime-platform/errors';
+import { isRetriable, type RealtimePlatformError } from '@realtime-platform/errors';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { sdkErrors } from '../sdk.errors.js';
 import type { Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import type { Codec } from './codecs/codec.port.js';
+import { kafkaAccessError } from './kafka-access.errors.js';
 import { deadLetterHeadersFor, errorCodeOf, type DeadLetterReason } from './dead-letter.headers.js';
 import type { KafkaBusOptions } from './kafka.options.js';
 import type {
@@ -120,6 +121,9 @@ export class KafkajsSubscription<T> implements Subscription {
   private consumer: Consumer | undefined;
   private isJoined = false;
   private joinWaiters = new Set<() => void>();
+  /** Set when the broker refused our login or an ACL refused the group or a topic: final. */
+  private failure: RealtimePlatformError | undefined;
+  private failWaiters = new Set<(error: RealtimePlatformError) => void>();
   private restartTimer: NodeJS.Timeout | undefined;
   private restartAttempt = 0;
   private restarting: Promise<void> | undefined;
@@ -159,17 +163,31 @@ export class KafkajsSubscription<T> implements Subscription {
 
   waitUntilJoined(timeoutMs = 30_000): Promise<void> {
     if (this.joined()) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.joinWaiters.delete(done);
+        this.failWaiters.delete(fail);
         reject(new Error(`group ${this.groupId} did not join within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
+        this.failWaiters.delete(fail);
         resolve();
       };
+      const fail = (error: RealtimePlatformError): void => {
+        clearTimeout(timer);
+        this.joinWaiters.delete(done);
+        reject(error);
+      };
       this.joinWaiters.add(done);
+      this.failWaiters.add(fail);
     });
+  }
+
+  /** The coded error that stopped this subscription for good (a refused login or ACL), if any. */
+  failed(): RealtimePlatformError | undefined {
+    return this.failure;
   }
 
   async start(): Promise<void> {
@@ -326,6 +344,22 @@ export class KafkajsSubscription<T> implements Subscription {
       if (!current()) return;
       this.setJoined(false);
       const { error, restart } = event.payload;
+      // A refused login or ACL does not heal by recreating the consumer: say so once, loudly, and
+      // stop (readiness stays false) instead of restarting forever.
+      const refused = kafkaAccessError(error, {
+        brokers: this.host.options.brokers,
+        username: this.host.options.security?.username ?? 'ANONYMOUS',
+        operation: 'consume',
+        resource: `topics ${this.topics.join(',')} in group ${this.groupId}`,
+      });
+      if (refused !== undefined) {
+        this.failure = refused;
+        this.logger.error({ err: refused, code: refused.code }, 'consumer refused by Kafka');
+        for (const fail of this.failWaiters) fail(refused);
+        this.failWaiters.clear();
+        this.joinWaiters.clear();
+        return;
+      }
       this.logger.error({ err: error, restart }, 'consumer crashed');
       if (!restart && this.state === 'running') this.scheduleRestart(consumer);
     });

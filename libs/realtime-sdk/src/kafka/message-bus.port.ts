@@ -1,3 +1,4 @@
+import type { RealtimePlatformError } from '@realtime-platform/errors';
 import type { Codec } from './codecs/codec.port.js';
 
 export type RecordHeaders = Readonly<Record<string, string>>;
@@ -132,8 +133,13 @@ export interface Subscription {
   readonly topics: readonly string[];
   /** True while the consumer is a member of its group with partitions it may fetch. */
   joined(): boolean;
-  /** Waits until `joined()` (or rejects after `timeoutMs`). */
+  /** Waits until `joined()` (or rejects after `timeoutMs`, or at once with `failed()`). */
   waitUntilJoined(timeoutMs?: number): Promise<void>;
+  /**
+   * The coded error (RTP_ERR_SDK_KAFKA_AUTH_FAILED / _NOT_AUTHORIZED) that stopped the
+   * subscription for good, or undefined: a refused login or ACL is not retried.
+   */
+  failed(): RealtimePlatformError | undefined;
   /** Finishes the record in hand, commits what was handled, leaves the group, disconnects. */
   stop(): Promise<void>;
 }

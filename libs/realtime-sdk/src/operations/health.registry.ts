@@ -75,5 +75,13 @@ export const kafkaConsumersCheck =
     const waiting = subscriptions.filter((subscription) => !subscription.joined());
     return waiting.length === 0
       ? { ok: true, detail: `${subscriptions.length} subscription(s) joined` }
-      : { ok: false, detail: `not joined: ${waiting.map((s) => s.groupId).join(', ')}` };
+      : {
+          ok: false,
+          // A refused login or ACL is final: name its code, so the probe says why.
+          detail: `not joined: ${waiting
+            .map((s) =>
+              s.failed() === undefined ? s.groupId : `${s.groupId} (${s.failed()?.code})`,
+            )
+            .join(', ')}`,
+        };
   };

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
+import type { KafkaBroker } from '@realtime-platform/local-infra';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
 
-export const rawKafka = (brokers: string): Kafka =>
+/** The test broker (`kafka()`): its helpers log in as the provisioning principal, a super user. */
+export type KafkaTarget = Pick<KafkaBroker, 'kafkajsConfig'>;
+
+export const rawKafka = (kafka: KafkaTarget): Kafka =>
   new Kafka({
     clientId: 'test-admin',
-    brokers: [brokers],
+    ...kafka.kafkajsConfig(),
     logLevel: logLevel.NOTHING,
     // A loaded 2-core machine can take seconds to elect the leaders of a new topic.
     retry: { retries: 10, initialRetryTime: 300 },
@@ -13,12 +17,12 @@ export const rawKafka = (brokers: string): Kafka =>
 
 /** Creates `<prefix>-<uuid>` and its `.dlq` and waits for their leaders. */
 export async function createTopic(
-  brokers: string,
+  kafka: KafkaTarget,
   prefix: string,
   partitions = 3,
 ): Promise<string> {
   const topic = `${prefix}-${randomUUID()}`;
-  const admin = rawKafka(brokers).admin();
+  const admin = rawKafka(kafka).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -58,10 +62,10 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
 }
 
 export async function withAdmin<T>(
-  brokers: string,
+  kafka: KafkaTarget,
   work: (admin: Admin) => Promise<T>,
 ): Promise<T> {
-  const admin = rawKafka(brokers).admin();
+  const admin = rawKafka(kafka).admin();
   await admin.connect();
   try {
     return await work(admin);
@@ -72,11 +76,11 @@ export async function withAdmin<T>(
 
 /** Committed offsets of a group for a topic, summed over partitions (-1 counts as 0). */
 export async function committedTotal(
-  brokers: string,
+  kafka: KafkaTarget,
   groupId: string,
   topic: string,
 ): Promise<number> {
-  const offsets = await withAdmin(brokers, (admin) =>
+  const offsets = await withAdmin(kafka, (admin) =>
     admin.fetchOffsets({ groupId, topics: [topic] }),
   );
   return (offsets[0]?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
@@ -84,12 +88,12 @@ export async function committedTotal(
 
 /** Reads every record of `topic` from the beginning until `count` arrived. */
 export async function readAll(
-  brokers: string,
+  kafka: KafkaTarget,
   topic: string,
   count: number,
   timeoutMs = 20_000,
 ): Promise<KafkaMessage[]> {
-  const consumer = rawKafka(brokers).consumer({ groupId: `reader-${randomUUID()}` });
+  const consumer = rawKafka(kafka).consumer({ groupId: `reader-${randomUUID()}` });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
   try {

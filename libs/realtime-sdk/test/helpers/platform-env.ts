@@ -10,6 +10,8 @@ export const jwtSecret = 'test-shared-secret-of-at-least-32-bytes!!';
 
 export interface EnvOverrides {
   readonly kafka?: string;
+  /** The kafka secret of a real broker's principal (`kafka().kafkaSecret('admin')`). */
+  readonly kafkaSecret?: Readonly<Record<string, string>>;
   readonly mqtt?: { url: string; username: string; password: string };
 }
 
@@ -23,6 +25,7 @@ export function platformEnv(overrides: EnvOverrides = {}): Record<string, string
   for (const secret of renderSecretData(platform, credentials))
     Object.assign(env, secret.stringData);
   if (overrides.kafka !== undefined) env.KAFKA_BOOTSTRAP_SERVERS = overrides.kafka;
+  if (overrides.kafkaSecret !== undefined) Object.assign(env, overrides.kafkaSecret);
   if (overrides.mqtt !== undefined) {
     env.MQTT_URL = overrides.mqtt.url;
     env.MQTT_USERNAME = overrides.mqtt.username;

@@ -41,6 +41,7 @@ afterEach(async () => {
 async function bus(overrides: Partial<KafkaBusInput> = {}): Promise<KafkajsMessageBus> {
   const created = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: 'kafka-batch-test',
     consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
@@ -56,7 +57,7 @@ async function produce(
   topic: string,
   messages: { key: string; value: string; headers?: Record<string, string>; timestamp?: string }[],
 ): Promise<void> {
-  const producer = rawKafka(kafka().bootstrapServers).producer();
+  const producer = rawKafka(kafka()).producer();
   await producer.connect();
   try {
     await producer.send({ topic, messages });
@@ -91,9 +92,9 @@ function splitTo(even: string, odd: string) {
 
 describe('KafkajsMessageBus batch handler (real Kafka)', () => {
   it('should produce the outputs for several topics with the keys and timestamps given, then commit every input offset', async () => {
-    const input = await createTopic(kafka().bootstrapServers, 'batch-in', 2);
-    const even = await createTopic(kafka().bootstrapServers, 'batch-even', 2);
-    const odd = await createTopic(kafka().bootstrapServers, 'batch-odd', 2);
+    const input = await createTopic(kafka(), 'batch-in', 2);
+    const even = await createTopic(kafka(), 'batch-even', 2);
+    const odd = await createTopic(kafka(), 'batch-odd', 2);
     const metrics = new SdkMetrics({ defaultMetrics: false });
     const consumer = await bus({ metrics });
     const batchSizes: number[] = [];
@@ -114,8 +115,8 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
       input,
       Array.from({ length: 40 }, (_, n) => ({ key: `d${n % 3}`, value: reading(n), timestamp })),
     );
-    const evens = await readAll(kafka().bootstrapServers, even, 20);
-    const odds = await readAll(kafka().bootstrapServers, odd, 20);
+    const evens = await readAll(kafka(), even, 20);
+    const odds = await readAll(kafka(), odd, 20);
     const ns = (messages: typeof evens): number[] =>
       messages
         .map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)
@@ -130,8 +131,7 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
     // Handler calls never exceed maxBatchRecords.
     expect(Math.max(...batchSizes)).toBeLessThanOrEqual(7);
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 40,
+      async () => (await committedTotal(kafka(), subscription.groupId, input)) === 40,
     );
     const produced = await metrics.registry.getSingleMetricAsString(
       'rtp_kafka_records_produced_total',
@@ -141,8 +141,8 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
   });
 
   it('should not commit a batch whose outputs are not yet acknowledged (handler still running)', async () => {
-    const input = await createTopic(kafka().bootstrapServers, 'batch-gate', 1);
-    const out = await createTopic(kafka().bootstrapServers, 'batch-gate-out', 1);
+    const input = await createTopic(kafka(), 'batch-gate', 1);
+    const out = await createTopic(kafka(), 'batch-gate-out', 1);
     const consumer = await bus({ commitIntervalMs: 50 });
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
@@ -175,18 +175,17 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
     await eventually(() => calls > 0, 20_000, 'the handler was called');
     // Several commit intervals pass while the handler holds the batch: nothing is committed.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await committedTotal(kafka().bootstrapServers, subscription.groupId, input)).toBe(0);
+    expect(await committedTotal(kafka(), subscription.groupId, input)).toBe(0);
     release();
-    await readAll(kafka().bootstrapServers, out, 10);
+    await readAll(kafka(), out, 10);
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 10,
+      async () => (await committedTotal(kafka(), subscription.groupId, input)) === 10,
     );
   });
 
   it('should send rejected and undecodable records to <topic>.dlq in the same batch, with reason headers, and go on', async () => {
-    const input = await createTopic(kafka().bootstrapServers, 'batch-dlq', 1);
-    const out = await createTopic(kafka().bootstrapServers, 'batch-dlq-out', 1);
+    const input = await createTopic(kafka(), 'batch-dlq', 1);
+    const out = await createTopic(kafka(), 'batch-dlq-out', 1);
     const metrics = new SdkMetrics({ defaultMetrics: false });
     const consumer = await bus({ metrics });
     const subscription = await consumer.subscribe({
@@ -220,11 +219,11 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
       { key: 'd1', value: reading(-5, 'd1') },
       { key: 'd1', value: reading(4, 'd1') },
     ]);
-    const outputs = await readAll(kafka().bootstrapServers, out, 2);
+    const outputs = await readAll(kafka(), out, 2);
     expect(outputs.map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)).toEqual([
       1, 4,
     ]);
-    const dead = await readAll(kafka().bootstrapServers, dlqTopicName(input), 2);
+    const dead = await readAll(kafka(), dlqTopicName(input), 2);
     const header = (index: number, name: string): string | undefined =>
       dead[index]?.headers?.[name]?.toString();
     // Undecodable first, then the handler's rejections.
@@ -243,8 +242,7 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
     expect(header(1, deadLetterHeaders.consumerGroup)).toBe(subscription.groupId);
     expect(header(1, deadLetterHeaders.attempts)).toBe('1');
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 4,
+      async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
     );
     const dlq = await metrics.registry.getSingleMetricAsString('rtp_kafka_dlq_records_total');
     expect(dlq).toContain(`topic="${input}",reason="decode"} 1`);
@@ -252,8 +250,8 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
   });
 
   it('a retriable error should retry the whole batch until it passes; a non-retriable one should isolate the poison record and dead-letter only it', async () => {
-    const input = await createTopic(kafka().bootstrapServers, 'batch-retry', 1);
-    const out = await createTopic(kafka().bootstrapServers, 'batch-retry-out', 1);
+    const input = await createTopic(kafka(), 'batch-retry', 1);
+    const out = await createTopic(kafka(), 'batch-retry-out', 1);
     const consumer = await bus();
     const calls: { attempt: number; ns: number[] }[] = [];
     // More busy attempts than any old retry limit: infrastructure trouble never dead-letters.
@@ -286,11 +284,11 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
       input,
       [11, 12, 13, 14].map((n) => ({ key: 'd1', value: reading(n, 'd1') })),
     );
-    const outputs = await readAll(kafka().bootstrapServers, out, 3);
+    const outputs = await readAll(kafka(), out, 3);
     expect(outputs.map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)).toEqual([
       11, 12, 14,
     ]);
-    const [dead] = await readAll(kafka().bootstrapServers, dlqTopicName(input), 1);
+    const [dead] = await readAll(kafka(), dlqTopicName(input), 1);
     expect(dead?.value?.toString()).toBe(reading(13, 'd1'));
     expect(dead?.headers?.[deadLetterHeaders.errorCode]?.toString()).toBe(testErrors.POISON.code);
     expect(dead?.headers?.[deadLetterHeaders.reason]?.toString()).toBe('handler');
@@ -300,13 +298,12 @@ describe('KafkajsMessageBus batch handler (real Kafka)', () => {
     );
     expect(calls.slice(7).map((c) => c.ns)).toEqual([[11], [12], [13], [14]]);
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 4,
+      async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
     );
   });
 
   it('subscribe should want exactly one of handler and batchHandler', async () => {
-    const input = await createTopic(kafka().bootstrapServers, 'batch-options', 1);
+    const input = await createTopic(kafka(), 'batch-options', 1);
     const consumer = await bus();
     const base = { topics: [input], mode: 'shared' as const, codec: jsonCodec<Reading>() };
     await expect(consumer.subscribe(base)).rejects.toMatchObject({

@@ -37,6 +37,7 @@ afterEach(async () => {
 async function bus(overrides: Partial<KafkaBusInput> = {}): Promise<KafkajsMessageBus> {
   const created = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: 'kafka-consumer-test',
     consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
@@ -56,7 +57,7 @@ const readings = (count: number, from = 0): { key: string; value: Reading }[] =>
 
 describe('KafkajsMessageBus (real Kafka)', () => {
   it('subscribe(shared) should hand every record to the handler and commit only handled ones', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'shared');
+    const topic = await createTopic(kafka(), 'shared');
     const producer = await bus();
     const consumer = await bus();
     const seen: Reading[] = [];
@@ -78,14 +79,14 @@ describe('KafkajsMessageBus (real Kafka)', () => {
       expect(ns).toEqual([...ns].sort((a, b) => a - b));
     }
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)) === 30,
+      async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 30,
     );
   });
 
   it('publish should fail with a coded error before connect', async () => {
     const unconnected = new KafkajsMessageBus({
       brokers: [kafka().bootstrapServers],
+      security: kafka().busSecurity(),
       clientId: 'x',
       consumerGroup: 'x',
       instanceId: 'x',
@@ -108,7 +109,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
   });
 
   it('a malformed record should land in <topic>.dlq with reason headers while the consumer continues', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'malformed', 1);
+    const topic = await createTopic(kafka(), 'malformed', 1);
     const consumer = await bus();
     const seen: number[] = [];
     const subscription = await consumer.subscribe({
@@ -120,7 +121,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
         seen.push(record.value.n);
       },
     });
-    const producer = rawKafka(kafka().bootstrapServers).producer();
+    const producer = rawKafka(kafka()).producer();
     await producer.connect();
     await producer.send({
       topic,
@@ -134,7 +135,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     await eventually(() => seen.length === 2, 20_000, 'both valid records handled');
     expect(seen).toEqual([1, 3]);
 
-    const [dead] = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 1);
+    const [dead] = await readAll(kafka(), dlqTopicName(topic), 1);
     const header = (name: string): string | undefined => dead?.headers?.[name]?.toString();
     expect(dead?.value?.toString()).toBe('this is {not json');
     expect(dead?.key?.toString()).toBe('d1');
@@ -148,13 +149,12 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     expect(header('traceparent')).toBe('abc');
     // The malformed record is committed too: a restart does not loop on it.
     await eventually(
-      async () =>
-        (await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)) === 3,
+      async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 3,
     );
   });
 
   it('a retriable handler error should be retried with backoff until it succeeds', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'retriable', 1);
+    const topic = await createTopic(kafka(), 'retriable', 1);
     const metrics = new SdkMetrics({ defaultMetrics: false });
     const consumer = await bus({ metrics });
     const attempts: number[] = [];
@@ -183,7 +183,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
   });
 
   it('a non-retriable handler error should dead-letter at once; a retriable one should be retried until it passes, never dead-lettered', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'failing', 1);
+    const topic = await createTopic(kafka(), 'failing', 1);
     const metrics = new SdkMetrics({ defaultMetrics: false });
     const consumer = await bus({ metrics });
     const attemptsByN = new Map<number, number>();
@@ -220,7 +220,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     expect(retryingGauge).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 1/);
     expect(await metrics.render()).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 0/);
 
-    const dead = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 2);
+    const dead = await readAll(kafka(), dlqTopicName(topic), 2);
     const summary = dead.map((m) => ({
       n: (JSON.parse(m.value?.toString() ?? '{}') as Reading).n,
       reason: m.headers?.[deadLetterHeaders.reason]?.toString(),
@@ -233,13 +233,13 @@ describe('KafkajsMessageBus (real Kafka)', () => {
       { n: 2, reason: 'handler', code: 'Error', attempts: '1', retriable: 'false' },
     ]);
     // Nothing else reaches the DLQ: the retried record is not in it.
-    await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 3, 3000)).rejects.toThrow(
+    await expect(readAll(kafka(), dlqTopicName(topic), 3, 3000)).rejects.toThrow(
       /only 2\/3 records/,
     );
   });
 
   it('stop() should commit what was handled so a restarted shared consumer does not re-read it', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'shutdown', 2);
+    const topic = await createTopic(kafka(), 'shutdown', 2);
     const groupId = `shutdown-${Math.random().toString(36).slice(2)}`;
     const producer = await bus();
     await producer.publish(topic, readings(20), jsonCodec<Reading>());
@@ -257,7 +257,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
     });
     await eventually(() => first.length === 20, 20_000, 'first 20');
     await subscriptionA.stop();
-    expect(await committedTotal(kafka().bootstrapServers, groupId, topic)).toBe(20);
+    expect(await committedTotal(kafka(), groupId, topic)).toBe(20);
 
     await producer.publish(topic, readings(5, 100), jsonCodec<Reading>());
     const second: number[] = [];
@@ -278,7 +278,7 @@ describe('KafkajsMessageBus (real Kafka)', () => {
   });
 
   it('subscribe(broadcast) should deliver every record produced after subscribe() to every instance, each in a group of its own', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'broadcast', 3);
+    const topic = await createTopic(kafka(), 'broadcast', 3);
     const producer = await bus();
     // Produced before the subscriptions: a broadcast subscription starts at the end, never sees these.
     await producer.publish(topic, readings(3, 1000), jsonCodec<Reading>());

@@ -14,6 +14,7 @@ afterAll(async () => {
 function newBus(name: string): KafkajsMessageBus {
   const bus = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: name,
     consumerGroup: `${name}-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
@@ -29,7 +30,7 @@ function newBus(name: string): KafkajsMessageBus {
 
 describe('KafkajsMessageBus across a broker crash (kill -9 and restart)', () => {
   it('should resume consuming after the broker comes back, losing no acknowledged record', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'crash', 3);
+    const topic = await createTopic(kafka(), 'crash', 3);
     const producer = newBus('crash-producer');
     const consumer = newBus('crash-consumer');
     await producer.connect();

@@ -42,6 +42,7 @@ describe('HealthRegistry', () => {
       topics: ['t'],
       joined: () => joined,
       waitUntilJoined: async () => undefined,
+      failed: () => undefined,
       stop: async () => undefined,
     });
     const bus = (subscriptions: Subscription[]) =>

@@ -38,11 +38,11 @@ interface Reading {
 const queue = { capacity: 64, highWaterMarkBytes: 64 * 1024, congestionTimeoutMs: 1500 };
 
 beforeAll(async () => {
-  topic = await createTopic(kafka().bootstrapServers, 'heart_rate_device_topic', 3);
-  bulkTopic = await createTopic(kafka().bootstrapServers, 'bulk', 1);
+  topic = await createTopic(kafka(), 'heart_rate_device_topic', 3);
+  bulkTopic = await createTopic(kafka(), 'bulk', 1);
   container = rootContainer.createChildContainer();
   registerRealtimeSdk(container, {
-    env: platformEnv({ kafka: kafka().bootstrapServers }),
+    env: platformEnv({ kafkaSecret: kafka().kafkaSecret('admin') }),
     logger: process.env.DEBUG_SDK ? createLogger({ level: 'warn' }) : silentLogger,
     signals: false,
     hub: { topics: [topic, bulkTopic], queue },
@@ -52,6 +52,7 @@ beforeAll(async () => {
   wsUrl = `${baseUrl.replace('http', 'ws')}/ws`;
   producer = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: 'fanout-producer',
     consumerGroup: 'unused',
     instanceId: 'test',

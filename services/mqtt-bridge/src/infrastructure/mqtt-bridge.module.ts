@@ -3,6 +3,7 @@ import {
   RealtimeServer,
   SdkMetrics,
   createLogger,
+  kafkaBusSecurity,
   loadRealtimeConfig,
   sdkErrors,
   type Logger,
@@ -56,6 +57,7 @@ export class MqttBridge {
     this.metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
     const bus = new KafkajsMessageBus({
       brokers: config.platform.kafka.bootstrapServers,
+      security: kafkaBusSecurity(config.platform.kafka),
       clientId: config.serviceName,
       consumerGroup: config.consumerGroup,
       instanceId: config.instanceId,

@@ -16,7 +16,8 @@ export function bridgeEnv(
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return {
-    ...localPlatformEnv({ kafka, mqtt }),
+    // The bridge's own Kafka principal: it may write device_data and its DLQ, nothing else.
+    ...localPlatformEnv({ kafka, mqtt }, 'bridge'),
     [runtimeEnv.serviceName]: 'mqtt-bridge',
     [runtimeEnv.platformName]: 'health-data',
     [runtimeEnv.instanceId]: `test-${randomUUID().slice(0, 8)}`,

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { KafkaBroker } from '@realtime-platform/local-infra';
 import { deviceDataTopic, dlqTopicName } from '@realtime-platform/platform-contract';
 
-const kafkaClient = (brokers: string): Kafka =>
-  new Kafka({ clientId: 'bridge-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+/** The test broker; these helpers act as the provisioning principal (a super user). */
+type KafkaTarget = Pick<KafkaBroker, 'kafkajsConfig'>;
+
+const kafkaClient = (kafka: KafkaTarget): Kafka =>
+  new Kafka({ clientId: 'bridge-test', ...kafka.kafkajsConfig(), logLevel: logLevel.NOTHING });
 
 /** Creates `device_data` (3 partitions) and `device_data.dlq`, as the platform provisions them. */
-export async function createPipelineTopics(brokers: string): Promise<void> {
-  const admin = kafkaClient(brokers).admin();
+export async function createPipelineTopics(kafka: KafkaTarget): Promise<void> {
+  const admin = kafkaClient(kafka).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -36,8 +40,8 @@ export class TopicRecorder {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(brokers: string, topics: readonly string[]): Promise<TopicRecorder> {
-    const consumer = kafkaClient(brokers).consumer({
+  static async start(kafka: KafkaTarget, topics: readonly string[]): Promise<TopicRecorder> {
+    const consumer = kafkaClient(kafka).consumer({
       groupId: `recorder-${randomUUID()}`,
       maxWaitTimeInMs: 100,
     });

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaBroker } from '@realtime-platform/local-infra';
 import { parseClaimSpec, planTopics } from '@realtime-platform/platform-contract';
 import {
   KafkajsMessageBus,
@@ -10,11 +11,14 @@ import {
   type VitalRecordValue,
 } from '../../src/infrastructure/kafka/vital-record.codec.js';
 
-/** Creates every topic a platform has (the vital topics, the alerts topic, their `.dlq`s). */
-export async function createPlatformTopics(bootstrapServers: string): Promise<void> {
+/**
+ * Creates every topic a platform has (the vital topics, the alerts topic, their `.dlq`s), as the
+ * provisioning principal.
+ */
+export async function createPlatformTopics(kafka: KafkaBroker): Promise<void> {
   const admin = new Kafka({
     clientId: 'test-admin',
-    brokers: [bootstrapServers],
+    ...kafka.kafkajsConfig('admin'),
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
@@ -41,15 +45,21 @@ export class VitalProducer {
     private readonly registry: SchemaRegistryClient,
   ) {}
 
-  static async connect(bootstrapServers: string, registryUrl: string): Promise<VitalProducer> {
+  /** Logs in as the stream processor's principal: the one allowed to write the vital topics. */
+  static async connect(kafka: KafkaBroker, registryUrl: string): Promise<VitalProducer> {
     const bus = new KafkajsMessageBus({
-      brokers: [bootstrapServers],
+      brokers: [kafka.bootstrapServers],
+      security: kafka.busSecurity('stream'),
       clientId: 'test-vital-producer',
       consumerGroup: 'unused',
       instanceId: 'test',
     });
     await bus.connect();
-    return new VitalProducer(bus, new SchemaRegistryClient({ url: registryUrl }));
+    const { username, password } = kafka.credentials('stream');
+    return new VitalProducer(
+      bus,
+      new SchemaRegistryClient({ url: registryUrl, credentials: { username, password } }),
+    );
   }
 
   /** Records of one topic in one partition keep their order (tests rely on it). */

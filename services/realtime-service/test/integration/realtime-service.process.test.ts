@@ -44,7 +44,8 @@ afterAll(async () => {
 }, 60_000);
 
 const kafka = useKafkaBroker();
-const registry = useSchemaRegistry();
+// Logins of the platform's Kafka principals: the service reads schemas as `app`.
+const registry = useSchemaRegistry(() => ({ users: kafka().registryUsers() }));
 const postgres = usePostgresServer();
 
 const wsUrl = () => `${service.url.replace('http', 'ws')}/ws`;
@@ -60,7 +61,7 @@ const api = (path: string, bearer: string | null = token) =>
   });
 
 beforeAll(async () => {
-  await createPlatformTopics(kafka().bootstrapServers);
+  await createPlatformTopics(kafka());
   secret = newJwtSecret();
   token = await signToken(secret, { issuer, audience });
   service = await NodeService.start({
@@ -79,7 +80,7 @@ beforeAll(async () => {
     },
     startTimeoutMs: 120_000,
   });
-  producer = await VitalProducer.connect(kafka().bootstrapServers, registry().url);
+  producer = await VitalProducer.connect(kafka(), registry().url);
 }, 180_000);
 
 describe('realtime-service as its own process on real Kafka, Schema Registry and PostgreSQL', () => {
@@ -205,7 +206,8 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
   it('publishes the alert to the alerts topic, keyed by device', async () => {
     const consumer = new Kafka({
       clientId: 'alerts-reader',
-      brokers: [kafka().bootstrapServers],
+      // Any application may read the alerts.
+      ...kafka().kafkajsConfig('app'),
       logLevel: logLevel.NOTHING,
     }).consumer({ groupId: `alerts-reader-${Date.now()}` });
     await consumer.connect();
@@ -250,7 +252,8 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     await client.subscribe(heartRateTopic, { deviceId: 'dev-e' });
     const raw = new Kafka({
       clientId: 'raw',
-      brokers: [kafka().bootstrapServers],
+      // Only the stream processor's principal may write a vital topic.
+      ...kafka().kafkajsConfig('stream'),
       logLevel: logLevel.NOTHING,
     }).producer();
     await raw.connect();
@@ -268,7 +271,7 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     const dlq = dlqTopicName(heartRateTopic);
     const admin = new Kafka({
       clientId: 'dlq-check',
-      brokers: [kafka().bootstrapServers],
+      ...kafka().kafkajsConfig('admin'),
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();

@@ -32,7 +32,8 @@ import { fleetReading, payloadOf, readingId, reading } from '../helpers/readings
  * and what survives kill -9.
  */
 const kafka = useKafkaBroker({ autoCreateTopics: false });
-const registry = useSchemaRegistry();
+// Logins of the platform's Kafka principals: the service registers schemas as `stream-processor`.
+const registry = useSchemaRegistry(() => ({ users: kafka().registryUsers() }));
 
 const entry = resolve(import.meta.dirname, '../../dist/main.js');
 const groupId = `stream-processor-${randomUUID().slice(0, 8)}`;
@@ -93,7 +94,7 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
   // Inside the describe block: these hooks run before the file-level ones of useKafkaBroker and
   // useSchemaRegistry, so readers and the service stop while the broker is still up.
   beforeAll(async () => {
-    const brokers = kafka().bootstrapServers;
+    const brokers = kafka();
     await createTopics(brokers, [
       { topic: deviceDataTopic, numPartitions: 3 },
       { topic: dlqTopic, numPartitions: 1 },
@@ -103,7 +104,8 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
       name: 'stream-processor',
       entry,
       env: {
-        ...localPlatformEnv({ kafka: kafka(), schemaRegistry: registry() }),
+        // Its own Kafka principal: reads device_data in its group, writes the vital topics.
+        ...localPlatformEnv({ kafka: kafka(), schemaRegistry: registry() }, 'stream'),
         [runtimeEnv.serviceName]: 'stream-processor',
         [runtimeEnv.topics]: deviceDataTopic,
         [runtimeEnv.consumerMode]: 'shared',
@@ -115,7 +117,10 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
     for (const topic of [...vitalTopics, dlqTopic]) {
       readers.set(topic, await TopicReader.start(brokers, topic));
     }
-    const client = new SchemaRegistryClient({ url: registry().url });
+    const client = new SchemaRegistryClient({
+      url: registry().url,
+      credentials: registry().credentials(),
+    });
     decoders = new Map(
       vitalTopics.map((topic) => [
         topic,
@@ -150,12 +155,15 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
     const readings = Array.from({ length: 600 }, (_, n) => fleetReading(n));
     const recordTime = (n: number): number => 1_767_300_000_000 + n;
     await produce(
-      kafka().bootstrapServers,
+      kafka(),
       deviceDataTopic,
       readings.map((value, n) => messageOf(value, recordTime(n))),
     );
     const ids = new Set(readings.map(readingId));
-    const client = new SchemaRegistryClient({ url: registry().url });
+    const client = new SchemaRegistryClient({
+      url: registry().url,
+      credentials: registry().credentials(),
+    });
     for (const [position, topic] of vitalTopics.entries()) {
       const byId = await awaitIds(topic, ids);
       for (const [n, value] of readings.entries()) {
@@ -170,7 +178,9 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
       const subject = `${topic}-value`;
       expect(await client.compatibility(subject)).toBe('BACKWARD');
       const latest = (await (
-        await fetch(`${registry().url}/subjects/${subject}/versions/latest`)
+        await fetch(`${registry().url}/subjects/${subject}/versions/latest`, {
+          headers: { authorization: registry().authorization() },
+        })
       ).json()) as { id: number; schema: string };
       const schema = JSON.parse(latest.schema) as { fields: { name: string; type: string }[] };
       expect(schema.fields).toEqual(vitalTopicSchemas[topic].fields);
@@ -190,7 +200,7 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
       { key: 'cuff-3', value: Buffer.from([0xc3, 0x28]) },
       { key: 'cuff-4', value: payloadOf({ deviceId: 'cuff-4', timestamp: 1_767_400_000_000 }) },
     ];
-    await produce(kafka().bootstrapServers, deviceDataTopic, [
+    await produce(kafka(), deviceDataTopic, [
       ...bad.map((message) => ({ ...message, headers: { origin: 'test' } })),
       messageOf(marker, 1_767_400_000_500),
     ]);
@@ -236,7 +246,7 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
     );
     const send = (from: number, to: number) =>
       produce(
-        kafka().bootstrapServers,
+        kafka(),
         deviceDataTopic,
         readings.slice(from, to).map((value) => messageOf(value, value.timestamp)),
       );
@@ -259,7 +269,7 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
   });
 
   it('SIGTERM should drain: exit 0 with every handled offset committed', async () => {
-    const admin = rawKafka(kafka().bootstrapServers).admin();
+    const admin = rawKafka(kafka()).admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(deviceDataTopic);

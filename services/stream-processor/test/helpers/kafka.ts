@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage, type Message } from 'kafkajs';
+import type { KafkaBroker } from '@realtime-platform/local-infra';
 
-export const rawKafka = (brokers: string): Kafka =>
-  new Kafka({ clientId: 'stream-processor-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+/** The test broker; these helpers act as the provisioning principal (a super user). */
+export type KafkaTarget = Pick<KafkaBroker, 'kafkajsConfig'>;
+
+export const rawKafka = (kafka: KafkaTarget): Kafka =>
+  new Kafka({
+    clientId: 'stream-processor-test',
+    ...kafka.kafkajsConfig(),
+    logLevel: logLevel.NOTHING,
+  });
 
 export async function createTopics(
-  brokers: string,
+  kafka: KafkaTarget,
   topics: readonly { topic: string; numPartitions: number }[],
 ): Promise<void> {
-  const admin = rawKafka(brokers).admin();
+  const admin = rawKafka(kafka).admin();
   await admin.connect();
   try {
     await admin.createTopics({ waitForLeaders: true, topics: [...topics] });
@@ -18,9 +26,13 @@ export async function createTopics(
 }
 
 /** Produces (acks=all) and resolves once the broker acknowledged every record. */
-export async function produce(brokers: string, topic: string, messages: Message[]): Promise<void> {
+export async function produce(
+  kafka: KafkaTarget,
+  topic: string,
+  messages: Message[],
+): Promise<void> {
   // Idempotent: a retried produce request must not write a record twice.
-  const producer = rawKafka(brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = rawKafka(kafka).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let start = 0; start < messages.length; start += 2000) {
@@ -40,13 +52,13 @@ export class TopicReader {
   private readonly consumer;
   private listeners = new Set<() => void>();
 
-  private constructor(brokers: string) {
-    this.consumer = rawKafka(brokers).consumer({ groupId: `reader-${randomUUID()}` });
+  private constructor(kafka: KafkaTarget) {
+    this.consumer = rawKafka(kafka).consumer({ groupId: `reader-${randomUUID()}` });
   }
 
   /** Resolves once the reader is a member of its group (a disconnect during the join leaks a loop). */
-  static async start(brokers: string, topic: string): Promise<TopicReader> {
-    const reader = new TopicReader(brokers);
+  static async start(kafka: KafkaTarget, topic: string): Promise<TopicReader> {
+    const reader = new TopicReader(kafka);
     const joined = new Promise<void>((resolve) => {
       const remove = reader.consumer.on(reader.consumer.events.GROUP_JOIN, () => {
         remove();

@@ -39,7 +39,7 @@ export const kafkaLimitPart: BenchPart = {
     try {
       const kafka = new Kafka({
         clientId: 'bench-limit',
-        brokers: [broker.bootstrapServers],
+        ...broker.kafkajsConfig(),
         logLevel: logLevel.NOTHING,
       });
       const admin = kafka.admin();
@@ -66,6 +66,9 @@ export const kafkaLimitPart: BenchPart = {
           String(recordSize),
           '--throughput',
           '-1',
+          // SASL login of the provisioning principal, from a 0600 file.
+          '--producer.config',
+          broker.clientPropertiesFile(),
           '--producer-props',
           `bootstrap.servers=${broker.bootstrapServers}`,
           'acks=all',
@@ -79,6 +82,8 @@ export const kafkaLimitPart: BenchPart = {
         await java('org.apache.kafka.tools.ConsumerPerformance', [
           '--bootstrap-server',
           broker.bootstrapServers,
+          '--consumer.config',
+          broker.clientPropertiesFile(),
           '--topic',
           'perf',
           '--messages',

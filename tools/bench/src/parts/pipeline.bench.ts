@@ -42,7 +42,7 @@ export const pipelinePart: BenchPart = {
     const figures: BenchFigure[] = [];
     const kafka = new Kafka({
       clientId: 'bench-pipeline',
-      brokers: [platform.kafka.bootstrapServers],
+      ...platform.kafka.kafkajsConfig('admin'),
       logLevel: logLevel.NOTHING,
     });
     const admin = kafka.admin();
@@ -52,7 +52,10 @@ export const pipelinePart: BenchPart = {
       const publishedAt = new Map<string, number>();
       const toTopic: number[] = [];
       const toSocket: number[] = [];
-      const registry = new SchemaRegistryClient({ url: platform.schemaRegistry.url });
+      const registry = new SchemaRegistryClient({
+        url: platform.schemaRegistry.url,
+        credentials: platform.schemaRegistry.credentials(),
+      });
       const codec = avroCodec<{ deviceId: string; createdTime: number }>({
         registry,
         schema: vitalTopicSchemas[heartRateTopic] as unknown as AvroSchema,

@@ -79,8 +79,9 @@ function figuresOf(
   };
 }
 
-const rawKafka = (brokers: string): Kafka =>
-  new Kafka({ clientId: 'bench-splitter', brokers: [brokers], logLevel: logLevel.NOTHING });
+/** As the provisioning principal (a super user): set-up, preload and the end-offset readings. */
+const rawKafka = (kafka: KafkaBroker): Kafka =>
+  new Kafka({ clientId: 'bench-splitter', ...kafka.kafkajsConfig(), logLevel: logLevel.NOTHING });
 
 async function createTopics(admin: Admin): Promise<void> {
   const vital = (prefix: string) =>
@@ -100,9 +101,9 @@ async function createTopics(admin: Admin): Promise<void> {
   });
 }
 
-async function preload(brokers: string, log: (line: string) => void): Promise<void> {
+async function preload(kafka: KafkaBroker, log: (line: string) => void): Promise<void> {
   // Idempotent: a retried request must not write readings twice (the counts below rely on it).
-  const producer = rawKafka(brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = rawKafka(kafka).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = performance.now();
   try {
@@ -156,13 +157,14 @@ async function runStreamProcessor(
   const topics = [...vitalTopics];
   const baseline = await endOffsetTotal(admin, topics);
   const entry = createRequire(import.meta.url).resolve('@realtime-platform/stream-processor');
-  const group = `bench-stream-processor-${randomUUID().slice(0, 8)}`;
+  // Within the stream processor principal's group prefix.
+  const group = `stream-processor-bench-${randomUUID().slice(0, 8)}`;
   const services: Stoppable[] = [];
   try {
     for (let replica = 0; replica < replicas; replica += 1) {
       services.push(
         await startReplica(entry, {
-          ...localPlatformEnv({ kafka, schemaRegistry: registry }),
+          ...localPlatformEnv({ kafka, schemaRegistry: registry }, 'stream'),
           [runtimeEnv.serviceName]: 'stream-processor',
           [runtimeEnv.topics]: deviceDataTopic,
           [runtimeEnv.consumerMode]: 'shared',
@@ -201,6 +203,9 @@ async function runKafkaStreams(
   const app = KafkaStreamsSplitter.start({
     dir,
     bootstrapServers: kafka.bootstrapServers,
+    // Its own prefixed topics and group: the provisioning principal (the baseline has no ACLs of its own).
+    clientProperties: kafka.javaClientProperties('admin'),
+    registryLogin: registry.credentials(),
     registryUrl: registry.url,
     applicationId: `bench-kafka-streams-${randomUUID().slice(0, 8)}`,
     input: deviceDataTopic,
@@ -241,13 +246,13 @@ export const splitterPart: BenchPart = {
     const ksDir = buildKafkaStreamsSplitter();
     log('starting Kafka and the Schema Registry…');
     const kafka = await KafkaBroker.start({ autoCreateTopics: false, heap: '1g' });
-    const registry = await SchemaRegistry.start();
-    const admin = rawKafka(kafka.bootstrapServers).admin();
+    const registry = await SchemaRegistry.start({ users: kafka.registryUsers() });
+    const admin = rawKafka(kafka).admin();
     const runs: RunFigures[] = [];
     try {
       await admin.connect();
       await createTopics(admin);
-      await preload(kafka.bootstrapServers, log);
+      await preload(kafka, log);
       const written = await endOffsetTotal(admin, [deviceDataTopic]);
       if (written !== readingsCount) {
         throw new Error(`${deviceDataTopic} holds ${written} records, ${readingsCount} were sent`);

@@ -9,7 +9,7 @@ import { positiveNumber } from '../cli/option-parsers.js';
 
 const help = `Usage: rtp dev [options]
 
-Runs the whole platform on this machine: real Kafka 3.9 (KRaft), Mosquitto, PostgreSQL and a
+Runs the whole platform on this machine: real Kafka 3.9 (KRaft, SASL and ACLs), Mosquitto, PostgreSQL and a
 Schema Registry, the platform's topics, the MQTT bridge, the stream processor, the realtime
 service with its dashboard, and simulated devices. Ctrl-C stops everything.
 
@@ -87,7 +87,9 @@ export const devCommand: Command = {
               `  REST                ${platform.service('realtime-service').url}/api/alerts`,
             ]
           : []),
-        `  Kafka bootstrap     ${kafka.bootstrapServers}`,
+        `  Kafka bootstrap     ${kafka.bootstrapServers}   (SASL_PLAINTEXT, SCRAM-SHA-512, ACLs on)`,
+        `  Kafka app user      ${kafka.credentials('app').username} / ${kafka.credentials('app').password}   (generated; each service has its own)`,
+        `  Kafka admin user    ${kafka.credentials('admin').username} / ${kafka.credentials('admin').password}   (the provisioning super user, for inspecting)`,
         `  Schema Registry     ${schemaRegistry.url}`,
         `  MQTT                ${mqtt.mqttUrl}   (devices publish to ${deviceMqttTopic})`,
         `  MQTT WebSockets     ${mqtt.wsUrl}`,

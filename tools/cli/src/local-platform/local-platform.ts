@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { findExecutable } from '@realtime-platform/toolchain';
 import {
   ContainerService,
@@ -19,6 +18,7 @@ import {
   parseClaimSpec,
   planTopics,
   vitalTopics,
+  type KafkaPrincipalId,
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken, type AccessGrantClaim } from './dashboard-token.js';
@@ -98,7 +98,9 @@ export class LocalPlatform {
     const spec = parseClaimSpec({ name: options.name });
     const started: Stoppable[] = [];
     try {
-      const kafka = await step('Kafka 3.9 (KRaft)', () => KafkaBroker.start());
+      const kafka = await step('Kafka 3.9 (KRaft, SASL/SCRAM, ACLs)', () =>
+        KafkaBroker.start({ spec }),
+      );
       started.push(kafka);
       const useMosquitto =
         (options.mqttBroker ?? 'auto') === 'auto'
@@ -115,8 +117,10 @@ export class LocalPlatform {
       started.push(mqtt);
       const postgres = await step('PostgreSQL', () => PostgresServer.start());
       started.push(postgres);
-      const schemaRegistry = await step('Schema Registry (Apicurio, Confluent API)', () =>
-        SchemaRegistry.start(),
+      // Logins: the Kafka principals with their Kafka passwords (the kafka secret logs in to both).
+      const schemaRegistry = await step(
+        'Schema Registry (Apicurio, Confluent API, logins on)',
+        () => SchemaRegistry.start({ users: kafka.registryUsers() }),
       );
       started.push(schemaRegistry);
       const topics = planTopics(spec);
@@ -142,15 +146,23 @@ export class LocalPlatform {
     }
   }
 
-  /** The five secrets, as `envFrom` would inject them into a pod. */
+  /** The five secrets, as `envFrom` would inject them into an application's pod. */
   get platformEnv(): Readonly<Record<string, string>> {
-    return localPlatformEnv({
-      kafka: this.kafka,
-      mqtt: this.mqtt,
-      postgres: this.postgres,
-      schemaRegistry: this.schemaRegistry,
-      dashboardUrl: this.services.get('realtime-service')?.url,
-    });
+    return this.envFor('app');
+  }
+
+  /** The five secrets with the kafka secret of `kafkaPrincipal`, as the chart gives a service. */
+  envFor(kafkaPrincipal: KafkaPrincipalId): Readonly<Record<string, string>> {
+    return localPlatformEnv(
+      {
+        kafka: this.kafka,
+        mqtt: this.mqtt,
+        postgres: this.postgres,
+        schemaRegistry: this.schemaRegistry,
+        dashboardUrl: this.services.get('realtime-service')?.url,
+      },
+      kafkaPrincipal,
+    );
   }
 
   service(name: PlatformServiceName): ServiceProcess {
@@ -216,12 +228,12 @@ export class LocalPlatform {
               image: serviceImage(spec.name),
               // Where to listen: the container shares the host's network, so loopback only (in a
               // pod, the pod's own network namespace makes this moot).
-              env: { ...this.platformEnv, ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
+              env: { ...this.envFor(spec.kafkaPrincipal), ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
             })
           : NodeService.start({
               name: spec.name,
               entry: spec.entry,
-              env: { ...this.platformEnv, ...spec.env },
+              env: { ...this.envFor(spec.kafkaPrincipal), ...spec.env },
             }),
       );
       this.services.set(spec.name, service);
@@ -253,23 +265,13 @@ function dashboardGrantFor(options: LocalPlatformOptions): AccessGrantClaim {
 /** Debian puts the broker in /usr/sbin, which is not on every user's PATH. */
 const mosquittoInstalled = (): boolean => findExecutable('mosquitto', ['/usr/sbin']) !== undefined;
 
+/** As the provisioning principal, the only one allowed to create topics. */
 async function createTopics(kafka: KafkaBroker, topics: readonly PlannedTopic[]): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'rtp-dev',
-    brokers: [kafka.bootstrapServers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({
-        topic: topic.name,
-        numPartitions: topic.partitions,
-        configEntries: [{ name: 'retention.ms', value: String(topic.retentionMs) }],
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await kafka.createTopics(
+    topics.map((topic) => ({
+      topic: topic.name,
+      numPartitions: topic.partitions,
+      configEntries: [{ name: 'retention.ms', value: String(topic.retentionMs) }],
+    })),
+  );
 }

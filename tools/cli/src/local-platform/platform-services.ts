@@ -6,6 +6,7 @@ import {
   deviceMqttTopic,
   runtimeEnv,
   vitalTopics,
+  type KafkaPrincipalId,
 } from '@realtime-platform/platform-contract';
 
 /** The platform's own services, as `rtp dev` runs them: built entry points, one process each. */
@@ -18,6 +19,8 @@ export interface PlatformServiceSpec {
   readonly entry: string;
   /** RTP_* variables on top of the platform secrets (the same the chart and the addon set). */
   readonly env: Readonly<Record<string, string>>;
+  /** Whose kafka secret it loads: its own principal, or `app` (`{name}-kafka-secret`). */
+  readonly kafkaPrincipal: KafkaPrincipalId;
 }
 
 /** The repository root, from tools/cli/dist/local-platform. */
@@ -66,6 +69,7 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'mqtt-bridge',
       entry: serviceEntry('mqtt-bridge'),
+      kafkaPrincipal: 'bridge',
       env: {
         ...common('mqtt-bridge'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,
@@ -75,6 +79,7 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'stream-processor',
       entry: serviceEntry('stream-processor'),
+      kafkaPrincipal: 'stream',
       env: {
         ...common('stream-processor'),
         [runtimeEnv.topics]: deviceDataTopic,
@@ -84,6 +89,8 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'realtime-service',
       entry: serviceEntry('realtime-service'),
+      // The template service is an application: {name}-kafka-secret.
+      kafkaPrincipal: 'app',
       env: {
         ...common('realtime-service'),
         [runtimeEnv.wsJwtSecret]: input.wsJwtSecret,
@@ -98,6 +105,8 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'device-simulator',
       entry: serviceEntry('device-simulator'),
+      // It never dials Kafka; the contract still wants a kafka secret: the applications' one.
+      kafkaPrincipal: 'app',
       env: {
         ...common('device-simulator'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,

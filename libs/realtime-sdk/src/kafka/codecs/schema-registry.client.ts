@@ -3,6 +3,12 @@ import { sdkErrors } from '../../sdk.errors.js';
 export interface SchemaRegistryClientOptions {
   /** `KAFKA_SCHEMA_REGISTRY_URL` of the kafka secret. */
   readonly url: string;
+  /**
+   * HTTP basic login: the kafka secret's `KAFKA_USERNAME`/`KAFKA_PASSWORD` (the registry knows each
+   * Kafka principal, as Confluent clients' `basic.auth.credentials.source=SASL_INHERIT` assumes):
+   * `schemaRegistryLogin(config.platform.kafka)`. The platform's registry refuses requests without it.
+   */
+  readonly credentials?: { readonly username: string; readonly password: string };
   readonly timeoutMs?: number;
   /** Defaults to the global fetch (Node 20). */
   readonly fetch?: typeof fetch;
@@ -30,6 +36,8 @@ export class SchemaRegistryClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly authorization: string | undefined;
+  private readonly username: string | undefined;
   private readonly idsBySchema = new Map<string, Promise<number>>();
   private readonly schemasById = new Map<number, Promise<string>>();
 
@@ -37,6 +45,12 @@ export class SchemaRegistryClient {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.fetchImpl = options.fetch ?? fetch;
+    const { credentials } = options;
+    this.username = credentials?.username;
+    this.authorization =
+      credentials === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   }
 
   /** The id of `schema` (Avro JSON text) under `subject`, registering it when new. */
@@ -119,6 +133,7 @@ export class SchemaRegistryClient {
         headers: {
           accept: contentType,
           ...(body === undefined ? {} : { 'content-type': contentType }),
+          ...(this.authorization === undefined ? {} : { authorization: this.authorization }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -142,6 +157,15 @@ export class SchemaRegistryClient {
         reason: `HTTP ${response.status}: ${String(parsed.message ?? '')}`,
       });
     }
+    if (response.status === 401 || response.status === 403) {
+      // Not retriable: a refused login or role stays refused until the secret or the grants change.
+      throw sdkErrors.SCHEMA_REGISTRY_AUTH_FAILED({
+        url: this.baseUrl,
+        status: response.status,
+        username: this.username ?? 'anonymous',
+        request: `${method} ${path.replace(/\?.*$/, '')}`,
+      });
+    }
     if (!response.ok) {
       throw this.rejected(
         response.status,
@@ -151,4 +175,12 @@ export class SchemaRegistryClient {
     }
     return parsed as T;
   }
+}
+
+/** The registry login of a kafka secret: its Kafka principal's user name and password. */
+export function schemaRegistryLogin(connection: {
+  readonly username: string;
+  readonly password: string;
+}): { username: string; password: string } {
+  return { username: connection.username, password: connection.password };
 }

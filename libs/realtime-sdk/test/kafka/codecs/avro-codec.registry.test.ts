@@ -29,7 +29,11 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${registry().url}${path}`, {
     method,
-    headers: { 'content-type': CONFLUENT_JSON, accept: CONFLUENT_JSON },
+    headers: {
+      'content-type': CONFLUENT_JSON,
+      accept: CONFLUENT_JSON,
+      authorization: registry().authorization(),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -61,7 +65,8 @@ const asRegistered = (schema: AvroSchema): unknown => {
   return { ...rest, name: `${String(namespace)}.${String(name)}` };
 };
 
-const client = (): SchemaRegistryClient => new SchemaRegistryClient({ url: registry().url });
+const client = (): SchemaRegistryClient =>
+  new SchemaRegistryClient({ url: registry().url, credentials: registry().credentials() });
 
 const buses: KafkajsMessageBus[] = [];
 afterEach(async () => {
@@ -71,6 +76,7 @@ afterEach(async () => {
 async function bus(): Promise<KafkajsMessageBus> {
   const created = new KafkajsMessageBus({
     brokers: [kafka().bootstrapServers],
+    security: kafka().busSecurity(),
     clientId: 'avro-codec-registry-test',
     consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
     instanceId: 'pod-a',
@@ -82,7 +88,7 @@ async function bus(): Promise<KafkajsMessageBus> {
 
 describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', () => {
   it('encode registers the schema under <topic>-value and frames the value with magic byte 0 and the registry id of the latest version', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-encode', 1);
+    const topic = await createTopic(kafka(), 'avro-encode', 1);
     const codec = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
 
     const bytes = await codec.encode({ deviceId: 'd1', bpm: 72 }, { topic });
@@ -106,12 +112,12 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
   });
 
   it('a codec with an empty cache decodes a produced record by fetching the writer schema by id from the registry', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-decode', 1);
+    const topic = await createTopic(kafka(), 'avro-decode', 1);
     const producer = await bus();
     const writer = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
     await producer.publish(topic, [{ key: 'd1', value: { deviceId: 'd1', bpm: 64 } }], writer);
 
-    const [message] = await readAll(kafka().bootstrapServers, topic, 1);
+    const [message] = await readAll(kafka(), topic, 1);
     const frame = message?.value as Buffer;
     const id = frame.readInt32BE(1);
     const byId = await call('GET', `/schemas/ids/${id}`);
@@ -122,6 +128,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
     const reader = avroCodec<HeartRate>({
       registry: new SchemaRegistryClient({
         url: registry().url,
+        credentials: registry().credentials(),
         fetch: (input, init) => {
           fetched.push(`${init?.method ?? 'GET'} ${String(input).slice(registry().url.length)}`);
           return fetch(input, init);
@@ -134,7 +141,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
   });
 
   it('under BACKWARD compatibility an added field with a default registers and old records still decode; a required field without a default is refused with SCHEMA_REGISTRY_REJECTED and nothing is produced', async () => {
-    const topic = await createTopic(kafka().bootstrapServers, 'avro-evolve', 1);
+    const topic = await createTopic(kafka(), 'avro-evolve', 1);
     const subject = `${topic}-value`;
     const producer = await bus();
     const v1 = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
@@ -178,7 +185,7 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
 
     // Nothing of the refused publish reached the topic: after it, only a marker record follows.
     await producer.publish(topic, [{ key: 'end', value: { deviceId: 'end', bpm: 0 } }], v1);
-    const messages = await readAll(kafka().bootstrapServers, topic, 3);
+    const messages = await readAll(kafka(), topic, 3);
     expect(messages.map((message) => message.key?.toString())).toEqual(['d1', 'd1', 'end']);
     const frames = messages.map((message) => message.value as Buffer);
     expect(frames[1]?.readInt32BE(1)).toBe(latest.body.id);
@@ -212,10 +219,29 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
     });
   });
 
+  it('SchemaRegistryClient should refuse to work anonymously or with a wrong password: SCHEMA_REGISTRY_AUTH_FAILED, not retriable', async () => {
+    const subject = `anonymous-${Date.now()}-value`;
+    for (const credentials of [
+      undefined,
+      { username: registry().credentials().username, password: 'not-the-password' },
+    ]) {
+      const outsider = new SchemaRegistryClient({ url: registry().url, credentials });
+      await expect(outsider.register(subject, JSON.stringify(heartRateV1))).rejects.toMatchObject({
+        code: sdkErrors.SCHEMA_REGISTRY_AUTH_FAILED.code,
+        retriable: false,
+        details: { status: 401 },
+      });
+    }
+    await expect(client().compatibility(subject)).rejects.toMatchObject({
+      code: sdkErrors.SCHEMA_REGISTRY_REJECTED.code,
+      details: { status: 404 },
+    });
+  });
+
   it.each(['handler', 'batchHandler'] as const)(
     'with the registry killed before a consumer knows the writer schema (%s), records wait uncommitted, none is dead-lettered, and all are handled once it is back',
     async (mode) => {
-      const topic = await createTopic(kafka().bootstrapServers, `avro-outage-${mode}`, 1);
+      const topic = await createTopic(kafka(), `avro-outage-${mode}`, 1);
       const producer = await bus();
       const writer = avroCodec<HeartRate>({ registry: client(), schema: heartRateV1 });
       const sent = Array.from({ length: 20 }, (_, n) => ({
@@ -228,7 +254,11 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
       const handled: HeartRate[] = [];
       const consumer = await bus();
       const reader = avroCodec<HeartRate>({
-        registry: new SchemaRegistryClient({ url: registry().url, timeoutMs: 500 }),
+        registry: new SchemaRegistryClient({
+          url: registry().url,
+          credentials: registry().credentials(),
+          timeoutMs: 500,
+        }),
         schema: heartRateV1,
       });
       const subscription = await consumer.subscribe<HeartRate>({
@@ -245,12 +275,12 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
       // Far longer than the old three quick retries (~1.4 s): still nothing handled or dead-lettered.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       expect(handled).toEqual([]);
-      expect(await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)).toBe(0);
+      expect(await committedTotal(kafka(), subscription.groupId, topic)).toBe(0);
 
       await registry().restart();
       await eventually(() => handled.length === sent.length, 30_000, 'every record handled');
       expect(handled).toEqual(sent.map(({ value }) => value));
-      await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 1, 3000)).rejects.toThrow(
+      await expect(readAll(kafka(), dlqTopicName(topic), 1, 3000)).rejects.toThrow(
         /only 0\/1 records/,
       );
     },

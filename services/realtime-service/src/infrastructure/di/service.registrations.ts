@@ -3,6 +3,7 @@ import {
   realtimeTokens,
   registerRealtimeSdk,
   SchemaRegistryClient,
+  schemaRegistryLogin,
   type Logger,
   type MessageBus,
   type RealtimeConfig,
@@ -102,7 +103,13 @@ export function registerRealtimeService(
   );
   container.register(
     serviceTokens.SchemaRegistry,
-    singleton(() => new SchemaRegistryClient({ url: sdkConfig.platform.kafka.schemaRegistryUrl })),
+    singleton(
+      () =>
+        new SchemaRegistryClient({
+          url: sdkConfig.platform.kafka.schemaRegistryUrl,
+          credentials: schemaRegistryLogin(sdkConfig.platform.kafka),
+        }),
+    ),
   );
   container.register(
     serviceTokens.AlertPolicy,

@@ -7,10 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * so both splitters do exactly the same work.
  *
  * <p>Arguments: {@code --bootstrap host:port --registry url --config split.json --application-id id
- * [--input device_data] [--output-prefix prefix] [--threads 1] [--state-dir dir]}.
+ * [--client-config client.properties] [--input device_data] [--output-prefix prefix] [--threads 1]
+ * [--state-dir dir]}.
  */
 public final class KafkaStreamsSplitter {
   private KafkaStreamsSplitter() {}
@@ -49,9 +52,20 @@ public final class KafkaStreamsSplitter {
     String prefix = options.getOrDefault("output-prefix", "");
     int threads = Integer.parseInt(options.getOrDefault("threads", "1"));
 
+    // Client settings such as the SASL login, from a file so no password is on the command line;
+    // `basic.auth.user.info` (user:password, as Confluent clients name it) is the registry's login.
+    Properties properties = new Properties();
+    if (options.containsKey("client-config")) {
+      try (var reader = Files.newBufferedReader(Path.of(options.get("client-config")))) {
+        properties.load(reader);
+      }
+    }
+    Object registryLogin = properties.remove("basic.auth.user.info");
+
     JsonNode config = new ObjectMapper().readTree(Files.readString(Path.of(required(options, "config"))));
     ReadingRules rules = ReadingRules.fromJson(config.get("ranges"));
-    SchemaRegistry registry = new SchemaRegistry(registryUrl);
+    SchemaRegistry registry =
+        new SchemaRegistry(registryUrl, registryLogin == null ? null : registryLogin.toString());
     List<VitalEncoder> encoders = new ArrayList<>();
     for (JsonNode vital : config.get("vitals")) {
       String topic = prefix + vital.get("topic").asText();
@@ -80,7 +94,6 @@ public final class KafkaStreamsSplitter {
           .to(encoder.topic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
     }
 
-    Properties properties = new Properties();
     properties.put(StreamsConfig.APPLICATION_ID_CONFIG, required(options, "application-id"));
     properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
@@ -129,9 +142,14 @@ public final class KafkaStreamsSplitter {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
+    private final String authorization;
 
-    SchemaRegistry(String baseUrl) {
+    SchemaRegistry(String baseUrl, String userInfo) {
       this.baseUrl = baseUrl.replaceAll("/+$", "");
+      this.authorization =
+          userInfo == null
+              ? null
+              : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     int register(String subject, String schema) throws IOException, InterruptedException {
@@ -145,13 +163,14 @@ public final class KafkaStreamsSplitter {
 
     private JsonNode call(String method, String path, String body)
         throws IOException, InterruptedException {
-      HttpRequest request =
+      HttpRequest.Builder builder =
           HttpRequest.newBuilder(URI.create(baseUrl + path))
               .method(method, HttpRequest.BodyPublishers.ofString(body))
               .header("content-type", CONTENT_TYPE)
               .header("accept", CONTENT_TYPE)
-              .timeout(Duration.ofSeconds(10))
-              .build();
+              .timeout(Duration.ofSeconds(10));
+      if (authorization != null) builder.header("authorization", authorization);
+      HttpRequest request = builder.build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() >= 300) {
         throw new IOException(method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
