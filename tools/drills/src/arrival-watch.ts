@@ -1,8 +1,8 @@
 import { vitalTopicSchemas } from '@realtime-platform/health-domain';
 import { avroCodec, SchemaRegistryClient, type AvroSchema } from '@realtime-platform/realtime-sdk';
-import { Kafka, logLevel, type Consumer, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import pg from 'pg';
-import { storedAlertIds } from './pipeline-audit.js';
+import { storedAlertIds, type AuditTarget } from './pipeline-audit.js';
 import { readingIdOf } from './reading-stream.js';
 
 const heartRateTopic = 'heart_rate_device_topic';
@@ -27,11 +27,7 @@ export class ArrivalWatch {
     private readonly database: pg.ClientConfig,
   ) {}
 
-  static async start(options: {
-    kafka: KafkaConfig;
-    schemaRegistryUrl: string;
-    database: pg.ClientConfig;
-  }): Promise<ArrivalWatch> {
+  static async start(options: AuditTarget): Promise<ArrivalWatch> {
     const kafka = new Kafka({
       ...options.kafka,
       clientId: 'drill-watch',
@@ -41,7 +37,7 @@ export class ArrivalWatch {
     const consumer = kafka.consumer({ groupId: `drill-watch-${process.hrtime.bigint()}` });
     const watch = new ArrivalWatch(consumer, options.database);
     const codec = avroCodec<{ deviceId: string; createdTime: number }>({
-      registry: new SchemaRegistryClient({ url: options.schemaRegistryUrl }),
+      registry: new SchemaRegistryClient(options.schemaRegistry),
       schema: vitalTopicSchemas[heartRateTopic] as unknown as AvroSchema,
     });
     await consumer.connect();

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalPlatform } from '@realtime-platform/cli';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
-import type { KafkaConfig } from 'kafkajs';
-import type pg from 'pg';
 import { ArrivalWatch } from './arrival-watch.js';
 import { faults, type FaultName } from './drill-faults.js';
 import { auditPipeline, type AuditTarget } from './pipeline-audit.js';
@@ -161,9 +159,15 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
 
 /** Where the audit and the watch read: the platform's Kafka, registry and service database. */
 function auditTargetOf(platform: LocalPlatform): AuditTarget {
-  const kafka: KafkaConfig = { brokers: [platform.kafka.bootstrapServers] };
-  const database: pg.ClientConfig = platform.postgres.connectionConfig();
-  return { kafka, schemaRegistryUrl: platform.schemaRegistry.url, database };
+  return {
+    // The provisioning principal: the audit reads every topic, as no application may.
+    kafka: platform.kafka.kafkajsConfig('admin'),
+    schemaRegistry: {
+      url: platform.schemaRegistry.url,
+      credentials: platform.schemaRegistry.credentials('admin'),
+    },
+    database: platform.postgres.connectionConfig(),
+  };
 }
 
 /**

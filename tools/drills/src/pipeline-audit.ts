@@ -22,8 +22,12 @@ import { readingIdOf } from './reading-stream.js';
 
 /** How the audit reaches the platform: Kafka, the registry, the service's database. */
 export interface AuditTarget {
-  readonly kafka: KafkaConfig;
-  readonly schemaRegistryUrl: string;
+  /** A principal that may read every topic (the local broker's provisioning principal). */
+  readonly kafka: Pick<KafkaConfig, 'brokers' | 'sasl' | 'ssl'>;
+  readonly schemaRegistry: {
+    readonly url: string;
+    readonly credentials: { readonly username: string; readonly password: string };
+  };
   readonly database: pg.ClientConfig;
 }
 
@@ -77,7 +81,7 @@ export async function auditPipeline(
     else deviceData.add(id);
   }
 
-  const registry = new SchemaRegistryClient({ url: target.schemaRegistryUrl });
+  const registry = new SchemaRegistryClient(target.schemaRegistry);
   const perTopic = new Map<VitalTopic, Map<string, number>>();
   for (const topic of vitalTopics) {
     const codec: AvroCodec<{ deviceId: string; createdTime: number }> = avroCodec({
@@ -153,7 +157,7 @@ export async function storedAlertIds(
 
 /** Every record value of `topics`, from the beginning to the end offsets read first. */
 async function readToEnd(
-  config: KafkaConfig,
+  config: AuditTarget['kafka'],
   topics: readonly string[],
 ): Promise<Map<string, Buffer[]>> {
   const kafka = new Kafka({ ...config, clientId: 'drill-audit', logLevel: logLevel.NOTHING });
