@@ -1,4 +1,4 @@
-export { generatePassword, generateUsername } from './credentials.js';
+export { generateMqttRoleUsers, generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
 export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
@@ -10,7 +10,11 @@ export {
   type ManagedProcessOptions,
   type ProcessExit,
 } from './managed-process.js';
-export { localPlatformEnv, type LocalPlatformServers } from './local-platform-env.js';
+export {
+  localPlatformEnv,
+  type LocalPlatformEnvOptions,
+  type LocalPlatformServers,
+} from './local-platform-env.js';
 export { NodeService, type NodeServiceOptions } from './node-service.js';
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export type { MqttServer } from './mqtt-server.js';
@@ -21,4 +25,5 @@ export {
   SchemaRegistry,
   type SchemaRegistryOptions,
 } from './schema-registry.js';
+export { generateTlsFiles, type TlsFiles } from './tls-certificates.js';
 export { waitUntilReady, type ReadinessOptions } from './wait-until-ready.js';

@@ -1,3 +1,4 @@
+import type { MqttRole } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
 import type { KafkaBroker } from './kafka-broker.js';
 import type { MqttServer } from './mqtt-server.js';
@@ -20,12 +21,24 @@ export interface LocalPlatformServers {
  */
 const UNSERVED_URL = 'http://127.0.0.1:9';
 
+export interface LocalPlatformEnvOptions {
+  /**
+   * Whose MQTT credentials the `MQTT_*` keys carry: `app` (default), the applications'
+   * `{name}-mqtt-secret`; `bridge` or `gateway`, what the chart gives the mqtt-bridge
+   * (`{name}-mqtt-bridge-secret`) or a gateway (`{name}-mqtt-gateway-secret`) in its place.
+   */
+  readonly mqttRole?: MqttRole;
+}
+
 /**
  * The five platform secrets (as `envFrom` would inject them) for servers started on loopback:
  * what a service process needs to run against the local platform. Keys come from the contract's
  * secret catalog; a test checks this env passes `checkPlatformEnv`.
  */
-export function localPlatformEnv(servers: LocalPlatformServers): Readonly<Record<string, string>> {
+export function localPlatformEnv(
+  servers: LocalPlatformServers,
+  options: LocalPlatformEnvOptions = {},
+): Readonly<Record<string, string>> {
   const { kafka, mqtt, postgres, schemaRegistry } = servers;
   const env: Record<string, string> = {
     KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
@@ -40,14 +53,15 @@ export function localPlatformEnv(servers: LocalPlatformServers): Readonly<Record
     LENSES_ENABLED: 'false',
   };
   if (mqtt !== undefined) {
+    const user = mqtt.credentials[options.mqttRole ?? 'app'];
     Object.assign(env, {
       MQTT_HOST: mqtt.host,
       MQTT_PORT: String(mqtt.mqttPort),
       MQTT_URL: mqtt.mqttUrl,
       MQTT_WS_PORT: String(mqtt.wsPort),
       MQTT_WS_URL: mqtt.wsUrl,
-      MQTT_USERNAME: mqtt.user.username,
-      MQTT_PASSWORD: mqtt.user.password,
+      MQTT_USERNAME: user.username,
+      MQTT_PASSWORD: user.password,
     });
   }
   // The contract has no "disabled" flag for the database: without a server the keys point nowhere.

