@@ -12,6 +12,7 @@ import {
   ReadingForwarder,
   type ReadingForwarderOptions,
 } from '../application/reading-forwarder.use-case.js';
+import { defaultReadingRoutePolicy } from '../domain/reading-route.policy.js';
 import { loadBridgeSettings, type BridgeSettings } from './bridge.settings.js';
 import { KafkaReadingSink } from './kafka-reading.sink.js';
 import { MqttReadingSource, type MqttReadingSourceOptions } from './mqtt-reading.source.js';
@@ -25,7 +26,7 @@ export interface MqttBridgeOptions {
   readonly forwarder?: Partial<ReadingForwarderOptions>;
   /** MQTT client settings beyond the env (timeouts, protocol). */
   readonly mqtt?: Partial<
-    Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filter' | 'logger'>
+    Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filters' | 'logger'>
   >;
 }
 
@@ -73,7 +74,7 @@ export class MqttBridge {
       // Stable per replica (RTP_INSTANCE_ID, else the pod name): the broker keeps the session,
       // with what it sent and we did not acknowledge, under this id.
       clientId: `${config.serviceName}-${config.instanceId}`.slice(0, 128),
-      filter: settings.subscription,
+      filters: settings.subscriptions,
       sessionExpirySeconds: settings.sessionExpirySeconds,
       receiveMaximum: settings.receiveMaximum,
       logger: this.logger,
@@ -87,13 +88,19 @@ export class MqttBridge {
       }),
       metrics: new PrometheusBridgeMetrics(this.metrics.registry),
       logger: this.logger.child({ component: 'forwarder' }),
-      ...(options.forwarder === undefined ? {} : { options: options.forwarder }),
+      options: {
+        policy: { ...defaultReadingRoutePolicy, deviceTopicPrefix: settings.deviceTopicPrefix },
+        maxQueuedQos0: settings.qos0QueueLimit,
+        ...options.forwarder,
+      },
     });
     const { source, forwarder } = this;
     this.server.health
       .add('mqtt', () => ({
         ok: source.connected(),
-        detail: source.connected() ? `subscribed to ${settings.subscription}` : 'reconnecting',
+        detail: source.connected()
+          ? `subscribed to ${settings.subscriptions.join(', ')}`
+          : 'reconnecting',
       }))
       .add('kafka-writes', () => forwarder.health());
     // Before the server and the Kafka producer close (onClose): stop taking readings, write and
@@ -110,7 +117,7 @@ export class MqttBridge {
     await this.forwarder.start();
     this.logger.info(
       {
-        subscription: this.settings.subscription,
+        subscriptions: this.settings.subscriptions,
         outputTopic: this.settings.outputTopic,
         deadLetterTopic: this.settings.deadLetterTopic,
         clientId: this.source.options.clientId,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { healthErrors } from '@realtime-platform/health-domain';
 import { bridgeErrors } from '../../src/bridge.errors.js';
-import { routeReading } from '../../src/domain/reading-route.policy.js';
+import { defaultReadingRoutePolicy, routeReading } from '../../src/domain/reading-route.policy.js';
 import { payloadOf, reading } from '../helpers/readings.js';
 
 describe('routeReading', () => {
@@ -55,7 +55,11 @@ describe('routeReading', () => {
 
   it('should not parse an oversized payload and should cut its dead-letter value', () => {
     const payload = Buffer.alloc(100, 0x20);
-    const route = routeReading(payload, { maxPayloadBytes: 50, maxDeadLetterPayloadBytes: 10 });
+    const route = routeReading(payload, {
+      ...defaultReadingRoutePolicy,
+      maxPayloadBytes: 50,
+      maxDeadLetterPayloadBytes: 10,
+    });
     expect(route).toMatchObject({
       kind: 'dead-letter',
       reasonCode: bridgeErrors.PAYLOAD_TOO_LARGE.code,
@@ -68,5 +72,42 @@ describe('routeReading', () => {
     for (const bytes of [[0xff, 0xfe], [0x00], [], [0x5b, 0x5d], [0x6e, 0x75, 0x6c, 0x6c]]) {
       expect(routeReading(Buffer.from(bytes)).kind).toBe('dead-letter');
     }
+  });
+
+  it("should forward a reading on a device's own topic only when it names that device", () => {
+    const own = routeReading(
+      payloadOf(reading({ deviceId: 'monitor-7' })),
+      defaultReadingRoutePolicy,
+      'health/device_data/monitor-7',
+    );
+    expect(own).toMatchObject({ kind: 'forward', key: 'monitor-7' });
+    const forged = routeReading(
+      payloadOf(reading({ deviceId: 'monitor-8' })),
+      defaultReadingRoutePolicy,
+      'health/device_data/monitor-7',
+    );
+    expect(forged).toMatchObject({
+      kind: 'dead-letter',
+      key: 'monitor-7',
+      reasonCode: bridgeErrors.DEVICE_ID_MISMATCH.code,
+    });
+    expect(forged.kind === 'dead-letter' && forged.reason).toContain('"monitor-8"');
+  });
+
+  it("should take any deviceId on the gateways' topic, and key an invalid payload on a device topic by that device", () => {
+    expect(
+      routeReading(
+        payloadOf(reading({ deviceId: 'x' })),
+        defaultReadingRoutePolicy,
+        'health/device_data',
+      ),
+    ).toMatchObject({ kind: 'forward', key: 'x' });
+    expect(
+      routeReading(
+        Buffer.from('{"deviceId":"other"'),
+        defaultReadingRoutePolicy,
+        'health/device_data/monitor-7',
+      ),
+    ).toMatchObject({ kind: 'dead-letter', key: 'monitor-7' });
   });
 });
