@@ -110,4 +110,24 @@ describe('MosquittoBroker kill -9 and restart on the same data directory', () =>
     expect(await receive(again, 5)).toEqual([0, 1, 2, 3, 4].map((n) => `queued-${n}`));
     await again.client.endAsync();
   });
+
+  it('does not restore a shared ($share) subscription: why the bridge subscribes on its own by default', async () => {
+    const subscribedAt = Date.now();
+    const first = await bridgeSession('bridge-restart-3');
+    await first.client.subscribeAsync(`$share/bridges/${deviceMqttTopic}`, { qos: 1 });
+    await first.client.endAsync();
+    await savedAfter(subscribedAt);
+
+    await mosquitto().kill('SIGKILL');
+    await mosquitto().restart();
+    await publishReadings(3, 'unshared');
+
+    // The session comes back, its shared subscription does not: the readings were dropped.
+    const again = await bridgeSession('bridge-restart-3');
+    expect(again.present).toBe(true);
+    await publishReadings(1, 'while-connected');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(again.received).toEqual([]);
+    await again.client.endAsync();
+  });
 });
