@@ -370,8 +370,8 @@ without Lenses.
 {{/*
 realtime-platform.v1.mqttContext: builds, once per render, the context the iot-broker chart's
 templates render the broker with: that subchart's values (its defaults plus this chart's
-`iot-broker:` overrides) with `name` = platform.name and the users of platform.mqttUsers (or the
-MQTT keys of credentials.existingSecret). It is stored in .Values.__rtpMqttContext, which every
+`iot-broker:` overrides) with `name` = platform.name, the devices of platform.mqttUsers and the
+applications' user from the MQTT keys of credentials.existingSecret (when set). It is stored in .Values.__rtpMqttContext, which every
 template of this chart shares, so the generated user and salts are the same in all of them.
 Returns "".
 */}}
@@ -380,9 +380,7 @@ Returns "".
 {{- $values := deepCopy (index .Values "iot-broker") -}}
 {{- $auth := deepCopy ($values.auth | default dict) -}}
 {{- $_ := set $auth "users" (deepCopy (.Values.platform.mqttUsers | default list)) -}}
-{{- if not .Values.platform.mqttUsers -}}
 {{- $_ := set $auth "existingSecret" .Values.credentials.existingSecret -}}
-{{- end -}}
 {{- $_ := set $values "auth" $auth -}}
 {{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
 {{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}
