@@ -14,6 +14,7 @@ import {
 import {
   parseClaimSpec,
   planTopics,
+  type MqttRole,
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken } from './dashboard-token.js';
@@ -72,7 +73,7 @@ export class LocalPlatform {
           ? mosquittoInstalled()
           : options.mqttBroker === 'mosquitto';
       const mqtt: MqttServer = useMosquitto
-        ? await step('Mosquitto (authentication on)', () => MosquittoBroker.start())
+        ? await step('Mosquitto (authentication and ACL on)', () => MosquittoBroker.start())
         : await step(
             options.mqttBroker === 'embedded'
               ? 'MQTT: embedded aedes (--embedded-mqtt)'
@@ -108,15 +109,26 @@ export class LocalPlatform {
     }
   }
 
-  /** The five secrets, as `envFrom` would inject them into a pod. */
+  /** The five secrets, as `envFrom` would inject them into an application's pod. */
   get platformEnv(): Readonly<Record<string, string>> {
-    return localPlatformEnv({
-      kafka: this.kafka,
-      mqtt: this.mqtt,
-      postgres: this.postgres,
-      schemaRegistry: this.schemaRegistry,
-      dashboardUrl: this.services.get('realtime-service')?.url,
-    });
+    return this.platformEnvFor('app');
+  }
+
+  /**
+   * The five secrets with the MQTT user of `role` in the mqtt secret: what the chart gives the
+   * bridge (`bridge`) or a gateway (`gateway`); `app` is what applications get.
+   */
+  platformEnvFor(role: MqttRole): Readonly<Record<string, string>> {
+    return localPlatformEnv(
+      {
+        kafka: this.kafka,
+        mqtt: this.mqtt,
+        postgres: this.postgres,
+        schemaRegistry: this.schemaRegistry,
+        dashboardUrl: this.services.get('realtime-service')?.url,
+      },
+      { mqttRole: role },
+    );
   }
 
   service(name: PlatformServiceName): NodeService {
@@ -166,7 +178,7 @@ export class LocalPlatform {
         NodeService.start({
           name: spec.name,
           entry: spec.entry,
-          env: { ...this.platformEnv, ...spec.env },
+          env: { ...this.platformEnvFor(spec.mqttRole ?? 'app'), ...spec.env },
         }),
       );
       this.services.set(spec.name, service);

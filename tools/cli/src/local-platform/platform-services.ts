@@ -5,6 +5,7 @@ import {
   deviceMqttTopic,
   runtimeEnv,
   vitalTopics,
+  type MqttRole,
 } from '@realtime-platform/platform-contract';
 
 /** The platform's own services, as `rtp dev` runs them: built entry points, one process each. */
@@ -17,6 +18,11 @@ export interface PlatformServiceSpec {
   readonly entry: string;
   /** RTP_* variables on top of the platform secrets (the same the chart and the addon set). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Whose MQTT user its mqtt secret carries: the bridge's own (`{name}-mqtt-bridge-secret` in the
+   * chart), a gateway's for the simulator; applications' (`app`) when absent.
+   */
+  readonly mqttRole?: MqttRole;
 }
 
 /** The repository root, from tools/cli/dist/local-platform. */
@@ -46,6 +52,7 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'mqtt-bridge',
       entry: serviceEntry('mqtt-bridge'),
+      mqttRole: 'bridge',
       env: {
         ...common('mqtt-bridge'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,
@@ -75,6 +82,8 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
     {
       name: 'device-simulator',
       entry: serviceEntry('device-simulator'),
+      // Many devices over a few connections, on the requirements' topic: a gateway.
+      mqttRole: 'gateway',
       env: {
         ...common('device-simulator'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,
