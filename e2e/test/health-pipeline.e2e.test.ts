@@ -46,8 +46,9 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       );
     }
     reader = await TopicReader.start(platform.kafka, [...vitalTopics, deviceDataDlqTopic]);
+    // A gateway: it may publish readings of any device on the requirements' topic.
     publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.user,
+      ...platform.mqtt.credentials.gateway,
       clientId: 'e2e-devices',
     });
   }, 300_000);

@@ -32,8 +32,9 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
       'e2e-ward-nurse',
     );
     wsUrl = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
+    // A gateway: it may publish readings of any device on the requirements' topic.
     publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.user,
+      ...platform.mqtt.credentials.gateway,
       clientId: 'e2e-ward',
     });
   }, 300_000);

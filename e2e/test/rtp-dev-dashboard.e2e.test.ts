@@ -116,7 +116,8 @@ describe('rtp dev with the live dashboard (headless Chromium)', () => {
       await expect(heartRate.textContent()).resolves.toMatch(/\d/);
 
       // A reading of our own, published like a device would, reaches the page through the whole path.
-      const [username, password] = /MQTT user\s+(\S+) \/ (\S+)/.exec(output)!.slice(1);
+      // As a gateway (the requirements' topic, any deviceId): the user `rtp dev` prints for it.
+      const [username, password] = /gateway\s+(\S+) \/ (\S+)/.exec(output)!.slice(1);
       const device = await connectAsync(field(output, 'MQTT'), {
         username,
         password,

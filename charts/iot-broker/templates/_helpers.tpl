@@ -190,20 +190,47 @@ Call with (list $secretData "KEY").
 {{- end -}}
 
 {{/*
-iot-broker.v1.credentials: JSON {"users": [{username, password, salt}]} of everything in the
-password file; the first user is the one published in {name}-mqtt-secret. Computed once per render
-(Helm re-evaluates an include on every call, and the random functions differ each time) and kept
-across upgrades:
-  - users are auth.users; when that list is empty, one user whose name and password come from
-    auth.existingSecret, else from the {name}-mqtt-secret already in the cluster (lookup), else
-    are generated;
+iot-broker.v1.roles: the MQTT roles of the platform contract (mqttRoleCatalog) as JSON
+[[role, secret suffix, user name prefix]], in the contract's order. A chart test compares them,
+and the ACL below, with the contract.
+*/}}
+{{- define "iot-broker.v1.roles" -}}
+[["app","mqtt-secret","app-"],["bridge","mqtt-bridge-secret","bridge-"],["gateway","mqtt-gateway-secret","gateway-"]]
+{{- end -}}
+
+{{/*
+iot-broker.v1.roleSecretName: the Secret of a role's connection, "{name}-<suffix>": the contract's
+{name}-mqtt-secret for "app" (what applications get), {name}-mqtt-bridge-secret for the bridge,
+{name}-mqtt-gateway-secret for gateways. Call with (list $ "bridge").
+*/}}
+{{- define "iot-broker.v1.roleSecretName" -}}
+{{- $root := index . 0 -}}
+{{- $role := index . 1 -}}
+{{- range include "iot-broker.v1.roles" $root | fromJsonArray -}}
+{{- if eq (index . 0) $role -}}
+{{- include "iot-broker.v1.objectName" (list $root (index . 1)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.credentials: JSON {"roles": {app|bridge|gateway: {username, password, salt}},
+"devices": [{username, password, salt}]}: everything in the password file. Computed once per
+render (Helm re-evaluates an include on every call, and the random functions differ each time)
+and kept across upgrades:
+  - the app user (what {name}-mqtt-secret publishes to applications) comes from
+    auth.existingSecret, else from the {name}-mqtt-secret already in the cluster (lookup), else is
+    generated as auth.generatedUsernamePrefix + 8 random characters; a stored user that is now a
+    device (charts before roles published the first device) is replaced by a generated one;
+  - the bridge and gateway users come from their Secrets in the cluster, else are generated;
+  - devices are auth.users (user name = deviceId);
   - each user's salt is read back from the {name}-mqtt-passwd Secret already in the cluster, so an
     unchanged password hashes to the same line and the pod is not restarted.
 */}}
 {{- define "iot-broker.v1.credentials" -}}
 {{- if not (hasKey .Values "__iotBrokerCredentials") -}}
+{{- $root := . -}}
 {{- $namespace := .Release.Namespace -}}
-{{- $stored := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.secretName" .) | default dict).data | default dict -}}
 {{- $storedFile := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.passwordFileSecretName" .) | default dict).data | default dict -}}
 {{- $salts := dict -}}
 {{- range (include "iot-broker.v1.secretValue" (list $storedFile "passwd") | splitList "\n") -}}
@@ -212,11 +239,12 @@ across upgrades:
 {{- $_ := set $salts (index $fields 0 | trimSuffix ":") (index $fields 2 | b64dec) -}}
 {{- end -}}
 {{- end -}}
-{{- $users := list -}}
+{{- $devices := list -}}
+{{- $deviceNames := dict -}}
 {{- range .Values.auth.users -}}
-{{- $users = append $users (dict "username" .username "password" .password) -}}
+{{- $devices = append $devices (dict "username" .username "password" .password) -}}
+{{- $_ := set $deviceNames (.username | default "") true -}}
 {{- end -}}
-{{- if not $users -}}
 {{- $given := dict -}}
 {{- with .Values.auth.existingSecret -}}
 {{- $found := lookup "v1" "Secret" $namespace . -}}
@@ -225,72 +253,162 @@ across upgrades:
 {{- end -}}
 {{- $given = $found.data | default dict -}}
 {{- end -}}
-{{- $username := include "iot-broker.v1.secretValue" (list $given "MQTT_USERNAME") | default (include "iot-broker.v1.secretValue" (list $stored "MQTT_USERNAME")) | default (printf "%s%s" $.Values.auth.generatedUsernamePrefix (randAlphaNum 8 | lower)) -}}
-{{- $password := include "iot-broker.v1.secretValue" (list $given "MQTT_PASSWORD") | default (include "iot-broker.v1.secretValue" (list $stored "MQTT_PASSWORD")) | default (randAlphaNum 32) -}}
-{{- $users = list (dict "username" $username "password" $password) -}}
+{{- $roles := dict -}}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
+{{- $role := index . 0 -}}
+{{- $stored := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.objectName" (list $root (index . 1))) | default dict).data | default dict -}}
+{{- $username := include "iot-broker.v1.secretValue" (list $stored "MQTT_USERNAME") -}}
+{{- $password := include "iot-broker.v1.secretValue" (list $stored "MQTT_PASSWORD") -}}
+{{- if hasKey $deviceNames $username -}}
+{{- $username = "" -}}
+{{- $password = "" -}}
 {{- end -}}
-{{- range $users -}}
-{{- $_ := set . "salt" (get $salts .username | default (randAlphaNum 12)) -}}
+{{- $prefix := index . 2 -}}
+{{- if eq $role "app" -}}
+{{- $prefix = $root.Values.auth.generatedUsernamePrefix -}}
+{{- $givenUser := include "iot-broker.v1.secretValue" (list $given "MQTT_USERNAME") -}}
+{{- if $givenUser -}}
+{{- if hasKey $deviceNames $givenUser -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: MQTT_USERNAME %q is also a device in auth.users; the applications' user must be a user of its own.\n" $givenUser) -}}
 {{- end -}}
-{{- $_ := set .Values "__iotBrokerCredentials" (dict "users" $users) -}}
+{{- $username = $givenUser -}}
+{{- $password = include "iot-broker.v1.secretValue" (list $given "MQTT_PASSWORD") -}}
+{{- end -}}
+{{- end -}}
+{{- $username = $username | default (printf "%s%s" $prefix (randAlphaNum 8 | lower)) -}}
+{{- $password = $password | default (randAlphaNum 32) -}}
+{{- $_ := set $roles $role (dict "username" $username "password" $password) -}}
+{{- end -}}
+{{- range $user := concat (values $roles) $devices -}}
+{{- $_ := set $user "salt" (get $salts $user.username | default (randAlphaNum 12)) -}}
+{{- end -}}
+{{- $_ := set .Values "__iotBrokerCredentials" (dict "roles" $roles "devices" $devices) -}}
 {{- end -}}
 {{- get .Values "__iotBrokerCredentials" | toJson -}}
 {{- end -}}
 
 {{/*
-iot-broker.v1.passwordFile: Mosquitto's password file, one hashed line per user.
+iot-broker.v1.passwordFile: Mosquitto's password file, one hashed line per user: the roles in the
+contract's order, then the devices.
 */}}
 {{- define "iot-broker.v1.passwordFile" -}}
-{{- range (include "iot-broker.v1.credentials" . | fromJson).users -}}
+{{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
+{{ include "iot-broker.v1.passwordLine" (get $credentials.roles (index . 0)) }}
+{{ end -}}
+{{- range $credentials.devices -}}
 {{ include "iot-broker.v1.passwordLine" . }}
 {{ end -}}
 {{- end -}}
 
 {{/*
-iot-broker.v1.secretData: the data of {name}-mqtt-secret as JSON, exactly the platform contract's
-MQTT keys: endpoints derived from the Service, the first user's credentials.
+iot-broker.v1.aclFile: Mosquitto's acl_file: one `user` block per identity and nothing outside
+them, so nobody reads `#`. The same text as the platform contract's renderMosquittoAcl (a chart
+test compares them): applications readwrite app/#; the bridge reads the gateways' topic and every
+device's own topic; gateways write health/device_data for any deviceId; a device writes only
+health/device_data/<its user name>.
 */}}
-{{- define "iot-broker.v1.secretData" -}}
-{{- $host := include "iot-broker.v1.host" . -}}
-{{- $user := first (include "iot-broker.v1.credentials" . | fromJson).users -}}
+{{- define "iot-broker.v1.aclFile" -}}
+{{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
+{{- $rules := dict
+  "app" (list "topic readwrite app/#")
+  "bridge" (list "topic read health/device_data" "topic read health/device_data/+")
+  "gateway" (list "topic write health/device_data") -}}
+# Mosquitto acl_file rendered from the platform contract (mqttRoleCatalog): nothing is
+# granted outside these blocks.
+{{- range include "iot-broker.v1.roles" . | fromJsonArray }}
+{{- $role := index . 0 }}
+
+# role {{ $role }}
+user {{ (get $credentials.roles $role).username }}
+{{- range get $rules $role }}
+{{ . }}
+{{- end }}
+{{- end }}
+{{- range $credentials.devices }}
+
+# device
+user {{ .username }}
+topic write health/device_data/{{ .username }}
+{{- end }}
+{{ end -}}
+
+{{/*
+iot-broker.v1.roleSecretData: the data of a role's connection Secret as JSON, exactly the platform
+contract's MQTT keys: endpoints derived from the Service, the role's user. Call with
+(list $ "bridge").
+*/}}
+{{- define "iot-broker.v1.roleSecretData" -}}
+{{- $root := index . 0 -}}
+{{- $host := include "iot-broker.v1.host" $root -}}
+{{- $user := get (include "iot-broker.v1.credentials" $root | fromJson).roles (index . 1) -}}
 {{- dict
   "MQTT_ENABLED" "true"
   "MQTT_HOST" $host
-  "MQTT_PORT" (include "iot-broker.v1.mqttPort" .)
-  "MQTT_URL" (printf "mqtt://%s:%s" $host (include "iot-broker.v1.mqttPort" .))
-  "MQTT_WS_PORT" (include "iot-broker.v1.websocketPort" .)
-  "MQTT_WS_URL" (printf "ws://%s:%s/mqtt" $host (include "iot-broker.v1.websocketPort" .))
+  "MQTT_PORT" (include "iot-broker.v1.mqttPort" $root)
+  "MQTT_URL" (printf "mqtt://%s:%s" $host (include "iot-broker.v1.mqttPort" $root))
+  "MQTT_WS_PORT" (include "iot-broker.v1.websocketPort" $root)
+  "MQTT_WS_URL" (printf "ws://%s:%s/mqtt" $host (include "iot-broker.v1.websocketPort" $root))
   "MQTT_USERNAME" $user.username
   "MQTT_PASSWORD" $user.password
   | toJson -}}
 {{- end -}}
 
+{{/*
+iot-broker.v1.secretData: the data of {name}-mqtt-secret (the applications' connection, app role)
+as JSON.
+*/}}
+{{- define "iot-broker.v1.secretData" -}}
+{{- include "iot-broker.v1.roleSecretData" (list . "app") -}}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- mosquitto.conf */}}
+
+{{/*
+iot-broker.v1.tlsPort: the MQTT over TLS port (the platform contract's mqttTlsPort), listened on
+and published by the Service only when tls.enabled.
+*/}}
+{{- define "iot-broker.v1.tlsPort" -}}8883{{- end -}}
 
 {{/*
 iot-broker.v1.mosquittoConf: mosquitto.conf (https://mosquitto.org/man/mosquitto-conf-5.html).
 Mosquitto 2.x listens on loopback only and accepts anonymous clients unless told otherwise, so
-both listeners are declared explicitly, anonymous access is off and the password file is named;
-Nagle's algorithm is off (`set_tcp_nodelay`), which otherwise adds 40-200 ms to small messages.
+every listener is declared explicitly, anonymous access is off, the password and ACL files are
+named; Nagle's algorithm is off (`set_tcp_nodelay`), which otherwise adds 40-200 ms to small
+messages. The block after persistence_location is the platform contract's mosquittoSettingsConf
+(the local harness runs the same lines; a chart test compares them).
 */}}
 {{- define "iot-broker.v1.mosquittoConf" -}}
 # mosquitto.conf rendered by the iot-broker chart for platform {{ .Values.name }}.
 per_listener_settings false
 allow_anonymous false
 password_file /mosquitto/auth/passwd
+acl_file /mosquitto/auth/acl
 
 listener {{ include "iot-broker.v1.mqttPort" . }}
 protocol mqtt
 
 listener {{ include "iot-broker.v1.websocketPort" . }}
 protocol websockets
+{{- if .Values.tls.enabled }}
+
+listener {{ include "iot-broker.v1.tlsPort" . }}
+protocol mqtt
+certfile /mosquitto/tls/tls.crt
+keyfile /mosquitto/tls/tls.key
+{{- end }}
 
 set_tcp_nodelay true
 
-persistence true
 persistence_location /mosquitto/data/
+persistence true
+autosave_on_changes false
 autosave_interval {{ .Values.config.autosaveInterval }}
+max_inflight_messages {{ .Values.config.maxInflightMessages }}
 max_queued_messages {{ .Values.config.maxQueuedMessages }}
+max_queued_bytes {{ .Values.config.maxQueuedBytes | int64 }}
+queue_qos0_messages false
+max_packet_size {{ .Values.config.maxPacketSize }}
 {{- with .Values.config.persistentClientExpiration }}
 persistent_client_expiration {{ . }}
 {{- end }}
@@ -336,8 +454,13 @@ checks that matter when a parent chart builds the values, and checks relations b
 {{- $problems = append $problems (printf "auth.users[%d].password: must not be empty." $index) -}}
 {{- end -}}
 {{- end -}}
-{{- if and .Values.auth.users .Values.auth.existingSecret -}}
-{{- $problems = append $problems "auth.existingSecret: leave it empty when auth.users is set; the first of auth.users is the published user." -}}
+{{- range $index, $user := .Values.auth.users -}}
+{{- if regexMatch "[/+#]" ($user.username | default "") -}}
+{{- $problems = append $problems (printf "auth.users[%d].username: %q is a device's name and a topic level (health/device_data/<name>): no '/', '+' or '#'." $index $user.username) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
+{{- $problems = append $problems "tls.existingSecret: name the Secret (type kubernetes.io/tls, keys tls.crt and tls.key; e.g. from cert-manager) whose certificate the TLS listener presents." -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\niot-broker: the values need changes:\n  - %s\n" (join "\n  - " $problems)) -}}
@@ -363,8 +486,9 @@ data:
 {{- end -}}
 
 {{/*
-iot-broker.v1.passwordFileSecret: the hashed password file. A Secret although it holds only
-hashes: a salted SHA-512 hash of a user-chosen password can still be attacked offline.
+iot-broker.v1.passwordFileSecret: the hashed password file and the ACL file. A Secret although it
+holds only hashes: a salted SHA-512 hash of a user-chosen password can still be attacked offline,
+and the ACL lists every device.
 */}}
 {{- define "iot-broker.v1.passwordFileSecret" -}}
 apiVersion: v1
@@ -377,24 +501,36 @@ metadata:
 type: Opaque
 data:
   passwd: {{ include "iot-broker.v1.passwordFile" . | b64enc | quote }}
+  acl: {{ include "iot-broker.v1.aclFile" . | b64enc | quote }}
 {{- end -}}
 
 {{/*
-iot-broker.v1.secret: {name}-mqtt-secret, the platform contract's MQTT connection Secret.
+iot-broker.v1.roleSecret: a role's connection Secret (the contract's MQTT keys with that role's
+user): {name}-mqtt-secret for applications, {name}-mqtt-bridge-secret, {name}-mqtt-gateway-secret.
+Call with (list $ "bridge").
 */}}
-{{- define "iot-broker.v1.secret" -}}
+{{- define "iot-broker.v1.roleSecret" -}}
+{{- $root := index . 0 -}}
 apiVersion: v1
 kind: Secret
 metadata:
-  name: {{ include "iot-broker.v1.secretName" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "iot-broker.v1.roleSecretName" . }}
+  namespace: {{ $root.Release.Namespace }}
   labels:
-    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+    {{- include "iot-broker.v1.labels" $root | nindent 4 }}
 type: Opaque
 data:
-  {{- range $key, $value := include "iot-broker.v1.secretData" . | fromJson }}
+  {{- range $key, $value := include "iot-broker.v1.roleSecretData" . | fromJson }}
   {{ $key }}: {{ $value | b64enc | quote }}
   {{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.secret: {name}-mqtt-secret, the platform contract's MQTT connection Secret for
+applications (the app role).
+*/}}
+{{- define "iot-broker.v1.secret" -}}
+{{- include "iot-broker.v1.roleSecret" (list . "app") -}}
 {{- end -}}
 
 {{/*
@@ -425,6 +561,12 @@ spec:
       port: {{ include "iot-broker.v1.websocketPort" . }}
       targetPort: websocket
       protocol: TCP
+    {{- if .Values.tls.enabled }}
+    - name: mqtts
+      port: {{ include "iot-broker.v1.tlsPort" . }}
+      targetPort: mqtts
+      protocol: TCP
+    {{- end }}
 {{- end -}}
 
 {{/*
@@ -446,7 +588,7 @@ automountServiceAccountToken: false
 {{- end -}}
 
 {{/*
-iot-broker.v1.networkPolicy: only the MQTT and WebSocket ports are reachable (from anywhere when
+iot-broker.v1.networkPolicy: only the MQTT, WebSocket (and TLS) ports are reachable (from anywhere when
 networkPolicy.allowExternal, otherwise from this namespace and networkPolicy.extraIngress), and
 the broker may open no connection at all: it has no bridges and needs no DNS.
 */}}
@@ -471,6 +613,10 @@ spec:
           protocol: TCP
         - port: {{ include "iot-broker.v1.websocketPort" . }}
           protocol: TCP
+        {{- if .Values.tls.enabled }}
+        - port: {{ include "iot-broker.v1.tlsPort" . }}
+          protocol: TCP
+        {{- end }}
       {{- if not .Values.networkPolicy.allowExternal }}
       from:
         - podSelector: {}
@@ -506,7 +652,7 @@ spec:
       annotations:
         # Only the files' contents are hashed: a label or annotation change restarts nothing.
         checksum/config: {{ include "iot-broker.v1.mosquittoConf" . | sha256sum }}
-        checksum/passwd: {{ include "iot-broker.v1.passwordFile" . | sha256sum }}
+        checksum/passwd: {{ printf "%s\n%s" (include "iot-broker.v1.passwordFile" .) (include "iot-broker.v1.aclFile" .) | sha256sum }}
         {{- with .Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -538,6 +684,11 @@ spec:
             - name: websocket
               containerPort: {{ include "iot-broker.v1.websocketPort" . }}
               protocol: TCP
+            {{- if .Values.tls.enabled }}
+            - name: mqtts
+              containerPort: {{ include "iot-broker.v1.tlsPort" . }}
+              protocol: TCP
+            {{- end }}
           {{- if .Values.startupProbe.enabled }}
           startupProbe:
             tcpSocket:
@@ -573,6 +724,11 @@ spec:
             - name: passwd
               mountPath: /mosquitto/auth
               readOnly: true
+            {{- if .Values.tls.enabled }}
+            - name: tls
+              mountPath: /mosquitto/tls
+              readOnly: true
+            {{- end }}
             - name: data
               mountPath: /mosquitto/data
       volumes:
@@ -590,6 +746,19 @@ spec:
             items:
               - key: passwd
                 path: passwd
+              - key: acl
+                path: acl
+        {{- if .Values.tls.enabled }}
+        - name: tls
+          secret:
+            secretName: {{ .Values.tls.existingSecret }}
+            defaultMode: 288 # 0440: the key readable by Mosquitto's group only
+            items:
+              - key: tls.crt
+                path: tls.crt
+              - key: tls.key
+                path: tls.key
+        {{- end }}
         {{- if not .Values.persistence.enabled }}
         - name: data
           emptyDir: {}
@@ -636,8 +805,10 @@ renders (the standalone chart renders the same objects from one template file ea
 {{ include "iot-broker.v1.configMap" . }}
 ---
 {{ include "iot-broker.v1.passwordFileSecret" . }}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray }}
 ---
-{{ include "iot-broker.v1.secret" . }}
+{{ include "iot-broker.v1.roleSecret" (list $ (index . 0)) }}
+{{- end }}
 {{- if .Values.serviceAccount.create }}
 ---
 {{ include "iot-broker.v1.serviceAccount" . }}

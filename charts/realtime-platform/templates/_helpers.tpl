@@ -202,15 +202,17 @@ repeat, so no later source can overwrite an earlier one. Nothing may follow them
 {{- end -}}
 
 {{/*
-realtime-platform.v1.serviceSecretEnvFrom: secretEnvFrom for a platform service that runs as its
-own Kafka principal: {name}-kafka-secret (the applications' principal) is replaced by that
-principal's Secret, which has the same keys. Call with (list $ "principal id").
+realtime-platform.v1.serviceSecretEnvFrom: the envFrom of a platform service that runs as its own
+Kafka principal: the given Secret names (the contract's five, in its order; the caller may have put
+a role's own MQTT Secret in the mqtt slot), with {name}-kafka-secret (the applications' principal)
+replaced by that principal's Secret, which has the same keys.
+Call with (list $ "principal id" (list of Secret names)).
 */}}
 {{- define "realtime-platform.v1.serviceSecretEnvFrom" -}}
 {{- $root := index . 0 -}}
 {{- $appSecret := include "realtime-platform.v1.objectName" (list $root "kafka-secret") -}}
 {{- $own := include "realtime-platform.v1.objectName" (list $root (printf "kafka-%s-secret" (index . 1))) -}}
-{{- range include "realtime-platform.v1.secretNames" $root | fromJsonArray }}
+{{- range index . 2 }}
 - secretRef:
     name: {{ eq . $appSecret | ternary $own . }}
 {{- end }}
@@ -542,8 +544,8 @@ without Lenses.
 {{/*
 realtime-platform.v1.mqttContext: builds, once per render, the context the iot-broker chart's
 templates render the broker with: that subchart's values (its defaults plus this chart's
-`iot-broker:` overrides) with `name` = platform.name and the users of platform.mqttUsers (or the
-MQTT keys of credentials.existingSecret). It is stored in .Values.__rtpMqttContext, which every
+`iot-broker:` overrides) with `name` = platform.name, the devices of platform.mqttUsers and the
+applications' user from the MQTT keys of credentials.existingSecret (when set). It is stored in .Values.__rtpMqttContext, which every
 template of this chart shares, so the generated user and salts are the same in all of them.
 Returns "".
 */}}
@@ -552,9 +554,7 @@ Returns "".
 {{- $values := deepCopy (index .Values "iot-broker") -}}
 {{- $auth := deepCopy ($values.auth | default dict) -}}
 {{- $_ := set $auth "users" (deepCopy (.Values.platform.mqttUsers | default list)) -}}
-{{- if not .Values.platform.mqttUsers -}}
 {{- $_ := set $auth "existingSecret" .Values.credentials.existingSecret -}}
-{{- end -}}
 {{- $_ := set $values "auth" $auth -}}
 {{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
 {{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}

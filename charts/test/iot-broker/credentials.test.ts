@@ -67,7 +67,12 @@ describe('iot-broker: credentials across helm upgrade (lookup against a fake API
 
   it('keeps the user, the password, the password file and the pod checksums', async () => {
     const upgraded = await upgrade();
-    for (const secret of ['health-data-mqtt-secret', 'health-data-mqtt-passwd']) {
+    for (const secret of [
+      'health-data-mqtt-secret',
+      'health-data-mqtt-bridge-secret',
+      'health-data-mqtt-gateway-secret',
+      'health-data-mqtt-passwd',
+    ]) {
       expect(upgraded.secretData(secret)).toEqual(installed.secretData(secret));
     }
     const annotations = (render: RenderedChart) =>
@@ -76,14 +81,49 @@ describe('iot-broker: credentials across helm upgrade (lookup against a fake API
   });
 
   it('keeps the salt of a user whose password changes, and hashes the new password', async () => {
-    const { MQTT_USERNAME } = installed.secretData('health-data-mqtt-secret');
-    const before = (installed.secretData('health-data-mqtt-passwd').passwd ?? '').split('$')[2];
-    const upgraded = await upgrade([
-      { auth: { users: [{ username: MQTT_USERNAME, password: 'a-new-password-for-the-test' }] } },
-    ]);
-    const line = upgraded.secretData('health-data-mqtt-passwd').passwd ?? '';
-    expect(line.split('$')[2]).toBe(before);
-    expect(line).not.toBe(installed.secretData('health-data-mqtt-passwd').passwd);
+    const device = (password: string) => [{ auth: { users: [{ username: 'ward-9', password }] } }];
+    const lineOf = (render: RenderedChart) =>
+      (render.secretData('health-data-mqtt-passwd').passwd ?? '')
+        .split('\n')
+        .find((line) => line.startsWith('ward-9:')) ?? '';
+    const first = await upgrade(device('first-password-for-the-test'));
+    cluster.apply(first.objects, namespace);
+    const upgraded = await upgrade(device('a-new-password-for-the-test'));
+    expect(lineOf(upgraded).split('$')[2]).toBe(lineOf(first).split('$')[2]);
+    expect(lineOf(upgraded)).not.toBe(lineOf(first));
+    for (const secret of ['health-data-mqtt-secret', 'health-data-mqtt-bridge-secret']) {
+      expect(upgraded.secretData(secret)).toEqual(installed.secretData(secret));
+    }
+  });
+});
+
+describe('iot-broker: upgrading from a chart that published the first device to applications', () => {
+  it('gives applications a user of their own instead of the stored device', async () => {
+    const cluster = await FakeKubernetesApi.start();
+    try {
+      const old: KubernetesObject & { data: Record<string, string> } = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'health-data-mqtt-secret' },
+        data: {
+          MQTT_USERNAME: Buffer.from('ward-7-monitor').toString('base64'),
+          MQTT_PASSWORD: Buffer.from('fixture-device-password-1').toString('base64'),
+        },
+      };
+      cluster.apply([old], namespace);
+      const upgraded = await renderChart(chart, {
+        namespace,
+        fixtures: ['users'],
+        isUpgrade: true,
+        cluster,
+      });
+      expect(upgraded.secretData('health-data-mqtt-secret')).toMatchObject({
+        MQTT_USERNAME: expect.stringMatching(/^app-[a-z0-9]{8}$/),
+        MQTT_PASSWORD: expect.not.stringContaining('fixture-device-password'),
+      });
+    } finally {
+      await cluster.close();
+    }
   });
 });
 

@@ -1,15 +1,29 @@
 // The rendered mosquitto.conf and password file on a real Mosquitto (Debian's 2.0.x), and clients
 // logging in with the rendered credentials over MQTT and WebSockets.
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   freePort,
+  generateTlsFiles,
   makeRunDir,
   ManagedProcess,
   waitUntilReady,
 } from '@realtime-platform/local-infra';
+import {
+  deviceMqttTopic,
+  deviceReadingsFilter,
+  deviceReadingsTopic,
+} from '@realtime-platform/platform-contract';
 import { mosquittoBinary } from '@realtime-platform/toolchain';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { renderChart, type RenderedChart } from '../support/render-chart.js';
@@ -19,6 +33,8 @@ const chart = 'iot-broker';
 interface RunningBroker {
   mqttUrl: string;
   wsUrl: string;
+  tlsUrl: string | undefined;
+  tlsCa: string | undefined;
   config: string;
   process: ManagedProcess;
 }
@@ -36,33 +52,47 @@ function mosquittoUser(): { uid: number; gid: number } | undefined {
 
 /**
  * Starts Mosquitto with the rendered files. The configuration is used verbatim except for what
- * only makes sense inside the pod: the two listener lines get a free port and 127.0.0.1 (fixed
- * ports on all interfaces would collide with parallel suites), and the password file and
- * persistence paths point into a run directory (the pod mounts them under /mosquitto).
+ * only makes sense inside the pod: the listener lines get a free port and 127.0.0.1 (fixed ports
+ * on all interfaces would collide with parallel suites), and the paths of the password file, the
+ * ACL file, the TLS certificate and key, and persistence point into a run directory (the pod
+ * mounts them under /mosquitto). For TLS, a CA and certificate generated here stand in for the
+ * kubernetes.io/tls Secret.
  */
 async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker> {
   const dir = makeRunDir('mosquitto-rendered');
-  const [mqttPort, wsPort] = [await freePort(), await freePort()];
+  const [mqttPort, wsPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const rendered = render.configMapData('health-data-mqtt-config')['mosquitto.conf'] ?? '';
+  const tls = rendered.includes('\nlistener 8883\n');
+  const tlsFiles = tls
+    ? await generateTlsFiles(
+        (mkdirSync(join(dir, 'tls')), join(dir, 'tls')),
+        join(dir, 'mosquitto.log'),
+      )
+    : undefined;
   const config = rendered
     .replace(/^listener 1883$/m, `listener ${mqttPort} 127.0.0.1`)
     .replace(/^listener 9001$/m, `listener ${wsPort} 127.0.0.1`)
+    .replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`)
     .replace(/^password_file \/mosquitto\/auth\/passwd$/m, `password_file ${join(dir, 'passwd')}`)
+    .replace(/^acl_file \/mosquitto\/auth\/acl$/m, `acl_file ${join(dir, 'acl')}`)
+    .replace(/^certfile \/mosquitto\/tls\/tls\.crt$/m, `certfile ${tlsFiles?.certFile ?? ''}`)
+    .replace(/^keyfile \/mosquitto\/tls\/tls\.key$/m, `keyfile ${tlsFiles?.keyFile ?? ''}`)
     .replace(
       /^persistence_location \/mosquitto\/data\/$/m,
       `persistence_location ${join(dir, 'data')}/`,
     );
-  // Exactly four lines changed; everything else is the rendered file.
+  // Only the ports and paths changed; everything else is the rendered file.
   const changed = config.split('\n').filter((line, i) => line !== rendered.split('\n')[i]);
-  expect(changed).toHaveLength(4);
-  mkdirSync(join(dir, 'data'));
+  expect(changed).toHaveLength(tls ? 8 : 5);
+  mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(join(dir, 'mosquitto.conf'), config);
-  writeFileSync(join(dir, 'passwd'), render.secretData('health-data-mqtt-passwd').passwd ?? '');
+  const files = render.secretData('health-data-mqtt-passwd');
+  writeFileSync(join(dir, 'passwd'), files.passwd ?? '');
+  writeFileSync(join(dir, 'acl'), files.acl ?? '');
   chmodSync(join(dir, 'passwd'), 0o640);
+  chmodSync(join(dir, 'acl'), 0o640);
   const user = mosquittoUser();
-  if (user)
-    for (const path of [dir, join(dir, 'data'), join(dir, 'passwd')])
-      chownSync(path, user.uid, user.gid);
+  if (user) chownTree(dir, user);
   const broker = new ManagedProcess({
     service: 'mosquitto',
     command: mosquittoBinary(),
@@ -71,9 +101,11 @@ async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker
     ...(user ? { runAs: user } : {}),
   });
   const credentials = render.secretData('health-data-mqtt-secret');
-  const running = {
+  const running: RunningBroker = {
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     wsUrl: `ws://127.0.0.1:${wsPort}/mqtt`,
+    tlsUrl: tls ? `mqtts://127.0.0.1:${tlsPort}` : undefined,
+    tlsCa: tlsFiles ? readFileSync(tlsFiles.caFile, 'utf8') : undefined,
     config,
     process: broker,
   };
@@ -91,6 +123,13 @@ async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker
     },
   });
   return running;
+}
+
+/** Recursively gives `path` to `user` (Mosquitto must read its files after dropping root). */
+function chownTree(path: string, user: { uid: number; gid: number }): void {
+  chownSync(path, user.uid, user.gid);
+  if (!statSync(path).isDirectory()) return;
+  for (const entry of readdirSync(path)) chownTree(join(path, entry), user);
 }
 
 function login(url: string, username?: string, password?: string): Promise<MqttClient> {
@@ -128,11 +167,12 @@ describe('iot-broker: the rendered files on a real Mosquitto, with a generated u
     const subscriber = await login(broker.wsUrl, MQTT_USERNAME, MQTT_PASSWORD);
     const publisher = await login(broker.mqttUrl, MQTT_USERNAME, MQTT_PASSWORD);
     try {
-      await subscriber.subscribeAsync('health/device_data', { qos: 1 });
+      // The applications' user may use its own area only (app/#).
+      await subscriber.subscribeAsync('app/round-trip', { qos: 1 });
       const received = new Promise<string>((resolve) =>
         subscriber.once('message', (_topic, payload) => resolve(payload.toString('utf8'))),
       );
-      await publisher.publishAsync('health/device_data', '{"deviceId":"d-1","heartRate":72}', {
+      await publisher.publishAsync('app/round-trip', '{"deviceId":"d-1","heartRate":72}', {
         qos: 1,
       });
       await expect(received).resolves.toBe('{"deviceId":"d-1","heartRate":72}');
@@ -151,7 +191,7 @@ describe('iot-broker: the rendered files on a real Mosquitto, with a generated u
     expect(await refusal(broker.mqttUrl, 'intruder', MQTT_PASSWORD)).toMatch(/Not authorized/);
   });
 
-  it('starts with Nagle off and no other change to the rendered configuration', () => {
+  it('starts with Nagle off and no change to the rendered configuration but ports and paths', () => {
     expect(broker.config).toContain('\nset_tcp_nodelay true\n');
   });
 });
@@ -181,6 +221,121 @@ describe('iot-broker: the rendered files on a real Mosquitto, with users from va
   });
 });
 
+describe('iot-broker: the rendered ACL on a real Mosquitto', () => {
+  let render: RenderedChart;
+  let broker: RunningBroker;
+  const clients: MqttClient[] = [];
+  beforeAll(async () => {
+    render = await renderChart(chart, { namespace: 'iot', fixtures: ['users'] });
+    broker = await startRenderedBroker(render);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.endAsync(true)));
+    await broker?.process.stop();
+  });
+
+  /** MQTT 5: a refused PUBLISH is answered with PUBACK 135. */
+  const as = async (username: string, password: string): Promise<MqttClient> => {
+    const client = await connectAsync(broker.mqttUrl, {
+      username,
+      password,
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    return client;
+  };
+  const role = (suffix: string) => {
+    const data = render.secretData(`health-data-${suffix}`);
+    return as(data.MQTT_USERNAME ?? '', data.MQTT_PASSWORD ?? '');
+  };
+  const puback = async (client: MqttClient, topic: string): Promise<number> => {
+    try {
+      const packet = await client.publishAsync(topic, 'payload', { qos: 1 });
+      return (packet as { reasonCode?: number } | undefined)?.reasonCode ?? 0;
+    } catch (error) {
+      return (error as { code?: number }).code ?? -1;
+    }
+  };
+
+  it('lets devices publish only their own topic, gateways the requirements topic, the bridge read both and nobody else read', async () => {
+    const bridge = await role('mqtt-bridge-secret');
+    const seenByBridge: string[] = [];
+    bridge.on('message', (topic) => seenByBridge.push(topic));
+    await bridge.subscribeAsync(`$share/b/${deviceMqttTopic}`, { qos: 1 });
+    await bridge.subscribeAsync(`$share/b/${deviceReadingsFilter}`, { qos: 1 });
+    const snoopers = [
+      await as('ward-8-monitor', 'fixture-device-password-2'),
+      await role('mqtt-secret'),
+    ];
+    const snooped: string[] = [];
+    for (const snooper of snoopers) {
+      snooper.on('message', (topic) => snooped.push(topic));
+      await snooper.subscribeAsync('#', { qos: 1 });
+    }
+    const device = await as('ward-7-monitor', 'fixture-device-password-1');
+    const gateway = await role('mqtt-gateway-secret');
+
+    expect(await puback(device, deviceReadingsTopic('ward-7-monitor'))).toBe(0);
+    expect(await puback(device, deviceReadingsTopic('ward-8-monitor'))).toBe(135);
+    expect(await puback(device, deviceMqttTopic)).toBe(135);
+    expect(await puback(gateway, deviceMqttTopic)).toBe(0);
+    expect(await puback(bridge, deviceMqttTopic)).toBe(135);
+
+    const deadline = Date.now() + 5000;
+    while (seenByBridge.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seenByBridge.sort()).toEqual([deviceMqttTopic, deviceReadingsTopic('ward-7-monitor')]);
+    expect(snooped).toEqual([]);
+  });
+
+  it('closes the connection of a client that sends a packet above max_packet_size', async () => {
+    const device = await connectAsync(broker.mqttUrl, {
+      username: 'ward-7-monitor',
+      password: 'fixture-device-password-1',
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(deviceReadingsTopic('ward-7-monitor'), 'x'.repeat(16 * 1024 + 1), { qos: 1 });
+    await closed;
+    await device.endAsync(true);
+  });
+});
+
+describe('iot-broker: the TLS listener on a real Mosquitto', () => {
+  let render: RenderedChart;
+  let broker: RunningBroker;
+  beforeAll(async () => {
+    render = await renderChart(chart, { namespace: 'iot', fixtures: ['tls'] });
+    broker = await startRenderedBroker(render);
+  }, 30_000);
+  afterAll(async () => {
+    await broker?.process.stop();
+  });
+
+  it('accepts the published user over TLS with the certificate of the Secret', async () => {
+    const { MQTT_USERNAME, MQTT_PASSWORD } = render.secretData('health-data-mqtt-secret');
+    const client = await connectAsync(broker.tlsUrl ?? '', {
+      username: MQTT_USERNAME,
+      password: MQTT_PASSWORD,
+      ca: broker.tlsCa,
+      rejectUnauthorized: true,
+      reconnectPeriod: 0,
+    });
+    await client.endAsync();
+    await expect(
+      connectAsync(broker.tlsUrl ?? '', {
+        username: MQTT_USERNAME,
+        password: MQTT_PASSWORD,
+        rejectUnauthorized: true,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  });
+});
+
 describe('iot-broker: the $6$ hash written by the template', () => {
   it.each([
     ['a short password', 'p'],
@@ -191,7 +346,10 @@ describe('iot-broker: the $6$ hash written by the template', () => {
       namespace: 'iot',
       values: [{ name: 'health-data', auth: { users: [{ username: 'device', password }] } }],
     });
-    const line = (render.secretData('health-data-mqtt-passwd').passwd ?? '').trim();
+    const line =
+      (render.secretData('health-data-mqtt-passwd').passwd ?? '')
+        .split('\n')
+        .find((entry) => entry.startsWith('device:')) ?? '';
     const [, type, salt, hash] = line.split('$');
     expect(type).toBe('6');
     const saltText = Buffer.from(salt ?? '', 'base64').toString('utf8');

@@ -2,8 +2,13 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   describePlatform,
+  mosquittoBrokerSettings,
+  mosquittoSettingsConf,
+  mqttRoleCatalog,
+  renderMosquittoAcl,
   renderSecretData,
   secretName,
+  type MqttIdentity,
 } from '@realtime-platform/platform-contract';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
 import { endpointProblems, platformModel } from '../support/platform-contract-check.js';
@@ -18,7 +23,7 @@ import { hardeningProblems } from '../support/workload-hardening.js';
 
 const chart = 'iot-broker';
 const namespace = 'iot';
-const fixtures = ['required', 'users', 'production'] as const;
+const fixtures = ['required', 'users', 'production', 'tls'] as const;
 type Fixture = (typeof fixtures)[number];
 
 const renders = {} as Record<Fixture, RenderedChart>;
@@ -55,6 +60,8 @@ describe('iot-broker: helm lint and Kubernetes schemas', () => {
     expect(renders.required.names().sort()).toEqual([
       'ConfigMap/health-data-mqtt-config',
       'NetworkPolicy/health-data-mqtt',
+      'Secret/health-data-mqtt-bridge-secret',
+      'Secret/health-data-mqtt-gateway-secret',
       'Secret/health-data-mqtt-passwd',
       'Secret/health-data-mqtt-secret',
       'Service/health-data-mqtt',
@@ -103,15 +110,30 @@ describe('iot-broker: {name}-mqtt-secret of the platform contract', () => {
     ).toEqual([]);
   });
 
-  it('publishes the first of auth.users, or a generated user', () => {
-    expect(renders.users.secretData('health-data-mqtt-secret')).toMatchObject({
-      MQTT_USERNAME: 'ward-7-monitor',
-      MQTT_PASSWORD: 'fixture-device-password-1',
-    });
-    expect(renders.required.secretData('health-data-mqtt-secret')).toMatchObject({
-      MQTT_USERNAME: expect.stringMatching(/^mqtt-[a-z0-9]{8}$/),
+  it("publishes a generated applications' user, never a device of auth.users", () => {
+    const published = renders.users.secretData('health-data-mqtt-secret');
+    expect(published).toMatchObject({
+      MQTT_USERNAME: expect.stringMatching(/^app-[a-z0-9]{8}$/),
       MQTT_PASSWORD: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
     });
+    expect(Object.values(published).join()).not.toContain('fixture-device-password');
+    expect(renders.required.secretData('health-data-mqtt-secret')).toMatchObject({
+      MQTT_USERNAME: expect.stringMatching(/^app-[a-z0-9]{8}$/),
+      MQTT_PASSWORD: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+    });
+  });
+
+  it("gives every role of the contract a Secret of its own: the contract's MQTT keys with the role's user", () => {
+    const appKeys = Object.keys(renders.required.secretData('health-data-mqtt-secret')).sort();
+    const users = mqttRoleCatalog.map((role) => {
+      const data = renders.required.secretData(`health-data-${role.secretSuffix}`);
+      expect(Object.keys(data).sort()).toEqual(appKeys);
+      expect(data.MQTT_USERNAME).toMatch(
+        new RegExp(`^${role.role === 'app' ? 'app-' : role.usernamePrefix}[a-z0-9]{8}$`),
+      );
+      return data.MQTT_USERNAME;
+    });
+    expect(new Set(users).size).toBe(mqttRoleCatalog.length);
   });
 });
 
@@ -125,6 +147,7 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
       'per_listener_settings false',
       'allow_anonymous false',
       'password_file /mosquitto/auth/passwd',
+      'acl_file /mosquitto/auth/acl',
       'listener 1883',
       'protocol mqtt',
       'listener 9001',
@@ -140,7 +163,14 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
   it('writes one hashed line per user and no password in clear', () => {
     const passwd = renders.users.secretData('health-data-mqtt-passwd').passwd ?? '';
     const lines = passwd.trim().split('\n');
-    expect(lines.map((line) => line.split(':')[0])).toEqual(['ward-7-monitor', 'ward-8-monitor']);
+    const users = lines.map((line) => line.split(':')[0]);
+    // The roles' generated users first, then the devices.
+    expect(users.slice(0, 3)).toEqual(
+      mqttRoleCatalog.map((role) =>
+        expect.stringMatching(new RegExp(`^${role.usernamePrefix}[a-z0-9]{8}$`)),
+      ),
+    );
+    expect(users.slice(3)).toEqual(['ward-7-monitor', 'ward-8-monitor']);
     for (const line of lines)
       expect(line).toMatch(/^[^:]+:\$6\$[A-Za-z0-9+/=]{16}\$[A-Za-z0-9+/]{86}==$/);
     expect(passwd).not.toContain('fixture-device-password');
@@ -151,6 +181,7 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     expect(text).toContain('max_queued_messages 0');
     expect(text).not.toContain('persistent_client_expiration');
     expect(text).toContain('max_inflight_messages 100');
+    expect(text).toContain('\n# config.extra\nmax_keepalive 300\n');
     expect(text.match(/^log_type /gm)).toHaveLength(2);
   });
 
@@ -178,9 +209,62 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     const annotations = brokerTemplate(renders.users).metadata.annotations ?? {};
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(annotations['checksum/config']).toBe(sha(conf(renders.users)));
-    expect(annotations['checksum/passwd']).toBe(
-      sha(renders.users.secretData('health-data-mqtt-passwd').passwd ?? ''),
+    const files = renders.users.secretData('health-data-mqtt-passwd');
+    expect(annotations['checksum/passwd']).toBe(sha(`${files.passwd ?? ''}\n${files.acl ?? ''}`));
+  });
+
+  it("writes the contract's ACL (renderMosquittoAcl) for exactly the users of the password file", () => {
+    for (const render of [renders.required, renders.users]) {
+      const { acl } = render.secretData('health-data-mqtt-passwd');
+      const identities: MqttIdentity[] = [
+        ...mqttRoleCatalog.map((role): MqttIdentity => ({
+          kind: 'role',
+          role: role.role,
+          username: render.secretData(`health-data-${role.secretSuffix}`).MQTT_USERNAME ?? '',
+        })),
+        ...(render === renders.users ? ['ward-7-monitor', 'ward-8-monitor'] : []).map(
+          (username): MqttIdentity => ({ kind: 'device', username }),
+        ),
+      ];
+      expect(acl).toBe(renderMosquittoAcl(identities));
+    }
+  });
+
+  it("runs the contract's broker settings (mosquittoSettingsConf) by default, as one block", () => {
+    const text = conf(renders.required);
+    const block = mosquittoSettingsConf(mosquittoBrokerSettings).join('\n');
+    expect(text).toContain(`persistence_location /mosquitto/data/\n${block}\n`);
+    expect(text).toContain('acl_file /mosquitto/auth/acl');
+  });
+
+  it('adds a TLS listener on 8883 with the certificate of tls.existingSecret', () => {
+    const text = conf(renders.tls);
+    expect(text).toContain(
+      'listener 8883\nprotocol mqtt\ncertfile /mosquitto/tls/tls.crt\nkeyfile /mosquitto/tls/tls.key\n',
     );
+    expect(conf(renders.required)).not.toContain('8883');
+    const template = brokerTemplate(renders.tls);
+    expect(template.spec.volumes?.find((v) => v.name === 'tls')?.secret).toMatchObject({
+      secretName: 'health-data-mqtt-tls',
+      defaultMode: 0o440,
+    });
+    expect(containerOf(template, 'mosquitto').volumeMounts).toContainEqual({
+      name: 'tls',
+      mountPath: '/mosquitto/tls',
+      readOnly: true,
+    });
+    const service = renders.tls.get('Service', 'health-data-mqtt') as unknown as {
+      spec: { ports: { name: string; port: number }[] };
+    };
+    expect(service.spec.ports.map((p) => [p.name, p.port])).toEqual([
+      ['mqtt', 1883],
+      ['websocket', 9001],
+      ['mqtts', 8883],
+    ]);
+    const policy = renders.tls.get('NetworkPolicy', 'health-data-mqtt') as unknown as {
+      spec: { ingress: { ports: { port: number }[] }[] };
+    };
+    expect(policy.spec.ingress[0]?.ports.map((p) => p.port)).toEqual([1883, 9001, 8883]);
   });
 });
 

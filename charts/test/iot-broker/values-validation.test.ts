@@ -49,12 +49,20 @@ describe('iot-broker: values that must be refused', () => {
               { username: 'a', password: 'x' },
               { username: 'a', password: 'y' },
             ],
-            existingSecret: 'gateway-credentials',
           },
+          tls: { enabled: true },
         },
       ],
     });
     expect(message).toContain('auth.users[1].username: "a" appears twice.');
-    expect(message).toContain('auth.existingSecret: leave it empty when auth.users is set');
+    expect(message).toContain('tls.existingSecret: name the Secret (type kubernetes.io/tls');
+  });
+
+  it("refuses a device name that is no single topic level (a device's topic is health/device_data/<name>)", async () => {
+    const message = await renderFailure(chart, {
+      fixtures: ['required'],
+      values: [{ auth: { users: [{ username: 'ward/7', password: 'x' }] } }],
+    });
+    expect(message).toContain("at '/auth/users/0/username'");
   });
 });

@@ -144,7 +144,7 @@ describe('realtime-platform: connectors as the requirements configure them', () 
     });
   });
 
-  it('reads the MQTT credentials from files of {name}-mqtt-secret that Kafka Connect resolves', () => {
+  it("reads the MQTT credentials from files of the bridge role's {name}-mqtt-bridge-secret that Kafka Connect resolves", () => {
     const template = lenses.podTemplate('StatefulSet', 'health-data-kafka');
     const kafka = containerOf(template, 'kafka');
     expect(envOf(kafka, 'CONNECT_CONFIG_PROVIDERS').value).toBe('directory');
@@ -157,8 +157,9 @@ describe('realtime-platform: connectors as the requirements configure them', () 
       readOnly: true,
     });
     const volume = template.spec.volumes?.find((v) => v.name === 'connect-secrets-mqtt');
+    // The MQTT source reads readings as the mqtt-bridge does: the bridge role, not the apps' user.
     expect(volume?.secret).toMatchObject({
-      secretName: 'health-data-mqtt-secret',
+      secretName: 'health-data-mqtt-bridge-secret',
       items: [
         { key: 'MQTT_USERNAME', path: 'MQTT_USERNAME' },
         { key: 'MQTT_PASSWORD', path: 'MQTT_PASSWORD' },

@@ -87,12 +87,15 @@ describe('realtime-platform: the five Secrets of the contract', () => {
     },
   );
 
-  it('publishes the first of platform.mqttUsers as the MQTT user, and generated credentials elsewhere', () => {
+  it("publishes a generated applications' user, never a device of platform.mqttUsers, and generated credentials elsewhere", () => {
     const mqtt = renders['every-option'].secretData('health-data-mqtt-secret');
-    expect([mqtt.MQTT_USERNAME, mqtt.MQTT_PASSWORD]).toEqual([
-      'ward-7-monitor',
-      'fixture-device-password-1',
-    ]);
+    expect(mqtt.MQTT_USERNAME).toMatch(/^app-[a-z0-9]{8}$/);
+    expect(mqtt.MQTT_PASSWORD).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(Object.values(mqtt).join()).not.toContain('fixture-device-password');
+    // The devices are users of the broker, bound to their own topic.
+    expect(renders['every-option'].secretData('health-data-mqtt-passwd').acl).toContain(
+      'user ward-7-monitor\ntopic write health/device_data/ward-7-monitor\n',
+    );
     const db = renders.minimal.secretData('health-data-db-secret');
     expect(db.DB_USER).toMatch(/^app_[a-z]{8}$/);
     expect(db.DB_PASSWORD).toMatch(/^[A-Za-z0-9]{28}[0-9]{4}$/);
@@ -128,25 +131,48 @@ describe('realtime-platform: the five Secrets of the contract', () => {
     );
   });
 
-  it('passes the built-in services exactly the runtime variables the contract says the chart sets', () => {
-    const envOfService = (component: string): Record<string, string | undefined> =>
+  it('passes the built-in services exactly the runtime variables the contract says the chart sets', async () => {
+    const envOf = (
+      render: RenderedChart,
+      kind: string,
+      workload: string,
+    ): Record<string, string | undefined> =>
       Object.fromEntries(
         (
-          renders.minimal.podTemplate('Deployment', `health-data-${component}`).spec
-            .containers[0] as { env?: { name: string; value?: string }[] }
+          render.podTemplate(kind, workload).spec.containers[0] as {
+            env?: { name: string; value?: string }[];
+          }
         ).env?.map((variable) => [variable.name, variable.value]) ?? [],
       );
-    const bridge = envOfService('mqtt-bridge');
-    const processor = envOfService('stream-processor');
-    const names = new Set([...Object.keys(bridge), ...Object.keys(processor)]);
+    const bridge = envOf(renders.minimal, 'StatefulSet', 'health-data-bridge');
+    const processor = envOf(renders.minimal, 'Deployment', 'health-data-stream-processor');
+    // Two bridge replicas share their subscription; one subscribes on its own (it survives a
+    // Mosquitto restart, a shared subscription does not).
+    const sharedBridge = envOf(
+      await renderChart(chart, {
+        namespace,
+        fixtures: ['minimal'],
+        values: [{ builtin: { mqttBridge: { replicas: 2 } } }],
+      }),
+      'StatefulSet',
+      'health-data-bridge',
+    );
+    const names = new Set([
+      ...Object.keys(bridge),
+      ...Object.keys(sharedBridge),
+      ...Object.keys(processor),
+    ]);
     expect([...names].sort()).toEqual([...runtimeEnvSetBy('chart')].sort());
     expect(bridge).toEqual({
       [runtimeEnv.serviceName]: 'mqtt-bridge',
       [runtimeEnv.platformName]: 'health-data',
       [runtimeEnv.httpPort]: '8080',
       [runtimeEnv.mqttTopic]: deviceMqttTopic,
-      [runtimeEnv.mqttSharedGroup]: 'health-data-mqtt-bridge',
       [runtimeEnv.outputTopic]: deviceDataTopic,
+    });
+    expect(sharedBridge).toEqual({
+      ...bridge,
+      [runtimeEnv.mqttSharedGroup]: 'health-data-mqtt-bridge',
     });
     expect(processor).toEqual({
       [runtimeEnv.serviceName]: 'stream-processor',

@@ -85,13 +85,14 @@ describe('realtime-platform: what each claim deploys', () => {
   it('deploys Kafka, PostgreSQL, Mosquitto, Metabase and the built-in services by default', () => {
     const render = renders.minimal;
     expect(kindsAndNames(render, 'StatefulSet')).toEqual([
+      // The mqtt-bridge: a StatefulSet, so each replica keeps its name and MQTT session.
+      'health-data-bridge',
       'health-data-kafka',
       'health-data-mqtt',
       'health-data-postgresql',
     ]);
     expect(kindsAndNames(render, 'Deployment')).toEqual([
       'health-data-metabase',
-      'health-data-mqtt-bridge',
       'health-data-stream-processor',
     ]);
     expect(kindsAndNames(render, 'Service')).toEqual([
@@ -149,7 +150,7 @@ describe('realtime-platform: what each claim deploys', () => {
   it('streamProcessing: lenses deploys Lenses HQ + Agent and the SQL Job instead of the services', () => {
     const render = renders.lenses;
     expect(render.find('Deployment', 'health-data-stream-processor')).toBeUndefined();
-    expect(render.find('Deployment', 'health-data-mqtt-bridge')).toBeUndefined();
+    expect(render.find('StatefulSet', 'health-data-bridge')).toBeUndefined();
     expect(render.ofKind('HorizontalPodAutoscaler')).toEqual([]);
     expect(kindsAndNames(render, 'Deployment')).toEqual([
       'health-data-lenses-agent',
@@ -166,7 +167,7 @@ describe('realtime-platform: what each claim deploys', () => {
     }
   });
 
-  it('scaling drives the autoscalers of the stream processor and the bridge', () => {
+  it('scaling drives the autoscaler of the stream processor; the bridge runs builtin.mqttBridge.replicas', () => {
     const autoscalers = renders['every-option'].ofKind('HorizontalPodAutoscaler') as unknown as {
       metadata: { name: string };
       spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: { name: string } };
@@ -178,10 +179,12 @@ describe('realtime-platform: what each claim deploys', () => {
         hpa.spec.minReplicas,
         hpa.spec.maxReplicas,
       ]),
-    ).toEqual([
-      ['health-data-mqtt-bridge', 'health-data-mqtt-bridge', 2, 8],
-      ['health-data-stream-processor', 'health-data-stream-processor', 2, 8],
-    ]);
+    ).toEqual([['health-data-stream-processor', 'health-data-stream-processor', 2, 8]]);
+    // Never autoscaled: a replica scaled away would leave its share queued in an orphaned session.
+    const bridge = renders['every-option'].get('StatefulSet', 'health-data-bridge') as unknown as {
+      spec: { replicas: number };
+    };
+    expect(bridge.spec.replicas).toBe(1);
     const fixed = renderChart(chart, {
       namespace,
       fixtures: ['every-option'],
@@ -277,14 +280,33 @@ describe('realtime-platform: the broker is the iot-broker chart', () => {
     expect(umbrella.configMapData('health-data-mqtt-config')).toEqual(
       alone.configMapData('health-data-mqtt-config'),
     );
-    expect(umbrella.secretData('health-data-mqtt-secret')).toEqual(
-      alone.secretData('health-data-mqtt-secret'),
-    );
+    // The roles' users are generated per render: compare everything else, and their form.
+    const withoutUser = (data: Record<string, string>) => ({
+      ...data,
+      MQTT_USERNAME: data.MQTT_USERNAME?.replace(/-[a-z0-9]{8}$/, '-<generated>'),
+      MQTT_PASSWORD: data.MQTT_PASSWORD?.replace(/^[A-Za-z0-9]{32}$/, '<generated>'),
+    });
+    for (const secret of [
+      'health-data-mqtt-secret',
+      'health-data-mqtt-bridge-secret',
+      'health-data-mqtt-gateway-secret',
+    ]) {
+      expect(withoutUser(umbrella.secretData(secret))).toEqual(
+        withoutUser(alone.secretData(secret)),
+      );
+    }
     const usersOf = (render: RenderedChart) =>
       (render.secretData('health-data-mqtt-passwd').passwd ?? '')
         .split('\n')
-        .map((l) => l.split(':')[0]);
+        .map((l) => l.split(':')[0]?.replace(/^(app|bridge|gateway)-[a-z0-9]{8}$/, '$1'));
     expect(usersOf(umbrella)).toEqual(usersOf(alone));
+    expect(usersOf(umbrella)).toEqual([
+      'app',
+      'bridge',
+      'gateway',
+      ...users.map((u) => u.username),
+      '',
+    ]);
   });
 });
 
@@ -319,11 +341,11 @@ describe('realtime-platform: workloads', () => {
     for (const probe of [metabase.livenessProbe, metabase.readinessProbe, metabase.startupProbe]) {
       expect(probe).toMatchObject({ httpGet: { path: '/api/health', port: 'http' } });
     }
-    for (const name of ['mqtt-bridge', 'stream-processor']) {
-      const container = containerOf(
-        renders.minimal.podTemplate('Deployment', `health-data-${name}`),
-        name,
-      );
+    for (const [kind, workload, name] of [
+      ['StatefulSet', 'health-data-bridge', 'mqtt-bridge'],
+      ['Deployment', 'health-data-stream-processor', 'stream-processor'],
+    ] as const) {
+      const container = containerOf(renders.minimal.podTemplate(kind, workload), name);
       expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/live' } });
       expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/ready' } });
       // One port: the SDK serves /metrics next to the health endpoints.
@@ -366,34 +388,41 @@ describe('realtime-platform: workloads', () => {
     expect(mounted.filter((name) => !name.includes('agent-key'))).toEqual([]);
   });
 
-  it('injects exactly the five Secrets into the built-in services, in the contract order, each with its own Kafka principal', () => {
-    for (const [name, principal] of [
-      ['mqtt-bridge', 'bridge'],
-      ['stream-processor', 'stream'],
-    ] as const) {
-      const names = [
-        'health-data-mqtt-secret',
-        `health-data-kafka-${principal}-secret`,
-        'health-data-db-secret',
-        'health-data-metabase-secret',
-        'health-data-lenses-secret',
-      ];
-      const container = containerOf(
-        renders.minimal.podTemplate('Deployment', `health-data-${name}`),
-        name,
-      ) as { envFrom?: { secretRef?: { name: string; optional?: boolean } }[] };
-      expect(container.envFrom).toEqual(names.map((secret) => ({ secretRef: { name: secret } })));
-    }
+  it("injects exactly the five Secrets into the built-in services, in the contract order, each with its own Kafka principal, the bridge's own MQTT user in the mqtt slot", () => {
+    const names = (principal: string) => [
+      'health-data-mqtt-secret',
+      `health-data-kafka-${principal}-secret`,
+      'health-data-db-secret',
+      'health-data-metabase-secret',
+      'health-data-lenses-secret',
+    ];
+    const envFromOf = (kind: string, workload: string, name: string) =>
+      (
+        containerOf(renders.minimal.podTemplate(kind, workload), name) as {
+          envFrom?: { secretRef?: { name: string; optional?: boolean } }[];
+        }
+      ).envFrom;
+    expect(envFromOf('Deployment', 'health-data-stream-processor', 'stream-processor')).toEqual(
+      names('stream').map((secret) => ({ secretRef: { name: secret } })),
+    );
+    // The bridge reads readings with the bridge role, never the applications' user.
+    expect(envFromOf('StatefulSet', 'health-data-bridge', 'mqtt-bridge')).toEqual(
+      ['health-data-mqtt-bridge-secret', ...names('bridge').slice(1)].map((secret) => ({
+        secretRef: { name: secret },
+      })),
+    );
   });
 
   it('hashes the rendered configuration into checksum/config, and only that', () => {
     const render = renders.minimal;
     const mosquitto = render.podTemplate('StatefulSet', 'health-data-mqtt');
     const config = render.configMapData('health-data-mqtt-config')['mosquitto.conf'] ?? '';
-    const passwd = render.secretData('health-data-mqtt-passwd').passwd ?? '';
+    const files = render.secretData('health-data-mqtt-passwd');
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(mosquitto.metadata.annotations?.['checksum/config']).toBe(sha(config));
-    expect(mosquitto.metadata.annotations?.['checksum/passwd']).toBe(sha(passwd));
+    expect(mosquitto.metadata.annotations?.['checksum/passwd']).toBe(
+      sha(`${files.passwd ?? ''}\n${files.acl ?? ''}`),
+    );
     const init = render.podTemplate('Job', 'health-data-postgresql-init-1');
     expect(init.metadata.annotations?.['checksum/config']).toBe(
       sha(render.configMapData('health-data-postgresql-init')['init.sql'] ?? ''),

@@ -115,6 +115,13 @@ describe('realtime-platform: the claim schema of the contract', () => {
     expect(message).toContain(expected);
   });
 
+  it("refuses a device (mqttUsers) whose name is no single topic level: its readings' topic is health/device_data/<name>", async () => {
+    const message = await failureOf({
+      platform: { mqttUsers: [{ username: 'ward/7', password: 'x' }] },
+    });
+    expect(message).toContain("at '/platform/mqttUsers/0/username'");
+  });
+
   it('refuses minReplicas above maxReplicas in one message naming both', async () => {
     const message = await failureOf({ platform: { scaling: { minReplicas: 6, maxReplicas: 3 } } });
     expect(message).toContain(

@@ -1,4 +1,4 @@
-export { generatePassword, generateUsername } from './credentials.js';
+export { generateMqttRoleUsers, generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
 export {
@@ -15,7 +15,11 @@ export {
   type ManagedProcessOptions,
   type ProcessExit,
 } from './managed-process.js';
-export { localPlatformEnv, type LocalPlatformServers } from './local-platform-env.js';
+export {
+  localPlatformEnv,
+  type LocalPlatformEnvOptions,
+  type LocalPlatformServers,
+} from './local-platform-env.js';
 export { ContainerService, type ContainerServiceOptions } from './container-service.js';
 export { NodeService, type NodeServiceOptions } from './node-service.js';
 export {
@@ -34,4 +38,5 @@ export {
   type SchemaRegistryOptions,
   type SchemaRegistryUser,
 } from './schema-registry.js';
+export { generateTlsFiles, type TlsFiles } from './tls-certificates.js';
 export { waitUntilReady, type ReadinessOptions } from './wait-until-ready.js';

@@ -1,4 +1,4 @@
-import type { KafkaPrincipalId } from '@realtime-platform/platform-contract';
+import type { KafkaPrincipalId, MqttRole } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
 import type { KafkaBroker } from './kafka-broker.js';
 import type { MqttServer } from './mqtt-server.js';
@@ -21,20 +21,34 @@ export interface LocalPlatformServers {
  */
 const UNSERVED_URL = 'http://127.0.0.1:9';
 
+export interface LocalPlatformEnvOptions {
+  /**
+   * Whose Kafka credentials the kafka secret carries: `app` (default), the applications'
+   * principal, or a platform service's own, as the chart gives each its principal's Secret.
+   */
+  readonly kafkaPrincipal?: KafkaPrincipalId;
+  /**
+   * Whose MQTT credentials the `MQTT_*` keys carry: `app` (default), the applications'
+   * `{name}-mqtt-secret`; `bridge` or `gateway`, what the chart gives the mqtt-bridge
+   * (`{name}-mqtt-bridge-secret`) or a gateway (`{name}-mqtt-gateway-secret`) in its place.
+   */
+  readonly mqttRole?: MqttRole;
+}
+
 /**
  * The five platform secrets (as `envFrom` would inject them) for servers started on loopback:
  * what a service process needs to run against the local platform. Keys come from the contract's
- * secret catalog; a test checks this env passes `checkPlatformEnv`. The kafka secret carries the
- * credentials of `kafkaPrincipal` (`app`, the applications' one, unless a platform service's own
- * is asked for), as the chart gives each service its own principal's Secret.
+ * secret catalog; a test checks this env passes `checkPlatformEnv`. The Kafka and MQTT keys carry
+ * the credentials of `options.kafkaPrincipal` and `options.mqttRole` (the applications' ones unless
+ * a platform service's own are asked for), as the chart gives each service its own Secrets.
  */
 export function localPlatformEnv(
   servers: LocalPlatformServers,
-  kafkaPrincipal: KafkaPrincipalId = 'app',
+  options: LocalPlatformEnvOptions = {},
 ): Readonly<Record<string, string>> {
   const { kafka, mqtt, postgres, schemaRegistry } = servers;
   const env: Record<string, string> = {
-    ...kafka.kafkaSecret(kafkaPrincipal),
+    ...kafka.kafkaSecret(options.kafkaPrincipal ?? 'app'),
     KAFKA_SCHEMA_REGISTRY_URL: schemaRegistry?.url ?? UNSERVED_URL,
     KAFKA_CONNECT_URL: UNSERVED_URL,
     MQTT_ENABLED: String(mqtt !== undefined),
@@ -46,14 +60,15 @@ export function localPlatformEnv(
     LENSES_ENABLED: 'false',
   };
   if (mqtt !== undefined) {
+    const user = mqtt.credentials[options.mqttRole ?? 'app'];
     Object.assign(env, {
       MQTT_HOST: mqtt.host,
       MQTT_PORT: String(mqtt.mqttPort),
       MQTT_URL: mqtt.mqttUrl,
       MQTT_WS_PORT: String(mqtt.wsPort),
       MQTT_WS_URL: mqtt.wsUrl,
-      MQTT_USERNAME: mqtt.user.username,
-      MQTT_PASSWORD: mqtt.user.password,
+      MQTT_USERNAME: user.username,
+      MQTT_PASSWORD: user.password,
     });
   }
   // The contract has no "disabled" flag for the database: without a server the keys point nowhere.

@@ -1,3 +1,4 @@
+import type { MqttRole } from '@realtime-platform/platform-contract';
 import type { MqttUser } from './mosquitto-broker.js';
 
 /** What the platform needs from an MQTT broker on loopback: Mosquitto, or the embedded fallback. */
@@ -8,7 +9,10 @@ export interface MqttServer {
   readonly wsPort: number;
   readonly mqttUrl: string;
   readonly wsUrl: string;
+  /** The applications' user (the `app` role): what `{name}-mqtt-secret` carries. */
   readonly user: MqttUser;
+  /** One generated user per role of the contract (app, bridge, gateway). */
+  readonly credentials: Readonly<Record<MqttRole, MqttUser>>;
   readonly runDir: string;
   readonly logFile: string;
   stop(): Promise<void>;

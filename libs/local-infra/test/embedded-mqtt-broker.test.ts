@@ -15,9 +15,15 @@ describe('EmbeddedMqttBroker (aedes, the fallback when Mosquitto is not installe
     'delivers a QoS 1 message to a subscriber over %s with the generated credentials',
     async (transport) => {
       const url = transport === 'mqtt' ? broker.mqttUrl : broker.wsUrl;
-      const options = { ...broker.user, reconnectPeriod: 0 };
-      const subscriber = await connectAsync(url, options);
-      const publisher = await connectAsync(url, options);
+      // The roles that may: a gateway publishes readings, the bridge reads them.
+      const subscriber = await connectAsync(url, {
+        ...broker.credentials.bridge,
+        reconnectPeriod: 0,
+      });
+      const publisher = await connectAsync(url, {
+        ...broker.credentials.gateway,
+        reconnectPeriod: 0,
+      });
       try {
         await subscriber.subscribeAsync('health/device_data', { qos: 1 });
         const received = new Promise<string>((resolve) =>
@@ -30,6 +36,34 @@ describe('EmbeddedMqttBroker (aedes, the fallback when Mosquitto is not installe
       }
     },
   );
+
+  it('applies the contract rules: the applications read no readings and cannot publish them', async () => {
+    const app = await connectAsync(broker.mqttUrl, { ...broker.user, reconnectPeriod: 0 });
+    const gateway = await connectAsync(broker.mqttUrl, {
+      ...broker.credentials.gateway,
+      reconnectPeriod: 0,
+    });
+    try {
+      const seen: string[] = [];
+      app.on('message', (topic) => seen.push(topic));
+      await app.subscribeAsync('#', { qos: 1 });
+      await app.subscribeAsync('app/own', { qos: 1 });
+      await gateway.publishAsync('health/device_data', 'reading', { qos: 1 });
+      const own = new Promise<void>((resolve) =>
+        app.on('message', (t) => t === 'app/own' && resolve()),
+      );
+      await app.publishAsync('app/own', 'mine', { qos: 1 });
+      // The gateway's reading was published first: had it been forwarded, it would be here by now.
+      await own;
+      const closed = new Promise<void>((resolve) => app.once('close', () => resolve()));
+      // aedes answers a denied publish by closing the connection.
+      app.publish('health/device_data', 'forged', { qos: 1 });
+      await closed;
+      expect(seen).toEqual(['app/own']);
+    } finally {
+      await Promise.all([app.endAsync(true), gateway.endAsync()]);
+    }
+  });
 
   it('refuses a wrong password and a missing user', async () => {
     await expect(

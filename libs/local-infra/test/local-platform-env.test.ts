@@ -25,8 +25,13 @@ const mqtt = {
   wsPort: 39001,
   mqttUrl: 'mqtt://127.0.0.1:31883',
   wsUrl: 'ws://127.0.0.1:39001',
-  user: { username: 'device-abc123', password: 'generated-in-test' },
-} as MosquittoBroker;
+  user: { username: 'app-abc123', password: 'generated-in-test' },
+  credentials: {
+    app: { username: 'app-abc123', password: 'generated-in-test' },
+    bridge: { username: 'bridge-abc123', password: 'generated-in-test-2' },
+    gateway: { username: 'gateway-abc123', password: 'generated-in-test-3' },
+  },
+} as unknown as MosquittoBroker;
 const postgres = {
   host: '127.0.0.1',
   port: 35432,
@@ -44,7 +49,7 @@ describe('localPlatformEnv', () => {
     expect(connections.kafka.bootstrapServers).toEqual(['127.0.0.1:39092']);
     expect(connections.mqtt).toMatchObject({
       url: 'mqtt://127.0.0.1:31883',
-      username: 'device-abc123',
+      username: 'app-abc123',
     });
     expect(connections.db).toMatchObject({ port: 35432, password: 'generated-in-test' });
   });
@@ -56,9 +61,19 @@ describe('localPlatformEnv', () => {
       username: 'app',
       password: 'generated-for-app',
     });
-    expect(parsePlatformEnv(localPlatformEnv({ kafka }, 'bridge')).kafka.username).toBe(
-      'user-bridge',
-    );
+    expect(
+      parsePlatformEnv(localPlatformEnv({ kafka }, { kafkaPrincipal: 'bridge' })).kafka.username,
+    ).toBe('user-bridge');
+  });
+
+  it("gives the applications' user by default and a role's user in its place when asked", () => {
+    expect(localPlatformEnv({ kafka, mqtt }).MQTT_USERNAME).toBe('app-abc123');
+    const bridgeEnv = localPlatformEnv({ kafka, mqtt }, { mqttRole: 'bridge' });
+    expect(checkPlatformEnv(bridgeEnv)).toMatchObject({ ok: true });
+    expect(parsePlatformEnv(bridgeEnv).mqtt).toMatchObject({
+      username: 'bridge-abc123',
+      password: 'generated-in-test-2',
+    });
   });
 
   it('disables the mqtt secret when no Mosquitto runs, and still passes the contract', () => {

@@ -22,6 +22,6 @@ describe('infrastructure fixtures in a jest suite', () => {
     // The tail is the real broker's own log, not a summary of it.
     expect(run.all).toMatch(/mosquitto version 2\.\d+\.\d+ (starting|running)/);
     // Passwords given on a setup command line are not copied into the log.
-    expect(run.all).toMatch(/mosquitto_passwd -b \S+ device-[0-9a-f]{6} \*{4}/);
+    expect(run.all).toMatch(/mosquitto_passwd -b \S+ app-[0-9a-f]{6} \*{4}/);
   }, 120_000);
 });

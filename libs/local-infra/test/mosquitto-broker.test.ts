@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { appMqttTopicRoot, mqttRoles } from '@realtime-platform/platform-contract';
 import { useMosquittoBroker } from '../src/jest/index.js';
 
 const mosquitto = useMosquittoBroker();
 
 async function roundTrip(url: string): Promise<string> {
   const { username, password } = mosquitto().user;
-  const topic = `health/smoke/${randomUUID()}`;
+  // The applications' own area: the only topics the app user may use.
+  const topic = `${appMqttTopicRoot}/smoke/${randomUUID()}`;
   const subscriber: MqttClient = await connectAsync(url, {
     username,
     password,
@@ -49,7 +51,13 @@ describe('MosquittoBroker (real Mosquitto 2)', () => {
   });
 
   it('generates a user rather than shipping a fixed one', () => {
-    expect(mosquitto().user.username).toMatch(/^device-[0-9a-f]{6}$/);
+    expect(mosquitto().user.username).toMatch(/^app-[0-9a-f]{6}$/);
     expect(mosquitto().user.password).toHaveLength(24);
+  });
+
+  it('generates a different user and password for every role', () => {
+    const users = mqttRoles.map((role) => mosquitto().credentials[role]);
+    expect(new Set(users.map((user) => user.username)).size).toBe(mqttRoles.length);
+    expect(new Set(users.map((user) => user.password)).size).toBe(mqttRoles.length);
   });
 });

@@ -28,5 +28,7 @@ export const contractErrorDocs: Readonly<Record<ContractErrorKey, string>> = {
   CREDENTIAL_UNKNOWN: '`renderSecretData`: a credential key that no secret has',
   ENV_INVALID: '`parsePlatformEnv`: the env lacks keys or has malformed ones, one per line',
   ENV_KEY_MISSING: 'a key of a secret is not in the env (names secret and key)',
+  MQTT_USERNAME_INVALID:
+    '`renderMosquittoAcl`: a user name with `:` or white space, or a device name that is no single topic level',
   ENV_KEY_MALFORMED: 'a key has a malformed value (names secret and key; credentials not echoed)',
 };

@@ -109,6 +109,11 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
     message: (p: { secret: string; key: string }) =>
       `${p.secret}: ${p.key} is missing (is the secret injected with envFrom?)`,
   },
+  /** `renderMosquittoAcl`: a user name Mosquitto's password or ACL file (or a topic) cannot hold. */
+  MQTT_USERNAME_INVALID: {
+    message: (p: { username: string; problem: string }) =>
+      `MQTT user name ${JSON.stringify(p.username)} ${p.problem}`,
+  },
   ENV_KEY_MALFORMED: {
     message: (p: { secret: string; key: string; expected: string; value?: string }) =>
       `${p.secret}: ${p.key} must be ${p.expected}` +

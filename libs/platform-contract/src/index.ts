@@ -151,6 +151,36 @@ export {
   type KafkaAcl,
   type PlannedKafkaPrincipal,
 } from './kafka-access/kafka-access.plan.js';
+// MQTT: who may do what on the broker, and the broker's shared settings
+export {
+  mqttRoleCatalog,
+  mqttRoles,
+  mqttRoleDefinition,
+  deviceAclRules,
+  deviceReadingsFilter,
+  deviceReadingsTopic,
+  deviceIdOfTopic,
+  appMqttTopicRoot,
+  mqttUsernameProblem,
+  mqttAclRules,
+  renderMosquittoAcl,
+  mqttTopicMatchesFilter,
+  mqttAccessAllows,
+  type MqttRole,
+  type MqttAccess,
+  type MqttAclRule,
+  type MqttRoleDefinition,
+  type MqttIdentity,
+} from './mqtt/mqtt-access.catalog.js';
+export {
+  mqttOutagePlan,
+  mosquittoBrokerSettings,
+  mosquittoSettingsConf,
+  mosquittoBytesPerQueuedReading,
+  mqttTlsPort,
+  type MqttOutagePlan,
+  type MosquittoBrokerSettings,
+} from './mqtt/mosquitto-broker.settings.js';
 
 // Topics
 export {

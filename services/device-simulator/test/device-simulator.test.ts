@@ -23,7 +23,11 @@ const connection = () => ({
   password: mosquitto().user.password,
 });
 
-/** A QoS 1 subscriber that keeps every payload it gets on `topic`. */
+/**
+ * A QoS 1 subscriber that keeps every payload it gets on `topic`. Each test has a topic of its own
+ * under `app/`, the area the applications' user of the mqtt secret may use (the platform's ACL);
+ * `rtp simulate` publishes to the real readings topic as a gateway (tools/cli tests).
+ */
 async function listen(topic: string): Promise<Buffer[]> {
   const received: Buffer[] = [];
   const client: MqttClient = await connectAsync(mosquitto().mqttUrl, {
@@ -39,7 +43,7 @@ async function listen(topic: string): Promise<Buffer[]> {
 
 describe('device-simulator (real Mosquitto)', () => {
   it('should publish devices × readings with exactly the expected distinct device ids', async () => {
-    const topic = `health/${randomUUID()}`;
+    const topic = `app/health/${randomUUID()}`;
     const received = await listen(topic);
     const simulation = await startSimulation({
       devices: 20,
@@ -70,7 +74,7 @@ describe('device-simulator (real Mosquitto)', () => {
   });
 
   it('should send the asked share of malformed readings, as counted in its report', async () => {
-    const topic = `health/${randomUUID()}`;
+    const topic = `app/health/${randomUUID()}`;
     const received = await listen(topic);
     const simulation = await startSimulation({
       devices: 5,
@@ -92,7 +96,7 @@ describe('device-simulator (real Mosquitto)', () => {
   });
 
   it('as a service, should publish, serve readiness and its counters, and stop on request', async () => {
-    const topic = `health/${randomUUID()}`;
+    const topic = `app/health/${randomUUID()}`;
     const received = await listen(topic);
     const service = new DeviceSimulatorService({
       env: simulatorEnv(mosquitto(), { [runtimeEnv.mqttTopic]: topic }),
@@ -112,7 +116,7 @@ describe('device-simulator (real Mosquitto)', () => {
   });
 
   it('should run as `node dist/main.js --devices 3 --rate 20` and drain on SIGTERM', async () => {
-    const topic = `health/${randomUUID()}`;
+    const topic = `app/health/${randomUUID()}`;
     const received = await listen(topic);
     const service = await NodeService.start({
       name: 'device-simulator',

@@ -79,10 +79,9 @@ async function main(): Promise<void> {
     name: 'mqtt-bridge',
     entry: fileURLToPath(new URL('../main.js', import.meta.url)),
     env: {
-      ...localPlatformEnv({ kafka, mqtt }, 'bridge'),
+      ...localPlatformEnv({ kafka, mqtt }, { kafkaPrincipal: 'bridge', mqttRole: 'bridge' }),
       [runtimeEnv.serviceName]: 'mqtt-bridge',
       [runtimeEnv.instanceId]: `bench-${randomUUID().slice(0, 8)}`,
-      [runtimeEnv.mqttSharedGroup]: 'bench-mqtt-bridge',
       [runtimeEnv.logLevel]: 'warn',
       [runtimeEnv.secretsDir]: '/nonexistent/realtime-platform-secrets',
       // As the image sets it (Dockerfile); override to compare or to load a profiler.
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
       connections,
       durationMs: (warmupSeconds + seconds) * 1000,
       heartRateSpikeRatio: 0.001,
-      connection: { url: mqtt.mqttUrl, username: mqtt.user.username, password: mqtt.user.password },
+      connection: { url: mqtt.mqttUrl, ...mqtt.credentials.gateway },
     });
     await sleep(warmupSeconds * 1000);
     const windowStart = Date.now();

@@ -14,6 +14,14 @@ export const bridgeErrors = defineErrors('RTP_ERR_BRIDGE', {
     message: (p: { bytes: number; maxBytes: number }) =>
       `payload of ${p.bytes} bytes exceeds ${p.maxBytes} bytes (a reading is a few hundred bytes)`,
   },
+  DEVICE_ID_MISMATCH: {
+    message: (p: { deviceId: string; publisher: string }) =>
+      `reading for device ${JSON.stringify(p.deviceId)} published on the topic of device ${JSON.stringify(p.publisher)} (a device may only publish its own readings)`,
+  },
+  QOS0_DROPPED: {
+    message: (p: { dropped: number; limit: number }) =>
+      `dropped the ${p.dropped} oldest QoS 0 reading(s): more than ${p.limit} were waiting for Kafka (QoS 0 is at-most-once)`,
+  },
   MQTT_URL_UNSUPPORTED: {
     message: (p: { url: string }) =>
       `the bridge connects over mqtt:// or mqtts://, not ${p.url.split('://')[0]}://`,
@@ -37,6 +45,10 @@ export const bridgeErrorDocs: Readonly<Record<keyof typeof bridgeErrors, string>
   SETTINGS_INVALID: 'a `RTP_*` variable of the bridge is malformed; one line per problem',
   PAYLOAD_TOO_LARGE:
     'DLQ reason: the MQTT payload exceeds the largest plausible reading (the value is truncated)',
+  DEVICE_ID_MISMATCH:
+    "DLQ reason: a reading on device X's own topic names another deviceId (a device publishing as another)",
+  QOS0_DROPPED:
+    'log line (warn): QoS 0 readings beyond `RTP_MQTT_QOS0_QUEUE_LIMIT` waited for Kafka; the oldest were dropped and counted',
   MQTT_URL_UNSUPPORTED: '`MQTT_URL` is a WebSocket URL; the bridge speaks MQTT over TCP or TLS',
   MQTT_CONNECT_FAILED:
     'no subscription within the first-connect timeout (retriable: the pod restarts)',

@@ -13,6 +13,10 @@ const anyParams = {
   code: 1,
   filter: 'f',
   argument: '--x',
+  deviceId: 'd',
+  publisher: 'p',
+  dropped: 1,
+  limit: 1,
 };
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

@@ -5,10 +5,11 @@ import { useKafkaBroker, useMosquittoBroker } from '@realtime-platform/local-inf
 import {
   deviceDataTopic,
   deviceMqttTopic,
+  deviceReadingsTopic,
   dlqTopicName,
 } from '@realtime-platform/platform-contract';
 import { deadLetterHeaders } from '@realtime-platform/realtime-sdk';
-import type { MqttClient } from 'mqtt';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { bridgeErrors } from '../src/bridge.errors.js';
 import type { InboundMessage } from '../src/application/ports/reading-source.port.js';
 import { payloadTruncatedHeader } from '../src/infrastructure/kafka-reading.sink.js';
@@ -20,7 +21,12 @@ import { mqttPublisher } from './helpers/mqtt-publisher.js';
 import { eventually, reading } from './helpers/readings.js';
 
 const kafka = useKafkaBroker();
-const mosquitto = useMosquittoBroker();
+// The platform's broker, but admitting packets up to 1 MiB: the oversized-payload test below proves
+// the bridge's own limit, which the contract's max_packet_size (16 KiB) otherwise stops first.
+const mosquitto = useMosquittoBroker({
+  devices: ['monitor-7'],
+  settings: { maxPacketSize: 1024 * 1024 },
+});
 const dlqTopic = dlqTopicName(deviceDataTopic);
 
 let recorder: TopicRecorder;
@@ -120,6 +126,39 @@ describe('mqtt-bridge (real Mosquitto and Kafka)', () => {
     expect(letter?.value.length).toBe(64 * 1024);
   });
 
+  it("should forward a device's reading from its own topic and dead-letter one it published for another device", async () => {
+    const device = await connectAsync(mosquitto().mqttUrl, {
+      ...mosquitto().device('monitor-7'),
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    try {
+      const marker = randomUUID();
+      const stamp = 1_767_225_600_000 + Math.floor(Math.random() * 1_000_000);
+      const own = reading({ deviceId: 'monitor-7', timestamp: stamp });
+      const forged = reading({ deviceId: `victim-${marker}` });
+      await device.publishAsync(deviceReadingsTopic('monitor-7'), JSON.stringify(own), { qos: 1 });
+      await device.publishAsync(deviceReadingsTopic('monitor-7'), JSON.stringify(forged), {
+        qos: 1,
+      });
+      await eventually(() => deadLettersOf(`victim-${marker}`).length === 1);
+      await eventually(() =>
+        forwardedOf('monitor-7').some((r) => JSON.parse(r.value.toString()).timestamp === stamp),
+      );
+      expect(forwardedOf(`victim-${marker}`)).toEqual([]);
+      const [letter] = deadLettersOf(`victim-${marker}`);
+      expect(letter?.key).toBe('monitor-7');
+      expect(letter?.headers[deadLetterHeaders.errorCode]).toBe(
+        bridgeErrors.DEVICE_ID_MISMATCH.code,
+      );
+      expect(letter?.headers[deadLetterHeaders.originalTopic]).toBe(
+        deviceReadingsTopic('monitor-7'),
+      );
+    } finally {
+      await device.endAsync();
+    }
+  });
+
   it('should serve readiness (MQTT subscribed, Kafka reachable, writes succeeding) and the counters', async () => {
     const ready = await fetch(`${baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
@@ -162,7 +201,7 @@ describe('mqtt-bridge (real Mosquitto and Kafka)', () => {
     const resumed = new MqttReadingSource({
       connection: bridge.source.options.connection,
       clientId: bridge.source.options.clientId,
-      filter: bridge.source.options.filter,
+      filters: bridge.source.options.filters,
     });
     await resumed.start((message) => redelivery.push(message));
     try {

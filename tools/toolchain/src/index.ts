@@ -20,6 +20,7 @@ export {
   findExecutable,
   mosquittoBinary,
   mosquittoPasswdBinary,
+  opensslBinary,
   postgresBinDir,
 } from './system-binaries.js';
 export { toolchainErrors } from './toolchain-errors.js';

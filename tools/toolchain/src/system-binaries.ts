@@ -23,6 +23,8 @@ export const mosquittoBinary = (): string =>
   requireExecutable('mosquitto', 'mosquitto', ['/usr/sbin']);
 export const mosquittoPasswdBinary = (): string =>
   requireExecutable('mosquitto_passwd', 'mosquitto', ['/usr/bin']);
+/** openssl: the local harness generates a CA and server certificates for TLS listeners. */
+export const opensslBinary = (): string => requireExecutable('openssl', 'openssl', ['/usr/bin']);
 
 /** Directory with initdb, pg_ctl and postgres: the newest Debian major under /usr/lib/postgresql. */
 export function postgresBinDir(root = '/usr/lib/postgresql'): string {

@@ -42,7 +42,11 @@ export interface ClaimJsonSchema {
 export const secretNamePattern =
   '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** Mosquitto's password file is `user:hash` lines. */
-export const mqttUsernamePattern = '^[^:\\s]+$';
+/**
+ * A device's MQTT user name is its deviceId and a level of its topic `health/device_data/<name>`:
+ * no ":" or white space (Mosquitto's password and ACL files), no "/", "+" or "#" (topic syntax).
+ */
+export const mqttUsernamePattern = '^[^:\\s/+#]+$';
 export const maxDeclaredTopics = 100;
 
 /**
@@ -119,7 +123,7 @@ export const claimSpecSchema = {
     mqttUsers: {
       type: 'array',
       description:
-        'MQTT user credentials for devices; the first one is also the user in {name}-mqtt-secret (otherwise a generated user is).',
+        'MQTT users of devices, user name = deviceId: each may publish only its own readings (health/device_data/<username>). Applications get a generated user of their own in {name}-mqtt-secret.',
       default: [],
       items: {
         type: 'object',
@@ -127,7 +131,8 @@ export const claimSpecSchema = {
         properties: {
           username: {
             type: 'string',
-            description: 'MQTT user name (no colon, no white space).',
+            description:
+              'MQTT user name: the deviceId, one topic level (no colon, white space, "/", "+" or "#").',
             pattern: mqttUsernamePattern,
           },
           password: { type: 'string', description: 'MQTT password.', minLength: 1 },

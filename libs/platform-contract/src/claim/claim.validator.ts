@@ -13,7 +13,8 @@ export type ClaimValidationResult =
 export const claimPatternHints: Readonly<Record<string, string>> = {
   'spec.name':
     'a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, not ending with "-")',
-  'spec.mqttUsers[].username': 'a user name without ":" or white space',
+  'spec.mqttUsers[].username':
+    'a device name without ":", white space, "/", "+" or "#" (it is a level of the device\'s topic)',
   'spec.dataRetention':
     'a number followed by d (days), w (weeks) or m (months of 30 days), e.g. 7d',
   'spec.snowflake.credentialsSecret': 'a Secret name (a DNS-1123 subdomain)',

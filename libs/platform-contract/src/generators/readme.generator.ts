@@ -3,6 +3,12 @@ import { describeCondition } from '../claim/claim.types.js';
 import { contractErrorDocs } from '../contract.error-docs.js';
 import { contractErrors, type ContractErrorKey } from '../contract.errors.js';
 import { maxPlatformNameLength, nameBudget } from '../naming/platform-name.rules.js';
+import {
+  mosquittoBrokerSettings,
+  mosquittoSettingsConf,
+  mqttOutagePlan,
+} from '../mqtt/mosquitto-broker.settings.js';
+import { deviceAclRules, mqttRoleCatalog } from '../mqtt/mqtt-access.catalog.js';
 import { describePlatform, type PlatformModel } from '../platform/platform.model.js';
 import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
 import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
@@ -25,6 +31,7 @@ export const readmeSections = [
   'runtime-env',
   'topics',
   'kafka-principals',
+  'mqtt-access',
   'claim',
   'name-budget',
   'databases',
@@ -183,6 +190,37 @@ function claimRows(
   return [row, ...nested];
 }
 
+function mqttAccessSection(): string {
+  const rules = (list: readonly { access: string; topic: string }[]): string =>
+    list.map((rule) => `${rule.access} ${code(rule.topic)}`).join(', ');
+  const { outageSeconds, readingsPerSecond } = mqttOutagePlan;
+  return [
+    table(
+      ['Identity', 'Credentials in', 'May', 'Who'],
+      [
+        ...mqttRoleCatalog.map((role) => [
+          code(role.role),
+          code(`{name}-${role.secretSuffix}`),
+          rules(role.rules),
+          role.description,
+        ]),
+        [
+          'device',
+          'its own user (`mqttUsers`), user name = deviceId',
+          rules(deviceAclRules('<deviceId>')),
+          'one device, bound to its deviceId (the bridge dead-letters a reading whose deviceId differs from the topic)',
+        ],
+      ],
+    ),
+    '',
+    `Broker settings (\`mosquittoSettingsConf\`), sized for a Kafka outage of ${outageSeconds / 60} minutes at ${readingsPerSecond} readings/s per bridge session:`,
+    '',
+    '```',
+    ...mosquittoSettingsConf(mosquittoBrokerSettings),
+    '```',
+  ].join('\n');
+}
+
 function claimSection(): string {
   const rows = claimRows(claimSpecSchema, 'spec', true).slice(1);
   return [
@@ -264,6 +302,7 @@ const renderers: Record<ReadmeSection, () => string> = {
   'runtime-env': runtimeEnvSection,
   topics: topicsSection,
   'kafka-principals': kafkaPrincipalsSection,
+  'mqtt-access': mqttAccessSection,
   claim: claimSection,
   'name-budget': nameBudgetSection,
   databases: databasesSection,

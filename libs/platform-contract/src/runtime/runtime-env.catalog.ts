@@ -55,6 +55,7 @@ export const runtimeEnv = {
   readingMaxFutureSkewMs: 'RTP_READING_MAX_FUTURE_SKEW_MS',
   mqttSessionExpirySeconds: 'RTP_MQTT_SESSION_EXPIRY_SECONDS',
   mqttReceiveMaximum: 'RTP_MQTT_RECEIVE_MAXIMUM',
+  mqttQos0QueueLimit: 'RTP_MQTT_QOS0_QUEUE_LIMIT',
   simDevices: 'RTP_SIM_DEVICES',
   simRate: 'RTP_SIM_RATE',
   simSeed: 'RTP_SIM_SEED',
@@ -286,6 +287,14 @@ export const runtimeEnvCatalog = [
     setBy: ['user'],
     description:
       'MQTT 5 receive maximum of the mqtt-bridge: readings the broker may have in flight to one replica before Kafka acknowledged them',
+  },
+  {
+    name: runtimeEnv.mqttQos0QueueLimit,
+    default: '10000',
+    readBy: 'service',
+    setBy: ['user'],
+    description:
+      'mqtt-bridge: QoS 0 readings it holds while Kafka writes are pending; beyond it the oldest are dropped and counted (QoS 0 is at-most-once: the broker neither holds them back nor redelivers them)',
   },
   {
     name: runtimeEnv.simDevices,

@@ -64,14 +64,13 @@ export function resolveEndpoint(
 }
 
 /**
- * The MQTT credentials a claim already fixes: its first `mqttUsers` entry. The charts generate the
- * rest (and these when `mqttUsers` is empty).
+ * The credentials of the five secrets a claim already fixes: none. `spec.mqttUsers` are devices
+ * (user name = deviceId, allowed to publish their own readings only); the applications' MQTT user
+ * in `{name}-mqtt-secret` is a generated `app` identity, so no device password ever reaches an
+ * application.
  */
-export function credentialsFromClaim(spec: RealtimePlatformSpec): PlatformCredentials {
-  const first = spec.mqttUsers[0];
-  return first === undefined
-    ? {}
-    : { MQTT_USERNAME: first.username, MQTT_PASSWORD: first.password };
+export function credentialsFromClaim(_spec: RealtimePlatformSpec): PlatformCredentials {
+  return {};
 }
 
 /**

@@ -131,7 +131,8 @@ export const secretCatalog = [
         key: 'MQTT_USERNAME',
         kind: 'credential',
         sensitive: false,
-        description: 'user name: the first of `spec.mqttUsers`, otherwise a generated user',
+        description:
+          "the applications' user (MQTT role `app`, generated): its own area `app/#` only; devices (`spec.mqttUsers`), the bridge and gateways have users of their own",
       },
       {
         key: 'MQTT_PASSWORD',

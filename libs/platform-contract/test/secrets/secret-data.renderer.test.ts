@@ -207,7 +207,7 @@ describe('renderSecretData', () => {
       ).toThrow(expect.objectContaining({ code: contractErrors.CREDENTIAL_UNKNOWN.code }));
     });
 
-    it('takes the MQTT credentials from the first mqttUsers entry of the claim', () => {
+    it("never puts a device (mqttUsers) credential into the applications' secret", () => {
       const spec = describePlatform({
         namespace: 'apps',
         claim: {
@@ -218,7 +218,7 @@ describe('renderSecretData', () => {
           ],
         },
       }).spec;
-      expect(credentialsFromClaim(spec)).toEqual({ MQTT_USERNAME: 'dev1', MQTT_PASSWORD: 'pw1' });
+      expect(credentialsFromClaim(spec)).toEqual({});
       expect(credentialsFromClaim(platform.spec)).toEqual({});
     });
   });

@@ -16,7 +16,10 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
-/** The mqtt secret as the contract parses it, pointing at the real broker. */
+/**
+ * The mqtt secret as the contract parses it, pointing at the real broker: the applications' user,
+ * which the platform's ACL keeps to `app/#` (hence the topics below).
+ */
 const connection = () =>
   loadRealtimeConfig({
     env: platformEnv({
@@ -47,20 +50,20 @@ describe('MqttBus (real Mosquitto, authentication on)', () => {
     const publisher = await connect('pub');
     const received: { topic: string; payload: { deviceId: string; bpm: number } }[] = [];
     await subscriber.subscribe<{ deviceId: string; bpm: number }>(
-      'health/+/heart_rate',
+      'app/health/+/heart_rate',
       (message) => {
         received.push({ topic: message.topic, payload: message.payload });
       },
     );
-    await publisher.publish('health/d1/heart_rate', { deviceId: 'd1', bpm: 71 });
-    await publisher.publish('health/d1/temperature', { deviceId: 'd1', celsius: 37 });
+    await publisher.publish('app/health/d1/heart_rate', { deviceId: 'd1', bpm: 71 });
+    await publisher.publish('app/health/d1/temperature', { deviceId: 'd1', celsius: 37 });
     await eventually(() => received.length === 1);
     expect(received).toEqual([
-      { topic: 'health/d1/heart_rate', payload: { deviceId: 'd1', bpm: 71 } },
+      { topic: 'app/health/d1/heart_rate', payload: { deviceId: 'd1', bpm: 71 } },
     ]);
     expect(subscriber.connected()).toBe(true);
     expect(await metrics.render()).toContain(
-      'rtp_mqtt_messages_received_total{filter="health/+/heart_rate"} 1',
+      'rtp_mqtt_messages_received_total{filter="app/health/+/heart_rate"} 1',
     );
   });
 
@@ -69,7 +72,7 @@ describe('MqttBus (real Mosquitto, authentication on)', () => {
     const subscriber = await connect('sub', metrics);
     const publisher = await connect('pub');
     const received: unknown[] = [];
-    await subscriber.subscribe('raw/#', (message) => {
+    await subscriber.subscribe('app/raw/#', (message) => {
       received.push(message.payload);
     });
     // Publish raw bytes through the same client type the SDK wraps (a device that sends garbage).
@@ -78,8 +81,8 @@ describe('MqttBus (real Mosquitto, authentication on)', () => {
         client: { publishAsync(t: string, p: string, o: object): Promise<unknown> };
       }
     ).client;
-    await raw.publishAsync('raw/x', 'not json', { qos: 1 });
-    await publisher.publish('raw/y', { ok: true });
+    await raw.publishAsync('app/raw/x', 'not json', { qos: 1 });
+    await publisher.publish('app/raw/y', { ok: true });
     await eventually(() => received.length === 1);
     expect(received).toEqual([{ ok: true }]);
     expect(await metrics.render()).toContain('rtp_mqtt_payload_errors_total 1');

@@ -7,6 +7,7 @@ import {
 import { noopBridgeMetrics, type BridgeMetrics } from './ports/bridge-metrics.port.js';
 import type { DeadLetter, ForwardedReading, ReadingSink } from './ports/reading-sink.port.js';
 import type { InboundMessage, ReadingSource } from './ports/reading-source.port.js';
+import { bridgeErrors } from '../bridge.errors.js';
 
 /** The log calls the forwarder makes (a pino logger fits). */
 export interface ForwarderLogger {
@@ -29,6 +30,13 @@ export interface ReadingForwarderOptions {
   /** Backoff between attempts of a failed write (exponential, forever: nothing is dropped). */
   readonly retry: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   readonly policy: ReadingRoutePolicy;
+  /**
+   * Most QoS 0 readings held while writes are pending. QoS 1 readings are bounded by the
+   * broker, which stops sending at the receive maximum; QoS 0 ones are not (the broker neither
+   * holds them back nor redelivers them), so while Kafka is down they would pile up here without
+   * end. Beyond this, the oldest QoS 0 reading is dropped and counted: QoS 0 is at-most-once.
+   */
+  readonly maxQueuedQos0: number;
 }
 
 export const defaultReadingForwarderOptions: ReadingForwarderOptions = {
@@ -37,6 +45,7 @@ export const defaultReadingForwarderOptions: ReadingForwarderOptions = {
   lingerMs: 5,
   retry: { initialDelayMs: 200, maxDelayMs: 5000 },
   policy: defaultReadingRoutePolicy,
+  maxQueuedQos0: 10_000,
 };
 
 export interface ReadingForwarderDeps {
@@ -52,7 +61,12 @@ interface Entry {
   readonly route: ReadingRoute;
   /** Estimated size in the Kafka write. */
   readonly bytes: number;
+  /** A QoS 0 reading dropped while queued (over `maxQueuedQos0`): skipped when batches are taken. */
+  dropped: boolean;
 }
+
+/** How often the coded "QoS 0 dropped" line is logged at most (every drop is counted). */
+const qos0DropLogIntervalMs = 10_000;
 
 /** Record overhead beyond the value (key, varints, timestamp), generously. */
 const recordOverheadBytes = 64;
@@ -96,6 +110,11 @@ export class ReadingForwarder {
   private queue: Entry[] = [];
   private head = 0;
   private queuedBytes = 0;
+  /** The queued QoS 0 entries, oldest first: `qos0[qos0Head..]`. */
+  private qos0: Entry[] = [];
+  private qos0Head = 0;
+  private qos0DroppedSinceLog = 0;
+  private qos0LoggedAt = 0;
   /** Received since the last write started (metrics are updated once per write, not per message). */
   private receivedSinceWrite = 0;
   private redeliveredSinceWrite = 0;
@@ -141,13 +160,18 @@ export class ReadingForwarder {
     this.receivedSinceWrite += 1;
     if (message.redelivered) this.redeliveredSinceWrite += 1;
     this.inFlight += 1;
-    const route = routeReading(message.payload, this.options.policy);
+    const route = routeReading(message.payload, this.options.policy, message.topic);
     const bytes =
       route.kind === 'forward'
         ? message.payload.length + recordOverheadBytes
         : route.payload.length + deadLetterOverheadBytes;
-    this.queue.push({ message, route, bytes });
+    const entry: Entry = { message, route, bytes, dropped: false };
+    this.queue.push(entry);
     this.queuedBytes += bytes;
+    if (message.qos === 0) {
+      this.qos0.push(entry);
+      if (this.qos0.length - this.qos0Head > this.options.maxQueuedQos0) this.dropOldestQos0();
+    }
     if (this.stopping !== undefined || this.writing !== undefined) return;
     if (
       this.queue.length - this.head >= this.options.maxBatchRecords ||
@@ -233,6 +257,8 @@ export class ReadingForwarder {
     clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
     const batch = this.takeBatch();
+    // Everything left was dropped QoS 0 readings: nothing to write.
+    if (batch.length === 0) return;
     this.writing = this.write(batch).finally(() => {
       this.writing = undefined;
       // What arrived during the write has waited long enough: write it now, without lingering.
@@ -242,14 +268,18 @@ export class ReadingForwarder {
 
   private takeBatch(): Entry[] {
     const { maxBatchRecords, maxBatchBytes } = this.options;
-    const start = this.head;
-    let end = start;
+    const batch: Entry[] = [];
+    let end = this.head;
     let bytes = 0;
-    while (end < this.queue.length && end - start < maxBatchRecords && bytes < maxBatchBytes) {
-      bytes += (this.queue[end] as Entry).bytes;
+    while (end < this.queue.length && batch.length < maxBatchRecords && bytes < maxBatchBytes) {
+      const entry = this.queue[end] as Entry;
       end += 1;
+      // A dropped entry already left the counts; a taken QoS 0 one is the oldest still queued.
+      if (entry.dropped) continue;
+      if (entry.message.qos === 0) this.qos0Head += 1;
+      bytes += entry.bytes;
+      batch.push(entry);
     }
-    const batch = this.queue.slice(start, end);
     this.head = end;
     this.queuedBytes -= bytes;
     if (this.head === this.queue.length) {
@@ -260,7 +290,40 @@ export class ReadingForwarder {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
+    this.compactQos0();
     return batch;
+  }
+
+  /** Drops the oldest queued QoS 0 reading: never acknowledged (QoS 0 has no acknowledgement). */
+  private dropOldestQos0(): void {
+    const oldest = this.qos0[this.qos0Head] as Entry;
+    this.qos0Head += 1;
+    oldest.dropped = true;
+    this.queuedBytes -= oldest.bytes;
+    this.inFlight -= 1;
+    this.metrics.qos0Dropped(1);
+    this.qos0DroppedSinceLog += 1;
+    const now = Date.now();
+    if (now - this.qos0LoggedAt >= qos0DropLogIntervalMs) {
+      const error = bridgeErrors.QOS0_DROPPED({
+        dropped: this.qos0DroppedSinceLog,
+        limit: this.options.maxQueuedQos0,
+      });
+      this.logger.warn({ err: error, code: error.code }, error.message);
+      this.qos0DroppedSinceLog = 0;
+      this.qos0LoggedAt = now;
+    }
+    this.compactQos0();
+  }
+
+  private compactQos0(): void {
+    if (this.qos0Head === this.qos0.length) {
+      this.qos0 = [];
+      this.qos0Head = 0;
+    } else if (this.qos0Head > 4096 && this.qos0Head * 2 > this.qos0.length) {
+      this.qos0 = this.qos0.slice(this.qos0Head);
+      this.qos0Head = 0;
+    }
   }
 
   private async write(batch: readonly Entry[]): Promise<void> {

@@ -5,6 +5,7 @@ import {
   parseReading,
   type HealthData,
 } from '@realtime-platform/health-domain';
+import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { bridgeErrors } from '../bridge.errors.js';
 
 /** A valid reading: forwarded to `device_data` keyed by its deviceId (the KCQL `WITHKEY(deviceId)`). */
@@ -46,13 +47,29 @@ export interface ReadingRoutePolicy {
   readonly maxDeadLetterPayloadBytes: number;
   /** Reading timestamps later than the bridge's clock plus this are dead-lettered. */
   readonly maxFutureSkewMs: number;
+  /**
+   * Topics `<prefix><deviceId>` are a device's own: the broker lets only the user `<deviceId>`
+   * publish there (the platform's ACL), so the topic names the authenticated publisher, and a
+   * reading on it must carry that deviceId. The gateways' topic (without a device level) carries
+   * no identity: gateways are trusted for any deviceId.
+   */
+  readonly deviceTopicPrefix: string | undefined;
 }
 
 export const defaultReadingRoutePolicy: ReadingRoutePolicy = {
   maxPayloadBytes: 64 * 1024,
   maxDeadLetterPayloadBytes: 64 * 1024,
   maxFutureSkewMs: defaultMaxFutureSkewMs,
+  deviceTopicPrefix: `${deviceMqttTopic}/`,
 };
+
+/** The device a topic belongs to under `policy`, or undefined for a topic without one. */
+export function publisherDeviceId(topic: string, policy: ReadingRoutePolicy): string | undefined {
+  const prefix = policy.deviceTopicPrefix;
+  if (prefix === undefined || !topic.startsWith(prefix)) return undefined;
+  const rest = topic.slice(prefix.length);
+  return rest === '' || rest.includes('/') ? undefined : rest;
+}
 
 /** The deviceId of a payload that failed validation, when it still has a plausible one. */
 function deviceIdOf(payload: Buffer): string | undefined {
@@ -92,12 +109,14 @@ function deadLetter(
 
 /**
  * Where an MQTT payload goes: a valid `HealthData` reading to `device_data` (keyed by deviceId),
- * anything else (not UTF-8, not JSON, missing or mistyped fields, implausible values, too large)
- * to the DLQ with the health domain's reason. Never throws.
+ * anything else (not UTF-8, not JSON, missing or mistyped fields, implausible values, too large,
+ * or a deviceId other than the device whose topic it came on) to the DLQ with its reason. Never
+ * throws.
  */
 export function routeReading(
   payload: Buffer,
   policy: ReadingRoutePolicy = defaultReadingRoutePolicy,
+  topic?: string,
 ): ReadingRoute {
   if (payload.length > policy.maxPayloadBytes) {
     const error = bridgeErrors.PAYLOAD_TOO_LARGE({
@@ -107,6 +126,15 @@ export function routeReading(
     return deadLetter(payload, policy, error.code, error.message, undefined);
   }
   const result = parseReading(payload, { maxFutureSkewMs: policy.maxFutureSkewMs });
+  const publisher = topic === undefined ? undefined : publisherDeviceId(topic, policy);
+  if (result.ok && publisher !== undefined && result.reading.deviceId !== publisher) {
+    const error = bridgeErrors.DEVICE_ID_MISMATCH({
+      deviceId: result.reading.deviceId,
+      publisher,
+    });
+    // Keyed by the authenticated device: the forged id is in the payload for whoever looks.
+    return deadLetter(payload, policy, error.code, error.message, publisher);
+  }
   if (result.ok) {
     return {
       kind: 'forward',
@@ -115,5 +143,11 @@ export function routeReading(
       ignoredFields: result.ignoredFields,
     };
   }
-  return deadLetter(payload, policy, result.reasonCode, result.reason, deviceIdOf(payload));
+  return deadLetter(
+    payload,
+    policy,
+    result.reasonCode,
+    result.reason,
+    publisher ?? deviceIdOf(payload),
+  );
 }

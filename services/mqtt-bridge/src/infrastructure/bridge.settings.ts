@@ -14,8 +14,13 @@ export interface BridgeSettings {
   readonly mqttTopic: string;
   /** RTP_MQTT_SHARED_GROUP: replicas share `$share/<group>/<topic>` and split the readings. */
   readonly sharedGroup: string | undefined;
-  /** What the bridge subscribes to: the topic, or the shared subscription. */
-  readonly subscription: string;
+  /**
+   * What the bridge subscribes to: the gateways' topic and every device's own topic
+   * (`<topic>/+`), each a shared subscription when a group is set.
+   */
+  readonly subscriptions: readonly string[];
+  /** Topics starting with it are a device's own: `<topic>/<deviceId>`. */
+  readonly deviceTopicPrefix: string;
   /** RTP_OUTPUT_TOPIC: `device_data`. */
   readonly outputTopic: string;
   /** `<output>.dlq`. */
@@ -26,6 +31,8 @@ export interface BridgeSettings {
   readonly receiveMaximum: number;
   /** RTP_READING_MAX_FUTURE_SKEW_MS: later reading timestamps are dead-lettered. */
   readonly maxFutureSkewMs: number;
+  /** RTP_MQTT_QOS0_QUEUE_LIMIT: QoS 0 readings held while a Kafka write is pending. */
+  readonly qos0QueueLimit: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -48,9 +55,9 @@ export function loadBridgeSettings(env: Env): BridgeSettings {
   };
 
   const mqttTopic = read(runtimeEnv.mqttTopic) ?? deviceMqttTopic;
-  if (mqttTopic.startsWith('$share/') || mqttTopic.startsWith('$')) {
+  if (mqttTopic.startsWith('$') || /[+#]/.test(mqttTopic)) {
     problems.push(
-      `${runtimeEnv.mqttTopic} must be a plain topic (share it with ${runtimeEnv.mqttSharedGroup}), got "${mqttTopic}"`,
+      `${runtimeEnv.mqttTopic} must be a plain topic without wildcards (share it with ${runtimeEnv.mqttSharedGroup}), got "${mqttTopic}"`,
     );
   }
   const sharedGroup = read(runtimeEnv.mqttSharedGroup);
@@ -73,16 +80,21 @@ export function loadBridgeSettings(env: Env): BridgeSettings {
     0,
     86_400_000,
   );
+  const qos0QueueLimit = integer(runtimeEnv.mqttQos0QueueLimit, 10_000, 1, 10_000_000);
 
   if (problems.length > 0) throw bridgeErrors.SETTINGS_INVALID({ problems });
   return {
     mqttTopic,
     sharedGroup,
-    subscription: sharedGroup === undefined ? mqttTopic : `$share/${sharedGroup}/${mqttTopic}`,
+    subscriptions: [mqttTopic, `${mqttTopic}/+`].map((filter) =>
+      sharedGroup === undefined ? filter : `$share/${sharedGroup}/${filter}`,
+    ),
+    deviceTopicPrefix: `${mqttTopic}/`,
     outputTopic,
     deadLetterTopic: dlqTopicName(outputTopic),
     sessionExpirySeconds,
     receiveMaximum,
     maxFutureSkewMs,
+    qos0QueueLimit,
   };
 }

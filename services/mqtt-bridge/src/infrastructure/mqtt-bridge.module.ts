@@ -27,7 +27,7 @@ export interface MqttBridgeOptions {
   readonly forwarder?: Partial<ReadingForwarderOptions>;
   /** MQTT client settings beyond the env (timeouts, protocol). */
   readonly mqtt?: Partial<
-    Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filter' | 'logger'>
+    Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filters' | 'logger'>
   >;
 }
 
@@ -76,7 +76,7 @@ export class MqttBridge {
       // Stable per replica (RTP_INSTANCE_ID, else the pod name): the broker keeps the session,
       // with what it sent and we did not acknowledge, under this id.
       clientId: `${config.serviceName}-${config.instanceId}`.slice(0, 128),
-      filter: settings.subscription,
+      filters: settings.subscriptions,
       sessionExpirySeconds: settings.sessionExpirySeconds,
       receiveMaximum: settings.receiveMaximum,
       logger: this.logger,
@@ -91,7 +91,12 @@ export class MqttBridge {
       metrics: new PrometheusBridgeMetrics(this.metrics.registry),
       logger: this.logger.child({ component: 'forwarder' }),
       options: {
-        policy: { ...defaultReadingRoutePolicy, maxFutureSkewMs: settings.maxFutureSkewMs },
+        policy: {
+          ...defaultReadingRoutePolicy,
+          maxFutureSkewMs: settings.maxFutureSkewMs,
+          deviceTopicPrefix: settings.deviceTopicPrefix,
+        },
+        maxQueuedQos0: settings.qos0QueueLimit,
         ...options.forwarder,
       },
     });
@@ -99,7 +104,9 @@ export class MqttBridge {
     this.server.health
       .add('mqtt', () => ({
         ok: source.connected(),
-        detail: source.connected() ? `subscribed to ${settings.subscription}` : 'reconnecting',
+        detail: source.connected()
+          ? `subscribed to ${settings.subscriptions.join(', ')}`
+          : 'reconnecting',
       }))
       .add('kafka-writes', () => forwarder.health());
     // Before the server and the Kafka producer close (onClose): stop taking readings, write and
@@ -116,7 +123,7 @@ export class MqttBridge {
     await this.forwarder.start();
     this.logger.info(
       {
-        subscription: this.settings.subscription,
+        subscriptions: this.settings.subscriptions,
         outputTopic: this.settings.outputTopic,
         deadLetterTopic: this.settings.deadLetterTopic,
         clientId: this.source.options.clientId,

@@ -27,8 +27,8 @@ export interface MqttReadingSourceOptions {
   };
   /** Stable per instance: the broker keeps the session (subscription, unacknowledged messages) under it. */
   readonly clientId: string;
-  /** Topic filter, `$share/<group>/<topic>` for a shared subscription. */
-  readonly filter: string;
+  /** Topic filters, each `$share/<group>/<topic>` for a shared subscription; one SUBSCRIBE. */
+  readonly filters: readonly string[];
   /**
    * MQTT 5 (receive maximum, session expiry) or 3.1.1; `auto` tries 5 and falls back to 3.1.1 when
    * the broker refuses it (then the broker's own in-flight limit applies: Mosquitto's
@@ -59,9 +59,9 @@ export const defaultMqttReadingSourceOptions = {
 
 export type MqttReadingSourceInput = Pick<
   MqttReadingSourceOptions,
-  'connection' | 'clientId' | 'filter'
+  'connection' | 'clientId' | 'filters'
 > &
-  Partial<Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filter'>>;
+  Partial<Omit<MqttReadingSourceOptions, 'connection' | 'clientId' | 'filters'>>;
 
 interface Receipt {
   readonly connection: number;
@@ -282,6 +282,7 @@ export class MqttReadingSource implements ReadingSource {
     try {
       this.handler?.({
         topic: packet.topic,
+        qos: packet.qos,
         payload: typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload,
         redelivered: packet.dup,
         receipt,
@@ -341,43 +342,50 @@ export class MqttReadingSource implements ReadingSource {
       },
       'mqtt connected',
     );
-    const subscription =
+    const subscriptions = this.options.filters.map((topic) =>
       this.protocolVersion === 5
         ? // rh 1: retained messages only when the subscription is new, not on every resubscribe.
-          { topic: this.options.filter, qos: 1 as const, rh: 1 }
-        : { topic: this.options.filter, qos: 1 as const };
+          { topic, qos: 1 as const, rh: 1 }
+        : { topic, qos: 1 as const },
+    );
     // Always (re)subscribe: the session may have expired, and the same filter replaces itself.
     socket.write(
       generate(
-        { cmd: 'subscribe', messageId: 1, subscriptions: [subscription] },
+        { cmd: 'subscribe', messageId: 1, subscriptions },
         { protocolVersion: this.protocolVersion },
       ),
     );
   }
 
   private onSuback(socket: Socket, packet: ISubackPacket): void {
-    const granted = packet.granted[0];
-    const code =
-      typeof granted === 'number'
+    const { filters } = this.options;
+    const codes = filters.map((_filter, index) => {
+      const granted = packet.granted[index];
+      return typeof granted === 'number'
         ? granted
         : ((granted as { qos?: number } | undefined)?.qos ?? 128);
-    if (code >= 0x80) {
-      const error = bridgeErrors.MQTT_SUBSCRIBE_REFUSED({ filter: this.options.filter, code });
+    });
+    const refused = codes.findIndex((code) => code >= 0x80);
+    if (refused >= 0) {
+      const error = bridgeErrors.MQTT_SUBSCRIBE_REFUSED({
+        filter: filters[refused] ?? '',
+        code: codes[refused] ?? 128,
+      });
       this.lastError = error.message;
       this.logger?.error({ err: error }, 'mqtt subscribe refused');
       this.failStart(error);
       socket.destroy();
       return;
     }
-    if (code === 0) {
+    if (codes.includes(0)) {
       this.logger?.warn(
-        { filter: this.options.filter },
+        { filters },
         'the broker granted QoS 0 only: readings lost in transit cannot be redelivered',
       );
     }
     this.subscribed = true;
     this.everSubscribed = true;
-    this.logger?.info({ filter: this.options.filter, grantedQos: code }, 'mqtt subscribed');
+    this.logger?.info({ filters, grantedQos: codes }, 'mqtt subscribed');
     const starting = this.starting;
     if (starting !== undefined) {
       this.starting = undefined;

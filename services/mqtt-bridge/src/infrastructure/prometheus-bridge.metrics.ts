@@ -13,6 +13,7 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
   private readonly inFlightGauge: Gauge;
   private readonly writeFailuresTotal: Counter;
   private readonly batchSize: Histogram;
+  private readonly qos0DroppedTotal: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -53,6 +54,11 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
       buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000],
       registers,
     });
+    this.qos0DroppedTotal = new Counter({
+      name: 'rtp_mqtt_bridge_qos0_dropped_total',
+      help: 'QoS 0 readings dropped (oldest first) because more than RTP_MQTT_QOS0_QUEUE_LIMIT waited for Kafka',
+      registers,
+    });
   }
 
   received(count: number): void {
@@ -75,5 +81,8 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
   }
   batchWritten(size: number): void {
     this.batchSize.observe(size);
+  }
+  qos0Dropped(count: number): void {
+    this.qos0DroppedTotal.inc(count);
   }
 }

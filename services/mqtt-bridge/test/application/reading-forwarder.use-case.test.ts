@@ -30,19 +30,27 @@ class FakeSource implements ReadingSource {
     this.handler = handler;
   }
   /** Delivers a payload; its receipt is "m<n>" so acknowledgements can be checked in order. */
-  deliver(payload: Buffer, redelivered = false): string {
+  deliver(
+    payload: Buffer,
+    redelivered = false,
+    { qos = 1, topic = 'health/device_data' }: { qos?: 0 | 1; topic?: string } = {},
+  ): string {
     const id = `m${this.next++}`;
     if (this.paused) throw new Error('delivered while paused');
     this.handler?.({
-      topic: 'health/device_data',
+      topic,
+      qos,
       payload,
       redelivered,
-      receipt: id as unknown as MessageReceipt,
+      // QoS 0 has nothing to acknowledge.
+      receipt: qos === 1 ? (id as unknown as MessageReceipt) : undefined,
     });
     return id;
   }
   acknowledge(messages: readonly InboundMessage[]): void {
-    this.acknowledged.push(...messages.map((m) => m.receipt as unknown as string));
+    for (const m of messages) {
+      if (m.receipt !== undefined) this.acknowledged.push(m.receipt as unknown as string);
+    }
   }
   pause(): void {
     this.paused = true;
@@ -90,7 +98,14 @@ class FakeSink implements ReadingSink {
 }
 
 class CountingMetrics implements BridgeMetrics {
-  counts = { received: 0, redelivered: 0, forwarded: 0, writeFailed: 0, inFlight: 0 };
+  counts = {
+    received: 0,
+    redelivered: 0,
+    forwarded: 0,
+    writeFailed: 0,
+    inFlight: 0,
+    qos0Dropped: 0,
+  };
   deadLetteredByCode: Record<string, number> = {};
   batches: number[] = [];
   received(count: number): void {
@@ -114,6 +129,23 @@ class CountingMetrics implements BridgeMetrics {
   batchWritten(size: number): void {
     this.batches.push(size);
   }
+  qos0Dropped(count: number): void {
+    this.counts.qos0Dropped += count;
+  }
+}
+
+/** A logger that keeps what it was given. */
+class RecordingLogger {
+  readonly lines: { level: string; object: object; message: string }[] = [];
+  info(object: object, message: string): void {
+    this.lines.push({ level: 'info', object, message });
+  }
+  warn(object: object, message: string): void {
+    this.lines.push({ level: 'warn', object, message });
+  }
+  error(object: object, message: string): void {
+    this.lines.push({ level: 'error', object, message });
+  }
 }
 
 const forwarders: ReadingForwarder[] = [];
@@ -125,15 +157,17 @@ async function setup(options: Partial<ReadingForwarderOptions> = {}) {
   const source = new FakeSource();
   const sink = new FakeSink();
   const metrics = new CountingMetrics();
+  const logger = new RecordingLogger();
   const forwarder = new ReadingForwarder({
     source,
     sink,
     metrics,
+    logger,
     options: { lingerMs: 1, retry: { initialDelayMs: 1, maxDelayMs: 5 }, ...options },
   });
   forwarders.push(forwarder);
   await forwarder.start();
-  return { source, sink, metrics, forwarder };
+  return { source, sink, metrics, forwarder, logger };
 }
 
 const valid = (deviceId: string, timestamp = 1_767_225_600_000) =>
@@ -286,5 +320,50 @@ describe('ReadingForwarder', () => {
     expect(report).toEqual({ unacknowledged: 2 });
     expect(source.acknowledged).toEqual([]);
     expect(source.closed).toBe(true);
+  });
+
+  it('should dead-letter a reading whose deviceId is not the device whose topic it came on', async () => {
+    const { source, sink, metrics } = await setup();
+    sink.auto = true;
+    source.deliver(valid('monitor-8'), false, { topic: 'health/device_data/monitor-7' });
+    source.deliver(valid('monitor-7'), false, { topic: 'health/device_data/monitor-7' });
+    // The gateways' topic names no device: any deviceId.
+    source.deliver(valid('monitor-9'));
+    await eventually(() => source.acknowledged.length === 3);
+    expect(sink.forwardCalls.flat().map((r) => r.key)).toEqual(['monitor-7', 'monitor-9']);
+    const [letter] = sink.deadLetterCalls.flat();
+    expect(letter).toMatchObject({
+      key: 'monitor-7',
+      reasonCode: 'RTP_ERR_BRIDGE_DEVICE_ID_MISMATCH',
+      sourceTopic: 'health/device_data/monitor-7',
+    });
+    expect(metrics.deadLetteredByCode).toEqual({ RTP_ERR_BRIDGE_DEVICE_ID_MISMATCH: 1 });
+  });
+
+  it('should hold at most maxQueuedQos0 QoS 0 readings while Kafka is down, dropping the oldest with a count and a coded line', async () => {
+    const { source, sink, metrics, logger, forwarder } = await setup({ maxQueuedQos0: 100 });
+    sink.failNext.forward = 1_000_000;
+    sink.auto = true;
+    // The first one goes into the failing write; 300 more wait behind it, plus 5 at QoS 1.
+    source.deliver(valid('first'), false, { qos: 0 });
+    await eventually(() => sink.forwardCalls.length >= 1);
+    for (let i = 0; i < 300; i += 1) {
+      source.deliver(valid('q0', 1_767_225_600_000 + i), false, { qos: 0 });
+      if (i % 60 === 0) source.deliver(valid('q1', 1_767_225_600_000 + i));
+    }
+    expect(metrics.counts.qos0Dropped).toBe(200);
+    const warnings = logger.lines.filter((line) => line.level === 'warn');
+    // Rate-limited: one line for the burst, carrying the code.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.object).toMatchObject({ code: 'RTP_ERR_BRIDGE_QOS0_DROPPED' });
+    // Held: the one in the failing write, the newest 100 at QoS 0, the 5 at QoS 1.
+    expect(forwarder.pending).toBe(1 + 100 + 5);
+    // Kafka is back: the QoS 1 readings and the newest 100 QoS 0 ones arrive, in order.
+    sink.failNext.forward = 0;
+    const q0 = () => sink.forwardCalls.flat().filter((r) => r.key === 'q0');
+    await eventually(() => source.acknowledged.length === 5 && q0().length === 100);
+    const written = q0().map((r) => r.reading.timestamp - 1_767_225_600_000);
+    expect(written).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+    expect(source.acknowledged).toHaveLength(5);
   });
 });

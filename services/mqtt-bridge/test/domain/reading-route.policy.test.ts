@@ -98,4 +98,41 @@ describe('routeReading', () => {
       reasonCode: healthErrors.DEVICE_ID_INVALID.code,
     });
   });
+
+  it("should forward a reading on a device's own topic only when it names that device", () => {
+    const own = routeReading(
+      payloadOf(reading({ deviceId: 'monitor-7' })),
+      defaultReadingRoutePolicy,
+      'health/device_data/monitor-7',
+    );
+    expect(own).toMatchObject({ kind: 'forward', key: 'monitor-7' });
+    const forged = routeReading(
+      payloadOf(reading({ deviceId: 'monitor-8' })),
+      defaultReadingRoutePolicy,
+      'health/device_data/monitor-7',
+    );
+    expect(forged).toMatchObject({
+      kind: 'dead-letter',
+      key: 'monitor-7',
+      reasonCode: bridgeErrors.DEVICE_ID_MISMATCH.code,
+    });
+    expect(forged.kind === 'dead-letter' && forged.reason).toContain('"monitor-8"');
+  });
+
+  it("should take any deviceId on the gateways' topic, and key an invalid payload on a device topic by that device", () => {
+    expect(
+      routeReading(
+        payloadOf(reading({ deviceId: 'x' })),
+        defaultReadingRoutePolicy,
+        'health/device_data',
+      ),
+    ).toMatchObject({ kind: 'forward', key: 'x' });
+    expect(
+      routeReading(
+        Buffer.from('{"deviceId":"other"'),
+        defaultReadingRoutePolicy,
+        'health/device_data/monitor-7',
+      ),
+    ).toMatchObject({ kind: 'dead-letter', key: 'monitor-7' });
+  });
 });

@@ -7,7 +7,8 @@ import {
 } from '@realtime-platform/local-infra';
 
 /**
- * What the chart gives the bridge (builtin.yaml): the five secrets for the loopback servers, the
+ * What the chart gives the bridge (builtin.yaml): the five secrets for the loopback servers, with
+ * the bridge's own MQTT user in place of the applications' (`{name}-mqtt-bridge-secret`), the
  * service name, the shared subscription group; plus a stable instance id (the pod name).
  */
 export function bridgeEnv(
@@ -16,8 +17,9 @@ export function bridgeEnv(
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return {
-    // The bridge's own Kafka principal: it may write device_data and its DLQ, nothing else.
-    ...localPlatformEnv({ kafka, mqtt }, 'bridge'),
+    // The bridge's own Kafka principal and MQTT user: it may write device_data and its DLQ, and
+    // read readings, nothing else.
+    ...localPlatformEnv({ kafka, mqtt }, { kafkaPrincipal: 'bridge', mqttRole: 'bridge' }),
     [runtimeEnv.serviceName]: 'mqtt-bridge',
     [runtimeEnv.platformName]: 'health-data',
     [runtimeEnv.instanceId]: `test-${randomUUID().slice(0, 8)}`,

@@ -81,3 +81,53 @@ export class TopicRecorder {
     await this.consumer.disconnect();
   }
 }
+
+/**
+ * Every record of `topic` up to its current end, read by a fresh consumer group from the
+ * beginning: a count that does not depend on a long-running consumer keeping up.
+ */
+export async function readWholeTopic(brokers: string, topic: string): Promise<RecordedRecord[]> {
+  const client = kafkaClient(brokers);
+  const admin = client.admin();
+  await admin.connect();
+  const ends = new Map<number, number>();
+  try {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+      if (Number(high) > 0) ends.set(partition, Number(high));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const records: RecordedRecord[] = [];
+  if (ends.size === 0) return records;
+  const consumer = client.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const done = new Set<number>();
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            const end = ends.get(batch.partition) ?? 0;
+            for (const message of batch.messages) {
+              if (Number(message.offset) >= end) continue;
+              records.push({
+                topic: batch.topic,
+                partition: batch.partition,
+                key: message.key?.toString(),
+                value: message.value ?? Buffer.alloc(0),
+                headers: {},
+              });
+              if (Number(message.offset) === end - 1) done.add(batch.partition);
+            }
+            if (done.size === ends.size) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}

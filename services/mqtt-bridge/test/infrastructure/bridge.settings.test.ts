@@ -7,12 +7,14 @@ describe('loadBridgeSettings', () => {
     expect(loadBridgeSettings({})).toEqual({
       mqttTopic: 'health/device_data',
       sharedGroup: undefined,
-      subscription: 'health/device_data',
+      subscriptions: ['health/device_data', 'health/device_data/+'],
+      deviceTopicPrefix: 'health/device_data/',
       outputTopic: 'device_data',
       deadLetterTopic: 'device_data.dlq',
       sessionExpirySeconds: 3600,
       receiveMaximum: 10_000,
       maxFutureSkewMs: 300_000,
+      qos0QueueLimit: 10_000,
     });
   });
 
@@ -25,14 +27,25 @@ describe('loadBridgeSettings', () => {
         RTP_MQTT_SESSION_EXPIRY_SECONDS: '86400',
         RTP_MQTT_RECEIVE_MAXIMUM: '2000',
         RTP_READING_MAX_FUTURE_SKEW_MS: '60000',
+        RTP_MQTT_QOS0_QUEUE_LIMIT: '500',
       }),
     ).toMatchObject({
-      subscription: '$share/health-data-mqtt-bridge/health/device_data',
+      qos0QueueLimit: 500,
+      subscriptions: [
+        '$share/health-data-mqtt-bridge/health/device_data',
+        '$share/health-data-mqtt-bridge/health/device_data/+',
+      ],
       deadLetterTopic: 'device_data.dlq',
       sessionExpirySeconds: 86400,
       receiveMaximum: 2000,
       maxFutureSkewMs: 60_000,
     });
+  });
+
+  it('should refuse a topic with wildcards (device topics are derived from it)', () => {
+    expect(() => loadBridgeSettings({ RTP_MQTT_TOPIC: 'health/+' })).toThrow(
+      expect.objectContaining({ code: bridgeErrors.SETTINGS_INVALID.code }),
+    );
   });
 
   it('should name the DLQ after a custom output topic', () => {
@@ -49,12 +62,13 @@ describe('loadBridgeSettings', () => {
         RTP_OUTPUT_TOPIC: 'bad topic',
         RTP_MQTT_SESSION_EXPIRY_SECONDS: '-1',
         RTP_MQTT_RECEIVE_MAXIMUM: '70000',
+        RTP_MQTT_QOS0_QUEUE_LIMIT: '0',
       }),
     ).toThrow(
       expect.objectContaining({
         code: bridgeErrors.SETTINGS_INVALID.code,
         message: expect.stringMatching(
-          /RTP_MQTT_TOPIC[\s\S]*RTP_MQTT_SHARED_GROUP[\s\S]*RTP_OUTPUT_TOPIC[\s\S]*RTP_MQTT_SESSION_EXPIRY_SECONDS[\s\S]*RTP_MQTT_RECEIVE_MAXIMUM/,
+          /RTP_MQTT_TOPIC[\s\S]*RTP_MQTT_SHARED_GROUP[\s\S]*RTP_OUTPUT_TOPIC[\s\S]*RTP_MQTT_SESSION_EXPIRY_SECONDS[\s\S]*RTP_MQTT_RECEIVE_MAXIMUM[\s\S]*RTP_MQTT_QOS0_QUEUE_LIMIT/,
         ),
       }),
     );

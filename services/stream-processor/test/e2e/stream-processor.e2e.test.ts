@@ -105,7 +105,10 @@ describe('stream-processor (built service, real Kafka and Schema Registry)', () 
       entry,
       env: {
         // Its own Kafka principal: reads device_data in its group, writes the vital topics.
-        ...localPlatformEnv({ kafka: kafka(), schemaRegistry: registry() }, 'stream'),
+        ...localPlatformEnv(
+          { kafka: kafka(), schemaRegistry: registry() },
+          { kafkaPrincipal: 'stream' },
+        ),
         [runtimeEnv.serviceName]: 'stream-processor',
         [runtimeEnv.topics]: deviceDataTopic,
         [runtimeEnv.consumerMode]: 'shared',

@@ -95,7 +95,7 @@ export const pipelinePart: BenchPart = {
       const simulation = await startSimulation({
         devices: 500,
         rate: latencyRate,
-        connection: { url: platform.mqtt.mqttUrl, ...platform.mqtt.user },
+        connection: { url: platform.mqtt.mqttUrl, ...platform.mqtt.credentials.gateway },
         durationMs: latencySeconds * 1000,
         heartRateSpikeRatio: 0,
         onAcknowledged: (reading) =>
@@ -120,7 +120,7 @@ export const pipelinePart: BenchPart = {
         name: 'device-simulator',
         entry: simulatorSpec.entry,
         env: {
-          ...platform.platformEnv,
+          ...platform.envFor(simulatorSpec),
           ...simulatorSpec.env,
           [runtimeEnv.simConnections]: '4',
           [runtimeEnv.simHeartRateSpikeRatio]: '0',

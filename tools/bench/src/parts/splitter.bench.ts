@@ -164,7 +164,7 @@ async function runStreamProcessor(
     for (let replica = 0; replica < replicas; replica += 1) {
       services.push(
         await startReplica(entry, {
-          ...localPlatformEnv({ kafka, schemaRegistry: registry }, 'stream'),
+          ...localPlatformEnv({ kafka, schemaRegistry: registry }, { kafkaPrincipal: 'stream' }),
           [runtimeEnv.serviceName]: 'stream-processor',
           [runtimeEnv.topics]: deviceDataTopic,
           [runtimeEnv.consumerMode]: 'shared',

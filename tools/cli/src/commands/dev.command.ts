@@ -66,15 +66,21 @@ export const devCommand: Command = {
       (label, work) => progress.step(label, work),
     );
     try {
-      // The secrets as env lines (0600): `rtp simulate --env-file` and scripts read them.
-      const envFile = join(runDir, 'platform.env');
-      writeFileSync(
-        envFile,
-        Object.entries(platform.platformEnv)
-          .map(([key, value]) => `${key}=${value}`)
-          .join('\n') + '\n',
-        { mode: 0o600 },
-      );
+      // The secrets as env lines (0600): what applications get, and what a gateway gets (the mqtt
+      // secret with the gateway's user: `rtp simulate --env-file` publishes readings with it).
+      const writeEnv = (file: string, env: Readonly<Record<string, string>>): string => {
+        const path = join(runDir, file);
+        writeFileSync(
+          path,
+          Object.entries(env)
+            .map(([key, value]) => `${key}=${value}`)
+            .join('\n') + '\n',
+          { mode: 0o600 },
+        );
+        return path;
+      };
+      const envFile = writeEnv('platform.env', platform.platformEnv);
+      const gatewayEnvFile = writeEnv('gateway.env', platform.envFor({ mqttRole: 'gateway' }));
       const { kafka, mqtt, postgres, schemaRegistry } = platform;
       const lines = [
         `realtime platform "${name}" is running (${progress.elapsedSeconds}s). Ctrl-C stops it.`,
@@ -93,14 +99,18 @@ export const devCommand: Command = {
         `  Schema Registry     ${schemaRegistry.url}`,
         `  MQTT                ${mqtt.mqttUrl}   (devices publish to ${deviceMqttTopic})`,
         `  MQTT WebSockets     ${mqtt.wsUrl}`,
-        `  MQTT user           ${mqtt.user.username} / ${mqtt.user.password}   (generated for this run)`,
+        `  MQTT users          generated for this run; each reaches only its topics (ACL):`,
+        `    applications      ${mqtt.credentials.app.username} / ${mqtt.credentials.app.password}   (app/#)`,
+        `    gateway           ${mqtt.credentials.gateway.username} / ${mqtt.credentials.gateway.password}   (publishes ${deviceMqttTopic} for any device)`,
+        `    bridge            ${mqtt.credentials.bridge.username} / ${mqtt.credentials.bridge.password}   (reads the readings)`,
         `  PostgreSQL          ${postgres.connectionString().replace(encodeURIComponent(postgres.password), '****')}`,
         `  PostgreSQL password ${postgres.password}   (generated for this run)`,
         `  Topics              ${platform.topics
           .filter((topic) => topic.role !== 'dlq')
           .map((topic) => topic.name)
           .join(', ')} (+ .dlq each)`,
-        `  Secrets (env file)  ${envFile}   (rtp simulate --env-file ${envFile})`,
+        `  Secrets (env file)  ${envFile}   (applications)`,
+        `                      ${gatewayEnvFile}   (rtp simulate --env-file ${gatewayEnvFile})`,
         `  Logs                ${runDir}`,
         '',
       ];

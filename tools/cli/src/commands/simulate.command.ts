@@ -7,8 +7,9 @@ const help = `Usage: rtp simulate --devices <n> --rate <r> [options]
 
 Simulated health devices publishing realistic, slowly varying vitals (HealthData JSON, QoS 1) to
 the platform's MQTT topic. The broker and credentials come from the platform's mqtt secret keys:
---env-file (the platform.env \`rtp dev\` prints), or MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD in
-the environment. Passwords are never taken from the command line (it is visible to every user).
+--env-file (the gateway.env \`rtp dev\` prints: a gateway's user may publish readings of any
+device), or MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD in the environment. Passwords are never
+taken from the command line (it is visible to every user).
 
 Options:
   --devices <n>        simulated devices (required)

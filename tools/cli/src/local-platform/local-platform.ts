@@ -5,6 +5,7 @@ import {
   EmbeddedMqttBroker,
   KafkaBroker,
   localPlatformEnv,
+  type LocalPlatformEnvOptions,
   MosquittoBroker,
   type MqttServer,
   NodeService,
@@ -18,7 +19,6 @@ import {
   parseClaimSpec,
   planTopics,
   vitalTopics,
-  type KafkaPrincipalId,
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken, type AccessGrantClaim } from './dashboard-token.js';
@@ -107,7 +107,7 @@ export class LocalPlatform {
           ? mosquittoInstalled()
           : options.mqttBroker === 'mosquitto';
       const mqtt: MqttServer = useMosquitto
-        ? await step('Mosquitto (authentication on)', () => MosquittoBroker.start())
+        ? await step('Mosquitto (authentication and ACL on)', () => MosquittoBroker.start())
         : await step(
             options.mqttBroker === 'embedded'
               ? 'MQTT: embedded aedes (--embedded-mqtt)'
@@ -148,11 +148,11 @@ export class LocalPlatform {
 
   /** The five secrets, as `envFrom` would inject them into an application's pod. */
   get platformEnv(): Readonly<Record<string, string>> {
-    return this.envFor('app');
+    return this.envFor();
   }
 
   /** The five secrets with the kafka secret of `kafkaPrincipal`, as the chart gives a service. */
-  envFor(kafkaPrincipal: KafkaPrincipalId): Readonly<Record<string, string>> {
+  envFor(identity: LocalPlatformEnvOptions = {}): Readonly<Record<string, string>> {
     return localPlatformEnv(
       {
         kafka: this.kafka,
@@ -161,7 +161,7 @@ export class LocalPlatform {
         schemaRegistry: this.schemaRegistry,
         dashboardUrl: this.services.get('realtime-service')?.url,
       },
-      kafkaPrincipal,
+      { kafkaPrincipal: identity.kafkaPrincipal, mqttRole: identity.mqttRole },
     );
   }
 
@@ -228,12 +228,12 @@ export class LocalPlatform {
               image: serviceImage(spec.name),
               // Where to listen: the container shares the host's network, so loopback only (in a
               // pod, the pod's own network namespace makes this moot).
-              env: { ...this.envFor(spec.kafkaPrincipal), ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
+              env: { ...this.envFor(spec), ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
             })
           : NodeService.start({
               name: spec.name,
               entry: spec.entry,
-              env: { ...this.envFor(spec.kafkaPrincipal), ...spec.env },
+              env: { ...this.envFor(spec), ...spec.env },
             }),
       );
       this.services.set(spec.name, service);

@@ -7,6 +7,7 @@ import {
   runtimeEnv,
   vitalTopics,
   type KafkaPrincipalId,
+  type MqttRole,
 } from '@realtime-platform/platform-contract';
 
 /** The platform's own services, as `rtp dev` runs them: built entry points, one process each. */
@@ -21,6 +22,11 @@ export interface PlatformServiceSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Whose kafka secret it loads: its own principal, or `app` (`{name}-kafka-secret`). */
   readonly kafkaPrincipal: KafkaPrincipalId;
+  /**
+   * Whose MQTT user its mqtt secret carries: the bridge's own (`{name}-mqtt-bridge-secret` in the
+   * chart), a gateway's for the simulator; applications' (`app`) when absent.
+   */
+  readonly mqttRole?: MqttRole;
 }
 
 /** The repository root, from tools/cli/dist/local-platform. */
@@ -70,6 +76,7 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
       name: 'mqtt-bridge',
       entry: serviceEntry('mqtt-bridge'),
       kafkaPrincipal: 'bridge',
+      mqttRole: 'bridge',
       env: {
         ...common('mqtt-bridge'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,
@@ -107,6 +114,8 @@ export function platformServices(input: ServiceEnvInput): readonly PlatformServi
       entry: serviceEntry('device-simulator'),
       // It never dials Kafka; the contract still wants a kafka secret: the applications' one.
       kafkaPrincipal: 'app',
+      // Many devices over a few connections, on the requirements' topic: a gateway.
+      mqttRole: 'gateway',
       env: {
         ...common('device-simulator'),
         [runtimeEnv.mqttTopic]: deviceMqttTopic,

@@ -14,6 +14,8 @@ export interface BridgeMetrics {
   writeFailed(): void;
   /** Messages per Kafka write. */
   batchWritten(size: number): void;
+  /** QoS 0 readings dropped because more than the limit waited for Kafka. */
+  qos0Dropped(count: number): void;
 }
 
 export const noopBridgeMetrics: BridgeMetrics = {
@@ -24,4 +26,5 @@ export const noopBridgeMetrics: BridgeMetrics = {
   inFlight: () => undefined,
   writeFailed: () => undefined,
   batchWritten: () => undefined,
+  qos0Dropped: () => undefined,
 };

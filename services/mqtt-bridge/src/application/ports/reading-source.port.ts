@@ -7,6 +7,11 @@ export type MessageReceipt = { readonly __brand: 'MessageReceipt' } | undefined;
 /** A message taken from the source and not yet acknowledged. */
 export interface InboundMessage {
   readonly topic: string;
+  /**
+   * 1: the broker redelivers it until acknowledged (at-least-once). 0: at-most-once, nothing to
+   * acknowledge, never redelivered; the broker does not hold QoS 0 back for a slow subscriber.
+   */
+  readonly qos: 0 | 1;
   readonly payload: Buffer;
   /** The broker sent it before (the MQTT DUP flag): it may already be in Kafka. */
   readonly redelivered: boolean;
