@@ -85,7 +85,8 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
       watch.followAlerts(prefix);
       const stream = await ReadingStream.connect({
         mqttUrl: platform.mqtt.mqttUrl,
-        credentials: platform.mqtt.user,
+        // A gateway: it may publish readings of any device on the requirements' topic.
+        credentials: platform.mqtt.credentials.gateway,
         topic: deviceMqttTopic,
         devicePrefix: prefix,
         devices: options.devices,
@@ -97,8 +98,9 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
       stream.start();
       await sleep(options.steadyMs);
       log(`${name}: ${fault.what}`);
-      const injected = Date.now();
       await fault.inject(platform);
+      // Readings sent from here on can only come through once the part is back.
+      const injected = Date.now();
       await sleep(fault.outageMs * options.outageScale);
       const restarting = Date.now();
       await fault.restore(platform);
