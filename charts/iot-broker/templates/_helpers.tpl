@@ -817,4 +817,28 @@ renders (the standalone chart renders the same objects from one template file ea
 ---
 {{ include "iot-broker.v1.networkPolicy" . }}
 {{- end }}
+{{- if .Values.podDisruptionBudget.enabled }}
+---
+{{ include "iot-broker.v1.podDisruptionBudget" . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+iot-broker.v1.podDisruptionBudget: at most maxUnavailable broker pods away in a voluntary
+disruption (a drain, a cluster upgrade). With one replica a drain may still proceed: the devices'
+QoS 1 publishes wait in their clients and the persistent sessions survive on the volume.
+*/}}
+{{- define "iot-broker.v1.podDisruptionBudget" -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "iot-broker.v1.serviceName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "iot-broker.v1.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "iot-broker.v1.selectorLabels" . | nindent 6 }}
 {{- end -}}

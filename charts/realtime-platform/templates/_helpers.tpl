@@ -558,6 +558,7 @@ Returns "".
 {{- $_ := set $values "auth" $auth -}}
 {{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
 {{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}
+{{- $_ := set $values "podDisruptionBudget" .Values.podDisruptionBudget -}}
 {{- $_ := set $values "commonLabels" (merge (deepCopy (.Values.commonLabels | default dict)) ($values.commonLabels | default dict)) -}}
 {{- if not $values.imagePullSecrets -}}
 {{- $_ := set $values "imagePullSecrets" .Values.imagePullSecrets -}}

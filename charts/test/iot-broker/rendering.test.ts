@@ -60,6 +60,7 @@ describe('iot-broker: helm lint and Kubernetes schemas', () => {
     expect(renders.required.names().sort()).toEqual([
       'ConfigMap/health-data-mqtt-config',
       'NetworkPolicy/health-data-mqtt',
+      'PodDisruptionBudget/health-data-mqtt',
       'Secret/health-data-mqtt-bridge-secret',
       'Secret/health-data-mqtt-gateway-secret',
       'Secret/health-data-mqtt-passwd',

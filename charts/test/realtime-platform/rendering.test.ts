@@ -452,11 +452,13 @@ describe('realtime-platform: pod disruption budgets', () => {
       const budgets = render.ofKind('PodDisruptionBudget') as (KubernetesObject & {
         spec: { maxUnavailable?: number; selector: { matchLabels: Record<string, string> } };
       })[];
-      // The subcharts (broker, Lenses) bring their own workloads; this chart's carry its name.
+      // This chart's workloads and the broker's (the Lenses subcharts bring their own).
       const own = workloadsOf(render).filter(
         (w) =>
           w.longRunning &&
-          w.template.metadata?.labels?.['app.kubernetes.io/name'] === 'realtime-platform',
+          ['realtime-platform', 'iot-broker'].includes(
+            w.template.metadata?.labels?.['app.kubernetes.io/name'] ?? '',
+          ),
       );
       expect(own.length).toBeGreaterThan(1);
       for (const workload of own) {
