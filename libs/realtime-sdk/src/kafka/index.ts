@@ -25,13 +25,11 @@ export {
   type KafkaBusSecurity,
 } from './kafka-access.errors.js';
 export {
-  kafkajsGroupingPatch,
-  type KafkajsGroupingPatch,
-} from './kafkajs-linear-grouping.patch.js';
-export {
-  kafkajsRecordEncoderPatch,
-  type KafkajsRecordEncoderPatch,
-} from './kafkajs-record-encoder.patch.js';
+  installKafkajsSpeedups,
+  kafkajsSpeedupsOff,
+  type KafkajsSpeedups,
+} from './kafkajs-speedups.js';
+export type { KafkajsPatchStatus } from './kafkajs-linear-grouping.patch.js';
 export {
   defaultKafkaBusOptions,
   kafkaBusOptionsSchema,

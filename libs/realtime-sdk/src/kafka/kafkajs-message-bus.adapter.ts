@@ -1,14 +1,4 @@
-// First: these replace kafkajs internal modules before kafkajs loads them (see the modules).
-import { kafkajsGroupingPatch } from './kafkajs-linear-grouping.patch.js';
-import { kafkajsRecordEncoderPatch } from './kafkajs-record-encoder.patch.js';
-import { kafkajsRequestQueuePatch } from './kafkajs-request-queue.patch.js';
-import {
-  Kafka,
-  logLevel as kafkaLogLevel,
-  type IHeaders,
-  type LogEntry,
-  type Producer,
-} from 'kafkajs';
+import type { IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
 import { optionsValidator } from '../options/options.validator.js';
 import { sdkErrors } from '../sdk.errors.js';
@@ -24,7 +14,17 @@ import {
   type KafkaBusInput,
   type KafkaBusOptions,
 } from './kafka.options.js';
+import {
+  installKafkajsSpeedups,
+  kafkajsSpeedupsOff,
+  type KafkajsSpeedups,
+} from './kafkajs-speedups.js';
 import { KafkajsSubscription, type SubscriptionHost } from './kafkajs-subscription.js';
+import {
+  installRequestQueueFix,
+  type KafkajsRequestQueuePatch,
+} from './kafkajs-request-queue.patch.js';
+import { kafkajsRequire, loadKafkajs } from './kafkajs.loader.js';
 import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
 import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import type {
@@ -48,7 +48,7 @@ const validateRetry = optionsValidator<RetryPolicy>(
 );
 
 /** kafkajs log lines into pino, one child per kafkajs namespace. */
-function kafkajsLogCreator(logger: Logger) {
+function kafkajsLogCreator(logger: Logger, kafkaLogLevel: typeof import('kafkajs').logLevel) {
   const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
     [kafkaLogLevel.ERROR]: 'error',
     [kafkaLogLevel.WARN]: 'warn',
@@ -83,6 +83,9 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
 /**
  * The kafkajs adapter of the MessageBus port. One idempotent producer (acks=all, one request in
  * flight so retries keep order) shared by `publish` and the DLQ; one consumer per subscription.
+ * kafkajs is loaded when the first bus is created, not when the SDK is imported, so
+ * `kafkajsSpeedups: true` can still replace its producer internals (see `installKafkajsSpeedups`);
+ * what it achieved is `speedups`, and logged.
  */
 export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   readonly kafka: Kafka;
@@ -95,16 +98,30 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   private retiredProducer = false;
   private closed = false;
   private readonly active = new Set<KafkajsSubscription<unknown>>();
+  /** The opt-in kafkajs speed-ups and what installing them achieved (`off` unless asked for). */
+  readonly speedups: KafkajsSpeedups;
+  /** kafkajs's request queues scheduled without negative timeouts (Node 24 warns about them). */
+  readonly requestQueueFix: KafkajsRequestQueuePatch;
 
   constructor(input: KafkaBusInput) {
     this.options = resolveKafkaBusOptions(input);
     this.logger = (this.options.logger ?? silentLogger).child({ component: 'kafka' });
-    this.logger.debug(
-      { kafkajsGroupingPatch, kafkajsRecordEncoderPatch, kafkajsRequestQueuePatch },
-      'kafkajs patches',
-    );
     this.metrics = this.options.metrics;
     const { security } = this.options;
+    // Before kafkajs is loaded: the speed-ups replace modules kafkajs captures when it loads.
+    this.speedups = this.options.kafkajsSpeedups ? installKafkajsSpeedups() : kafkajsSpeedupsOff;
+    if (this.options.kafkajsSpeedups) {
+      const missed = Object.values(this.speedups).some((status) => status !== 'installed');
+      this.logger[missed ? 'warn' : 'info'](
+        { client: 'kafkajs', speedups: this.speedups },
+        missed
+          ? 'kafkajs speed-ups asked for, not all installed (kafkajs was loaded before, or is not 2.2.4)'
+          : 'kafkajs speed-ups installed (process-wide)',
+      );
+    }
+    const { Kafka, logLevel } = loadKafkajs();
+    // A fix, not a speed-up: a prototype method of kafkajs, so it applies to a loaded kafkajs too.
+    this.requestQueueFix = installRequestQueueFix(kafkajsRequire);
     this.kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: [...this.options.brokers],
@@ -122,8 +139,8 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       connectionTimeout: this.options.connectionTimeoutMs,
       requestTimeout: this.options.requestTimeoutMs,
       retry: this.clientRetry(),
-      logLevel: kafkaLogLevel.WARN,
-      logCreator: kafkajsLogCreator(this.logger),
+      logLevel: logLevel.WARN,
+      logCreator: kafkajsLogCreator(this.logger, logLevel),
     });
   }
 
