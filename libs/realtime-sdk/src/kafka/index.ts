@@ -16,6 +16,8 @@ export type {
   TopicRecords,
 } from './message-bus.port.js';
 export { KafkajsMessageBus } from './kafkajs-message-bus.adapter.js';
+export { PlatformaticMessageBus } from './platformatic-message-bus.adapter.js';
+export { createMessageBus } from './kafka-client.js';
 export {
   kafkaBusSecurity,
   kafkaAccessError,
@@ -33,6 +35,8 @@ export type { KafkajsPatchStatus } from './kafkajs-linear-grouping.patch.js';
 export {
   defaultKafkaBusOptions,
   kafkaBusOptionsSchema,
+  kafkaClients,
+  type KafkaClientName,
   resolveKafkaBusOptions,
   type KafkaBusInput,
   type KafkaBusOptions,

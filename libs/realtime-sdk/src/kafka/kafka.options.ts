@@ -5,6 +5,14 @@ import type { KafkaBusSecurity } from './kafka-access.errors.js';
 import type { RetryPolicy } from './message-bus.port.js';
 import { defaultRetryPolicy } from './retry.policy.js';
 
+/**
+ * The MessageBus adapters (`RTP_KAFKA_CLIENT`): `platformatic` (@platformatic/kafka, maintained),
+ * `kafkajs` (kafkajs 2.2.4 as published, unmaintained), `kafkajs-speedups` (kafkajs with two
+ * producer internals replaced for the whole process, see `installKafkajsSpeedups`).
+ */
+export const kafkaClients = ['platformatic', 'kafkajs', 'kafkajs-speedups'] as const;
+export type KafkaClientName = (typeof kafkaClients)[number];
+
 export interface KafkaBusOptions {
   /** `KAFKA_BOOTSTRAP_SERVERS` of the kafka secret (`config.platform.kafka.bootstrapServers`). */
   readonly brokers: readonly string[];

@@ -1,16 +1,12 @@
 import type { IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
-import { optionsValidator } from '../options/options.validator.js';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import type { Codec } from './codecs/codec.port.js';
-import { contractAllowsGroup, kafkaAccessError } from './kafka-access.errors.js';
-import { broadcastGroupId } from './consumer-group.naming.js';
+import { kafkaAccessError } from './kafka-access.errors.js';
 import {
   resolveKafkaBusOptions,
-  retryPolicySchema,
-  subscribeOptionsSchema,
   type KafkaBusInput,
   type KafkaBusOptions,
 } from './kafka.options.js';
@@ -27,25 +23,14 @@ import {
 import { kafkajsRequire, loadKafkajs } from './kafkajs.loader.js';
 import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
 import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
+import { resolveSubscription } from './subscription.options.js';
 import type {
   MessageBus,
   OutgoingRecord,
   Reachability,
-  RetryPolicy,
   SubscribeOptions,
   Subscription,
 } from './message-bus.port.js';
-
-const validateSubscribeOptions = optionsValidator<SubscribeOptions<unknown>>(
-  'kafka subscription',
-  subscribeOptionsSchema,
-  {},
-);
-const validateRetry = optionsValidator<RetryPolicy>(
-  'kafka subscription retry',
-  retryPolicySchema,
-  {},
-);
 
 /** kafkajs log lines into pino, one child per kafkajs namespace. */
 function kafkajsLogCreator(logger: Logger, kafkaLogLevel: typeof import('kafkajs').logLevel) {
@@ -275,47 +260,13 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
 
   async subscribe<T>(input: SubscribeOptions<T>): Promise<Subscription> {
     await this.activeProducer('subscribe');
-    const options = validateSubscribeOptions(input) as SubscribeOptions<T>;
-    if ((options.handler === undefined) === (options.batchHandler === undefined)) {
-      throw sdkErrors.OPTIONS_INVALID({
-        component: 'kafka subscription',
-        problems: ['/options needs exactly one of handler and batchHandler'],
-      });
-    }
-    const retry = validateRetry({ ...this.options.retry, ...options.retry });
-    const base = options.groupId ?? this.options.consumerGroup;
-    const groupId =
-      options.mode === 'broadcast' ? broadcastGroupId(base, this.options.instanceId) : base;
-    if (
-      this.options.security !== undefined &&
-      contractAllowsGroup(this.username, groupId) === false
-    ) {
-      throw sdkErrors.KAFKA_NOT_AUTHORIZED({
-        username: this.username,
-        operation: 'consume in',
-        resource: `group ${groupId}`,
-        reason: 'the platform contract reserves this group for another principal',
-      });
-    }
-    await this.checkTopicsExist(options.topics);
+    const settings = resolveSubscription(input, this.options);
+    await this.checkTopicsExist(settings.topics);
     const startOffsets =
-      options.mode === 'broadcast'
-        ? await this.endOffsets(options.topics)
+      settings.mode === 'broadcast'
+        ? await this.endOffsets(settings.topics)
         : new Map<string, string>();
-    const subscription = new KafkajsSubscription<T>(this, {
-      groupId,
-      mode: options.mode,
-      topics: options.topics,
-      codec: options.codec,
-      handler: options.handler,
-      batchHandler: options.batchHandler,
-      maxBatchRecords: options.maxBatchRecords ?? 5000,
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      fromBeginning: options.fromBeginning ?? false,
-      retry,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      startOffsets,
-    });
+    const subscription = new KafkajsSubscription<T>(this, { ...settings, startOffsets });
     this.active.add(subscription as KafkajsSubscription<unknown>);
     try {
       await subscription.start();
@@ -326,7 +277,7 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
         this.accessError(
           cause,
           'consume',
-          `topics ${options.topics.join(',')} in group ${groupId}`,
+          `topics ${settings.topics.join(',')} in group ${settings.groupId}`,
         ) ??
         sdkErrors.KAFKA_UNREACHABLE(
           { brokers: this.options.brokers, reason: (cause as Error).message },
