@@ -47,6 +47,8 @@ export interface DeliveryHost {
 
 export interface DeliverySettings<T> {
   readonly groupId: string;
+  /** The metrics' `subscription` label: the group id without a broadcast group's suffix. */
+  readonly label?: string;
   readonly mode: ConsumerMode;
   readonly topics: readonly string[];
   readonly codec: Codec<T>;
@@ -118,6 +120,30 @@ export class RecordDelivery<T> {
       groupId: settings.groupId,
       mode: settings.mode,
     });
+    this.stageLabels = { subscription: settings.label ?? settings.groupId };
+  }
+
+  private readonly stageLabels: { subscription: string };
+
+  private observeDecode(start: number): void {
+    this.host.metrics?.kafkaDecodeSeconds.observe(
+      this.stageLabels,
+      (performance.now() - start) / 1000,
+    );
+  }
+
+  private observeHandler(start: number): void {
+    this.host.metrics?.kafkaHandlerSeconds.observe(
+      this.stageLabels,
+      (performance.now() - start) / 1000,
+    );
+  }
+
+  private observeDelay(timestamp: number, now: number): void {
+    this.host.metrics?.kafkaRecordDelay.observe(
+      this.stageLabels,
+      Math.max(0, now - timestamp) / 1000,
+    );
   }
 
   /** After a rebalance: partitions this member lost are no longer held here. */
@@ -147,10 +173,15 @@ export class RecordDelivery<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         if (record === undefined) {
+          const decodeStart = performance.now();
           const value = await codec.decode(message.value ?? emptyValue, { topic });
           record = consumedRecord(topic, partition, message, value);
+          this.observeDecode(decodeStart);
+          this.observeDelay(record.timestamp, Date.now());
         }
+        const handlerStart = performance.now();
         await handler(record, { attempt, assignment: this.assignment() });
+        this.observeHandler(handlerStart);
         this.retried(topic, partition, attempt);
         return 'done';
       } catch (error) {
@@ -367,6 +398,7 @@ export class RecordDelivery<T> {
     const { codec } = this.settings;
     const context = { topic };
     decoding: for (let attempt = 1; ; attempt += 1) {
+      const decodeStart = performance.now();
       const records: ConsumedRecord<T>[] = [];
       const sources: SourceRecord[] = [];
       const undecodable: DeadLetter[] = [];
@@ -391,6 +423,9 @@ export class RecordDelivery<T> {
         records.push(consumedRecord(topic, partition, message, value));
         sources.push(message);
       }
+      this.observeDecode(decodeStart);
+      const now = Date.now();
+      for (const record of records) this.observeDelay(record.timestamp, now);
       this.retried(topic, partition, attempt);
       return this.handleBatch(topic, partition, records, sources, undecodable, keepAlive, proceed);
     }
@@ -418,6 +453,7 @@ export class RecordDelivery<T> {
     }
     const first = sources[0] as SourceRecord;
     for (let attempt = 1; ; attempt += 1) {
+      const handlerStart = performance.now();
       try {
         const result =
           (await batchHandler(records, { attempt, assignment: this.assignment() })) ?? {};
@@ -439,6 +475,7 @@ export class RecordDelivery<T> {
             { cause },
           );
         }
+        this.observeHandler(handlerStart);
         this.deadLettered(topic, deadLetters);
         this.retried(topic, partition, attempt);
         return 'done';

@@ -56,6 +56,7 @@ export function resolveSubscription<T>(
   }
   return {
     groupId,
+    label: base,
     mode: options.mode,
     topics: options.topics,
     codec: options.codec,

@@ -1,11 +1,15 @@
-// First: the speed-ups must replace kafkajs's modules before the contract's helpers load kafkajs.
-import { installed } from './contract/kafkajs-speedups.setup.js';
 import { describe, expect, it } from '@jest/globals';
-import { kafkajsRequire } from '../../src/kafka/kafkajs.loader.js';
 import { groupMessagesPerPartition } from '../../src/kafka/kafkajs-linear-grouping.patch.js';
 import { isPatched } from '../../src/kafka/kafkajs-record-encoder.patch.js';
-import { KafkajsMessageBus } from '../../src/index.js';
-import { describeMessageBusContract } from './contract/message-bus.contract.js';
+import { installKafkajsSpeedups } from '../../src/kafka/kafkajs-speedups.js';
+import { kafkajsRequire } from '../../src/kafka/kafkajs.loader.js';
+
+// Before anything in this file loads kafkajs, as a service process would before creating its
+// bus. The contract (whose helpers import kafkajs) is imported only after: jest loads the CommonJS
+// modules an ES module imports while linking it, before any module of the file runs.
+const installed = installKafkajsSpeedups();
+const { KafkajsMessageBus } = await import('../../src/index.js');
+const { describeMessageBusContract } = await import('./contract/message-bus.contract.js');
 
 describe('kafkajs speed-ups in this test file', () => {
   it('should be installed, so the contract below runs kafkajs with them', () => {

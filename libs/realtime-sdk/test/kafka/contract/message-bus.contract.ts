@@ -732,7 +732,12 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       const until = async (assignment: number, what: string): Promise<void> => {
         await eventually(
           async () => {
-            await producer.publish(topic, readings(6, (n += 6)), jsonCodec<Reading>());
+            // One record for each of the three partitions: whichever the first member holds.
+            const records = [0, 1, 2].map((partition) => ({
+              partition,
+              value: { deviceId: `d${partition}`, n: (n += 1) },
+            }));
+            await producer.publish(topic, records, jsonCodec<Reading>());
             return seen.includes(assignment);
           },
           30_000,
