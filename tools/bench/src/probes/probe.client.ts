@@ -16,7 +16,8 @@ export class ProbeProcess {
     env: Record<string, string>,
     timeoutMs = 30_000,
   ): Promise<ProbeProcess> {
-    const child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
+    // The built probe, from src/ (a test) as from dist/ (the bench).
+    const child = fork(fileURLToPath(new URL(`../../dist/probes/${script}`, import.meta.url)), [], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mqtt from 'mqtt';
+import WebSocket from 'ws';
+import { LocalPlatform } from '@realtime-platform/cli';
+import { deviceMqttTopic, vitalTopics } from '@realtime-platform/platform-contract';
+import { ProbeProcess } from '../src/probes/probe.client.js';
+import { percentile } from '../src/probes/probe.protocol.js';
+import { fleetReading } from '../src/reading.generator.js';
+
+/**
+ * The bench's latency probe measured against a single-reading measurement (not timed: this checks
+ * the instrument, not the platform). On an idle platform, readings are published one at a time;
+ * the probe process and a WebSocket client of this test (idle, one frame at a time) both time the
+ * same frames from the reading's timestamp. Their medians must agree within `toleranceMs`: the
+ * probe neither adds its own queueing nor misses frames.
+ */
+const readings = 20;
+const gapMs = 250;
+const toleranceMs = 15;
+
+describe('latency probe (the bench instrument) on an idle platform', () => {
+  let platform: LocalPlatform;
+  beforeAll(async () => {
+    platform = await LocalPlatform.start({
+      name: 'probe-check',
+      services: ['mqtt-bridge', 'stream-processor', 'realtime-service'],
+      simulator: false,
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  it('should agree with a single-reading measurement within the tolerance, frame for frame', async () => {
+    const token = await platform.token({ devices: '*', topics: [...vitalTopics] }, 'probe-check');
+    const url = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
+    const probe = await ProbeProcess.start('platform', 'ws-latency.probe.js', {
+      PROBE_URL: url,
+      PROBE_TOKEN: token,
+      PROBE_TOPICS: vitalTopics.join(','),
+      PROBE_KEEP_SAMPLES: '1',
+    });
+    const direct: number[] = [];
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    const publisher = await mqtt.connectAsync(platform.mqtt.mqttUrl, {
+      ...platform.mqtt.user,
+      protocolVersion: 5,
+    });
+    try {
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      let acknowledged = 0;
+      socket.on('message', (raw: Buffer) => {
+        const receivedAt = Date.now();
+        const frame = JSON.parse(raw.toString()) as { type: string; ts?: number };
+        if (frame.type === 'ack') acknowledged += 1;
+        if (frame.type === 'data' && frame.ts !== undefined) direct.push(receivedAt - frame.ts);
+      });
+      for (const topic of vitalTopics)
+        socket.send(JSON.stringify({ type: 'subscribe', topic, id: topic }));
+      while (acknowledged < vitalTopics.length) await new Promise((r) => setTimeout(r, 20));
+
+      // The path warmed up (groups joined, schemas cached) before anything is measured.
+      const publish = (n: number) =>
+        publisher.publishAsync(
+          deviceMqttTopic,
+          JSON.stringify({ ...fleetReading(n, 5, 0), timestamp: Date.now() }),
+          { qos: 1 },
+        );
+      const warmupFrames = vitalTopics.length * 3;
+      for (let n = 0; direct.length < warmupFrames; n += 1) {
+        if (n < 3) await publish(n);
+        if (n > 600) throw new Error(`only ${direct.length} warm-up frames in 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      direct.length = 0;
+      probe.start();
+      for (let n = 0; n < readings; n += 1) {
+        await publish(100 + n);
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      const probed = await probe.stop();
+
+      const expected = readings * vitalTopics.length;
+      expect(direct).toHaveLength(expected);
+      expect(probed.count).toBe(expected);
+      const sorted = [...direct].sort((a, b) => a - b);
+      const directP50 = percentile(sorted, 50);
+      // Stated tolerance: the two clients get the same frames from the same flush of the hub.
+      expect(Math.abs(probed.p50Ms - directP50)).toBeLessThanOrEqual(toleranceMs);
+      expect(Math.abs(probed.maxMs - (sorted.at(-1) ?? 0))).toBeLessThanOrEqual(toleranceMs);
+    } finally {
+      socket.close();
+      await publisher.endAsync();
+      await probe.close();
+    }
+  });
+});
