@@ -131,7 +131,12 @@ async function main(): Promise<void> {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(secret));
     const producer = new Worker(new URL('./ws-fanout.producer.js', import.meta.url), {
-      workerData: { brokers: broker.bootstrapServers, security: broker.busSecurity(), topic, kafkaClient },
+      workerData: {
+        brokers: broker.bootstrapServers,
+        security: broker.busSecurity(),
+        topic,
+        kafkaClient,
+      },
     });
     const fromProducer = (type: string) => waitFor(producer, type);
     await fromProducer('ready');

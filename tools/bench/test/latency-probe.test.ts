@@ -43,7 +43,7 @@ describe('latency probe (the bench instrument) on an idle platform', () => {
     const direct: number[] = [];
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
     const publisher = await mqtt.connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.user,
+      ...platform.mqtt.credentials.gateway,
       protocolVersion: 5,
     });
     try {

@@ -1,9 +1,11 @@
 import type { Admin, BaseOptions, MessageToProduce, Producer } from '@platformatic/kafka';
 import type { IHeaders } from 'kafkajs';
+import { isRealtimePlatformError } from '@realtime-platform/errors';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import type { Codec } from './codecs/codec.port.js';
+import { kafkaAccessError } from './kafka-access.errors.js';
 import {
   resolveKafkaBusOptions,
   type KafkaBusInput,
@@ -115,12 +117,41 @@ export class PlatformaticMessageBus
     return this.loaded;
   }
 
-  /** Brokers, timeouts and retries every client of this bus (producer, admin, consumers) uses. */
+  /** The principal in error messages. */
+  get username(): string {
+    return this.options.security?.username ?? 'ANONYMOUS';
+  }
+
+  /** A refused login or operation as its coded, non-retriable error; else undefined. */
+  accessError(error: unknown, operation: string, resource: string) {
+    return kafkaAccessError(error, {
+      brokers: this.options.brokers,
+      username: this.username,
+      operation,
+      resource,
+    });
+  }
+
+  /**
+   * Brokers, login, timeouts and retries every client of this bus (producer, admin, consumers)
+   * uses. SASL/SCRAM-SHA-512 from the kafka secret, TLS (the system's CAs) with SASL_SSL.
+   */
   baseClientOptions(): BaseOptions {
     const { retries, initialRetryTimeMs, maxRetryTimeMs } = this.options.clientRetry;
+    const { security } = this.options;
     return {
       clientId: this.options.clientId,
       bootstrapBrokers: [...this.options.brokers],
+      ...(security === undefined
+        ? {}
+        : {
+            sasl: {
+              mechanism: 'SCRAM-SHA-512' as const,
+              username: security.username,
+              password: security.password,
+            },
+            ...(security.protocol === 'SASL_SSL' ? { tls: {} } : {}),
+          }),
       connectTimeout: this.options.connectionTimeoutMs,
       timeout: this.options.requestTimeoutMs,
       retries,
@@ -136,23 +167,32 @@ export class PlatformaticMessageBus
     this.connecting ??= (async () => {
       const client = await loadPlatformaticKafka();
       this.loaded = client;
+      const base = this.baseClientOptions();
       const producer = new client.Producer({
-        ...this.baseClientOptions(),
+        ...base,
+        // The client turns 0 or 1 retries of an idempotent producer into "retry forever": a
+        // publish must fail (KAFKA_PUBLISH_FAILED, retriable: the caller decides) when the
+        // brokers stay away, as with the kafkajs adapter.
+        retries: Math.max(2, this.options.clientRetry.retries),
         idempotent: true,
         acks: client.ProduceAcks.ALL,
         partitioner: javaCompatiblePartitioner(client.murmur2),
       }) as unknown as RawProducer;
-      const admin = new client.Admin(this.baseClientOptions());
+      const admin = new client.Admin(base);
       try {
-        // The client connects lazily: a metadata round trip proves a broker answers.
-        await producer.metadata({ topics: [] });
+        // The clients connect lazily: a metadata round trip (with the bus's client retries)
+        // proves a broker answers and takes our login.
+        await admin.metadata({ topics: [] });
       } catch (cause) {
         this.connecting = undefined;
         await producer.close().catch(() => undefined);
         await admin.close().catch(() => undefined);
-        throw sdkErrors.KAFKA_UNREACHABLE(
-          { brokers: this.options.brokers, reason: (cause as Error).message },
-          { cause },
+        throw (
+          this.accessError(cause, 'connect to', 'the cluster') ??
+          sdkErrors.KAFKA_UNREACHABLE(
+            { brokers: this.options.brokers, reason: (cause as Error).message },
+            { cause },
+          )
         );
       }
       this.producer = producer;
@@ -224,12 +264,13 @@ export class PlatformaticMessageBus
     try {
       await producer.send({ messages });
     } catch (cause) {
-      throw sdkErrors.KAFKA_PUBLISH_FAILED(
-        {
-          topic: topicMessages.map(({ topic }) => topic).join(','),
-          reason: (cause as Error).message,
-        },
-        { cause },
+      const topics = topicMessages.map(({ topic }) => topic).join(',');
+      throw (
+        this.accessError(cause, 'write to', `topic ${topics}`) ??
+        sdkErrors.KAFKA_PUBLISH_FAILED(
+          { topic: topics, reason: (cause as Error).message },
+          { cause },
+        )
       );
     }
     for (const { topic, messages: sent } of topicMessages)
@@ -251,9 +292,17 @@ export class PlatformaticMessageBus
     } catch (cause) {
       this.active.delete(subscription as PlatformaticSubscription<unknown>);
       await subscription.stop();
-      throw sdkErrors.KAFKA_UNREACHABLE(
-        { brokers: this.options.brokers, reason: (cause as Error).message },
-        { cause },
+      throw (
+        (isRealtimePlatformError(cause) && !cause.retriable ? cause : undefined) ??
+        this.accessError(
+          cause,
+          'consume',
+          `topics ${settings.topics.join(',')} in group ${settings.groupId}`,
+        ) ??
+        sdkErrors.KAFKA_UNREACHABLE(
+          { brokers: this.options.brokers, reason: (cause as Error).message },
+          { cause },
+        )
       );
     }
     const stop = subscription.stop.bind(subscription);
@@ -274,11 +323,30 @@ export class PlatformaticMessageBus
     return this.admin;
   }
 
-  /** Fails with KAFKA_TOPIC_NOT_FOUND, after a few looks (metadata of a new topic can lag). */
+  /**
+   * Fails with KAFKA_TOPIC_NOT_FOUND, after a few looks (metadata of a new topic can lag), or with
+   * KAFKA_NOT_AUTHORIZED: a topic the principal may not describe is missing from its listing too,
+   * and only asking for it by name tells the two apart (as the kafkajs adapter does).
+   */
   private async checkTopicsExist(topics: readonly string[]): Promise<void> {
+    const admin = this.requireAdmin();
     for (let look = 1; ; look += 1) {
-      const existing = new Set(await this.requireAdmin().listTopics());
+      let existing: Set<string>;
+      try {
+        existing = new Set(await admin.listTopics());
+      } catch (error) {
+        throw this.accessError(error, 'connect to', 'the cluster') ?? error;
+      }
       const missing = topics.find((topic) => !existing.has(topic));
+      if (missing !== undefined) {
+        // One look, no retries: an unknown topic is what the loop around waits out.
+        await admin
+          .metadata({ topics: [missing], forceUpdate: true, retries: 0 })
+          .catch((error: unknown) => {
+            const refused = this.accessError(error, 'describe', `topic ${missing}`);
+            if (refused !== undefined) throw refused;
+          });
+      }
       if (missing === undefined) return;
       if (look === 3) throw sdkErrors.KAFKA_TOPIC_NOT_FOUND({ topic: missing });
       await new Promise((resolve) => setTimeout(resolve, 300 * look));

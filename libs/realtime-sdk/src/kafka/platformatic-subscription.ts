@@ -6,6 +6,7 @@ import type {
   MessagesStream,
 } from '@platformatic/kafka';
 import type { IHeaders } from 'kafkajs';
+import type { RealtimePlatformError } from '@realtime-platform/errors';
 import type { Logger } from '../telemetry/sdk.logger.js';
 import type { KafkaBusOptions } from './kafka.options.js';
 import type { ConsumerMode, Subscription } from './message-bus.port.js';
@@ -19,6 +20,12 @@ export interface PlatformaticSubscriptionHost extends DeliveryHost {
   /** The loaded client module and the connection options every client of the bus shares. */
   readonly client: PlatformaticKafka;
   baseClientOptions(): BaseOptions;
+  /** A refused login or operation as its coded error; else undefined. */
+  accessError(
+    error: unknown,
+    operation: string,
+    resource: string,
+  ): RealtimePlatformError | undefined;
 }
 
 export interface PlatformaticSubscriptionSettings<T> extends ResolvedSubscription<T> {
@@ -111,6 +118,9 @@ export class PlatformaticSubscription<T> implements Subscription {
   private stream: RawStream | undefined;
   private isJoined = false;
   private readonly joinWaiters = new Set<() => void>();
+  /** Set when the broker refused our login or an ACL refused the group or a topic: final. */
+  private failure: RealtimePlatformError | undefined;
+  private readonly failWaiters = new Set<(error: RealtimePlatformError) => void>();
   private readonly logger: Logger;
   private readonly delivery: RecordDelivery<T>;
   /** `HandlerContext.assignment`: grows at every join of the group. */
@@ -161,17 +171,31 @@ export class PlatformaticSubscription<T> implements Subscription {
 
   waitUntilJoined(timeoutMs = 30_000): Promise<void> {
     if (this.joined()) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.joinWaiters.delete(done);
+        this.failWaiters.delete(fail);
         reject(new Error(`group ${this.groupId} did not join within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (): void => {
         clearTimeout(timer);
+        this.failWaiters.delete(fail);
         resolve();
       };
+      const fail = (error: RealtimePlatformError): void => {
+        clearTimeout(timer);
+        this.joinWaiters.delete(done);
+        reject(error);
+      };
       this.joinWaiters.add(done);
+      this.failWaiters.add(fail);
     });
+  }
+
+  /** The coded error that stopped this subscription for good (a refused login or ACL), if any. */
+  failed(): RealtimePlatformError | undefined {
+    return this.failure;
   }
 
   async start(): Promise<void> {
@@ -399,11 +423,31 @@ export class PlatformaticSubscription<T> implements Subscription {
   private crashed(consumer: RawConsumer, error: unknown): void {
     if (this.consumer !== consumer || this.state !== 'running') return;
     this.setJoined(false);
-    this.logger.error({ err: error }, 'consumer crashed');
     this.consumer = undefined;
     const stream = this.stream;
     this.stream = undefined;
     this.wake?.();
+    // A refused login or ACL does not heal by recreating the consumer: say so once, loudly, and
+    // stop (readiness stays false) instead of restarting forever.
+    const refused = this.host.accessError(
+      error,
+      'consume',
+      `topics ${this.topics.join(',')} in group ${this.groupId}`,
+    );
+    if (refused !== undefined) {
+      this.failure = refused;
+      this.logger.error({ err: refused, code: refused.code }, 'consumer refused by Kafka');
+      for (const fail of this.failWaiters) fail(refused);
+      this.failWaiters.clear();
+      this.joinWaiters.clear();
+      this.restarting = (async () => {
+        await this.loop?.catch(() => undefined);
+        await stream?.close().catch(() => undefined);
+        await consumer.close(true).catch(() => undefined);
+      })();
+      return;
+    }
+    this.logger.error({ err: error }, 'consumer crashed');
     const { initial, max } = this.host.options.restartDelayMs;
     const delay = Math.min(max, initial * 2 ** this.restartAttempt);
     this.restartAttempt += 1;

@@ -30,7 +30,7 @@ function startSimulator(platform: LocalPlatform, rate: number, mqtt?: MosquittoB
     simulator: { devices, rate },
   }).find((candidate) => candidate.name === 'device-simulator')!;
   // Against another Mosquitto (the baseline): its gateway user, as the platform's is the default.
-  const mqttKeys =
+  const mqttKeys: Record<string, string> =
     mqtt === undefined
       ? {}
       : {
@@ -88,7 +88,9 @@ export function pipelinePart(kafkaClient: string): BenchPart {
       try {
         // (1) Raw Mosquitto QoS 1: simulator → a Mosquitto of its own → one subscriber (the
         // platform's services idle meanwhile: they never see these readings).
-        log(`baseline: raw Mosquitto QoS 1, offering ${sustainedRate}/s for ${sustainedSeconds} s…`);
+        log(
+          `baseline: raw Mosquitto QoS 1, offering ${sustainedRate}/s for ${sustainedSeconds} s…`,
+        );
         const mosquitto = await MosquittoBroker.start();
         let rawRate: number;
         try {

@@ -111,6 +111,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
   async function bus(overrides: Partial<KafkaBusInput> = {}): Promise<ContractBus> {
     const created = adapter.create({
       brokers: [kafka().bootstrapServers],
+      security: kafka().busSecurity(),
       clientId: 'kafka-contract-test',
       consumerGroup: `group-${Math.random().toString(36).slice(2)}`,
       instanceId: 'pod-a',
@@ -131,7 +132,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       timestamp?: string;
     }[],
   ): Promise<void> {
-    const producer = rawKafka(kafka().bootstrapServers).producer();
+    const producer = rawKafka(kafka()).producer();
     await producer.connect();
     try {
       await producer.send({ topic, messages });
@@ -142,7 +143,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
 
   describe(`${adapter.name} (real Kafka)`, () => {
     it('subscribe(shared) should hand every record to the handler and commit only handled ones', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'shared');
+      const topic = await createTopic(kafka(), 'shared');
       const producer = await bus();
       const consumer = await bus();
       const seen: Reading[] = [];
@@ -164,14 +165,14 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         expect(ns).toEqual([...ns].sort((a, b) => a - b));
       }
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)) === 30,
+        async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 30,
       );
     });
 
     it('publish should fail with a coded error before connect', async () => {
       const unconnected = adapter.create({
         brokers: [kafka().bootstrapServers],
+        security: kafka().busSecurity(),
         clientId: 'x',
         consumerGroup: 'x',
         instanceId: 'x',
@@ -194,7 +195,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('a malformed record should land in <topic>.dlq with reason headers while the consumer continues', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'malformed', 1);
+      const topic = await createTopic(kafka(), 'malformed', 1);
       const consumer = await bus();
       const seen: number[] = [];
       const subscription = await consumer.subscribe({
@@ -206,7 +207,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
           seen.push(record.value.n);
         },
       });
-      const producer = rawKafka(kafka().bootstrapServers).producer();
+      const producer = rawKafka(kafka()).producer();
       await producer.connect();
       await producer.send({
         topic,
@@ -220,7 +221,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       await eventually(() => seen.length === 2, 20_000, 'both valid records handled');
       expect(seen).toEqual([1, 3]);
 
-      const [dead] = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 1);
+      const [dead] = await readAll(kafka(), dlqTopicName(topic), 1);
       const header = (name: string): string | undefined => dead?.headers?.[name]?.toString();
       expect(dead?.value?.toString()).toBe('this is {not json');
       expect(dead?.key?.toString()).toBe('d1');
@@ -234,13 +235,12 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(header('traceparent')).toBe('abc');
       // The malformed record is committed too: a restart does not loop on it.
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, topic)) === 3,
+        async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 3,
       );
     });
 
     it('a retriable handler error should be retried with backoff until it succeeds', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'retriable', 1);
+      const topic = await createTopic(kafka(), 'retriable', 1);
       const metrics = new SdkMetrics({ defaultMetrics: false });
       const consumer = await bus({ metrics });
       const attempts: number[] = [];
@@ -269,7 +269,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('a non-retriable handler error should dead-letter at once; a retriable one should be retried until it passes, never dead-lettered', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'failing', 1);
+      const topic = await createTopic(kafka(), 'failing', 1);
       const metrics = new SdkMetrics({ defaultMetrics: false });
       const consumer = await bus({ metrics });
       const attemptsByN = new Map<number, number>();
@@ -306,7 +306,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(retryingGauge).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 1/);
       expect(await metrics.render()).toMatch(/rtp_kafka_consumer_retrying\{group="[^"]+"\} 0/);
 
-      const dead = await readAll(kafka().bootstrapServers, dlqTopicName(topic), 2);
+      const dead = await readAll(kafka(), dlqTopicName(topic), 2);
       const summary = dead.map((m) => ({
         n: (JSON.parse(m.value?.toString() ?? '{}') as Reading).n,
         reason: m.headers?.[deadLetterHeaders.reason]?.toString(),
@@ -325,13 +325,13 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         { n: 2, reason: 'handler', code: 'Error', attempts: '1', retriable: 'false' },
       ]);
       // Nothing else reaches the DLQ: the retried record is not in it.
-      await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 3, 3000)).rejects.toThrow(
+      await expect(readAll(kafka(), dlqTopicName(topic), 3, 3000)).rejects.toThrow(
         /only 2\/3 records/,
       );
     });
 
     it('stop() should commit what was handled so a restarted shared consumer does not re-read it', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'shutdown', 2);
+      const topic = await createTopic(kafka(), 'shutdown', 2);
       const groupId = `shutdown-${Math.random().toString(36).slice(2)}`;
       const producer = await bus();
       await producer.publish(topic, readings(20), jsonCodec<Reading>());
@@ -349,7 +349,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       });
       await eventually(() => first.length === 20, 20_000, 'first 20');
       await subscriptionA.stop();
-      expect(await committedTotal(kafka().bootstrapServers, groupId, topic)).toBe(20);
+      expect(await committedTotal(kafka(), groupId, topic)).toBe(20);
 
       await producer.publish(topic, readings(5, 100), jsonCodec<Reading>());
       const second: number[] = [];
@@ -370,7 +370,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('subscribe(broadcast) should deliver every record produced after subscribe() to every instance, each in a group of its own', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'broadcast', 3);
+      const topic = await createTopic(kafka(), 'broadcast', 3);
       const producer = await bus();
       // Produced before the subscriptions: a broadcast subscription starts at the end, never sees these.
       await producer.publish(topic, readings(3, 1000), jsonCodec<Reading>());
@@ -416,9 +416,9 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('should produce the outputs for several topics with the keys and timestamps given, then commit every input offset', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-in', 2);
-      const even = await createTopic(kafka().bootstrapServers, 'batch-even', 2);
-      const odd = await createTopic(kafka().bootstrapServers, 'batch-odd', 2);
+      const input = await createTopic(kafka(), 'batch-in', 2);
+      const even = await createTopic(kafka(), 'batch-even', 2);
+      const odd = await createTopic(kafka(), 'batch-odd', 2);
       const metrics = new SdkMetrics({ defaultMetrics: false });
       const consumer = await bus({ metrics });
       const batchSizes: number[] = [];
@@ -439,8 +439,8 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         input,
         Array.from({ length: 40 }, (_, n) => ({ key: `d${n % 3}`, value: reading(n), timestamp })),
       );
-      const evens = await readAll(kafka().bootstrapServers, even, 20);
-      const odds = await readAll(kafka().bootstrapServers, odd, 20);
+      const evens = await readAll(kafka(), even, 20);
+      const odds = await readAll(kafka(), odd, 20);
       const ns = (messages: typeof evens): number[] =>
         messages
           .map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)
@@ -455,8 +455,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       // Handler calls never exceed maxBatchRecords.
       expect(Math.max(...batchSizes)).toBeLessThanOrEqual(7);
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 40,
+        async () => (await committedTotal(kafka(), subscription.groupId, input)) === 40,
       );
       const produced = await metrics.registry.getSingleMetricAsString(
         'rtp_kafka_records_produced_total',
@@ -466,8 +465,8 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('should not commit a batch whose outputs are not yet acknowledged (handler still running)', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-gate', 1);
-      const out = await createTopic(kafka().bootstrapServers, 'batch-gate-out', 1);
+      const input = await createTopic(kafka(), 'batch-gate', 1);
+      const out = await createTopic(kafka(), 'batch-gate-out', 1);
       const consumer = await bus({ commitIntervalMs: 50 });
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => {
@@ -500,18 +499,17 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       await eventually(() => calls > 0, 20_000, 'the handler was called');
       // Several commit intervals pass while the handler holds the batch: nothing is committed.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await committedTotal(kafka().bootstrapServers, subscription.groupId, input)).toBe(0);
+      expect(await committedTotal(kafka(), subscription.groupId, input)).toBe(0);
       release();
-      await readAll(kafka().bootstrapServers, out, 10);
+      await readAll(kafka(), out, 10);
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 10,
+        async () => (await committedTotal(kafka(), subscription.groupId, input)) === 10,
       );
     });
 
     it('should send rejected and undecodable records to <topic>.dlq in the same batch, with reason headers, and go on', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-dlq', 1);
-      const out = await createTopic(kafka().bootstrapServers, 'batch-dlq-out', 1);
+      const input = await createTopic(kafka(), 'batch-dlq', 1);
+      const out = await createTopic(kafka(), 'batch-dlq-out', 1);
       const metrics = new SdkMetrics({ defaultMetrics: false });
       const consumer = await bus({ metrics });
       const subscription = await consumer.subscribe({
@@ -545,11 +543,11 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         { key: 'd1', value: reading(-5, 'd1') },
         { key: 'd1', value: reading(4, 'd1') },
       ]);
-      const outputs = await readAll(kafka().bootstrapServers, out, 2);
+      const outputs = await readAll(kafka(), out, 2);
       expect(outputs.map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)).toEqual([
         1, 4,
       ]);
-      const dead = await readAll(kafka().bootstrapServers, dlqTopicName(input), 2);
+      const dead = await readAll(kafka(), dlqTopicName(input), 2);
       const header = (index: number, name: string): string | undefined =>
         dead[index]?.headers?.[name]?.toString();
       // Undecodable first, then the handler's rejections.
@@ -568,8 +566,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(header(1, deadLetterHeaders.consumerGroup)).toBe(subscription.groupId);
       expect(header(1, deadLetterHeaders.attempts)).toBe('1');
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 4,
+        async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
       );
       const dlq = await metrics.registry.getSingleMetricAsString('rtp_kafka_dlq_records_total');
       expect(dlq).toContain(`topic="${input}",reason="decode"} 1`);
@@ -577,8 +574,8 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('a retriable error should retry the whole batch until it passes; a non-retriable one should isolate the poison record and dead-letter only it', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-retry', 1);
-      const out = await createTopic(kafka().bootstrapServers, 'batch-retry-out', 1);
+      const input = await createTopic(kafka(), 'batch-retry', 1);
+      const out = await createTopic(kafka(), 'batch-retry-out', 1);
       const consumer = await bus();
       const calls: { attempt: number; ns: number[] }[] = [];
       // More busy attempts than any old retry limit: infrastructure trouble never dead-letters.
@@ -611,11 +608,11 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         input,
         [11, 12, 13, 14].map((n) => ({ key: 'd1', value: reading(n, 'd1') })),
       );
-      const outputs = await readAll(kafka().bootstrapServers, out, 3);
+      const outputs = await readAll(kafka(), out, 3);
       expect(outputs.map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)).toEqual([
         11, 12, 14,
       ]);
-      const [dead] = await readAll(kafka().bootstrapServers, dlqTopicName(input), 1);
+      const [dead] = await readAll(kafka(), dlqTopicName(input), 1);
       expect(dead?.value?.toString()).toBe(reading(13, 'd1'));
       expect(dead?.headers?.[deadLetterHeaders.errorCode]?.toString()).toBe(testErrors.POISON.code);
       expect(dead?.headers?.[deadLetterHeaders.reason]?.toString()).toBe('handler');
@@ -625,13 +622,12 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       );
       expect(calls.slice(7).map((c) => c.ns)).toEqual([[11], [12], [13], [14]]);
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 4,
+        async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
       );
     });
 
     it('subscribe should want exactly one of handler and batchHandler', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-options', 1);
+      const input = await createTopic(kafka(), 'batch-options', 1);
       const consumer = await bus();
       const base = { topics: [input], mode: 'shared' as const, codec: jsonCodec<Reading>() };
       await expect(consumer.subscribe(base)).rejects.toMatchObject({
@@ -647,7 +643,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     });
 
     it('a retriable decode failure (registry away) should wait until the record decodes, never dead-letter it', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'decode-waits', 1);
+      const topic = await createTopic(kafka(), 'decode-waits', 1);
       const consumer = await bus();
       const { codec, attempts } = flakyDecoding(new Set([1]), 5);
       const handled: number[] = [];
@@ -668,14 +664,14 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       // In order: the partition waited for record 1.
       expect(handled).toEqual([0, 1, 2]);
       expect(attempts.get(1)).toBe(6);
-      await expect(readAll(kafka().bootstrapServers, dlqTopicName(topic), 1, 2000)).rejects.toThrow(
+      await expect(readAll(kafka(), dlqTopicName(topic), 1, 2000)).rejects.toThrow(
         /only 0\/1 records/,
       );
     });
 
     it('batch mode: a retriable decode failure should hold the chunk until it decodes, never dead-letter it', async () => {
-      const input = await createTopic(kafka().bootstrapServers, 'batch-decode-waits', 1);
-      const out = await createTopic(kafka().bootstrapServers, 'batch-decode-waits-out', 1);
+      const input = await createTopic(kafka(), 'batch-decode-waits', 1);
+      const out = await createTopic(kafka(), 'batch-decode-waits-out', 1);
       const consumer = await bus();
       const { codec, attempts } = flakyDecoding(new Set([12]), 4);
       const subscription = await consumer.subscribe({
@@ -697,22 +693,21 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         input,
         [11, 12, 13].map((n) => ({ key: 'd1', value: reading(n, 'd1') })),
       );
-      const outputs = await readAll(kafka().bootstrapServers, out, 3);
+      const outputs = await readAll(kafka(), out, 3);
       expect(outputs.map((m) => (JSON.parse(m.value?.toString() ?? '') as Reading).n)).toEqual([
         11, 12, 13,
       ]);
       expect(attempts.get(12)).toBe(5);
       await eventually(
-        async () =>
-          (await committedTotal(kafka().bootstrapServers, subscription.groupId, input)) === 3,
+        async () => (await committedTotal(kafka(), subscription.groupId, input)) === 3,
       );
-      await expect(readAll(kafka().bootstrapServers, dlqTopicName(input), 1, 2000)).rejects.toThrow(
+      await expect(readAll(kafka(), dlqTopicName(input), 1, 2000)).rejects.toThrow(
         /only 0\/1 records/,
       );
     });
 
     it('HandlerContext.assignment should grow at every join of the group (another member joins, then leaves)', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'assignment', 3);
+      const topic = await createTopic(kafka(), 'assignment', 3);
       const groupId = `assignment-${Math.random().toString(36).slice(2)}`;
       const producer = await bus();
       const first = await bus({ consumerGroup: groupId, instanceId: 'pod-a' });
@@ -771,6 +766,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     function recoveryBus(name: string): ContractBus {
       const created = adapter.create({
         brokers: [kafka().bootstrapServers],
+        security: kafka().busSecurity(),
         clientId: name,
         consumerGroup: `${name}-${Math.random().toString(36).slice(2)}`,
         instanceId: 'pod-a',
@@ -785,7 +781,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
     }
 
     it('should resume consuming after the broker comes back, losing no acknowledged record', async () => {
-      const topic = await createTopic(kafka().bootstrapServers, 'crash', 3);
+      const topic = await createTopic(kafka(), 'crash', 3);
       const producer = recoveryBus('crash-producer');
       const consumer = recoveryBus('crash-consumer');
       await producer.connect();
