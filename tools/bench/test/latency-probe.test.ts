@@ -74,7 +74,11 @@ describe('latency probe (the bench instrument) on an idle platform', () => {
         if (n > 1200) throw new Error(`only ${direct.length} warm-up frames in 120 s`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      // Quiet: no warm-up frame still on its way when sampling starts.
+      for (let seen = -1; seen !== direct.length;) {
+        seen = direct.length;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
       direct.length = 0;
       probe.start();
       for (let n = 0; n < readings; n += 1) {
