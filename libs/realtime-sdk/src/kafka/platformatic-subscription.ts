@@ -506,10 +506,19 @@ export class PlatformaticSubscription<T> implements Subscription {
         await this.readable();
         continue;
       }
-      for (const [key, messages] of byPartition) {
-        if (!this.running(consumer)) return;
-        await this.handlePartition(consumer, key, messages);
-      }
+      // Partitions side by side (`partitionsConsumedConcurrently`), each in offset order: a round
+      // ends when all of its partitions did, before the next takes more from the stream.
+      const partitions = [...byPartition];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < partitions.length && this.running(consumer)) {
+          const [key, messages] = partitions[next++] as [string, RawMessage[]];
+          await this.handlePartition(consumer, key, messages);
+        }
+      };
+      const workers = Math.min(this.settings.partitionsConsumedConcurrently, partitions.length);
+      await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+      if (!this.running(consumer)) return;
       if (Date.now() - this.lastCommitAt >= this.host.options.commitIntervalMs) {
         await this.commitPending().catch((error: unknown) =>
           this.logger.debug({ err: error }, 'commit failed; retried at the next one'),
