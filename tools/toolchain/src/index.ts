@@ -29,6 +29,10 @@ export {
 } from './toolchain-manifest.js';
 export {
   GoTool,
+  clusterToolsSetupHint,
+  goModuleToolSpec,
+  goToolBinaryNames,
+  goToolModulePath,
   goToolDir,
   goToolBuildError,
   goLocalToolSource,
@@ -40,6 +44,7 @@ export {
   velaBuiltinDefinitionsDir,
   type GoToolName,
   type GoModuleToolName,
+  type GoClusterToolName,
   type GoLocalToolName,
   type GoLocalToolSpec,
   type GoToolResult,
