@@ -69,6 +69,13 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
     ]);
   });
 
+  it('installs provider-helm at the version the cluster tests run (go-tools.json clusterTools)', () => {
+    const provider = objectOf(defaults, 'Provider', 'realtime-platform-provider-helm');
+    expect(provider.spec.package).toBe(
+      `xpkg.crossplane.io/crossplane-contrib/provider-helm:${goToolsManifest.clusterTools['provider-helm'].version}`,
+    );
+  });
+
   it('refuses a cluster domain that is no DNS name (it becomes part of every host)', async () => {
     const result = await renderAddonTemplate({ chartRepository, clusterDomain: 'Cluster Local' });
     expect(result.ok).toBe(false);
