@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { addonDir, addonsRoot } from '@realtime-platform/addons';
-import { secretIds, secretName } from '@realtime-platform/platform-contract';
+import {
+  describePlatform,
+  platformStatusFields,
+  secretIds,
+  secretName,
+} from '@realtime-platform/platform-contract';
 import { useLocalCluster } from '../src/jest/index.js';
 import { crossplaneNamespace, waitFor, type KubeObject } from '../src/index.js';
-import { platformSecrets } from './support/platform-secrets.js';
+import { contractSpec, platformSecrets } from './support/platform-secrets.js';
 import { realtimeAddonClusterOptions } from './support/realtime-addon-cluster.js';
 import { VelaCli } from './support/vela-cli.js';
 
@@ -231,6 +236,13 @@ describe('the requirements flow: vela up of the user-flow and minimal Applicatio
       const xrName = claim?.spec.resourceRef?.name as string;
       const xr = await cluster().kubectl.getJson('xrealtimeplatformclaim', xrName);
       expect(hasCondition(xr, 'Ready')).toBe(true);
+      // The status the function wrote is the contract's, for this claim in this namespace.
+      const expected = platformStatusFields(
+        describePlatform({ claim: contractSpec(claim?.spec ?? {}), namespace: flow.namespace }),
+      );
+      expect({ secrets: claim?.status?.secrets, endpoints: claim?.status?.endpoints }).toEqual(
+        expected,
+      );
       const release = await cluster().kubectl.getJson('release.helm.crossplane.io', xrName);
       expect(release?.metadata.annotations?.['crossplane.io/external-name']).toBe(platformName);
       expect((release?.status as { atProvider?: { state?: string } }).atProvider?.state).toBe(

@@ -1,4 +1,5 @@
 import {
+  claimSpecSchema,
   credentialKeys,
   describePlatform,
   renderSecretData,
@@ -6,6 +7,15 @@ import {
   type RenderedSecret,
 } from '@realtime-platform/platform-contract';
 import type { Kubectl } from '../../src/index.js';
+
+/**
+ * The contract's fields of a claim spec read from the cluster (Crossplane adds its own, e.g.
+ * resourceRef and compositionRef, which the contract's validator rightly refuses).
+ */
+export function contractSpec(spec: Record<string, unknown>): Record<string, unknown> {
+  const fields = Object.keys(claimSpecSchema.properties);
+  return Object.fromEntries(Object.entries(spec).filter(([key]) => fields.includes(key)));
+}
 
 /** A Secret's data, decoded. */
 export async function secretData(
@@ -43,7 +53,7 @@ export async function platformSecrets(
   claimSpec: Record<string, unknown>,
   namespace: string,
 ): Promise<LivePlatformSecrets> {
-  const model = describePlatform({ claim: claimSpec, namespace });
+  const model = describePlatform({ claim: contractSpec(claimSpec), namespace });
   const live: Record<string, Record<string, string>> = {};
   const credentials: Record<string, string> = {};
   for (const secret of model.secrets) {
