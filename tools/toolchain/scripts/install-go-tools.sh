@@ -156,7 +156,9 @@ build_tool() {
   [[ -z "$(field "$tool" ldflags)" ]] || extra=" $(field "$tool" ldflags)"
   # A module may carry a go.work naming folders its zip lacks (k8s.io/kubernetes: ./staging): the
   # module's go.mod alone decides (GOWORK=off).
-  local mod_flags=""
+  # -mod=readonly: a module zip keeps vendor/modules.txt but no vendored code (distribution's),
+  # which would otherwise switch the build to -mod=vendor and fail.
+  local mod_flags="-mod=readonly"
   if [[ -n "$(field "$tool" relativeReplaces)" ]]; then
     rewrite_relative_replaces "$work" "$(field "$tool" relativeReplaces)" || { rm -rf "$work"; return 1; }
     # The rewritten modules have no go.sum lines yet: the build adds them (checked against the
