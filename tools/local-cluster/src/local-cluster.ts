@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, linkSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { logTail, makeRunDir } from '@realtime-platform/local-infra';
 import { GoTool } from '@realtime-platform/toolchain';
 import { CrossplaneCore } from './crossplane/crossplane-core.js';
@@ -39,6 +39,23 @@ export interface LocalClusterOptions {
   chartRepository?: string;
   /** Pre-made PersistentVolumes of the default StorageClass (default 48). */
   volumes?: number;
+}
+
+/** Hard links (else copies) of `binaries` in `dir`; returns the pinned path of each. */
+function pinBinaries(dir: string, parts: { binary: string }[]): (binary: string) => string {
+  mkdirSync(dir, { recursive: true });
+  const pinned = new Map<string, string>();
+  for (const { binary } of parts) {
+    if (pinned.has(binary)) continue;
+    const target = join(dir, `${pinned.size}-${basename(binary)}`);
+    try {
+      linkSync(binary, target);
+    } catch {
+      copyFileSync(binary, target);
+    }
+    pinned.set(binary, target);
+  }
+  return (binary) => pinned.get(binary) ?? binary;
 }
 
 interface Stoppable {
@@ -136,22 +153,34 @@ export class LocalCluster {
       this.push(this.chartRepositoryPart, [], () => []);
     }
     if (options.kubevela) {
-      const velaCore = await VelaCore.start(runDir, kubeconfig, api, this.kubectl);
+      const velaCore = await VelaCore.start(runDir, pki, kubeconfig, api, this.kubectl);
       this.push(velaCore, [velaCore.logFile], () => [velaCore.pid]);
     }
     if (options.crossplane) {
       const registry = await OciRegistry.start(runDir);
       this.registryPart = registry;
       this.push(registry, [registry.logFile], () => [registry.pid]);
-      const crossplane = await CrossplaneCore.start(runDir, kubeconfig, api, this.apiServer.port);
+      const crossplane = await CrossplaneCore.start(
+        runDir,
+        kubeconfig,
+        api,
+        this.kubectl,
+        this.apiServer.port,
+      );
       this.crossplanePart = crossplane;
       this.push(crossplane, crossplane.logFiles, () => crossplane.pids);
       await mirrorPackages(api, registry.host, join(runDir, 'xpkg'), options.crossplane.packages);
+      // The binaries are pinned into the run dir (hard links): the shared tool cache drops a local
+      // tool's other builds when another checkout builds its own, and these start later.
+      const pinned = pinBinaries(join(runDir, 'bin'), [
+        ...options.crossplane.functions,
+        ...options.crossplane.providers,
+      ]);
       const functions = new FunctionRuntime(
         api,
         crossplane.rootCa,
         runDir,
-        options.crossplane.functions,
+        options.crossplane.functions.map((f) => ({ ...f, binary: pinned(f.binary) })),
       );
       this.functionRuntimePart = functions;
       this.push(functions, [], () => functions.pids);
@@ -161,7 +190,7 @@ export class LocalCluster {
         pki.ca.cert,
         this.apiServer.port,
         this.chartRepositoryPart ? [this.chartRepositoryPart.port] : [],
-        options.crossplane.providers,
+        options.crossplane.providers.map((p) => ({ ...p, binary: pinned(p.binary) })),
       );
       this.providerRuntimePart = providers;
       this.push(providers, [], () => providers.pids);

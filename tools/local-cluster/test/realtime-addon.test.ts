@@ -40,7 +40,7 @@ const hasCondition = (object: KubeObject | undefined, type: string): boolean =>
 function exampleApp(file: string, namespace: string): string {
   const app = parse(readFileSync(join(addonsRoot, 'examples', file), 'utf8')) as KubeObject;
   app.metadata.namespace = namespace;
-  const path = join(scratch, `${namespace}-${file}`);
+  const path = join(scratch, `${namespace}-${file.replaceAll('/', '-')}`);
   writeFileSync(path, stringify(app));
   return path;
 }
@@ -412,13 +412,20 @@ describe('an app whose realtime platform does not exist', () => {
       { what: 'vela status naming the missing platform', timeoutMs: 120_000 },
     );
     expect(status).toContain('no-such-platform-*-secret');
-    const pods = await cluster().kubectl.list('pods', { namespace: 'orphans' });
-    const waiting = pods.map(
-      (p) =>
-        (
-          p.status?.containerStatuses as
-            { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined
-        )?.[0]?.state?.waiting,
+    // The pod waits as a kubelet leaves it: its Secrets do not exist.
+    const waiting = await waitFor(
+      async () => {
+        const pods = await cluster().kubectl.list('pods', { namespace: 'orphans' });
+        const states = pods.map(
+          (p) =>
+            (
+              p.status?.containerStatuses as
+                { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined
+            )?.[0]?.state?.waiting,
+        );
+        return states.length === 1 && states[0]?.reason ? states : undefined;
+      },
+      { what: 'the orphan pod waiting', timeoutMs: 60_000 },
     );
     expect(waiting).toEqual([
       {
@@ -462,5 +469,46 @@ describe('deleting an Application', () => {
     expect(helmSecrets.map((s) => s.metadata.name)).toEqual([]);
     // The other platform of the same name, in apps, is untouched.
     expect(await applicationStatus('health-platform', 'apps')).toBe('running');
+  });
+});
+
+describe('vela addon disable realtime-platform', () => {
+  it('finishes once no platform is left: provider-helm and its ProviderConfig go, the XRDs stay', async () => {
+    for (const [app, ns] of [
+      ['health-platform', 'apps'],
+      ['orphan', 'orphans'],
+    ] as const) {
+      expect((await vela.run(['delete', app, '-n', ns, '-y'])).exitCode).toBe(0);
+    }
+    await waitFor(
+      async () => (await cluster().kubectl.list('release.helm.crossplane.io')).length === 0,
+      {
+        what: 'every Release uninstalled',
+        timeoutMs: 300_000,
+        intervalMs: 2_000,
+      },
+    );
+    const disable = await vela.run(['addon', 'disable', 'realtime-platform']);
+    expect(disable.exitCode).toBe(0);
+    await waitFor(
+      async () =>
+        (await cluster().kubectl.getJson(
+          'application.core.oam.dev',
+          'addon-realtime-platform',
+          'vela-system',
+        )) === undefined,
+      { what: 'the addon Application deleted', timeoutMs: 180_000, intervalMs: 2_000 },
+    );
+    expect(
+      await cluster().kubectl.getJson(
+        'provider.pkg.crossplane.io',
+        'realtime-platform-provider-helm',
+      ),
+    ).toBeUndefined();
+    const xrds = await cluster().kubectl.list('compositeresourcedefinition');
+    expect(xrds.map((x) => x.metadata.name).sort()).toEqual([
+      'xiotbrokerclaims.platform.example.org',
+      'xrealtimeplatformclaims.platform.example.org',
+    ]);
   });
 });

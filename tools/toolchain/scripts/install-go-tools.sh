@@ -208,7 +208,8 @@ keep_module_files() {
   is_local "$tool" && return 0
   paths=$(field "$tool" keep)
   [[ -n "$paths" ]] || return 0
-  [[ -f "$dir/module/.complete" ]] && return 0
+  # .complete names the kept paths: a changed keep list copies again.
+  [[ "$(cat "$dir/module/.complete" 2>/dev/null)" == "$paths" ]] && return 0
   module=$(field "$tool" module)
   version=$(field "$tool" version)
   src=$(module_dir "$module" "$version") || return 1
@@ -218,7 +219,7 @@ keep_module_files() {
     cp -R "$src/$path" "$dir/module/$path"
   done
   chmod -R u+w "$dir/module"
-  touch "$dir/module/.complete"
+  echo "$paths" >"$dir/module/.complete"
 }
 
 selected=$(tool_names)

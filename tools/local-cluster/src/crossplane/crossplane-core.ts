@@ -8,6 +8,7 @@ import {
 } from '@realtime-platform/local-infra';
 import { GoTool, goToolModulePath } from '@realtime-platform/toolchain';
 import type { KubeApi, KubeObject } from '../kube/kube-api.js';
+import type { Kubectl } from '../kube/kubectl.js';
 import { CertificateAuthority } from '../pki/openssl.js';
 import { PodSandbox } from '../pod-sandbox/pod-sandbox.js';
 
@@ -49,6 +50,7 @@ export class CrossplaneCore {
     runDir: string,
     kubeconfig: string,
     api: KubeApi,
+    kubectl: Kubectl,
     apiServerPort: number,
   ): Promise<CrossplaneCore> {
     const binary = GoTool.locate('crossplane-core').binary;
@@ -56,6 +58,13 @@ export class CrossplaneCore {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name: crossplaneNamespace },
+    });
+    // The chart's ServiceAccount of Crossplane: its Deployment runtime copies its image pull
+    // secrets into every provider's ServiceAccount, and fails without it.
+    await api.createIfMissing(`/api/v1/namespaces/${crossplaneNamespace}/serviceaccounts`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'crossplane', namespace: crossplaneNamespace },
     });
     const env = {
       ...process.env,
@@ -68,16 +77,16 @@ export class CrossplaneCore {
       TLS_CLIENT_SECRET_NAME: tlsSecrets.client,
     };
     const logFile = join(runDir, 'crossplane.log');
+    const crds = goToolModulePath('crossplane-core', 'cluster/crds');
+    // core init applies the CRDs and at once creates objects of them; in the chart it is an init
+    // container that restarts until discovery caught up. Established CRDs first spare the restarts.
+    await kubectl.applyCrds(crds);
     await runToCompletion({
       service: 'crossplane core init',
       command: binary,
-      args: [
-        'core',
-        'init',
-        `--crds-path=${goToolModulePath('crossplane-core', 'cluster/crds')}`,
-        '--activation=*',
-      ],
-      env,
+      args: ['core', 'init', '--activation=*'],
+      // CRDS_PATH: kong spells the flag --cr-ds-path; the environment variable is stable.
+      env: { ...env, CRDS_PATH: crds },
       logFile,
     });
     // The chart mounts these Secrets as directories; core start reads its client certificate there.

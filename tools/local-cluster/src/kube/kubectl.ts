@@ -70,6 +70,12 @@ export class Kubectl {
     ]);
   }
 
+  /** Applies CustomResourceDefinitions and waits until the API server serves them (Established). */
+  async applyCrds(source: string): Promise<void> {
+    await this.apply(source);
+    await this.must(['wait', '--for=condition=Established', '--timeout=120s', '-f', source]);
+  }
+
   /** `kubectl get -o json` of one object; undefined when it does not exist. */
   async getJson<T = KubeObject>(
     kind: string,
