@@ -13,13 +13,7 @@ export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | '
  * `install-go-tools.sh --with-cluster-tools` (`install.sh --with-cluster-tools`).
  */
 export type GoClusterToolName =
-  | 'etcd'
-  | 'kubernetes'
-  | 'kwok'
-  | 'vela-core'
-  | 'crossplane-core'
-  | 'provider-helm'
-  | 'registry';
+  'etcd' | 'kubernetes' | 'kwok' | 'vela-core' | 'crossplane-core' | 'provider-helm' | 'registry';
 /** A Go program of this repository that install-go-tools.sh builds (`localTools`). */
 export type GoLocalToolName = 'function-compose-platform';
 /** Every Go-built tool install-go-tools.sh builds. */
@@ -131,7 +125,9 @@ export function goToolVersion(name: GoToolName): string {
 }
 
 function goToolBinaryName(name: GoToolName): string {
-  return isLocalTool(name) ? goToolsManifest.localTools[name].binary : goModuleToolSpec(name).binary;
+  return isLocalTool(name)
+    ? goToolsManifest.localTools[name].binary
+    : goModuleToolSpec(name).binary;
 }
 
 /** Every binary a tool builds (several for a tool of several packages, e.g. kubernetes). */
