@@ -423,7 +423,10 @@ describe('an app whose realtime platform does not exist', () => {
                 { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined
             )?.[0]?.state?.waiting,
         );
-        return states.length === 1 && states[0]?.reason ? states : undefined;
+        // kwok's pod-create stage says ContainerCreating first; then the kubelet check's verdict.
+        return states.length === 1 && states[0]?.reason === 'CreateContainerConfigError'
+          ? states
+          : undefined;
       },
       { what: 'the orphan pod waiting', timeoutMs: 60_000 },
     );

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addonDir, addonsRoot, composeFunction, functionPackages } from '@realtime-platform/addons';
-import { GoTool, goToolModulePath } from '@realtime-platform/toolchain';
+import { execa } from 'execa';
+import { GoTool, goToolModulePath, goToolsInstallScriptPath } from '@realtime-platform/toolchain';
 import type { LocalClusterOptions } from '../../src/index.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,7 +31,16 @@ export function addonProviderHelmPackage(): string {
   return match[1];
 }
 
-export function realtimeAddonClusterOptions(): LocalClusterOptions {
+/**
+ * This checkout's composition function, built if missing (a no-op when its sources are unchanged):
+ * another checkout sharing the tool cache replaces it with a build of its own sources.
+ */
+async function composeFunctionBinary(): Promise<string> {
+  await execa('bash', [goToolsInstallScriptPath, '--only', 'function-compose-platform']);
+  return GoTool.locate('function-compose-platform').binary;
+}
+
+export async function realtimeAddonClusterOptions(): Promise<LocalClusterOptions> {
   for (const [file, target] of [
     [chartRepositoryDir, 'charts:package'],
     [composeFunctionXpkg, 'addons:xpkg'],
@@ -57,7 +67,7 @@ export function realtimeAddonClusterOptions(): LocalClusterOptions {
       functions: [
         {
           name: composeFunction.name,
-          binary: GoTool.locate('function-compose-platform').binary,
+          binary: await composeFunctionBinary(),
           args: ({ address, tlsCertsDir }) => [
             `--address=${address}`,
             `--tls-certs-dir=${tlsCertsDir}`,
