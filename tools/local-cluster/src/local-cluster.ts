@@ -58,6 +58,25 @@ function pinBinaries(dir: string, parts: { binary: string }[]): (binary: string)
   return (binary) => pinned.get(binary) ?? binary;
 }
 
+/** Clusters not yet stopped: a signal that ends the test runner must not leave them running. */
+const liveClusters = new Set<LocalCluster>();
+let signalHooksInstalled = false;
+
+/**
+ * On SIGINT/SIGTERM/SIGHUP (a cancelled or timed-out run) Node exits without its 'exit' event, so
+ * the process groups would outlive it: kill them, then let the signal take its course.
+ */
+function installSignalHooks(): void {
+  if (signalHooksInstalled) return;
+  signalHooksInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const cluster of liveClusters) cluster.killSync();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 interface Stoppable {
   stop(): Promise<void>;
 }
@@ -119,6 +138,8 @@ export class LocalCluster {
       keyFile: pki.admin.key,
     });
     const cluster = new LocalCluster(runDir, kubeconfig, pki, api);
+    liveClusters.add(cluster);
+    installSignalHooks();
     cluster.apiServerPart = apiServer;
     cluster.push(etcd, [etcd.logFile], () => [etcd.pid]);
     cluster.push(apiServer, [apiServer.logFile], () => [apiServer.pid]);
@@ -259,10 +280,22 @@ export class LocalCluster {
       .join('\n');
   }
 
+  /** SIGKILL to every process group of the cluster, now (for a runner that is being killed). */
+  killSync(): void {
+    for (const pid of this.pids()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
   /** Stops everything, clients before the API server (it waits on open watches), etcd last. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    liveClusters.delete(this);
     for (const part of [...this.stack].reverse()) {
       try {
         await part.stop();
