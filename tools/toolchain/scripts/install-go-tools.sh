@@ -274,9 +274,11 @@ for tool in $selected; do
     mv "$bin.partial" "$bin"
     rm -f "$log.tmp"
     echo "$((SECONDS - t0))" >"$dir/build-seconds"
-    # A local tool's earlier builds (other source hashes) are of no further use.
+    # A local tool's earlier builds (other source hashes) go once a day old: checkouts of other
+    # branches sharing the cache build their own and use them meanwhile (deleting them at once
+    # removed binaries under running tests of another checkout).
     if is_local "$tool"; then
-      find "$tools_root/$tool" -mindepth 1 -maxdepth 1 -type d -name 'src-*' ! -path "$dir" -exec rm -rf {} +
+      find "$tools_root/$tool" -mindepth 1 -maxdepth 1 -type d -name 'src-*' ! -path "$dir" -mmin +1440 -exec rm -rf {} +
     fi
     keep_module_files "$tool" "$dir"
     say "$tool: built in $((SECONDS - t0))s, $(cd "$dir" && du -cm $(binaries "$tool") | tail -1 | cut -f1) MB ($bin)"

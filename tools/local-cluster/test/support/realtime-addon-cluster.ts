@@ -2,7 +2,8 @@
 // and function-auto-ready (run by the harness, package runtime External), provider-helm (run as
 // its pod's ServiceAccount), the packages mirrored into the loopback registry under the addon's
 // own package references, and the charts (npx nx run charts:package) served on loopback.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addonDir, addonsRoot, composeFunction, functionPackages } from '@realtime-platform/addons';
@@ -37,7 +38,9 @@ export function addonProviderHelmPackage(): string {
  */
 async function composeFunctionBinary(): Promise<string> {
   await execa('bash', [goToolsInstallScriptPath, '--only', 'function-compose-platform']);
-  return GoTool.locate('function-compose-platform').binary;
+  const pinned = join(mkdtempSync(join(tmpdir(), 'rtp-function-')), 'function-compose-platform');
+  linkSync(GoTool.locate('function-compose-platform').binary, pinned);
+  return pinned;
 }
 
 export async function realtimeAddonClusterOptions(): Promise<LocalClusterOptions> {
