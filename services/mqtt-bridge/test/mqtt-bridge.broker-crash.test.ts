@@ -48,8 +48,8 @@ const idsInKafka = (): Set<string> =>
 
 describe('mqtt-bridge with Mosquitto killed (SIGKILL) and restarted on its data directory', () => {
   beforeAll(async () => {
-    await createPipelineTopics(kafka().bootstrapServers);
-    recorder = await TopicRecorder.start(kafka().bootstrapServers, [deviceDataTopic]);
+    await createPipelineTopics(kafka());
+    recorder = await TopicRecorder.start(kafka(), [deviceDataTopic]);
     bridge = await NodeService.start({
       name: 'mqtt-bridge',
       entry,
@@ -90,7 +90,7 @@ describe('mqtt-bridge with Mosquitto killed (SIGKILL) and restarted on its data 
     const acknowledged = [...counts.acknowledgedIds];
     // Drained: every reading the bridge received is written (or it never will be).
     await eventually(async () => (await bridgeMetric('in_flight')) === 0, { what: 'drained' });
-    const all = await readWholeTopic(kafka().bootstrapServers, deviceDataTopic);
+    const all = await readWholeTopic(kafka(), deviceDataTopic);
     const inKafka = new Set(all.map((record) => readingId(JSON.parse(record.value.toString()))));
     const lost = acknowledged.filter((id) => !inKafka.has(id));
     const records = all.length;

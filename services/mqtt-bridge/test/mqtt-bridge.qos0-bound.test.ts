@@ -33,7 +33,7 @@ async function metric(name: string): Promise<number> {
 
 describe('mqtt-bridge process: QoS 0 readings while Kafka is down', () => {
   beforeAll(async () => {
-    await createPipelineTopics(kafka().bootstrapServers);
+    await createPipelineTopics(kafka());
     publisher = await mqttPublisher(mosquitto());
     bridge = await NodeService.start({
       name: 'mqtt-bridge',
@@ -76,7 +76,7 @@ describe('mqtt-bridge process: QoS 0 readings while Kafka is down', () => {
       timeoutMs: 120_000,
     });
     const ids = new Set(
-      (await readWholeTopic(kafka().bootstrapServers, deviceDataTopic)).map((record) =>
+      (await readWholeTopic(kafka(), deviceDataTopic)).map((record) =>
         readingId(JSON.parse(record.value.toString())),
       ),
     );

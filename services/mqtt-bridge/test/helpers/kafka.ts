@@ -86,8 +86,8 @@ export class TopicRecorder {
  * Every record of `topic` up to its current end, read by a fresh consumer group from the
  * beginning: a count that does not depend on a long-running consumer keeping up.
  */
-export async function readWholeTopic(brokers: string, topic: string): Promise<RecordedRecord[]> {
-  const client = kafkaClient(brokers);
+export async function readWholeTopic(kafka: KafkaTarget, topic: string): Promise<RecordedRecord[]> {
+  const client = kafkaClient(kafka);
   const admin = client.admin();
   await admin.connect();
   const ends = new Map<number, number>();
