@@ -24,8 +24,9 @@ describe('health-data pipeline with the services as containers of their images',
       simulator: false,
       runtime: 'container',
     });
+    // A gateway: it may publish readings of any device on the requirements' topic.
     publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.user,
+      ...platform.mqtt.credentials.gateway,
       clientId: 'e2e-containers',
     });
   }, 300_000);

@@ -255,10 +255,14 @@ func (f *Function) compose(in *Input, shape *CompositeShape, p *Platform, spec m
 					"repository": in.Release.Chart.Repository,
 					"version":    in.Release.Chart.Version,
 				},
-				"namespace":   p.Namespace,
-				"wait":        true,
-				"waitTimeout": in.Release.WaitTimeout,
-				"values":      values,
+				"namespace": p.Namespace,
+				// The claim's namespace exists (the claim is in it). Without this provider-helm
+				// creates it first, which the addon's RBAC rightly does not allow (namespaces are
+				// cluster-scoped): the real API server refused it.
+				"skipCreateNamespace": true,
+				"wait":                true,
+				"waitTimeout":         in.Release.WaitTimeout,
+				"values":              values,
 			},
 			"connectionDetails": details,
 			"writeConnectionSecretToRef": map[string]any{

@@ -152,7 +152,7 @@ func TestComposesTheChartAsAReleaseThatWaitsAndRollsBack(t *testing.T) {
 	expectEqual(t, "rollbackLimit", at(release, "spec", "rollbackLimit"), 3.0)
 	forProvider := at(release, "spec", "forProvider").(map[string]any)
 	expectEqual(t, "chart", forProvider["chart"], jsonOf(t, `{"name": "realtime-platform", "repository": "https://charts.example.test/rtp", "version": "0.1.0"}`))
-	expectEqual(t, "namespace/wait/waitTimeout", []any{forProvider["namespace"], forProvider["wait"], forProvider["waitTimeout"]}, []any{"apps", true, "15m"})
+	expectEqual(t, "namespace/skipCreateNamespace/wait/waitTimeout", []any{forProvider["namespace"], forProvider["skipCreateNamespace"], forProvider["wait"], forProvider["waitTimeout"]}, []any{"apps", true, true, "15m"})
 	// values.platform is the claim spec with the schema's defaults, without Crossplane's fields.
 	expectEqual(t, "values", forProvider["values"], jsonOf(t, `{
 		"platform": {
@@ -304,7 +304,7 @@ func TestComposesTheIotBrokerChartWithItsSecretAndEndpoints(t *testing.T) {
 	release := asMap(t, rsp.GetDesired().GetResources()["iot-broker"])
 	expectEqual(t, "forProvider", at(release, "spec", "forProvider"), jsonOf(t, `{
 		"chart": {"name": "iot-broker", "repository": "oci://registry.example.test/charts", "version": "0.1.0"},
-		"namespace": "devices", "wait": true, "waitTimeout": "5m",
+		"namespace": "devices", "skipCreateNamespace": true, "wait": true, "waitTimeout": "5m",
 		"values": {
 			"name": "ward-devices", "clusterDomain": "example.internal",
 			"auth": {"users": [{"username": "monitor-7", "password": "change-me-7"}]},

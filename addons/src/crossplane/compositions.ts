@@ -25,7 +25,7 @@ function composeInput(chart: string, withLenses: boolean): string {
 			version:    parameter.chartVersion
 		}
 		waitTimeout:        parameter.releaseWaitTimeout
-		rollbackLimit:      parameter.releaseRollbackLimit
+		rollbackLimit:      _checkedParameter.releaseRollbackLimit
 		providerConfigName: "${addonNames.providerConfig}"
 	}
 	clusterDomain: parameter.clusterDomain${lenses}

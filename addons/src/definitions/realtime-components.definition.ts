@@ -316,7 +316,7 @@ export function realtimeComponentDefinitionResource(kind: RealtimeComponentKind)
   const status = workloadStatusAttributes(kind);
   const id = resourceDefinitionIdentifier(kind);
   const defaults = flavours[kind].templateService
-    ? `"\\n_addonDefaults: image: \\"\\(parameter.serviceImage.repository):\\(parameter.serviceImage.tag)\\"\\n"`
+    ? `"\\n_addonDefaults: image: \\"\\(parameter.serviceImage.repository):\\(_checkedParameter.serviceImage.tag)\\"\\n"`
     : `"\\n"`;
   return `${generatedHeader}
 package main

@@ -42,13 +42,10 @@ ${renderCueImports(parameter, spec)}
 	labels: {}
 	description: "Complete real-time streaming platform with IoT, analytics, and stream processing: a Crossplane ${claimApi.kind} named <name>${claimResourceSuffix}"
 	attributes: {
-		workload: {
-			definition: {
-				apiVersion: "${contractValues.claimApiVersion}"
-				kind:       "${claimApi.kind}"
-			}
-			type: "${claimApi.plural}.${claimApi.group}"
-		}
+		// Autodetected from the output: vela-core's admission webhook resolves a declared workload
+		// kind through the API server, and the claim's CRD does not exist yet when vela addon enable
+		// applies the definitions (the XRDs come with the addon Application): "no matches for kind".
+		workload: type: "autodetects.core.oam.dev"
 		status: {
 			healthPolicy: #"""
 				_ready: *false | bool

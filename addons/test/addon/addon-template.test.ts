@@ -1,13 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderXrd } from '@realtime-platform/platform-contract';
-import { goToolsManifest } from '@realtime-platform/toolchain';
+import { Helm, goToolsManifest } from '@realtime-platform/toolchain';
 import {
   addonNames,
+  chartsDir,
   composeFunction,
+  composedCharts,
   dryRunApplication,
   objectOf,
   renderAddonTemplate,
@@ -69,6 +71,13 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
     ]);
   });
 
+  it('installs provider-helm at the version the cluster tests run (go-tools.json clusterTools)', () => {
+    const provider = objectOf(defaults, 'Provider', 'realtime-platform-provider-helm');
+    expect(provider.spec.package).toBe(
+      `xpkg.crossplane.io/crossplane-contrib/provider-helm:${goToolsManifest.clusterTools['provider-helm'].version}`,
+    );
+  });
+
   it('refuses a cluster domain that is no DNS name (it becomes part of every host)', async () => {
     const result = await renderAddonTemplate({ chartRepository, clusterDomain: 'Cluster Local' });
     expect(result.ok).toBe(false);
@@ -84,12 +93,13 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
     }
   });
 
-  it('keeps the XRDs when the addon is disabled (deleting them would delete every platform)', () => {
+  it('keeps the XRDs when the addon is disabled (deleting them would delete every platform), and deletes dependents first', () => {
     expect(defaults.app.spec.policies).toEqual([
       {
         type: 'garbage-collect',
         name: 'keep-xrds',
         properties: {
+          order: 'dependency',
           rules: [
             { selector: { resourceTypes: ['CompositeResourceDefinition'] }, strategy: 'never' },
           ],
@@ -147,6 +157,56 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
       'list',
       'watch',
     ]);
+  });
+
+  it('grants provider-helm every namespaced kind the charts render, for every values fixture', async () => {
+    // Helm reads each object before it creates it: a kind missing here fails the install with
+    // "forbidden" (found on a real API server: the connectors CronJob).
+    const role = objectOf(defaults, 'ClusterRole', 'realtime-platform:provider-helm');
+    const rules = role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    const granted = (group: string, resource: string): string[] =>
+      rules
+        .filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource))
+        .flatMap((r) => r.verbs);
+    const plural = (kind: string): string =>
+      kind === 'NetworkPolicy' ? 'networkpolicies' : `${kind.toLowerCase()}s`;
+    const helm = Helm.locate();
+    const kinds = new Set<string>();
+    for (const chart of composedCharts) {
+      const fixtures = join(chartsDir, 'test', chart, 'values');
+      for (const file of readdirSync(fixtures).filter((f) => !f.startsWith('invalid-'))) {
+        const objects = await helm.templateObjects(join(chartsDir, chart), {
+          namespace: 'apps',
+          valuesFiles: [join(fixtures, file)],
+        });
+        for (const object of objects) kinds.add(`${object.apiVersion} ${object.kind}`);
+      }
+    }
+    expect(kinds.size).toBeGreaterThan(5);
+    for (const entry of kinds) {
+      const [apiVersion, kind] = entry.split(' ') as [string, string];
+      const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '';
+      expect([entry, granted(group, plural(kind))]).toEqual([
+        entry,
+        expect.arrayContaining(['get', 'list', 'create', 'update', 'patch', 'delete']),
+      ]);
+    }
+  });
+
+  it('applies the ProviderConfig after provider-helm, in its own component (its CRD comes with the package)', () => {
+    const components = defaults.app.spec.components as {
+      name: string;
+      dependsOn?: string[];
+      properties: { objects: { kind: string }[] };
+    }[];
+    const config = components.find((c) =>
+      c.properties.objects.some((o) => o.kind === 'ProviderConfig'),
+    );
+    const provider = components.find((c) =>
+      c.properties.objects.some((o) => o.kind === 'Provider'),
+    );
+    expect(config?.properties.objects.map((o) => o.kind)).toEqual(['ProviderConfig']);
+    expect(config?.dependsOn).toEqual([provider?.name]);
   });
 
   it('skips the provider package when the cluster already has provider-helm', async () => {

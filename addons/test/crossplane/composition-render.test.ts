@@ -127,6 +127,8 @@ describe('crossplane render: the realtime-platform Composition', () => {
           forProvider: {
             chart: { name: 'realtime-platform', repository: chartRepository, version: '0.1.0' },
             namespace: claim.metadata.namespace,
+            // The claim's namespace exists; creating it would need a cluster-scoped grant.
+            skipCreateNamespace: true,
             wait: true,
             waitTimeout: '15m',
           },
@@ -323,6 +325,7 @@ describe('crossplane render: the iot-broker Composition', () => {
     expect(release.spec.forProvider).toEqual({
       chart: { name: 'iot-broker', repository: chartRepository, version: '0.1.0' },
       namespace: 'apps',
+      skipCreateNamespace: true,
       wait: true,
       waitTimeout: '15m',
       values: {

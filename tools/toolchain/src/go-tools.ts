@@ -8,22 +8,36 @@ import { toolchainErrors } from './toolchain-errors.js';
 
 /** A Go module of the module proxy that install-go-tools.sh builds. */
 export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | 'cue' | 'actionlint';
+/**
+ * The local control plane of the cluster tests (`clusterTools`), built only with
+ * `install-go-tools.sh --with-cluster-tools` (`install.sh --with-cluster-tools`).
+ */
+export type GoClusterToolName =
+  'etcd' | 'kubernetes' | 'kwok' | 'vela-core' | 'crossplane-core' | 'provider-helm' | 'registry';
 /** A Go program of this repository that install-go-tools.sh builds (`localTools`). */
 export type GoLocalToolName = 'function-compose-platform';
 /** Every Go-built tool install-go-tools.sh builds. */
-export type GoToolName = GoModuleToolName | GoLocalToolName;
+export type GoToolName = GoModuleToolName | GoClusterToolName | GoLocalToolName;
 
 export interface GoToolSpec {
   module: string;
   version: string;
+  /** One package, or several separated by spaces (one binary each, see `binaries`). */
   package: string;
+  /** The binary `--print-bin` prints and `GoTool.locate(name)` finds. */
   binary: string;
+  /** Every binary, comma-separated, when `package` names several. */
+  binaries?: string;
   /** Module paths kept beside the binary, under `<dir>/module/`. */
   keep?: string;
   /** May fail to build without failing the installer (the error is kept in build-error.log). */
   optional?: boolean;
   /** A Go toolchain the sources need (built with GOTOOLCHAIN=<it>). */
   goToolchain?: string;
+  /** `-X` linker flags; `{version}`, `{major}`, `{minor}` stand for the version's parts. */
+  ldflags?: string;
+  /** The version the module's folder replaces of required modules are rewritten to. */
+  relativeReplaces?: string;
 }
 
 export interface GoLocalToolSpec {
@@ -36,14 +50,16 @@ export interface GoLocalToolSpec {
 
 export const goToolsManifestPath = new URL('../go-tools/go-tools.json', import.meta.url);
 
+interface GoToolsManifest {
+  tools: Record<GoModuleToolName, GoToolSpec>;
+  clusterTools: Record<GoClusterToolName, GoToolSpec>;
+  localTools: Record<GoLocalToolName, GoLocalToolSpec>;
+}
+
 /** go-tools/go-tools.json: the single place the Go tools' versions and sources are written. */
-export const goToolsManifest: {
-  tools: Record<GoModuleToolName, GoToolSpec>;
-  localTools: Record<GoLocalToolName, GoLocalToolSpec>;
-} = JSON.parse(readFileSync(goToolsManifestPath, 'utf8')) as {
-  tools: Record<GoModuleToolName, GoToolSpec>;
-  localTools: Record<GoLocalToolName, GoLocalToolSpec>;
-};
+export const goToolsManifest: GoToolsManifest = JSON.parse(
+  readFileSync(goToolsManifestPath, 'utf8'),
+) as GoToolsManifest;
 
 export const goToolsInstallScriptPath = new URL('../scripts/install-go-tools.sh', import.meta.url)
   .pathname;
@@ -53,6 +69,16 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 const isLocalTool = (name: GoToolName): name is GoLocalToolName =>
   Object.hasOwn(goToolsManifest.localTools, name);
+
+/** The manifest entry of a module tool (`tools` or `clusterTools`). */
+export function goModuleToolSpec(name: GoModuleToolName | GoClusterToolName): GoToolSpec {
+  return Object.hasOwn(goToolsManifest.clusterTools, name)
+    ? goToolsManifest.clusterTools[name as GoClusterToolName]
+    : goToolsManifest.tools[name as GoModuleToolName];
+}
+
+/** How the cluster tools are built, for error hints. */
+export const clusterToolsSetupHint = 'npm run setup -- --with-cluster-tools builds it';
 
 /** The folder of a local tool's sources (absolute). */
 export function goLocalToolSource(name: GoLocalToolName): string {
@@ -95,13 +121,20 @@ export function goLocalToolVersion(name: GoLocalToolName): string {
 
 /** The version a tool is cached under: the module version, or a local tool's source hash. */
 export function goToolVersion(name: GoToolName): string {
-  return isLocalTool(name) ? goLocalToolVersion(name) : goToolsManifest.tools[name].version;
+  return isLocalTool(name) ? goLocalToolVersion(name) : goModuleToolSpec(name).version;
 }
 
 function goToolBinaryName(name: GoToolName): string {
   return isLocalTool(name)
     ? goToolsManifest.localTools[name].binary
-    : goToolsManifest.tools[name].binary;
+    : goModuleToolSpec(name).binary;
+}
+
+/** Every binary a tool builds (several for a tool of several packages, e.g. kubernetes). */
+export function goToolBinaryNames(name: GoToolName): string[] {
+  if (isLocalTool(name)) return [goToolsManifest.localTools[name].binary];
+  const spec = goModuleToolSpec(name);
+  return spec.binaries ? spec.binaries.split(',') : [spec.binary];
 }
 
 /** `<cache>/go-tools/<tool>/<version>`: the binary, build-seconds or build-error.log, module/. */
@@ -137,16 +170,32 @@ export class GoTool {
     readonly binary: string,
   ) {}
 
-  /** The cached binary, or RTP_ERR_TOOLCHAIN_MISSING naming the build error when there is one. */
-  static locate(name: GoToolName, env: NodeJS.ProcessEnv = process.env): GoTool {
-    const binary = join(goToolDir(name, env), goToolBinaryName(name));
+  /**
+   * The cached binary (`binary`: one of a multi-binary tool's, default its primary one), or
+   * RTP_ERR_TOOLCHAIN_MISSING naming the build error when there is one.
+   */
+  static locate(
+    name: GoToolName,
+    env: NodeJS.ProcessEnv = process.env,
+    binaryName: string = goToolBinaryName(name),
+  ): GoTool {
+    if (!goToolBinaryNames(name).includes(binaryName)) {
+      throw toolchainErrors.MISSING({
+        tool: `${binaryName} (${name} ${goToolVersion(name)})`,
+        hint: `${name} builds ${goToolBinaryNames(name).join(', ')}`,
+      });
+    }
+    const binary = join(goToolDir(name, env), binaryName);
     if (existsSync(binary)) return new GoTool(name, binary);
     const buildError = goToolBuildError(name, env);
+    const isClusterTool = Object.hasOwn(goToolsManifest.clusterTools, name);
     throw toolchainErrors.MISSING({
-      tool: `${name} ${goToolVersion(name)}`,
+      tool: `${name === binaryName ? name : `${binaryName} (${name})`} ${goToolVersion(name)}`,
       hint: buildError
         ? `its build failed: ${buildError.split('\n').slice(-3).join(' ')}`
-        : `run "bash ${goToolsInstallScriptPath}" (npm run setup)`,
+        : isClusterTool
+          ? `run "bash ${goToolsInstallScriptPath} --with-cluster-tools" (${clusterToolsSetupHint})`
+          : `run "bash ${goToolsInstallScriptPath}" (npm run setup)`,
     });
   }
 
@@ -178,6 +227,26 @@ export class GoTool {
   start(args: string[]): ResultPromise {
     return execa(this.binary, args, { reject: false, buffer: false, stdio: 'ignore' });
   }
+}
+
+/**
+ * A path of a module tool's module kept beside its binary (`keep` in go-tools.json), e.g.
+ * `goToolModulePath('kwok', 'kustomize/stage')`; RTP_ERR_TOOLCHAIN_MISSING when it is not there.
+ */
+export function goToolModulePath(
+  name: GoModuleToolName | GoClusterToolName,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const full = join(goToolDir(name, env), 'module', path);
+  if (!existsSync(full)) {
+    const isClusterTool = Object.hasOwn(goToolsManifest.clusterTools, name);
+    throw toolchainErrors.MISSING({
+      tool: `${name} ${goToolVersion(name)} module files (${path})`,
+      hint: `run "bash ${goToolsInstallScriptPath}${isClusterTool ? ' --with-cluster-tools' : ''}"`,
+    });
+  }
+  return full;
 }
 
 /**

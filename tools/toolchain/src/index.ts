@@ -31,6 +31,10 @@ export {
 } from './toolchain-manifest.js';
 export {
   GoTool,
+  clusterToolsSetupHint,
+  goModuleToolSpec,
+  goToolBinaryNames,
+  goToolModulePath,
   goToolDir,
   goToolBuildError,
   goLocalToolSource,
@@ -42,6 +46,7 @@ export {
   velaBuiltinDefinitionsDir,
   type GoToolName,
   type GoModuleToolName,
+  type GoClusterToolName,
   type GoLocalToolName,
   type GoLocalToolSpec,
   type GoToolResult,

@@ -6,18 +6,24 @@ import { execa } from 'execa';
 import {
   GoTool,
   goLocalToolSource,
+  goModuleToolSpec,
+  goToolBinaryNames,
   goToolDir,
   goToolVersion,
   goToolsInstallScriptPath,
   goToolsManifest,
   sourceTreeVersion,
   toolchainErrors,
+  type GoClusterToolName,
   type GoLocalToolName,
   type GoModuleToolName,
   type GoToolName,
 } from '../src/index.js';
 
-const moduleTools = Object.keys(goToolsManifest.tools) as GoModuleToolName[];
+const moduleTools = [
+  ...(Object.keys(goToolsManifest.tools) as GoModuleToolName[]),
+  ...(Object.keys(goToolsManifest.clusterTools) as GoClusterToolName[]),
+];
 const localTools = Object.keys(goToolsManifest.localTools) as GoLocalToolName[];
 const toolNames: GoToolName[] = [...moduleTools, ...localTools];
 
@@ -28,16 +34,69 @@ describe('go tools', () => {
       const { stdout } = await execa('bash', [goToolsInstallScriptPath, '--print-bin', name], {
         env,
       });
-      const binary = (goToolsManifest.tools as Record<string, { binary: string }>)[name]?.binary;
-      const localBinary = (goToolsManifest.localTools as Record<string, { binary: string }>)[name]
-        ?.binary;
-      expect(stdout).toBe(join(goToolDir(name, env), (binary ?? localBinary) as string));
+      expect(stdout).toBe(join(goToolDir(name, env), goToolBinaryNames(name)[0] as string));
     }
+  });
+
+  it('names the primary binary first among the binaries of a tool of several packages', () => {
+    const spec = goModuleToolSpec('kubernetes');
+    expect(spec.package.split(' ')).toHaveLength(goToolBinaryNames('kubernetes').length);
+    expect(goToolBinaryNames('kubernetes')).toEqual([
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kubectl',
+    ]);
+    expect(goToolBinaryNames('kubernetes')[0]).toBe(spec.binary);
+    const env = { RTP_CACHE_DIR: '/tmp/rtp-cache-probe' };
+    expect(() => GoTool.locate('kubernetes', env, 'kubectl')).toThrow(
+      /kubectl \(kubernetes\) v1\.34\.\d+ is not installed.*--with-cluster-tools/,
+    );
+    expect(() => GoTool.locate('kubernetes', env, 'kubelet')).toThrow(
+      /kubernetes builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl/,
+    );
+  });
+
+  it('builds the version into the binaries that report it, from the one version field', async () => {
+    const ldflags = async (name: GoToolName): Promise<string> =>
+      (await execa('bash', [goToolsInstallScriptPath, '--print-ldflags', name])).stdout;
+    const kubernetes = goModuleToolSpec('kubernetes').version;
+    const [major, minor] = kubernetes.slice(1).split('.');
+    for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+      expect(await ldflags('kubernetes')).toContain(`-X ${pkg}.gitVersion=${kubernetes}`);
+      expect(await ldflags('kubernetes')).toContain(`-X ${pkg}.gitMajor=${major} `);
+      expect(await ldflags('kubernetes')).toContain(`-X ${pkg}.gitMinor=${minor} `);
+    }
+    expect(await ldflags('vela')).toBe(
+      `-s -w -X github.com/oam-dev/kubevela/version.VelaVersion=${goModuleToolSpec('vela').version}`,
+    );
+    expect(await ldflags('crossplane-core')).toContain(
+      `version.version=${goModuleToolSpec('crossplane-core').version}`,
+    );
+    expect(await ldflags('function-compose-platform')).toBe('-s -w ');
+  });
+
+  it('builds the control plane at the versions of the CLIs it serves', () => {
+    // vela addon enable and crossplane xpkg build talk to the controllers built from these.
+    expect(goModuleToolSpec('vela-core').module).toBe(goModuleToolSpec('vela').module);
+    expect(goModuleToolSpec('vela-core').version).toBe(goModuleToolSpec('vela').version);
+    expect(goModuleToolSpec('crossplane-core').module).toBe(goModuleToolSpec('crossplane').module);
+    expect(goModuleToolSpec('crossplane-core').version).toBe(
+      goModuleToolSpec('crossplane').version,
+    );
+  });
+
+  it('refuses a tool name it does not know', async () => {
+    const result = await execa('bash', [goToolsInstallScriptPath, '--only', 'vela,kubelet'], {
+      reject: false,
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('unknown tool: kubelet');
   });
 
   it('pins every module tool to an exact version and a module path', () => {
     for (const name of moduleTools) {
-      const spec = goToolsManifest.tools[name];
+      const spec = goModuleToolSpec(name);
       expect(spec.version).toMatch(/^v\d+\.\d+\.\d+$/);
       expect(spec.module).toMatch(/^[a-z0-9.-]+\.[a-z]+\//);
     }
@@ -81,7 +140,9 @@ describe('go tools', () => {
       const { stdout } = await execa('bash', [goToolsInstallScriptPath, '--print-go-env', name], {
         env: { ...process.env, GOFLAGS: '' },
       });
-      const spec = (goToolsManifest.tools as Record<string, { goToolchain?: string }>)[name];
+      const spec =
+        (goToolsManifest.localTools as Record<string, { goToolchain?: string }>)[name] ??
+        goModuleToolSpec(name as GoModuleToolName);
       expect(stdout.split('\n')).toEqual([
         `export GOTOOLCHAIN=${spec?.goToolchain ?? 'local'}`,
         'export CGO_ENABLED=0',

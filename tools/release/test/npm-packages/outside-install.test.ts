@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { useKafkaBroker } from '@realtime-platform/local-infra/jest';
 import {
+  alertsTopic,
   credentialKeys,
   describePlatform,
   renderSecretData,
@@ -36,25 +37,27 @@ const npm = (args: string[], cwd: string) =>
   });
 
 /** The five platform secrets as Kubernetes mounts them: `<dir>/<secret-name>/<KEY>`. */
-function mountPlatformSecrets(dir: string, platformName: string, bootstrapServers: string): void {
+function mountPlatformSecrets(dir: string, platformName: string): void {
   const platform = describePlatform({ namespace: 'apps', claim: { name: platformName } });
   const credentials = Object.fromEntries(
     credentialKeys.map((key) => [key, randomBytes(18).toString('base64url')]),
   );
   for (const secret of renderSecretData(platform, credentials)) {
     const data = { ...secret.stringData };
-    // The one value a cluster would differ in: the broker is this test's, on loopback.
-    if ('KAFKA_BOOTSTRAP_SERVERS' in data) data.KAFKA_BOOTSTRAP_SERVERS = bootstrapServers;
+    // What a cluster would differ in: the broker is this test's, on loopback, and the
+    // applications' login is the one it created (SASL/SCRAM with the contract's ACLs).
+    if ('KAFKA_BOOTSTRAP_SERVERS' in data) Object.assign(data, kafka().kafkaSecret('app'));
     mkdirSync(join(dir, secret.name), { recursive: true });
     for (const [key, value] of Object.entries(data))
       writeFileSync(join(dir, secret.name, key), value);
   }
 }
 
-async function createTopic(bootstrapServers: string, topic: string): Promise<void> {
+/** Created by the provisioning principal, as the platform's set-up Job does. */
+async function createTopic(topic: string): Promise<void> {
   const admin = new Kafka({
     clientId: 'outside-install-admin',
-    brokers: [bootstrapServers],
+    ...kafka().kafkajsConfig('admin'),
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
@@ -104,9 +107,10 @@ describe('the SDK installed from its packed tarballs outside the repository', ()
       const compiled = performance.now();
 
       const secretsDir = join(project, 'secrets');
-      mountPlatformSecrets(secretsDir, 'health-data', kafka().bootstrapServers);
-      const topic = `outside-install-${randomBytes(4).toString('hex')}`;
-      await createTopic(kafka().bootstrapServers, topic);
+      mountPlatformSecrets(secretsDir, 'health-data');
+      // A topic the applications' principal may both write and read (the contract's ACLs).
+      const topic = alertsTopic;
+      await createTopic(topic);
       const run = await execa('node', ['dist/consumer.js', topic], {
         cwd: project,
         extendEnv: false,

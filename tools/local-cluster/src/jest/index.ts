@@ -1,0 +1,1 @@
+export { useLocalCluster } from './use-local-cluster.js';

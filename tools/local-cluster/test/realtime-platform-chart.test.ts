@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { secretIds, secretName } from '@realtime-platform/platform-contract';
+import { Helm } from '@realtime-platform/toolchain';
+import { useLocalCluster } from '../src/jest/index.js';
+import type { KubeObject } from '../src/index.js';
+import { platformSecrets } from './support/platform-secrets.js';
+
+const cluster = useLocalCluster({});
+const helm = Helm.locate();
+
+const chartsDir = fileURLToPath(new URL('../../../charts/', import.meta.url));
+const chart = join(chartsDir, 'realtime-platform');
+const minimalValues = join(chartsDir, 'test', 'realtime-platform', 'values', 'minimal.yaml');
+const namespace = 'direct';
+const release = 'health-data';
+const wait = ['--wait=watcher', '--wait-for-jobs', '--timeout=5m'];
+
+const helmOnCluster = (args: string[]) =>
+  helm.run([...args, '--kubeconfig', cluster().kubeconfig, '-n', namespace]);
+
+/** Every Secret the release made (not Helm's own release records), decoded. */
+async function releaseSecrets(): Promise<Record<string, Record<string, string>>> {
+  const secrets = await cluster().kubectl.list<KubeObject & { data?: Record<string, string> }>(
+    'secrets',
+    { namespace },
+  );
+  return Object.fromEntries(
+    secrets
+      .filter((s) => !s.metadata.name.startsWith('sh.helm.release.'))
+      .map((s) => [
+        s.metadata.name,
+        Object.fromEntries(
+          Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+        ),
+      ]),
+  );
+}
+
+async function jobs(): Promise<{ name: string; complete: boolean }[]> {
+  const list = await cluster().kubectl.list('jobs', { namespace });
+  return list.map((job) => ({
+    name: job.metadata.name,
+    complete: ((job.status?.conditions ?? []) as { type: string; status: string }[]).some(
+      (c) => c.type === 'Complete' && c.status === 'True',
+    ),
+  }));
+}
+
+describe('helm install of charts/realtime-platform on a real API server', () => {
+  let installed: Record<string, Record<string, string>>;
+
+  beforeAll(async () => {
+    await helmOnCluster([
+      'install',
+      release,
+      chart,
+      '--create-namespace',
+      '-f',
+      minimalValues,
+      ...wait,
+    ]);
+    installed = await releaseSecrets();
+  }, 420_000);
+
+  it('is deployed once its workloads are ready and every Job (hooks included) completed', async () => {
+    const status = JSON.parse((await helmOnCluster(['status', release, '-o', 'json'])).stdout) as {
+      info: { status: string };
+      version: number;
+    };
+    expect([status.info.status, status.version]).toEqual(['deployed', 1]);
+    const all = await jobs();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((job) => !job.complete)).toEqual([]);
+  });
+
+  it('renders the five secrets of the contract with generated, non-empty credentials', async () => {
+    const { live, expected } = await platformSecrets(
+      cluster().kubectl,
+      { name: release },
+      namespace,
+    );
+    expect(Object.keys(live).sort()).toEqual(secretIds.map((id) => secretName(release, id)).sort());
+    for (const secret of expected)
+      expect([secret.name, live[secret.name]]).toEqual([secret.name, secret.stringData]);
+  });
+
+  it('keeps every generated credential on helm upgrade (the chart reads them back with lookup)', async () => {
+    await helmOnCluster([
+      'upgrade',
+      release,
+      chart,
+      '-f',
+      minimalValues,
+      '--set',
+      'platform.dataRetention=30d',
+      ...wait,
+    ]);
+    const status = JSON.parse((await helmOnCluster(['status', release, '-o', 'json'])).stdout) as {
+      info: { status: string };
+      version: number;
+    };
+    expect([status.info.status, status.version]).toEqual(['deployed', 2]);
+    expect(await releaseSecrets()).toEqual(installed);
+    expect((await jobs()).filter((job) => !job.complete)).toEqual([]);
+  }, 420_000);
+
+  it('rolls back to the first revision, credentials unchanged', async () => {
+    await helmOnCluster(['rollback', release, '1', ...wait]);
+    const history = JSON.parse(
+      (await helmOnCluster(['history', release, '-o', 'json'])).stdout,
+    ) as {
+      revision: number;
+      status: string;
+      description: string;
+    }[];
+    expect(history.map((h) => [h.revision, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'superseded'],
+      [3, 'deployed'],
+    ]);
+    expect(history[2]?.description).toBe('Rollback to 1');
+    expect(await releaseSecrets()).toEqual(installed);
+  }, 420_000);
+
+  it("leaves only the StatefulSets' PersistentVolumeClaims after helm uninstall (documented in the chart README)", async () => {
+    const rendered = (
+      await helm.run(['template', release, chart, '-n', namespace, '-f', minimalValues])
+    ).stdout;
+    const statefulSets = parseAllDocuments(rendered)
+      .map((doc) => doc.toJSON() as KubeObject | null)
+      .filter((o): o is KubeObject => o?.kind === 'StatefulSet');
+    const expectedClaims = statefulSets
+      .flatMap((sts) =>
+        ((sts.spec?.volumeClaimTemplates ?? []) as { metadata: { name: string } }[]).map(
+          (template) => `${template.metadata.name}-${sts.metadata.name}-0`,
+        ),
+      )
+      .sort();
+    expect(expectedClaims.length).toBeGreaterThan(0);
+    await helmOnCluster(['uninstall', release, '--wait', '--timeout=5m']);
+    const left = async (kind: string): Promise<string[]> =>
+      (await cluster().kubectl.list(kind, { namespace })).map((o) => o.metadata.name).sort();
+    expect(await left('pvc')).toEqual(expectedClaims);
+    for (const kind of [
+      'deployments',
+      'statefulsets',
+      'jobs',
+      'services',
+      'configmaps',
+      'secrets',
+    ]) {
+      const names = (await left(kind)).filter((n) => n !== 'kube-root-ca.crt');
+      expect([kind, names]).toEqual([kind, []]);
+    }
+    const accounts = (await left('serviceaccounts')).filter((n) => n !== 'default');
+    expect(accounts).toEqual([]);
+  }, 420_000);
+});
