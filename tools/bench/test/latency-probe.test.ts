@@ -52,6 +52,11 @@ describe('latency probe (the bench instrument) on an idle platform', () => {
     });
     const direct: number[] = [];
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    // Listened for at once: the socket may open while the MQTT client below connects.
+    const opened = new Promise((resolve, reject) =>
+      socket.once('open', resolve).once('error', reject),
+    );
+    opened.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
     const publisher = await within(
       mqtt.connectAsync(platform.mqtt.mqttUrl, {
         ...platform.mqtt.credentials.gateway,
@@ -61,11 +66,7 @@ describe('latency probe (the bench instrument) on an idle platform', () => {
       'MQTT connect',
     );
     try {
-      await within(
-        new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject)),
-        30_000,
-        'WebSocket open',
-      );
+      await within(opened, 30_000, 'WebSocket open');
       let acknowledged = 0;
       socket.on('message', (raw: Buffer) => {
         const receivedAt = Date.now();
