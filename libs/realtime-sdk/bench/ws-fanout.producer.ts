@@ -2,20 +2,23 @@
 // idempotent producer (acks=all), like a separate producing service would.
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  KafkajsMessageBus,
+  createMessageBus,
   jsonCodec,
   type KafkaBusSecurity,
+  type KafkaClientName,
 } from '@realtime-platform/realtime-sdk';
 
-const { brokers, security, topic } = workerData as {
+const { brokers, security, topic, kafkaClient } = workerData as {
   brokers: string;
   security: KafkaBusSecurity;
   topic: string;
+  kafkaClient: KafkaClientName;
 };
 const port = parentPort;
 if (port === null) throw new Error('must run as a worker');
 
-const bus = new KafkajsMessageBus({
+const bus = createMessageBus({
+  client: kafkaClient,
   brokers: [brokers],
   security,
   clientId: 'bench-producer',

@@ -1,6 +1,6 @@
 // The stream-processor's composition root: configuration, wiring, start, SIGTERM drain.
 import {
-  KafkajsMessageBus,
+  createMessageBus,
   RealtimeServer,
   SchemaRegistryClient,
   SdkMetrics,
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const settings = readProcessorSettings(process.env);
   const logger = createLogger({ name: config.serviceName, level: config.logLevel });
   const metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
-  const bus = new KafkajsMessageBus({
+  const bus = createMessageBus({
+    client: config.kafkaClient,
     brokers: config.platform.kafka.bootstrapServers,
     security: kafkaBusSecurity(config.platform.kafka),
     clientId: config.serviceName,

@@ -15,7 +15,10 @@ export interface BenchPartResult {
 
 /** A part of `npm run bench`: measures one thing and answers its figures. */
 export interface BenchPart {
+  /** What the command line selects it by (`npm run bench -- pipeline`). */
   readonly name: string;
+  /** Which run of a part that runs once per MessageBus adapter (`platformatic`, `kafkajs`). */
+  readonly variant?: string;
   readonly description: string;
   run(log: (line: string) => void): Promise<BenchPartResult>;
 }

@@ -52,7 +52,9 @@ export function formatReport(report: BenchReport): string {
 /** Writes the report as JSON into `dir` (git-ignored `results/`); answers the file. */
 export function writeReport(dir: string, report: BenchReport): string {
   mkdirSync(dir, { recursive: true });
-  const parts = Object.keys(report.parts).join('+');
+  const parts = Object.keys(report.parts)
+    .join('+')
+    .replace(/[^a-z0-9+-]+/gi, '-');
   const file = join(dir, `${report.startedAt.replace(/[:.]/g, '-')}-${parts}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;

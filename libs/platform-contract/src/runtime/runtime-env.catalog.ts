@@ -32,6 +32,7 @@ export const runtimeEnv = {
   instanceId: 'RTP_INSTANCE_ID',
   secretsDir: 'RTP_SECRETS_DIR',
   logLevel: 'RTP_LOG_LEVEL',
+  kafkaClient: 'RTP_KAFKA_CLIENT',
   httpHost: 'RTP_HTTP_HOST',
   httpPort: 'RTP_HTTP_PORT',
   wsAuth: 'RTP_WS_AUTH',
@@ -117,6 +118,14 @@ export const runtimeEnvCatalog = [
     readBy: 'sdk',
     setBy: ['user'],
     description: 'pino level: fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    name: runtimeEnv.kafkaClient,
+    default: 'kafkajs',
+    readBy: 'sdk',
+    setBy: ['user'],
+    description:
+      'the MessageBus adapter: `platformatic` (@platformatic/kafka), `kafkajs`, or `kafkajs-speedups` (kafkajs with its producer internals replaced, process-wide)',
   },
   {
     name: runtimeEnv.httpHost,

@@ -9,6 +9,7 @@ import {
 import type { RealtimePlatformError } from '@realtime-platform/errors';
 import { sdkErrors } from '../sdk.errors.js';
 import { isLoopbackHost, jwksUrlProblem } from './loopback-host.js';
+import { kafkaClients, type KafkaClientName } from '../kafka/kafka.options.js';
 import { readSecretsDir } from './secrets-dir.reader.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +48,8 @@ export interface RealtimeConfig {
   /** `RTP_INSTANCE_ID` (the trait sets the pod name), else `HOSTNAME` or the OS host name: part of broadcast group ids and client ids. */
   readonly instanceId: string;
   readonly logLevel: LogLevel;
+  /** `RTP_KAFKA_CLIENT`: which MessageBus adapter `createMessageBus` builds. */
+  readonly kafkaClient: KafkaClientName;
   readonly http: { readonly host: string; readonly port: number };
   readonly wsAuth: WsAuthConfig;
   readonly wsLimits: WsLimitsConfig;
@@ -118,6 +121,11 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     malformed(runtimeEnv.platformName, `a platform name (${platformNamePattern})`, platformName);
   }
 
+  const kafkaClient = read(runtimeEnv.kafkaClient) ?? 'kafkajs';
+  if (!(kafkaClients as readonly string[]).includes(kafkaClient)) {
+    malformed(runtimeEnv.kafkaClient, `one of ${kafkaClients.join(', ')}`, kafkaClient);
+  }
+
   const logLevel = read(runtimeEnv.logLevel) ?? 'info';
   if (!(logLevels as readonly string[]).includes(logLevel)) {
     malformed(runtimeEnv.logLevel, `one of ${logLevels.join(', ')}`, logLevel);
@@ -184,6 +192,7 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     consumerGroup: read(runtimeEnv.consumerGroup) ?? serviceName,
     instanceId: read(runtimeEnv.instanceId) ?? read('HOSTNAME') ?? hostname(),
     logLevel: logLevel as LogLevel,
+    kafkaClient: kafkaClient as KafkaClientName,
     http: { host, port },
     wsAuth,
     wsLimits,

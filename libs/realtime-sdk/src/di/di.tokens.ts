@@ -12,7 +12,7 @@ export const realtimeTokens = {
   Metrics: Symbol.for('realtime-platform.sdk.Metrics'),
   /** HealthRegistry. */
   Health: Symbol.for('realtime-platform.sdk.Health'),
-  /** The MessageBus port (default: KafkajsMessageBus). */
+  /** The MessageBus port (the adapter `RTP_KAFKA_CLIENT` names, see `createMessageBus`). */
   MessageBus: Symbol.for('realtime-platform.sdk.MessageBus'),
   /** RegisterRealtimeSdkOptions, as given. */
   Options: Symbol.for('realtime-platform.sdk.Options'),

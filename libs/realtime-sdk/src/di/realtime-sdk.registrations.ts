@@ -6,7 +6,7 @@ import {
   type RealtimeConfig,
 } from '../config/realtime-config.js';
 import { kafkaBusSecurity } from '../kafka/kafka-access.errors.js';
-import { KafkajsMessageBus } from '../kafka/kafkajs-message-bus.adapter.js';
+import { createMessageBus } from '../kafka/kafka-client.js';
 import type { KafkaBusInput } from '../kafka/kafka.options.js';
 import { HealthRegistry } from '../operations/health.registry.js';
 import { createLogger, type Logger } from '../telemetry/sdk.logger.js';
@@ -18,7 +18,7 @@ export interface RegisterRealtimeSdkOptions extends RealtimeSdkOptions, LoadConf
   /** An already loaded config; otherwise it is loaded (and validated) now, from env and secrets. */
   readonly config?: RealtimeConfig;
   readonly logger?: Logger;
-  /** Extra kafkajs adapter settings (timeouts, retry). */
+  /** Extra Kafka bus settings (timeouts, retry); the adapter is `RTP_KAFKA_CLIENT`'s. */
   readonly kafka?: Partial<
     Omit<KafkaBusInput, 'brokers' | 'security' | 'clientId' | 'consumerGroup' | 'instanceId'>
   >;
@@ -53,18 +53,18 @@ export function registerRealtimeSdk(
     useFactory: instanceCachingFactory(() => new HealthRegistry()),
   });
   container.register(realtimeTokens.MessageBus, {
-    useFactory: instanceCachingFactory(
-      (c) =>
-        new KafkajsMessageBus({
-          ...options.kafka,
-          brokers: config.platform.kafka.bootstrapServers,
-          security: kafkaBusSecurity(config.platform.kafka),
-          clientId: config.serviceName,
-          consumerGroup: config.consumerGroup,
-          instanceId: config.instanceId,
-          logger: c.resolve<Logger>(realtimeTokens.Logger),
-          metrics: c.resolve<SdkMetrics>(realtimeTokens.Metrics),
-        }),
+    useFactory: instanceCachingFactory((c) =>
+      createMessageBus({
+        client: config.kafkaClient,
+        ...options.kafka,
+        brokers: config.platform.kafka.bootstrapServers,
+        security: kafkaBusSecurity(config.platform.kafka),
+        clientId: config.serviceName,
+        consumerGroup: config.consumerGroup,
+        instanceId: config.instanceId,
+        logger: c.resolve<Logger>(realtimeTokens.Logger),
+        metrics: c.resolve<SdkMetrics>(realtimeTokens.Metrics),
+      }),
     ),
   });
   container.register(

@@ -16,6 +16,8 @@ export type {
   TopicRecords,
 } from './message-bus.port.js';
 export { KafkajsMessageBus } from './kafkajs-message-bus.adapter.js';
+export { PlatformaticMessageBus } from './platformatic-message-bus.adapter.js';
+export { createMessageBus } from './kafka-client.js';
 export {
   kafkaBusSecurity,
   kafkaAccessError,
@@ -25,16 +27,16 @@ export {
   type KafkaBusSecurity,
 } from './kafka-access.errors.js';
 export {
-  kafkajsGroupingPatch,
-  type KafkajsGroupingPatch,
-} from './kafkajs-linear-grouping.patch.js';
-export {
-  kafkajsRecordEncoderPatch,
-  type KafkajsRecordEncoderPatch,
-} from './kafkajs-record-encoder.patch.js';
+  installKafkajsSpeedups,
+  kafkajsSpeedupsOff,
+  type KafkajsSpeedups,
+} from './kafkajs-speedups.js';
+export type { KafkajsPatchStatus } from './kafkajs-linear-grouping.patch.js';
 export {
   defaultKafkaBusOptions,
   kafkaBusOptionsSchema,
+  kafkaClients,
+  type KafkaClientName,
   resolveKafkaBusOptions,
   type KafkaBusInput,
   type KafkaBusOptions,

@@ -25,16 +25,20 @@ export function kafkaBusSecurity(connection: KafkaConnection): KafkaBusSecurity 
   };
 }
 
+/** What the SDK reads of a kafkajs error, or of a @platformatic/kafka one (`code`, `apiId`). */
 interface KafkajsErrorShape {
   readonly name?: string;
   readonly type?: string;
+  /** @platformatic/kafka: `PLT_KFK_*`; its protocol errors keep Kafka's error name in `apiId`. */
+  readonly code?: unknown;
+  readonly apiId?: unknown;
   readonly message?: string;
   readonly cause?: unknown;
   readonly originalError?: unknown;
   readonly errors?: readonly unknown[];
 }
 
-/** The errors inside a kafkajs error: its `cause`, `originalError` and an aggregate's `errors`. */
+/** The errors inside a client error: its `cause`, `originalError` and an aggregate's `errors`. */
 function* chain(error: unknown, depth = 0): Generator<KafkajsErrorShape> {
   if (error === null || typeof error !== 'object' || depth > 8) return;
   const shape = error as KafkajsErrorShape;
@@ -58,21 +62,25 @@ export type KafkaAccessProblem =
   | { readonly kind: 'authorization'; readonly type: string; readonly reason: string };
 
 /**
- * Whether a kafkajs error is the broker refusing who we are or what we asked, found anywhere in
- * its cause chain. kafkajs marks neither reliably non-retriable (a refused produce comes wrapped in
- * KafkaJSNonRetriableError, a refused login as KafkaJSSASLAuthenticationError), so the SDK looks
- * for Kafka's own error names; neither gets better by retrying.
+ * Whether a client error (kafkajs or @platformatic/kafka) is the broker refusing who we are or what
+ * we asked, found anywhere in its cause chain. Neither client marks these reliably non-retriable (a
+ * refused produce comes wrapped in KafkaJSNonRetriableError, a refused login as
+ * KafkaJSSASLAuthenticationError or PLT_KFK_AUTHENTICATION), so the SDK looks for Kafka's own
+ * error names; neither gets better by retrying.
  */
 export function kafkaAccessProblem(error: unknown): KafkaAccessProblem | undefined {
   for (const link of chain(error)) {
+    const kafkaName =
+      typeof link.apiId === 'string' ? link.apiId : typeof link.type === 'string' ? link.type : '';
     if (
       link.name === 'KafkaJSSASLAuthenticationError' ||
-      authenticationTypes.has(link.type ?? '')
+      link.code === 'PLT_KFK_AUTHENTICATION' ||
+      authenticationTypes.has(kafkaName)
     ) {
-      return { kind: 'authentication', reason: link.message ?? String(link.type) };
+      return { kind: 'authentication', reason: link.message ?? kafkaName };
     }
-    if (authorizationTypes.has(link.type ?? '')) {
-      return { kind: 'authorization', type: link.type as string, reason: link.message ?? '' };
+    if (authorizationTypes.has(kafkaName)) {
+      return { kind: 'authorization', type: kafkaName, reason: link.message ?? '' };
     }
   }
   return undefined;

@@ -5,6 +5,14 @@ import type { KafkaBusSecurity } from './kafka-access.errors.js';
 import type { RetryPolicy } from './message-bus.port.js';
 import { defaultRetryPolicy } from './retry.policy.js';
 
+/**
+ * The MessageBus adapters (`RTP_KAFKA_CLIENT`): `platformatic` (@platformatic/kafka, maintained),
+ * `kafkajs` (kafkajs 2.2.4 as published, unmaintained), `kafkajs-speedups` (kafkajs with two
+ * producer internals replaced for the whole process, see `installKafkajsSpeedups`).
+ */
+export const kafkaClients = ['platformatic', 'kafkajs', 'kafkajs-speedups'] as const;
+export type KafkaClientName = (typeof kafkaClients)[number];
+
 export interface KafkaBusOptions {
   /** `KAFKA_BOOTSTRAP_SERVERS` of the kafka secret (`config.platform.kafka.bootstrapServers`). */
   readonly brokers: readonly string[];
@@ -41,6 +49,19 @@ export interface KafkaBusOptions {
   readonly restartDelayMs: { readonly initial: number; readonly max: number };
   /** How long `checkReachable()` may take. */
   readonly reachabilityTimeoutMs: number;
+  /**
+   * kafkajs adapter only, opt-in: replace two kafkajs 2.2.4 producer internals with faster ones of
+   * the same output, for the whole process (`installKafkajsSpeedups`). Default false.
+   */
+  readonly kafkajsSpeedups: boolean;
+  /**
+   * Adapters that support it (@platformatic/kafka): shared subscriptions join their group as a
+   * static member (KIP-345, `group.instance.id` = `instanceId`), so a replica that restarts with
+   * the same instance id (a crash, kill -9) gets its partitions back at once instead of after
+   * `sessionTimeoutMs`. Needs `instanceId` unique per replica (the pod name is): a second member
+   * with the same id fences the first. Default true.
+   */
+  readonly staticMembership: boolean;
 }
 
 export type KafkaBusInput = Pick<
@@ -62,6 +83,8 @@ export const defaultKafkaBusOptions = {
   commitIntervalMs: 1000,
   restartDelayMs: { initial: 500, max: 10_000 },
   reachabilityTimeoutMs: 2000,
+  kafkajsSpeedups: false,
+  staticMembership: true,
 } satisfies Partial<KafkaBusOptions>;
 
 const positive = { type: 'integer', minimum: 1 } as const;
@@ -129,6 +152,8 @@ export const kafkaBusOptionsSchema: OptionsSchema = {
       properties: { initial: positive, max: positive },
     },
     reachabilityTimeoutMs: positive,
+    kafkajsSpeedups: { type: 'boolean' },
+    staticMembership: { type: 'boolean' },
   },
 };
 

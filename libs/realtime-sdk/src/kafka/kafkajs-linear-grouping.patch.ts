@@ -1,5 +1,3 @@
-import { Module, createRequire } from 'node:module';
-
 /*
  * kafkajs 2.2.4 groups a send's messages by partition with
  *   messages.reduce((result, m) => Object.assign(result, { [p]: [...result[p], m] }), {})
@@ -43,13 +41,18 @@ export function groupMessagesPerPartition({
 }
 
 /**
- * `installed`: kafkajs will use the linear grouping. `too-late`: kafkajs's producer was already
- * loaded in this process (it captured the original). `unsupported`: another kafkajs version.
+ * `installed`: kafkajs uses the linear grouping. `too-late`: kafkajs's producer was already loaded
+ * in this module registry (it captured the original). `unsupported`: another kafkajs version.
  */
-export type KafkajsGroupingPatch = 'installed' | 'too-late' | 'unsupported';
+export type KafkajsPatchStatus = 'installed' | 'too-late' | 'unsupported';
 
-function install(): KafkajsGroupingPatch {
-  const require = createRequire(import.meta.url);
+/**
+ * Puts the linear grouping in place of kafkajs's internal module, in the registry of the `require`
+ * given (Node's, or jest's: both hand out `cache[path].exports`, so replacing the exports of the
+ * loaded original works in either, where inserting a module into the cache works only in Node).
+ * Only called by `installKafkajsSpeedups()`: nothing is patched on import.
+ */
+export function installLinearGrouping(require: NodeJS.Require): KafkajsPatchStatus {
   let target: string;
   let sendMessages: string;
   try {
@@ -62,13 +65,9 @@ function install(): KafkajsGroupingPatch {
   }
   if (require.cache[target]?.exports === groupMessagesPerPartition) return 'installed';
   if (require.cache[sendMessages] !== undefined) return 'too-late';
-  const replacement = new Module(target);
-  replacement.filename = target;
-  replacement.loaded = true;
-  replacement.exports = groupMessagesPerPartition;
-  require.cache[target] = replacement;
+  require(target);
+  const loaded = require.cache[target];
+  if (loaded === undefined) return 'unsupported';
+  loaded.exports = groupMessagesPerPartition;
   return 'installed';
 }
-
-/** Evaluated before the adapter imports kafkajs (see the import order there). */
-export const kafkajsGroupingPatch: KafkajsGroupingPatch = install();

@@ -1,54 +1,39 @@
-// First: these replace kafkajs internal modules before kafkajs loads them (see the modules).
-import { kafkajsGroupingPatch } from './kafkajs-linear-grouping.patch.js';
-import { kafkajsRecordEncoderPatch } from './kafkajs-record-encoder.patch.js';
-import { kafkajsRequestQueuePatch } from './kafkajs-request-queue.patch.js';
-import {
-  Kafka,
-  logLevel as kafkaLogLevel,
-  type IHeaders,
-  type LogEntry,
-  type Producer,
-} from 'kafkajs';
+import type { IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
-import { optionsValidator } from '../options/options.validator.js';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
 import type { Codec } from './codecs/codec.port.js';
-import { contractAllowsGroup, kafkaAccessError } from './kafka-access.errors.js';
-import { broadcastGroupId } from './consumer-group.naming.js';
+import { kafkaAccessError } from './kafka-access.errors.js';
 import {
   resolveKafkaBusOptions,
-  retryPolicySchema,
-  subscribeOptionsSchema,
   type KafkaBusInput,
   type KafkaBusOptions,
 } from './kafka.options.js';
+import {
+  installKafkajsSpeedups,
+  kafkajsSpeedupsOff,
+  type KafkajsSpeedups,
+} from './kafkajs-speedups.js';
 import { KafkajsSubscription, type SubscriptionHost } from './kafkajs-subscription.js';
+import {
+  installRequestQueueFix,
+  type KafkajsRequestQueuePatch,
+} from './kafkajs-request-queue.patch.js';
+import { kafkajsRequire, loadKafkajs } from './kafkajs.loader.js';
 import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
 import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
+import { resolveSubscription } from './subscription.options.js';
 import type {
   MessageBus,
   OutgoingRecord,
   Reachability,
-  RetryPolicy,
   SubscribeOptions,
   Subscription,
 } from './message-bus.port.js';
 
-const validateSubscribeOptions = optionsValidator<SubscribeOptions<unknown>>(
-  'kafka subscription',
-  subscribeOptionsSchema,
-  {},
-);
-const validateRetry = optionsValidator<RetryPolicy>(
-  'kafka subscription retry',
-  retryPolicySchema,
-  {},
-);
-
 /** kafkajs log lines into pino, one child per kafkajs namespace. */
-function kafkajsLogCreator(logger: Logger) {
+function kafkajsLogCreator(logger: Logger, kafkaLogLevel: typeof import('kafkajs').logLevel) {
   const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
     [kafkaLogLevel.ERROR]: 'error',
     [kafkaLogLevel.WARN]: 'warn',
@@ -83,6 +68,9 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
 /**
  * The kafkajs adapter of the MessageBus port. One idempotent producer (acks=all, one request in
  * flight so retries keep order) shared by `publish` and the DLQ; one consumer per subscription.
+ * kafkajs is loaded when the first bus is created, not when the SDK is imported, so
+ * `kafkajsSpeedups: true` can still replace its producer internals (see `installKafkajsSpeedups`);
+ * what it achieved is `speedups`, and logged.
  */
 export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   readonly kafka: Kafka;
@@ -95,16 +83,30 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   private retiredProducer = false;
   private closed = false;
   private readonly active = new Set<KafkajsSubscription<unknown>>();
+  /** The opt-in kafkajs speed-ups and what installing them achieved (`off` unless asked for). */
+  readonly speedups: KafkajsSpeedups;
+  /** kafkajs's request queues scheduled without negative timeouts (Node 24 warns about them). */
+  readonly requestQueueFix: KafkajsRequestQueuePatch;
 
   constructor(input: KafkaBusInput) {
     this.options = resolveKafkaBusOptions(input);
     this.logger = (this.options.logger ?? silentLogger).child({ component: 'kafka' });
-    this.logger.debug(
-      { kafkajsGroupingPatch, kafkajsRecordEncoderPatch, kafkajsRequestQueuePatch },
-      'kafkajs patches',
-    );
     this.metrics = this.options.metrics;
     const { security } = this.options;
+    // Before kafkajs is loaded: the speed-ups replace modules kafkajs captures when it loads.
+    this.speedups = this.options.kafkajsSpeedups ? installKafkajsSpeedups() : kafkajsSpeedupsOff;
+    if (this.options.kafkajsSpeedups) {
+      const missed = Object.values(this.speedups).some((status) => status !== 'installed');
+      this.logger[missed ? 'warn' : 'info'](
+        { client: 'kafkajs', speedups: this.speedups },
+        missed
+          ? 'kafkajs speed-ups asked for, not all installed (kafkajs was loaded before, or is not 2.2.4)'
+          : 'kafkajs speed-ups installed (process-wide)',
+      );
+    }
+    const { Kafka, logLevel } = loadKafkajs();
+    // A fix, not a speed-up: a prototype method of kafkajs, so it applies to a loaded kafkajs too.
+    this.requestQueueFix = installRequestQueueFix(kafkajsRequire);
     this.kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: [...this.options.brokers],
@@ -122,8 +124,8 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       connectionTimeout: this.options.connectionTimeoutMs,
       requestTimeout: this.options.requestTimeoutMs,
       retry: this.clientRetry(),
-      logLevel: kafkaLogLevel.WARN,
-      logCreator: kafkajsLogCreator(this.logger),
+      logLevel: logLevel.WARN,
+      logCreator: kafkajsLogCreator(this.logger, logLevel),
     });
   }
 
@@ -258,47 +260,13 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
 
   async subscribe<T>(input: SubscribeOptions<T>): Promise<Subscription> {
     await this.activeProducer('subscribe');
-    const options = validateSubscribeOptions(input) as SubscribeOptions<T>;
-    if ((options.handler === undefined) === (options.batchHandler === undefined)) {
-      throw sdkErrors.OPTIONS_INVALID({
-        component: 'kafka subscription',
-        problems: ['/options needs exactly one of handler and batchHandler'],
-      });
-    }
-    const retry = validateRetry({ ...this.options.retry, ...options.retry });
-    const base = options.groupId ?? this.options.consumerGroup;
-    const groupId =
-      options.mode === 'broadcast' ? broadcastGroupId(base, this.options.instanceId) : base;
-    if (
-      this.options.security !== undefined &&
-      contractAllowsGroup(this.username, groupId) === false
-    ) {
-      throw sdkErrors.KAFKA_NOT_AUTHORIZED({
-        username: this.username,
-        operation: 'consume in',
-        resource: `group ${groupId}`,
-        reason: 'the platform contract reserves this group for another principal',
-      });
-    }
-    await this.checkTopicsExist(options.topics);
+    const settings = resolveSubscription(input, this.options);
+    await this.checkTopicsExist(settings.topics);
     const startOffsets =
-      options.mode === 'broadcast'
-        ? await this.endOffsets(options.topics)
+      settings.mode === 'broadcast'
+        ? await this.endOffsets(settings.topics)
         : new Map<string, string>();
-    const subscription = new KafkajsSubscription<T>(this, {
-      groupId,
-      mode: options.mode,
-      topics: options.topics,
-      codec: options.codec,
-      handler: options.handler,
-      batchHandler: options.batchHandler,
-      maxBatchRecords: options.maxBatchRecords ?? 5000,
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      fromBeginning: options.fromBeginning ?? false,
-      retry,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      startOffsets,
-    });
+    const subscription = new KafkajsSubscription<T>(this, { ...settings, startOffsets });
     this.active.add(subscription as KafkajsSubscription<unknown>);
     try {
       await subscription.start();
@@ -309,7 +277,7 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
         this.accessError(
           cause,
           'consume',
-          `topics ${options.topics.join(',')} in group ${groupId}`,
+          `topics ${settings.topics.join(',')} in group ${settings.groupId}`,
         ) ??
         sdkErrors.KAFKA_UNREACHABLE(
           { brokers: this.options.brokers, reason: (cause as Error).message },

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import type { KafkajsPatchStatus } from './kafkajs-linear-grouping.patch.js';
 
 /*
  * kafkajs 2.2.4 encodes every record of a produce request through its general-purpose Encoder: a
@@ -127,11 +127,12 @@ export function createRecordEncoder(
   };
 }
 
-/** As `kafkajsGroupingPatch`: whether kafkajs encodes records with the direct encoder. */
-export type KafkajsRecordEncoderPatch = 'installed' | 'too-late' | 'unsupported';
-
-function install(): KafkajsRecordEncoderPatch {
-  const require = createRequire(import.meta.url);
+/**
+ * Puts the direct encoder in place of kafkajs's `recordBatch/record/v0` module (see
+ * `installLinearGrouping` for why it replaces the exports of the loaded module). Only called by
+ * `installKafkajsSpeedups()`: nothing is patched on import.
+ */
+export function installRecordEncoder(require: NodeJS.Require): KafkajsPatchStatus {
   let target: string;
   let produceRequest: string;
   let encoderPath: string;
@@ -144,18 +145,25 @@ function install(): KafkajsRecordEncoderPatch {
   } catch {
     return 'unsupported';
   }
-  const cached = require.cache[target];
-  if (cached?.exports?.kRealtimePlatformPatched === true) return 'installed';
+  if (isPatched(require.cache[target]?.exports)) return 'installed';
   // The produce request module captures the record function when it loads.
   if (require.cache[produceRequest] !== undefined) return 'too-late';
   const original = require(target) as RecordFunction;
   const Encoder = require(encoderPath) as { prototype: object };
-  const patched = Object.assign(createRecordEncoder(Encoder.prototype, original), {
-    kRealtimePlatformPatched: true,
+  const loaded = require.cache[target];
+  if (loaded === undefined) return 'unsupported';
+  loaded.exports = Object.assign(createRecordEncoder(Encoder.prototype, original), {
+    [patchMarker]: true,
   });
-  (require.cache[target] as NodeJS.Module).exports = patched;
   return 'installed';
 }
 
-/** Evaluated before the adapter imports kafkajs (see the import order there). */
-export const kafkajsRecordEncoderPatch: KafkajsRecordEncoderPatch = install();
+const patchMarker = 'kRealtimePlatformPatched';
+
+/** Whether `record` (kafkajs's record function as loaded) is the direct encoder. */
+export function isPatched(record: unknown): boolean {
+  return (
+    typeof record === 'function' &&
+    (record as unknown as Record<string, unknown>)[patchMarker] === true
+  );
+}

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 /*
  * kafkajs 2.2.4's RequestQueue.scheduleCheckPendingRequests hands `throttledUntil - Date.now()` to
  * setTimeout; when the broker never throttled (`throttledUntil` is -1) and nothing is pending, that
@@ -7,7 +5,8 @@ import { createRequire } from 'node:module';
  * Node 24 also prints a TimeoutNegativeWarning on stderr for it, in every process that uses the SDK.
  * This module puts the same method with the delay clamped to that 1 ms on kafkajs's RequestQueue
  * (a prototype method: kafkajs may already be loaded). Pinned to the version it was checked
- * against; any other version is left alone.
+ * against; any other version is left alone. Installed by the kafkajs adapter when a bus is
+ * created (nothing is patched on import).
  */
 
 const patchedVersion = '2.2.4';
@@ -41,8 +40,7 @@ export function scheduleCheckPendingRequests(this: RequestQueueState): void {
 /** `installed`: kafkajs's request queues schedule without negative delays. `unsupported`: another kafkajs version. */
 export type KafkajsRequestQueuePatch = 'installed' | 'unsupported';
 
-function install(): KafkajsRequestQueuePatch {
-  const require = createRequire(import.meta.url);
+export function installRequestQueueFix(require: NodeJS.Require): KafkajsRequestQueuePatch {
   let RequestQueue: { prototype: { scheduleCheckPendingRequests: unknown } };
   try {
     const { version } = require('kafkajs/package.json') as { version: string };
@@ -54,5 +52,3 @@ function install(): KafkajsRequestQueuePatch {
   RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
   return 'installed';
 }
-
-export const kafkajsRequestQueuePatch: KafkajsRequestQueuePatch = install();

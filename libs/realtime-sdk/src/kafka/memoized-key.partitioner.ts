@@ -1,11 +1,5 @@
-import { createRequire } from 'node:module';
-import { Partitioners, type ICustomPartitioner } from 'kafkajs';
-
-const require = createRequire(import.meta.url);
-/** kafkajs's Java-compatible murmur2 (the function its DefaultPartitioner hashes keys with). */
-const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
-  key: string | Buffer,
-) => number;
+import type { ICustomPartitioner } from 'kafkajs';
+import { kafkajsRequire, loadKafkajs } from './kafkajs.loader.js';
 
 const maxCachedKeys = 10_000;
 
@@ -15,9 +9,14 @@ const maxCachedKeys = 10_000;
  * processor writes several records with the same key (one per output topic, and devices send
  * again and again); kafkajs hashes each one and filters the partition list per message. Records
  * without a string key, or with an explicit partition, go to kafkajs's partitioner unchanged.
+ * kafkajs is loaded when a producer creates its partitioner, never on import.
  */
 export const memoizedKeyPartitioner: ICustomPartitioner = () => {
-  const fallback = Partitioners.DefaultPartitioner();
+  const fallback = loadKafkajs().Partitioners.DefaultPartitioner();
+  /** kafkajs's Java-compatible murmur2 (the function its DefaultPartitioner hashes keys with). */
+  const murmur2 = kafkajsRequire('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+    key: string | Buffer,
+  ) => number;
   const hashes = new Map<string, number>();
   return (args) => {
     const { message, partitionMetadata } = args;

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface SdkMetricsOptions {
   /** Defaults to a new registry (never the global one, so two SDK instances never collide). */
@@ -26,6 +26,26 @@ class CachedCounter<K extends string> {
   }
 }
 
+/** A histogram whose labelled children are cached, like `CachedCounter`. */
+class CachedHistogram<K extends string> {
+  private readonly children = new Map<string, ReturnType<Histogram<K>['labels']>>();
+  constructor(readonly histogram: Histogram<K>) {}
+  observe(labels: Labels<K>, value: number): void {
+    const id = Object.values(labels).join('\u0000');
+    let child = this.children.get(id);
+    if (child === undefined) {
+      child = this.histogram.labels(labels);
+      this.children.set(id, child);
+    }
+    child.observe(value);
+  }
+}
+
+/** Seconds, from 1 ms to 10 s: where the realtime path's stages fall. */
+export const stageSecondsBuckets = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 /**
  * The SDK's Prometheus series (prom-client), served at `/metrics`. Names are `rtp_<area>_<what>`
  * with the unit or `_total` suffix; labels are bounded (topic, partition, close code), never
@@ -40,6 +60,12 @@ export class SdkMetrics {
   readonly kafkaConsumerLag: Gauge<'group' | 'topic' | 'partition'>;
   readonly kafkaConsumerRestarts: CachedCounter<'group'>;
   readonly kafkaConsumerRetrying: Gauge<'group'>;
+  /** Record timestamp → handed to the handler (per record): how far behind the consumer is. */
+  readonly kafkaRecordDelay: CachedHistogram<'subscription'>;
+  /** Decoding one record or one batch chunk. */
+  readonly kafkaDecodeSeconds: CachedHistogram<'subscription'>;
+  /** One handler call (record or batch), with a batch's outputs produced. */
+  readonly kafkaHandlerSeconds: CachedHistogram<'subscription'>;
   readonly wsClients: Gauge;
   readonly wsFramesSent: Counter;
   readonly wsFramesDropped: Counter;
@@ -96,6 +122,28 @@ export class SdkMetrics {
       labelNames: ['group'],
       registers,
     });
+    const histogram = (name: string, help: string) =>
+      new CachedHistogram(
+        new Histogram<'subscription'>({
+          name,
+          help,
+          labelNames: ['subscription'],
+          buckets: stageSecondsBuckets,
+          registers,
+        }),
+      );
+    this.kafkaRecordDelay = histogram(
+      'rtp_kafka_record_delay_seconds',
+      'record timestamp to handler, per record: the delay behind the producer (subscription: the group id without the broadcast suffix)',
+    );
+    this.kafkaDecodeSeconds = histogram(
+      'rtp_kafka_decode_seconds',
+      'decoding a record, or a batch handler chunk',
+    );
+    this.kafkaHandlerSeconds = histogram(
+      'rtp_kafka_handler_seconds',
+      'a handler call (record, or batch with its outputs produced)',
+    );
     this.wsClients = new Gauge({
       name: 'rtp_ws_clients',
       help: 'connected WebSocket clients',

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { container } from 'tsyringe';
 import {
   KafkajsMessageBus,
+  PlatformaticMessageBus,
   RealtimeSdk,
   realtimeTokens,
   registerRealtimeSdk,
@@ -39,6 +40,25 @@ describe('registerRealtimeSdk', () => {
     expect(sdk).toBeInstanceOf(RealtimeSdk);
     expect(sdk.bus).toBe(bus);
     expect(child.resolve(realtimeTokens.RealtimeSdk)).toBe(sdk);
+  });
+
+  it('should bind the MessageBus port to the adapter RTP_KAFKA_CLIENT names', () => {
+    const adapters = { platformatic: PlatformaticMessageBus, kafkajs: KafkajsMessageBus };
+    for (const [client, adapter] of Object.entries(adapters)) {
+      const child = registerRealtimeSdk(container.createChildContainer(), {
+        env: { ...platformEnv(), RTP_KAFKA_CLIENT: client },
+        logger: silentLogger,
+        signals: false,
+      });
+      expect(child.resolve<MessageBus>(realtimeTokens.MessageBus)).toBeInstanceOf(adapter);
+    }
+    expect(() =>
+      registerRealtimeSdk(container.createChildContainer(), {
+        env: { ...platformEnv(), RTP_KAFKA_CLIENT: 'librdkafka' },
+        logger: silentLogger,
+        signals: false,
+      }),
+    ).toThrow(/RTP_KAFKA_CLIENT/);
   });
 
   it('a service should swap the MessageBus port by registering the token again', async () => {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import {
-  kafkajsRequestQueuePatch,
+  installRequestQueueFix,
   scheduleCheckPendingRequests,
 } from '../../src/kafka/kafkajs-request-queue.patch.js';
+import { kafkajsRequire } from '../../src/kafka/kafkajs.loader.js';
 
 const queue = (throttledUntil: number, pending: unknown[]) => ({
   throttledUntil,
@@ -16,8 +17,12 @@ describe('kafkajs request queue patch', () => {
     jest.restoreAllMocks();
   });
 
-  it('is installed on the kafkajs version it was checked against', () => {
-    expect(kafkajsRequestQueuePatch).toBe('installed');
+  it('is installed on the kafkajs version it was checked against (when a kafkajs bus is created)', () => {
+    expect(installRequestQueueFix(kafkajsRequire)).toBe('installed');
+    const RequestQueue = kafkajsRequire('kafkajs/src/network/requestQueue/index.js') as {
+      prototype: { scheduleCheckPendingRequests: unknown };
+    };
+    expect(RequestQueue.prototype.scheduleCheckPendingRequests).toBe(scheduleCheckPendingRequests);
   });
 
   it('never schedules the pending-requests check with a negative delay (Node 24 warns about it)', async () => {

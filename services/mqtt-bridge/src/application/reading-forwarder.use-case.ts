@@ -385,7 +385,13 @@ export class ReadingForwarder {
     this.inFlight -= batch.length;
     this.metrics.inFlight(this.inFlight);
     this.metrics.batchWritten(batch.length);
-    if (forward.length > 0) this.metrics.forwarded(forward.length);
+    if (forward.length > 0) {
+      this.metrics.forwarded(forward.length);
+      if (this.metrics.forwardDelays !== undefined) {
+        const now = Date.now();
+        this.metrics.forwardDelays(forward.map(({ reading }) => (now - reading.timestamp) / 1000));
+      }
+    }
     if (deadLetters.length > 0) {
       const byCode = new Map<string, number>();
       for (const letter of deadLetters)

@@ -1,5 +1,5 @@
 import {
-  KafkajsMessageBus,
+  createMessageBus,
   RealtimeServer,
   SdkMetrics,
   createLogger,
@@ -55,7 +55,8 @@ export class MqttBridge {
     this.logger =
       options.logger ?? createLogger({ level: config.logLevel, name: config.serviceName });
     this.metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
-    const bus = new KafkajsMessageBus({
+    const bus = createMessageBus({
+      client: config.kafkaClient,
       brokers: config.platform.kafka.bootstrapServers,
       security: kafkaBusSecurity(config.platform.kafka),
       clientId: config.serviceName,

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { stageSecondsBuckets } from '@realtime-platform/realtime-sdk';
 import type { BridgeMetrics } from '../application/ports/bridge-metrics.port.js';
 
 /**
@@ -14,6 +15,7 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
   private readonly writeFailuresTotal: Counter;
   private readonly batchSize: Histogram;
   private readonly qos0DroppedTotal: Counter;
+  private readonly forwardDelay: Histogram;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -46,6 +48,12 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
     this.writeFailuresTotal = new Counter({
       name: 'rtp_mqtt_bridge_kafka_write_failures_total',
       help: 'Kafka writes that failed and were retried (their messages stay unacknowledged)',
+      registers,
+    });
+    this.forwardDelay = new Histogram({
+      name: 'rtp_mqtt_bridge_forward_delay_seconds',
+      help: 'reading timestamp (device) to Kafka acknowledgement, per forwarded reading',
+      buckets: stageSecondsBuckets,
       registers,
     });
     this.batchSize = new Histogram({
@@ -84,5 +92,8 @@ export class PrometheusBridgeMetrics implements BridgeMetrics {
   }
   qos0Dropped(count: number): void {
     this.qos0DroppedTotal.inc(count);
+  }
+  forwardDelays(seconds: readonly number[]): void {
+    for (const value of seconds) this.forwardDelay.observe(Math.max(0, value));
   }
 }

@@ -153,6 +153,7 @@ async function runStreamProcessor(
   admin: Admin,
   round: number,
   replicas: number,
+  kafkaClient: string,
 ): Promise<RunFigures> {
   const topics = [...vitalTopics];
   const baseline = await endOffsetTotal(admin, topics);
@@ -171,6 +172,7 @@ async function runStreamProcessor(
           [runtimeEnv.consumerGroup]: group,
           [runtimeEnv.instanceId]: `stream-processor-${replica}`,
           [runtimeEnv.logLevel]: 'warn',
+          [runtimeEnv.kafkaClient]: kafkaClient,
         }),
       );
     }
@@ -182,7 +184,7 @@ async function runStreamProcessor(
       alive: () => services.every((service) => service.running),
     });
     const stats = services.map((service) => processStats(service.pid as number));
-    return figuresOf(`stream-processor ×${replicas}`, round, timeline, {
+    return figuresOf(`stream-processor[${kafkaClient}] ×${replicas}`, round, timeline, {
       rssMiB: stats.reduce((sum, stat) => sum + stat.rssMiB, 0),
       cpuSeconds: stats.reduce((sum, stat) => sum + stat.cpuSeconds, 0),
     });
@@ -237,10 +239,9 @@ const mean = (values: readonly number[]): number =>
  * of its own, from the beginning) into its own output topics. Records/s are read from the output
  * topics' end offsets, so both are measured the same way, outside the processes.
  */
-export const splitterPart: BenchPart = {
+export const splitterPart = (kafkaClients: readonly string[]): BenchPart => ({
   name: 'splitter',
-  description:
-    'built-in stream-processor vs a Kafka Streams app doing the same split (same broker, same input)',
+  description: `built-in stream-processor (MessageBus ${kafkaClients.join(', ')}) vs a Kafka Streams app doing the same split (same broker, same input)`,
   async run(log): Promise<BenchPartResult> {
     log('building the Kafka Streams baseline (cached)…');
     const ksDir = buildKafkaStreamsSplitter();
@@ -264,8 +265,10 @@ export const splitterPart: BenchPart = {
         runs.push(run);
       };
       for (let round = 1; round <= rounds; round += 1) {
-        for (const replicas of replicaCounts) {
-          report(await runStreamProcessor(kafka, registry, admin, round, replicas));
+        for (const kafkaClient of kafkaClients) {
+          for (const replicas of replicaCounts) {
+            report(await runStreamProcessor(kafka, registry, admin, round, replicas, kafkaClient));
+          }
         }
         report(await runKafkaStreams(ksDir, kafka, registry, admin, round));
       }
@@ -284,26 +287,30 @@ export const splitterPart: BenchPart = {
       };
     };
     const ks = of('kafka-streams');
-    const contenders = [
-      ...replicaCounts.map((count) => `stream-processor ×${count}`),
-      'kafka-streams',
-    ];
+    const processors = kafkaClients.flatMap((client) =>
+      replicaCounts.map((count) => ({
+        client,
+        count,
+        name: `stream-processor[${client}] ×${count}`,
+      })),
+    );
+    const contenders = [...processors.map(({ name }) => name), 'kafka-streams'];
     const figures: BenchFigure[] = [];
     for (const contender of contenders) {
       const { rate, steady } = of(contender);
       figures.push({ name: `${contender} throughput`, value: rate, unit: 'readings/s' });
       figures.push({ name: `${contender} steady (10–90 %)`, value: steady, unit: 'readings/s' });
     }
-    for (const count of replicaCounts) {
-      const sp = of(`stream-processor ×${count}`);
+    for (const { name, count } of processors) {
+      const sp = of(name);
       figures.push({
-        name: `ratio stream-processor ×${count} / kafka-streams`,
+        name: `ratio ${name} / kafka-streams`,
         value: sp.rate / ks.rate,
         unit: '×',
         note: count === 1 ? 'target ≥ 1.0' : `${count} replicas, one group`,
       });
       figures.push({
-        name: `steady ratio ×${count}`,
+        name: `steady ratio ${name} / kafka-streams`,
         value: sp.steady / ks.steady,
         unit: '×',
       });
@@ -326,10 +333,11 @@ export const splitterPart: BenchPart = {
         rounds,
         kafkaStreamsThreads,
         streamProcessorReplicas: replicaCounts,
+        kafkaClients,
         partitions: defaultTopicPartitions,
         valueFormat: 'avro',
         runs,
       },
     };
   },
-};
+});

@@ -41,6 +41,8 @@ export interface LocalPlatformOptions {
    * them: read-only root, non-root, the host's network).
    */
   readonly runtime?: 'process' | 'container';
+  /** RTP_* variables for every platform service on top of their own, e.g. `RTP_KAFKA_CLIENT` (the benches). */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -228,12 +230,17 @@ export class LocalPlatform {
               image: serviceImage(spec.name),
               // Where to listen: the container shares the host's network, so loopback only (in a
               // pod, the pod's own network namespace makes this moot).
-              env: { ...this.envFor(spec), ...spec.env, RTP_HTTP_HOST: '127.0.0.1' },
+              env: {
+                ...this.envFor(spec),
+                ...spec.env,
+                ...options.serviceEnv,
+                RTP_HTTP_HOST: '127.0.0.1',
+              },
             })
           : NodeService.start({
               name: spec.name,
               entry: spec.entry,
-              env: { ...this.envFor(spec), ...spec.env },
+              env: { ...this.envFor(spec), ...spec.env, ...options.serviceEnv },
             }),
       );
       this.services.set(spec.name, service);

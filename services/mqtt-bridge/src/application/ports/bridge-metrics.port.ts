@@ -16,6 +16,11 @@ export interface BridgeMetrics {
   batchWritten(size: number): void;
   /** QoS 0 readings dropped because more than the limit waited for Kafka. */
   qos0Dropped(count: number): void;
+  /**
+   * Forwarded readings' delay, in seconds, from the reading's own timestamp (taken by the device)
+   * to Kafka's acknowledgement: the MQTT leg and the bridge, the first stage of the realtime path.
+   */
+  forwardDelays?(seconds: readonly number[]): void;
 }
 
 export const noopBridgeMetrics: BridgeMetrics = {
