@@ -6,6 +6,7 @@ import {
   type PrometheusAlert,
   type ScrapeTarget,
 } from '@realtime-platform/local-infra';
+import { closeCodes } from '@realtime-platform/realtime-sdk';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
 import { stringify } from 'yaml';
 
@@ -144,6 +145,14 @@ describe('alerting on the local platform (real Prometheus scraping real services
     }
     expect([...read].filter((metric) => !served.has(metric))).toEqual([]);
     expect(read.size).toBeGreaterThan(5);
+  });
+
+  it('closes-for-slowness alert reads the close codes the SDK’s hub sends slow clients', () => {
+    const rule = rendered.find((obj) => obj.kind === 'PrometheusRule')!;
+    const expr = rule.spec
+      .groups!.flatMap((g) => g.rules)
+      .find((r) => r.alert === 'RealtimePlatformWebSocketClientsTooSlow')!.expr;
+    expect(expr).toContain(`code=~"${closeCodes.tooSlow}|${closeCodes.queueOverflow}"`);
   });
 
   it('fires nothing while every service runs', async () => {
