@@ -32,6 +32,8 @@ export interface RenderOptions {
   /** Values objects applied after the fixtures (later wins). */
   values?: Record<string, unknown>[];
   isUpgrade?: boolean;
+  /** API versions the cluster is said to serve (`--api-versions`, seen by .Capabilities). */
+  apiVersions?: string[];
   /**
    * Render against a fake API server, so `lookup` sees the objects it holds
    * (`helm template --dry-run=server`).
@@ -74,6 +76,7 @@ export async function renderChart(
   return withValuesArgs(chart, options, async (valueArgs) => {
     const args = ['template', ...releaseArgs(chart, options), ...valueArgs];
     if (options.isUpgrade) args.push('--is-upgrade');
+    for (const apiVersion of options.apiVersions ?? []) args.push('--api-versions', apiVersion);
     if (options.cluster) {
       args.push('--kubeconfig', options.cluster.kubeconfigPath);
       args.push('--dry-run=server', '--disable-openapi-validation');

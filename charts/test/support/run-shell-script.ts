@@ -14,9 +14,10 @@ export function runShellScript(
   scriptPath: string,
   env: Record<string, string>,
   timeoutMs = 30_000,
+  args: readonly string[] = [],
 ): Promise<ScriptResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', [scriptPath], {
+    const child = spawn('sh', [scriptPath, ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmpdir(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: timeoutMs,

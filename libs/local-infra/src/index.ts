@@ -30,6 +30,13 @@ export {
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export type { MqttServer } from './mqtt-server.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
+export {
+  PrometheusServer,
+  type PrometheusAlert,
+  type PrometheusSample,
+  type PrometheusServerOptions,
+  type ScrapeTarget,
+} from './prometheus-server.js';
 export { makeRunDir } from './run-dir.js';
 export {
   CONFLUENT_COMPAT_PATH,

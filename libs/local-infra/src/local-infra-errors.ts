@@ -26,6 +26,11 @@ export const localInfraErrors = defineErrors('RTP_ERR_INFRA', {
     message: (p: { image: string; user: string }) =>
       `${p.image} runs as user "${p.user || 'root'}": images must name a numeric non-root uid (USER 65532:65532)`,
   },
+  /** A server's HTTP API answered a request with an error (the server runs, the request failed). */
+  API_FAILED: {
+    message: (p: { service: string; request: string; status: number; body: string }) =>
+      `${p.service} refused ${p.request}: HTTP ${p.status} ${p.body}`,
+  },
   /** Used before start() resolved, or after stop(). */
   NOT_STARTED: {
     message: (p: { service: string }) =>

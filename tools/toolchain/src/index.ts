@@ -20,6 +20,8 @@ export {
   findExecutable,
   mosquittoBinary,
   mosquittoPasswdBinary,
+  prometheusBinary,
+  promtoolBinary,
   opensslBinary,
   postgresBinDir,
 } from './system-binaries.js';

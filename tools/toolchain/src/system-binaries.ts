@@ -23,6 +23,12 @@ export const mosquittoBinary = (): string =>
   requireExecutable('mosquitto', 'mosquitto', ['/usr/sbin']);
 export const mosquittoPasswdBinary = (): string =>
   requireExecutable('mosquitto_passwd', 'mosquitto', ['/usr/bin']);
+/** promtool (Debian's prometheus package): unit tests of the chart's alert rules. */
+export const promtoolBinary = (): string =>
+  requireExecutable('promtool', 'prometheus', ['/usr/bin']);
+/** The Prometheus server (Debian's prometheus package): the alerting e2e scrapes the services. */
+export const prometheusBinary = (): string =>
+  requireExecutable('prometheus', 'prometheus', ['/usr/bin']);
 /** openssl: the local harness generates a CA and server certificates for TLS listeners. */
 export const opensslBinary = (): string => requireExecutable('openssl', 'openssl', ['/usr/bin']);
 

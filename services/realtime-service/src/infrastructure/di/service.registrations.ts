@@ -11,7 +11,7 @@ import {
   type SdkMetrics,
 } from '@realtime-platform/realtime-sdk';
 import type pg from 'pg';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   GetLatestVitalsUseCase,
@@ -144,7 +144,28 @@ export function registerRealtimeService(
   );
   container.register(
     serviceTokens.LatestVitalsStore,
-    singleton(() => new InMemoryLatestVitalsStore()),
+    singleton((c) => {
+      const store = new InMemoryLatestVitalsStore();
+      const registers = [resolve<SdkMetrics>(c, realtimeTokens.Metrics).registry];
+      // Read at scrape time; one series each, never per device (bounded labels).
+      new Gauge({
+        name: 'rtp_service_devices_known',
+        help: 'devices this replica holds latest vitals of (seen since its start, bounded)',
+        registers,
+        collect() {
+          this.set(store.size);
+        },
+      });
+      new Gauge({
+        name: 'rtp_service_device_silence_seconds',
+        help: 'seconds since the most silent known device last sent a reading (0 with no device)',
+        registers,
+        collect() {
+          this.set(store.longestSilenceMs() / 1000);
+        },
+      });
+      return store;
+    }),
   );
   container.register(
     serviceTokens.LiveFeed,

@@ -47,6 +47,20 @@ describe('StreamLiveVitalUseCase and GetLatestVitalsUseCase', () => {
     expect(store.size).toBe(2);
     expect(store.latestOf('a' as never)).toBeUndefined();
   });
+
+  it('reports the silence of the device that sent nothing for the longest time (0 with no device)', () => {
+    let now = 1_000;
+    const store = new InMemoryLatestVitalsStore(10, { now: () => now });
+    expect(store.longestSilenceMs()).toBe(0);
+    store.record(heartRateOf(70, { deviceId: 'a' }));
+    now = 5_000;
+    store.record(heartRateOf(70, { deviceId: 'b' }));
+    now = 65_000;
+    expect(store.longestSilenceMs()).toBe(64_000);
+    // a reports again: b (60 s) is now the most silent
+    store.record(heartRateOf(71, { deviceId: 'a' }));
+    expect(store.longestSilenceMs()).toBe(60_000);
+  });
 });
 
 describe('StreamLiveAlertUseCase', () => {
