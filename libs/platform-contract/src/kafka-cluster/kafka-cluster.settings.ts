@@ -1,0 +1,59 @@
+/**
+ * How many Kafka brokers a platform runs, and the durability settings that go with the count: one
+ * source for the chart's brokers, the topic provisioning and local-infra's loopback cluster.
+ *
+ * One broker (fast-data-dev, the default) is a development setup: every topic has one copy. Three
+ * brokers is the production setup: every topic, the consumer offsets and the transaction log have
+ * three copies, and a write acknowledged with acks=all is on at least two of them
+ * (`min.insync.replicas=2`), so one broker may fail or be drained without losing an acknowledged
+ * record or stopping writes; with two down, writes are refused (NOT_ENOUGH_REPLICAS) instead of
+ * being acknowledged on a single copy.
+ */
+export const kafkaBrokerCounts = [1, 3] as const;
+export type KafkaBrokerCount = (typeof kafkaBrokerCounts)[number];
+export const defaultKafkaBrokers: KafkaBrokerCount = 1;
+
+/** The suffix of the headless Service that gives each broker pod its own DNS name. */
+export const kafkaHeadlessServiceSuffix = 'kafka-headless';
+
+/** The broker pods' StatefulSet is named like the Kafka Service: `{name}-kafka-<ordinal>` pods. */
+export const kafkaBrokerStatefulSetSuffix = 'kafka';
+
+/** Broker settings of a Kafka of `brokers` brokers (server.properties keys). */
+export function kafkaReplicationSettings(
+  brokers: KafkaBrokerCount,
+): Readonly<Record<string, number>> {
+  const copies = brokers;
+  const minInSync = brokers === 1 ? 1 : 2;
+  return {
+    'default.replication.factor': copies,
+    'min.insync.replicas': minInSync,
+    'offsets.topic.replication.factor': copies,
+    'transaction.state.log.replication.factor': copies,
+    'transaction.state.log.min.isr': minInSync,
+  };
+}
+
+/** The replication factor of every topic the platform creates (the plan's topics and their DLQs). */
+export function kafkaTopicReplicationFactor(brokers: KafkaBrokerCount): number {
+  return brokers;
+}
+
+/**
+ * The broker pods' fully qualified hosts, `{name}-kafka-<i>.{name}-kafka-headless.<namespace>.svc.<domain>`,
+ * for a cluster of more than one broker (what each broker advertises and what the kafka secret's
+ * bootstrap list names); empty for one broker, which is reached through its Service.
+ */
+export function kafkaBrokerPodHosts(
+  name: string,
+  brokers: KafkaBrokerCount,
+  namespace: string,
+  clusterDomain: string,
+): string[] {
+  if (brokers === 1) return [];
+  return Array.from(
+    { length: brokers },
+    (_, ordinal) =>
+      `${name}-${kafkaBrokerStatefulSetSuffix}-${ordinal}.${name}-${kafkaHeadlessServiceSuffix}.${namespace}.svc.${clusterDomain}`,
+  );
+}
