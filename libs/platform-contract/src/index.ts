@@ -250,4 +250,8 @@ export {
   kafkaReplicationSettings,
   kafkaTopicReplicationFactor,
   kafkaBrokerPodHosts,
+  kafkaControllerCount,
+  kafkaControllerNodeIdBase,
+  kafkaControllerSuffix,
+  kafkaClusterPorts,
 } from './kafka-cluster/kafka-cluster.settings.js';

@@ -13,6 +13,28 @@ export const kafkaBrokerCounts = [1, 3] as const;
 export type KafkaBrokerCount = (typeof kafkaBrokerCounts)[number];
 export const defaultKafkaBrokers: KafkaBrokerCount = 1;
 
+/**
+ * A multi-broker Kafka runs its KRaft controller quorum on nodes of their own, three of them (one
+ * may fail). Not combined broker+controller nodes: with two of three combined nodes down the quorum
+ * is lost too, nobody can shrink the in-sync replicas, and acks=all writes hang until they time out
+ * instead of being refused with NOT_ENOUGH_REPLICAS; with a quorum of its own the surviving broker
+ * is told its peers are gone and refuses at once.
+ */
+export const kafkaControllerCount = 3;
+
+/** KRaft node ids: brokers 0.., controllers from here (the two must never collide). */
+export const kafkaControllerNodeIdBase = 100;
+
+/** The controllers' StatefulSet and headless Service: `{name}-kafka-controller-<ordinal>` pods. */
+export const kafkaControllerSuffix = 'kafka-controller';
+
+/**
+ * The ports a multi-broker Kafka uses between its own pods (clients use the `kafka` Service's):
+ * `internal` is pod-local (the provisioning principal's PLAIN login, for SCRAM changes),
+ * `replication` the brokers' inter-broker listener (SCRAM), `controller` the KRaft quorum's.
+ */
+export const kafkaClusterPorts = { internal: 9093, replication: 9094, controller: 9095 } as const;
+
 /** The suffix of the headless Service that gives each broker pod its own DNS name. */
 export const kafkaHeadlessServiceSuffix = 'kafka-headless';
 
