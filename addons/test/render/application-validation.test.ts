@@ -134,7 +134,7 @@ spec:
 `);
     expect(problems.map(formatProblem)).toEqual([
       'component "first": properties.mqttUsers: needs properties.iot: true (with iot: false there is no MQTT broker to create them on)',
-      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, mqttUsers, dataRetention, scaling, snowflake, topics)',
+      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, kafkaBrokers, mqttUsers, dataRetention, scaling, snowflake, topics)',
       'component "second": properties.scaling.minReplicas: (4) must not exceed properties.scaling.maxReplicas (2)',
     ]);
   });
