@@ -60,11 +60,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The env the rendered StatefulSet gives its container, with the pod's paths moved to `work`. */
-function podEnv(statefulSet: string, role: string, podName: string, dataDir: string) {
+function podEnv(
+  statefulSet: string,
+  role: string,
+  podName: string,
+  dataDir: string,
+): Record<string, string> {
   const container = render
     .podTemplate('StatefulSet', statefulSet)
     .spec.containers.find((c) => c.name === role)!;
-  const rendered = Object.fromEntries(
+  const rendered: Record<string, string> = Object.fromEntries(
     (container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
   );
   return {
@@ -90,12 +95,13 @@ describe('start-kafka-node.sh with the rendered settings', () => {
     expect(first.stdout).toContain(`formatted ${dataDir} as node 2 of cluster ${env.CLUSTER_ID}`);
     expect(metaProperties(dataDir)).toContain('node.id=2');
     expect(metaProperties(dataDir)).toContain(`cluster.id=${env.CLUSTER_ID}`);
-    const written = readFileSync(join(env.CONFIG_DIR, 'server.properties'), 'utf8');
+    const serverProperties = join(dataDir, '..', 'config', 'server.properties');
+    const written = readFileSync(serverProperties, 'utf8');
     const host = `health-data-kafka-2.health-data-kafka-headless.${namespace}.svc.cluster.local`;
     expect(written).toContain(
       `advertised.listeners=CLIENT://${host}:9092,EXTERNAL://${host}:19092,REPLICATION://${host}:9094,INTERNAL://127.0.0.1:9093`,
     );
-    expect(first.stdout).toContain(`server start ${join(env.CONFIG_DIR, 'server.properties')}`);
+    expect(first.stdout).toContain(`server start ${serverProperties}`);
 
     // A restart keeps the data: no second format.
     const again = await runShellScript(script, env, 60_000);
