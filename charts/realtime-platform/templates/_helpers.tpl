@@ -510,10 +510,13 @@ auth and of the Schema Registry's; the REST user lists.
   (printf "external.KafkaServer {\n  %s\n};" $scram)
   (printf "internal.KafkaServer {\n  %s\n};" $plain)
   (printf "controller.KafkaServer {\n  %s\n};" $plain)
-  (printf "replication.KafkaServer {\n  %s\n};" $scram)
   "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required file=\"/mnt/kafka-auth/connect-users.properties\";\n};"
   "SchemaRegistry {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file=\"/mnt/kafka-auth/registry-users.properties\" debug=\"false\";\n};"
 -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- /* The three brokers' inter-broker listener: SCRAM, as the provisioning principal. */ -}}
+{{- $jaas = append $jaas (printf "replication.KafkaServer {\n  %s\n};" $scram) -}}
+{{- end -}}
 {{- $registryUsers := list -}}
 {{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
 {{- if has .id (list "admin" "stream" "app" "connect") -}}

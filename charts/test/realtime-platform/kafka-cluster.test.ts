@@ -142,6 +142,15 @@ describe('realtime-platform: platform.kafkaBrokers: 3', () => {
     expect(controller['process.roles']).toBe('controller');
   });
 
+  it('logs the brokers in to each other with SCRAM as the provisioning principal (JAAS of the REPLICATION listener)', () => {
+    const jaas = (render: RenderedChart) =>
+      render.secretData('health-data-kafka-auth')['kafka_jaas.conf']!;
+    expect(jaas(cluster)).toMatch(
+      /replication\.KafkaServer \{\n {2}org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required username="rtp-admin" password="[^"]+";\n\};/,
+    );
+    expect(jaas(single)).not.toContain('replication.KafkaServer');
+  });
+
   it('gives every node the same KRaft cluster id, a Kafka Uuid stable across renders', async () => {
     const ids = ['health-data-kafka', 'health-data-kafka-controller'].map(
       (name) =>
