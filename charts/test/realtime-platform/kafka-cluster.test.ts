@@ -12,6 +12,7 @@ import {
 import {
   renderChart,
   renderFailure,
+  renderNotes,
   type Container,
   type RenderedChart,
 } from '../support/render-chart.js';
@@ -288,6 +289,15 @@ describe('realtime-platform: platform.kafkaBrokers: 3', () => {
         from: [brokerPods, controllerPods],
       },
     ]);
+  });
+
+  it('names the three brokers in NOTES.txt, and none with one broker', async () => {
+    const notes = (fixture: string) =>
+      renderNotes(chart, { releaseName: 'platform', namespace, fixtures: [fixture] });
+    expect(await notes('kafka-cluster')).toContain(
+      `Kafka brokers    health-data-kafka-0.health-data-kafka-headless.${namespace}.svc.cluster.local:9092,`,
+    );
+    expect(await notes('minimal')).not.toContain('Kafka brokers');
   });
 
   it('renders none of it with one broker (the default)', () => {
