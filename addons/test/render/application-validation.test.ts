@@ -37,6 +37,12 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     field: 'properties.database',
     text: 'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
   },
+  'kafka-brokers-two.app.yaml': {
+    source: 'contract',
+    component: 'health-pipeline',
+    field: 'properties.kafkaBrokers',
+    text: 'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
+  },
   'no-name.app.yaml': {
     source: 'contract',
     component: 'health-pipeline',
