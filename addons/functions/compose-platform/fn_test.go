@@ -157,7 +157,7 @@ func TestComposesTheChartAsAReleaseThatWaitsAndRollsBack(t *testing.T) {
 	expectEqual(t, "values", forProvider["values"], jsonOf(t, `{
 		"platform": {
 			"name": "health-data", "database": "postgres", "visualization": "metabase", "iot": true,
-			"streamProcessing": "builtin", "mqttUsers": [], "dataRetention": "7d",
+			"streamProcessing": "builtin", "kafkaBrokers": 1, "mqttUsers": [], "dataRetention": "7d",
 			"scaling": {"minReplicas": 1, "maxReplicas": 5}, "snowflake": {"enabled": false}, "topics": []
 		},
 		"clusterDomain": "cluster.local",

@@ -56,6 +56,7 @@ describe('vela dry-run --offline: the requirements minimal example', () => {
       visualization: 'metabase',
       iot: true,
       streamProcessing: 'builtin',
+      kafkaBrokers: 1,
       dataRetention: '7d',
     });
   });
@@ -78,6 +79,7 @@ describe('vela dry-run --offline: every optional property', () => {
       visualization: 'grafana',
       iot: true,
       streamProcessing: 'lenses',
+      kafkaBrokers: 3,
       mqttUsers: [
         { username: 'device-1', password: 's3cret-device-1' },
         { username: 'device-2', password: 's3cret-device-2' },

@@ -37,6 +37,12 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     field: 'properties.database',
     text: 'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
   },
+  'kafka-brokers-two.app.yaml': {
+    source: 'contract',
+    component: 'health-pipeline',
+    field: 'properties.kafkaBrokers',
+    text: 'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
+  },
   'no-name.app.yaml': {
     source: 'contract',
     component: 'health-pipeline',
@@ -134,7 +140,7 @@ spec:
 `);
     expect(problems.map(formatProblem)).toEqual([
       'component "first": properties.mqttUsers: needs properties.iot: true (with iot: false there is no MQTT broker to create them on)',
-      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, mqttUsers, dataRetention, scaling, snowflake, topics)',
+      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, kafkaBrokers, mqttUsers, dataRetention, scaling, snowflake, topics)',
       'component "second": properties.scaling.minReplicas: (4) must not exceed properties.scaling.maxReplicas (2)',
     ]);
   });

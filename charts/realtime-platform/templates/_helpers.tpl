@@ -70,6 +70,135 @@ realtime-platform.v1.lenses: "true" when the platform runs Lenses, else "".
 {{- if eq .Values.platform.streamProcessing "lenses" -}}true{{- end -}}
 {{- end -}}
 
+{{/* ---------------------------------------------------------------- Kafka brokers */}}
+
+{{/*
+realtime-platform.v1.kafkaCluster: "true" when the platform runs three Kafka brokers
+(platform.kafkaBrokers: 3: Apache Kafka brokers and KRaft controllers of their own, fast-data-dev
+for the Schema Registry and Connect only), else "".
+*/}}
+{{- define "realtime-platform.v1.kafkaCluster" -}}
+{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) 3 -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaBrokerCount: the number of brokers (the contract's kafkaBrokerCounts).
+*/}}
+{{- define "realtime-platform.v1.kafkaBrokerCount" -}}
+{{- ternary 3 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaReplicationFactor: the replication factor of every topic the platform
+creates: kafka.replicationFactor, or the number of brokers when it is 0 (the contract's
+kafkaTopicReplicationFactor).
+*/}}
+{{- define "realtime-platform.v1.kafkaReplicationFactor" -}}
+{{- $configured := int (.Values.kafka.replicationFactor | default 0) -}}
+{{- ternary (int (include "realtime-platform.v1.kafkaBrokerCount" .)) $configured (eq $configured 0) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaReplicationSettings: the brokers' durability settings for three brokers
+(the contract's kafkaReplicationSettings(3); a chart test compares), as JSON.
+*/}}
+{{- define "realtime-platform.v1.kafkaReplicationSettings" -}}
+{{- dict
+  "default.replication.factor" 3
+  "min.insync.replicas" 2
+  "offsets.topic.replication.factor" 3
+  "transaction.state.log.replication.factor" 3
+  "transaction.state.log.min.isr" 2
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (the contract's
+kafkaClusterPorts), as JSON.
+*/}}
+{{- define "realtime-platform.v1.kafkaClusterPorts" -}}
+{{- dict "internal" 9093 "replication" 9094 "controller" 9095 | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPodHost: the fully qualified host of one pod of a StatefulSet behind its
+headless Service. Call with (list $ "<statefulset suffix>" "<headless service suffix>" ordinal).
+*/}}
+{{- define "realtime-platform.v1.kafkaPodHost" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%d.%s" (include "realtime-platform.v1.objectName" (list $root (index . 1))) (int (index . 3)) (include "realtime-platform.v1.host" (list $root (index . 2))) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS: the Kafka Service with one
+broker; every broker pod (the contract's kafkaBrokerPodHosts) with three, so a client bootstraps
+with any of them down.
+*/}}
+{{- define "realtime-platform.v1.kafkaBootstrapServers" -}}
+{{- $port := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- $servers := list -}}
+{{- range $ordinal := until 3 -}}
+{{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka" "kafka-headless" $ordinal)) $port) -}}
+{{- end -}}
+{{- join "," $servers -}}
+{{- else -}}
+{{- printf "%s:%s" (include "realtime-platform.v1.host" (list . "kafka")) $port -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaControllerVoters: controller.quorum.voters of the three controllers
+(node ids from 100: the contract's kafkaControllerNodeIdBase).
+*/}}
+{{- define "realtime-platform.v1.kafkaControllerVoters" -}}
+{{- $port := (include "realtime-platform.v1.kafkaClusterPorts" . | fromJson).controller | int -}}
+{{- $voters := list -}}
+{{- range $ordinal := until 3 -}}
+{{- $voters = append $voters (printf "%d@%s:%d" (add 100 $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
+{{- end -}}
+{{- join "," $voters -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaClusterId: the KRaft cluster id of the three-broker Kafka, the same on
+every node and every render: 16 bytes derived from the namespace and platform name, in Kafka's
+base64url form (22 characters; a hex digest never starts the id with "-").
+*/}}
+{{- define "realtime-platform.v1.kafkaClusterId" -}}
+{{- printf "%s/%s" .Release.Namespace (include "realtime-platform.v1.name" .) | sha256sum | trunc 16 | b64enc | trimSuffix "==" | replace "+" "-" | replace "/" "_" -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaServicesComponent: the component of the fast-data-dev pod: "kafka" (the
+broker, Schema Registry and Connect) with one broker, "kafka-services" (Schema Registry and
+Connect only) with three.
+*/}}
+{{- define "realtime-platform.v1.kafkaServicesComponent" -}}
+{{- ternary "kafka-services" "kafka" (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaNodeAffinity: the affinity of the brokers or controllers: kafka.affinity,
+or by default preferably one pod of the component per node (a node failure or drain then takes
+one broker and one controller at most). Call with (list $ "component").
+*/}}
+{{- define "realtime-platform.v1.kafkaNodeAffinity" -}}
+{{- $root := index . 0 -}}
+{{- if $root.Values.kafka.affinity -}}
+{{- toYaml $root.Values.kafka.affinity -}}
+{{- else -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "realtime-platform.v1.selectorLabels" . | nindent 12 }}
+{{- end -}}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- labels, images, pods */}}
 
 {{/*
@@ -355,7 +484,7 @@ the same endpoints and settings, that principal's user name and password. Call w
 {{- if eq .id $id -}}{{- $principal = . -}}{{- end -}}
 {{- end -}}
 {{- dict
-  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list $root "kafka")) (include "realtime-platform.v1.port" (list $root "kafka" "kafka")))
+  "KAFKA_BOOTSTRAP_SERVERS" (include "realtime-platform.v1.kafkaBootstrapServers" $root)
   "KAFKA_SECURITY_PROTOCOL" "SASL_PLAINTEXT"
   "KAFKA_SASL_MECHANISM" "SCRAM-SHA-512"
   "KAFKA_USERNAME" (required (printf "unknown Kafka principal %s" $id) $principal.username)
@@ -384,6 +513,10 @@ auth and of the Schema Registry's; the REST user lists.
   "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required file=\"/mnt/kafka-auth/connect-users.properties\";\n};"
   "SchemaRegistry {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file=\"/mnt/kafka-auth/registry-users.properties\" debug=\"false\";\n};"
 -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- /* The three brokers' inter-broker listener: SCRAM, as the provisioning principal. */ -}}
+{{- $jaas = append $jaas (printf "replication.KafkaServer {\n  %s\n};" $scram) -}}
+{{- end -}}
 {{- $registryUsers := list -}}
 {{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
 {{- if has .id (list "admin" "stream" "app" "connect") -}}
@@ -789,6 +922,11 @@ blocking every node drain, and a replicated one keeps all but one replica up.
 {{- define "realtime-platform.v1.podDisruptionBudget" -}}
 {{- $ := index . 0 -}}
 {{- $component := index . 1 -}}
+{{- $maxUnavailable := $.Values.podDisruptionBudget.maxUnavailable -}}
+{{- if gt (len .) 2 -}}
+{{- /* A quorum's own bound (Kafka brokers and controllers of three: 1), whatever the setting. */ -}}
+{{- $maxUnavailable = index . 2 -}}
+{{- end -}}
 {{- if $.Values.podDisruptionBudget.enabled }}
 ---
 apiVersion: policy/v1
@@ -799,7 +937,7 @@ metadata:
   labels:
     {{- include "realtime-platform.v1.labels" (list $ $component) | nindent 4 }}
 spec:
-  maxUnavailable: {{ $.Values.podDisruptionBudget.maxUnavailable }}
+  maxUnavailable: {{ $maxUnavailable }}
   selector:
     matchLabels:
       {{- include "realtime-platform.v1.selectorLabels" (list $ $component) | nindent 6 }}
@@ -981,6 +1119,16 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if eq $hq.postgresql.username $agent.postgresql.username -}}
 {{- $problems = append $problems "lenses-hq.postgresql.username and lenses-agent.postgresql.username must differ: each chart generates its own password." -}}
 {{- end -}}
+{{- end -}}
+{{- $brokers := int (include "realtime-platform.v1.kafkaBrokerCount" .) -}}
+{{- $replicationFactor := int (include "realtime-platform.v1.kafkaReplicationFactor" .) -}}
+{{- if gt $replicationFactor $brokers -}}
+{{- $problems = append $problems (printf "kafka.replicationFactor: %d is more than the %d broker(s) of platform.kafkaBrokers; use 0 (the number of brokers)." $replicationFactor $brokers) -}}
+{{- else if and (eq $brokers 3) (ne $replicationFactor 3) -}}
+{{- $problems = append $problems (printf "kafka.replicationFactor: %d with platform.kafkaBrokers: 3: min.insync.replicas is 2, so a topic with fewer than 3 copies stops taking writes while a broker is down (and one with 1 copy never takes any); use 0 or 3." $replicationFactor) -}}
+{{- end -}}
+{{- if and (eq $brokers 3) (contains "fast-data-dev" .Values.kafka.cluster.image.repository) -}}
+{{- $problems = append $problems (printf "kafka.cluster.image.repository: %q cannot be the brokers of platform.kafkaBrokers: 3 (fast-data-dev runs one broker per pod with its own Schema Registry and Connect); use an Apache Kafka image such as apache/kafka." .Values.kafka.cluster.image.repository) -}}
 {{- end -}}
 {{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" .Values.postgresql.metabaseUser) -}}
 {{- $problems = append $problems (printf "postgresql.metabaseUser: %q must be a lowercase PostgreSQL identifier." .Values.postgresql.metabaseUser) -}}

@@ -40,6 +40,7 @@ const fixtures = [
   'grafana',
   'snowflake',
   'lenses',
+  'kafka-cluster',
 ] as const;
 type Fixture = (typeof fixtures)[number];
 

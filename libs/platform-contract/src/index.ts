@@ -16,6 +16,7 @@ export {
   type StreamProcessing,
   type MqttUser,
   type ScalingSpec,
+  type KafkaBrokerCount,
   type SnowflakeSpec,
   type TopicDeclaration,
   type RealtimePlatformSpec,
@@ -239,3 +240,18 @@ export {
   examplePlatform,
   type ReadmeSection,
 } from './generators/readme.generator.js';
+
+// Kafka brokers: count, replication, broker hosts
+export {
+  kafkaBrokerCounts,
+  defaultKafkaBrokers,
+  kafkaHeadlessServiceSuffix,
+  kafkaBrokerStatefulSetSuffix,
+  kafkaReplicationSettings,
+  kafkaTopicReplicationFactor,
+  kafkaBrokerPodHosts,
+  kafkaControllerCount,
+  kafkaControllerNodeIdBase,
+  kafkaControllerSuffix,
+  kafkaClusterPorts,
+} from './kafka-cluster/kafka-cluster.settings.js';

@@ -13,6 +13,8 @@ const invalidDir = join(examplesDir, 'invalid');
 const invalidExamples: Record<string, string> = {
   'database-oracle.app.yaml':
     'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
+  'kafka-brokers-two.app.yaml':
+    'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
   'no-name.app.yaml': 'component "health-pipeline": properties.name: is required',
   'retention-7x.app.yaml':
     'component "health-pipeline": properties.dataRetention: must be a number followed by d (days), w (weeks) or m (months of 30 days)',

@@ -5,6 +5,7 @@ import {
   topicNamePattern,
 } from '../topics/topic.catalog.js';
 import { databases, streamProcessors, visualizations } from './claim.types.js';
+import { defaultKafkaBrokers, kafkaBrokerCounts } from '../kafka-cluster/kafka-cluster.settings.js';
 import { retentionPattern } from './retention.converter.js';
 
 /** A CEL rule as Kubernetes runs it (`x-kubernetes-validations`). */
@@ -119,6 +120,13 @@ export const claimSpecSchema = {
         'Stream processing engine: builtin needs no licence; lenses runs Lenses HQ + Agent and needs a Lenses licence configured by the platform engineer.',
       enum: streamProcessors,
       default: 'builtin',
+    },
+    kafkaBrokers: {
+      type: 'integer',
+      description:
+        'Kafka brokers: 1 (development: one copy of every record) or 3 (production: replication factor 3, min.insync.replicas 2, so one broker may fail or be drained without losing an acknowledged record).',
+      enum: kafkaBrokerCounts,
+      default: defaultKafkaBrokers,
     },
     mqttUsers: {
       type: 'array',

@@ -11,6 +11,9 @@ export type PlannedDatabase = (typeof plannedDatabases)[number];
 export type Visualization = (typeof visualizations)[number];
 export type StreamProcessing = (typeof streamProcessors)[number];
 
+export type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
+import type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
+
 export interface MqttUser {
   username: string;
   password: string;
@@ -41,6 +44,7 @@ export interface RealtimePlatformSpec {
   visualization: Visualization;
   iot: boolean;
   streamProcessing: StreamProcessing;
+  kafkaBrokers: KafkaBrokerCount;
   mqttUsers: MqttUser[];
   dataRetention: string;
   scaling: ScalingSpec;
@@ -55,6 +59,7 @@ export interface RealtimePlatformSpecInput {
   visualization?: Visualization;
   iot?: boolean;
   streamProcessing?: StreamProcessing;
+  kafkaBrokers?: KafkaBrokerCount;
   mqttUsers?: MqttUser[];
   dataRetention?: string;
   scaling?: Partial<ScalingSpec>;

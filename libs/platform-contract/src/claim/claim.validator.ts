@@ -76,6 +76,12 @@ class SchemaWalker {
           );
           return undefined;
         }
+        if (schema.enum !== undefined && !schema.enum.includes(value)) {
+          this.errors.push(
+            contractErrors.CLAIM_FIELD_NOT_ALLOWED({ path, value, allowed: schema.enum }),
+          );
+          return undefined;
+        }
         return value;
       case 'boolean':
         return typeof value === 'boolean' ? value : this.typeError(schema, value, path);

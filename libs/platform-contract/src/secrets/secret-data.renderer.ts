@@ -55,7 +55,8 @@ export function resolveEndpoint(
       case 'port':
         return String(port.port);
       case 'bootstrap':
-        return `${service.host}:${port.port}`;
+        // Every broker of a multi-broker Kafka: a client still bootstraps with one of them down.
+        return (service.podHosts ?? [service.host]).map((host) => `${host}:${port.port}`).join(',');
       case 'url':
         return `${key.scheme ?? 'http'}://${service.host}:${port.port}${key.path ?? ''}`;
     }

@@ -27,6 +27,7 @@ describe('validateClaimSpec', () => {
           visualization: 'metabase',
           iot: true,
           streamProcessing: 'builtin',
+          kafkaBrokers: 1,
           mqttUsers: [],
           dataRetention: '7d',
           scaling: { minReplicas: 1, maxReplicas: 5 },
