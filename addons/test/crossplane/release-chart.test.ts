@@ -99,6 +99,7 @@ beforeAll(async () => {
   await packageCharts({ destination: join(repository, 'realtime-platform'), url: repositoryUrl });
   addon = await renderAddonOk({
     chartRepository: repositoryUrl,
+    allowInsecureChartRepository: true, // the loopback repository is plain http
     // Lenses refuses to start without it; the chart checks it (see the last test).
     lenses: { acceptEULA: true },
   });
@@ -180,7 +181,10 @@ describe('the composed Releases, installed from the packaged Helm repository', (
   });
 
   it('the chart refuses a Lenses platform while the addon has not accepted the Lenses EULA', async () => {
-    const defaults = await renderAddonOk({ chartRepository: repositoryUrl });
+    const defaults = await renderAddonOk({
+      chartRepository: repositoryUrl,
+      allowInsecureChartRepository: true,
+    });
     const { release } = await composedRelease(
       defaults,
       'every-option.app.yaml',

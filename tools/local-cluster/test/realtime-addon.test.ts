@@ -73,6 +73,10 @@ describe('vela addon enable addons/realtime-platform (chartRepository: the loopb
       'enable',
       addonDir,
       `chartRepository=${cluster().chartRepositoryUrl}`,
+      // The loopback chart repository is plain http: the addon refuses it without this opt-in.
+      'allowInsecureChartRepository=true',
+      // provider-helm is namespace-scoped: the flows below install platforms in these two only.
+      'providerHelm.tenantNamespaces={apps,clinic}',
       'overrideWebservice=true',
     ]);
     expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
@@ -163,6 +167,22 @@ describe('vela addon enable addons/realtime-platform (chartRepository: the loopb
     expect(await can('create', 'clusterrolebindings')).toBe('no');
     expect(await can('delete', 'nodes')).toBe('no');
     expect(await can('create', 'pods', '-n', 'apps')).toBe('no');
+  });
+
+  it('binds that role only in the tenant namespaces: nothing in another namespace, nothing cluster-wide', async () => {
+    const sa = `system:serviceaccount:${crossplaneNamespace}:realtime-platform-provider-helm`;
+    const can = async (...args: string[]): Promise<string> =>
+      (await cluster().kubectl.run(['auth', 'can-i', ...args, `--as=${sa}`])).stdout.trim();
+    for (const tenant of ['apps', 'clinic']) {
+      expect([tenant, await can('create', 'secrets', '-n', tenant)]).toEqual([tenant, 'yes']);
+    }
+    for (const other of ['orphans', 'kube-system', 'vela-system']) {
+      expect([other, await can('get', 'secrets', '-n', other)]).toEqual([other, 'no']);
+      expect([other, await can('create', 'deployments.apps', '-n', other)]).toEqual([other, 'no']);
+    }
+    expect(await can('list', 'secrets', '--all-namespaces')).toBe('no');
+    const bindings = await cluster().kubectl.list('clusterrolebindings');
+    expect(bindings.map((b) => b.metadata.name)).not.toContain('realtime-platform:provider-helm');
   });
 
   it('installs the realtime definitions and takes over webservice (overrideWebservice=true)', async () => {
