@@ -109,6 +109,7 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'RealtimePlatformClaim/health-data-realtime',
       'Deployment/health-app',
+      'NetworkPolicy/health-app',
       'Service/health-app',
     ]);
   });

@@ -62,6 +62,18 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     field: 'properties.platform',
     text: 'component "worker" trait "realtime": properties.platform: platform "health-dta" is not declared by this application (its realtime-platform components are named health-data)',
   },
+  'trait-on-root-workload.app.yaml': {
+    source: 'vela',
+    component: 'worker',
+    trait: 'realtime',
+    text: 'component "worker" trait "realtime": realtime: the workload runs as root (securityContext.runAsUser: 0); a workload wired to a realtime platform runs as non-root',
+  },
+  'webservice-run-as-root.app.yaml': {
+    source: 'vela',
+    component: 'health-app',
+    field: 'properties.runAsUser',
+    text: 'component "health-app": properties.runAsUser: invalid value 0 (out of bound >=1)',
+  },
   'webservice-env-shadows-platform.app.yaml': {
     source: 'vela',
     component: 'health-app',

@@ -340,6 +340,37 @@ describe('the requirements flow: vela up of the user-flow and minimal Applicatio
     expect(pods.map((p) => p.status?.phase)).toEqual(['Running']);
   });
 
+  it('runs that web service hardened, as the API server admitted it, with its NetworkPolicy', async () => {
+    // The pod (not the template): what the API server stored after defaulting and validation.
+    const [pod] = await cluster().kubectl.list<
+      KubeObject & { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } }
+    >('pods', { namespace: 'apps', selector: 'app.oam.dev/component=health-app' });
+    expect(pod?.spec.automountServiceAccountToken).toBe(false);
+    expect(pod?.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod?.spec.containers[0]?.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod?.spec.containers[0]?.resources).toMatchObject({ requests: { cpu: '100m' } });
+    // No token volume: the service-account admission plugin added none.
+    const volumes = (pod?.spec.volumes ?? []) as { name: string; projected?: unknown }[];
+    expect(volumes.filter((v) => v.projected !== undefined)).toEqual([]);
+    const policy = await cluster().kubectl.getJson<KubeObject & { spec: Record<string, unknown> }>(
+      'networkpolicy',
+      'health-app',
+      'apps',
+    );
+    expect(policy?.spec).toMatchObject({
+      podSelector: { matchLabels: { 'app.oam.dev/component': 'health-app' } },
+      policyTypes: ['Ingress', 'Egress'],
+    });
+  });
+
   it('shows the platform endpoints in vela status', async () => {
     const status = await vela.run(['status', 'health-platform', '-n', 'apps']);
     expect(status.exitCode).toBe(0);
