@@ -12,6 +12,7 @@ import {
   composedCharts,
   dryRunApplication,
   objectOf,
+  previewValues,
   renderAddonTemplate,
   type RenderedAddon,
 } from '../../src/index.js';
@@ -224,6 +225,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
         const objects = await helm.templateObjects(join(chartsDir, chart), {
           namespace: 'apps',
           valuesFiles: [join(fixtures, file)],
+          values: [previewValues],
         });
         for (const object of objects) kinds.add(`${object.apiVersion} ${object.kind}`);
       }

@@ -11,6 +11,7 @@ import {
   LocalFunctions,
   objectOf,
   packageCharts,
+  previewValues,
   renderComposite,
   type KubeObject,
   type RenderedAddon,
@@ -69,7 +70,8 @@ async function installAsProviderHelmWould(release: KubeObject): Promise<Kubernet
   return helm.templateObjects(join(destination, `${chart.name}-${chart.version}.tgz`), {
     releaseName: release.metadata.annotations?.['crossplane.io/external-name'],
     namespace,
-    values: [values],
+    // helm template as a preview (no cluster); provider-helm installs with cluster access.
+    values: [previewValues, values],
   });
 }
 

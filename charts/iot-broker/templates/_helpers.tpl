@@ -214,6 +214,26 @@ iot-broker.v1.roleSecretName: the Secret of a role's connection, "{name}-<suffix
 {{- end -}}
 
 {{/*
+iot-broker.v1.clusterReachable: "true" when this render can read the cluster, else "": a list in the
+release namespace answers with a list (maybe empty) whenever lookup reaches a cluster, and with
+nothing in a render without one (helm template, helm install --dry-run=client, Argo CD).
+*/}}
+{{- define "iot-broker.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate": it cannot find the MQTT users' passwords an earlier install
+generated and would generate new ones, which an upgrade would apply over the running ones.
+*/}}
+{{- define "iot-broker.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne ((.Values.credentials | default dict).renderWithoutCluster | default "fail") "generate") (not (include "iot-broker.v1.clusterReachable" .)) -}}
+{{- fail "\n\niot-broker: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate the MQTT users' passwords anew; applied over a running release (an upgrade) they replace the ones in use. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing release.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 iot-broker.v1.credentials: JSON {"roles": {app|bridge|gateway: {username, password, salt}},
 "devices": [{username, password, salt}]}: everything in the password file. Computed once per
 render (Helm re-evaluates an include on every call, and the random functions differ each time)
@@ -229,6 +249,7 @@ and kept across upgrades:
 */}}
 {{- define "iot-broker.v1.credentials" -}}
 {{- if not (hasKey .Values "__iotBrokerCredentials") -}}
+{{- include "iot-broker.v1.guardRenderWithoutCluster" . -}}
 {{- $root := . -}}
 {{- $namespace := .Release.Namespace -}}
 {{- $storedFile := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.passwordFileSecretName" .) | default dict).data | default dict -}}

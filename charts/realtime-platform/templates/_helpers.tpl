@@ -246,6 +246,30 @@ Call with (list $data "KEY").
 {{- end -}}
 
 {{/*
+realtime-platform.v1.clusterReachable: "true" when this render can read the cluster, else "". A
+list in the release namespace answers with a list (maybe empty; even before the namespace exists)
+whenever lookup reaches a cluster, and with nothing in a render without one (helm template,
+helm install --dry-run=client, Argo CD). Listing ServiceAccounts needs no more rights than the
+chart's own install (it creates one).
+*/}}
+{{- define "realtime-platform.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate". Such a render cannot find the credentials an
+earlier install generated, so it would generate new ones: applied as an upgrade, they replace the
+passwords PostgreSQL, Metabase, Kafka and Mosquitto were set up with, and every service is locked
+out. credentials.existingSecret is no way around it: it is read with lookup too.
+*/}}
+{{- define "realtime-platform.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne .Values.credentials.renderWithoutCluster "generate") (not (include "realtime-platform.v1.clusterReachable" .)) -}}
+{{- fail "\n\nrealtime-platform: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate every credential anew; applied over a running platform (an upgrade) they replace the passwords its servers were set up with and lock every service out. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease, the realtime-platform addon), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing platform.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.credentials: JSON of every credential of the platform, computed once per
 render (Helm re-evaluates an include on every call, and random functions differ each time) and
 kept across upgrades. Each value comes from, in order: credentials.existingSecret, the Secret that
@@ -261,6 +285,7 @@ already holds it in the cluster (lookup), a new random value. Nothing is ever a 
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
+{{- include "realtime-platform.v1.guardRenderWithoutCluster" . -}}
 {{- $given := dict -}}
 {{- with .Values.credentials.existingSecret -}}
 {{- $found := lookup "v1" "Secret" $.Release.Namespace . -}}
@@ -558,6 +583,7 @@ Returns "".
 {{- $_ := set $values "auth" $auth -}}
 {{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
 {{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}
+{{- $_ := set $values "credentials" (dict "renderWithoutCluster" .Values.credentials.renderWithoutCluster) -}}
 {{- $_ := set $values "podDisruptionBudget" .Values.podDisruptionBudget -}}
 {{- $_ := set $values "commonLabels" (merge (deepCopy (.Values.commonLabels | default dict)) ($values.commonLabels | default dict)) -}}
 {{- if not $values.imagePullSecrets -}}

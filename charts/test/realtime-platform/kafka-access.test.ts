@@ -142,7 +142,7 @@ describe('realtime-platform: Kafka principals and ACLs from the contract', () =>
         for (const ref of refs) loaders.set(ref, [...(loaders.get(ref) ?? []), workload.name]);
       }
     }
-    expect(loaders.get('health-data-kafka-bridge-secret')).toEqual(['health-data-mqtt-bridge']);
+    expect(loaders.get('health-data-kafka-bridge-secret')).toEqual(['health-data-bridge']);
     expect(loaders.get('health-data-kafka-stream-secret')).toEqual([
       'health-data-stream-processor',
     ]);
