@@ -15,6 +15,7 @@ export {
   type Visualization,
   type StreamProcessing,
   type MqttUser,
+  type SecretKeyReference,
   type ScalingSpec,
   type SnowflakeSpec,
   type TopicDeclaration,
@@ -26,6 +27,7 @@ export {
   claimSpecSchema,
   claimCelRules,
   secretNamePattern,
+  secretKeyPattern,
   mqttUsernamePattern,
   maxDeclaredTopics,
   type ClaimJsonSchema,
@@ -101,6 +103,13 @@ export {
   type EnvParseOptions,
   type PlatformEnv,
 } from './secrets/secret-env.parser.js';
+export {
+  platformSecretCatalog,
+  platformSecretName,
+  databaseProvisionerRole,
+  databaseSuperuser,
+  type PlatformSecretDefinition,
+} from './secrets/platform-secret.catalog.js';
 export {
   snowflakeCredentialKeys,
   type SnowflakeCredentialKey,

@@ -1,0 +1,105 @@
+import type { SpecCondition } from '../claim/claim.types.js';
+
+/**
+ * The Secrets only the platform's own components load: administrators, the database superuser
+ * and provisioning role, the dashboards' read-only database role, the platform's keys. No
+ * application ever gets one: the realtime definitions inject exactly the five of `secretCatalog`,
+ * whose keys are disjoint from these (a test checks it), and the chart's tests check that each of
+ * these is loaded by exactly the workloads named in `loadedBy`. The Kafka principals' Secrets
+ * (`{name}-kafka-<principal>-secret`) are in `kafkaPrincipalCatalog`, the MQTT roles' in
+ * `mqttRoleCatalog`.
+ */
+export interface PlatformSecretDefinition {
+  /** The Secret is named `{name}-{suffix}`. */
+  readonly suffix: string;
+  readonly description: string;
+  readonly enabledWhen?: SpecCondition;
+  /** Keys and what each holds. */
+  readonly keys: readonly { readonly key: string; readonly description: string }[];
+  /** Chart components (`app.kubernetes.io/component`) whose pods load it; nobody else does. */
+  readonly loadedBy: readonly string[];
+}
+
+/** The PostgreSQL role the init Job provisions databases and roles as (never the superuser). */
+export const databaseProvisionerRole = 'rtp_provisioner';
+/** The PostgreSQL superuser: it logs in on the PostgreSQL pod's local socket only (pg_hba). */
+export const databaseSuperuser = 'postgres';
+
+export const platformSecretCatalog = [
+  {
+    suffix: 'db-admin-secret',
+    description:
+      'PostgreSQL administration: the superuser (local socket of the PostgreSQL pod only: pg_hba rejects it over the network) and the provisioning role the init Job connects as',
+    keys: [
+      {
+        key: 'POSTGRES_PASSWORD',
+        description: `password of the superuser \`${databaseSuperuser}\` (initdb; the pod's own provisioning over the local socket)`,
+      },
+      {
+        key: 'DB_ADMIN_USER',
+        description: `\`${databaseProvisionerRole}\`: CREATEDB and CREATEROLE, not a superuser; creates the platform's databases and roles`,
+      },
+      { key: 'DB_ADMIN_PASSWORD', description: 'password of `DB_ADMIN_USER`' },
+    ],
+    loadedBy: ['postgresql', 'provisioning'],
+  },
+  {
+    suffix: 'db-reader-secret',
+    description:
+      "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
+    keys: [
+      { key: 'DB_HOST', description: 'PostgreSQL host' },
+      { key: 'DB_PORT', description: 'PostgreSQL port' },
+      { key: 'DB_NAME', description: 'the application database' },
+      { key: 'DB_USER', description: 'the read-only role' },
+      { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
+    ],
+    loadedBy: ['grafana', 'provisioning'],
+  },
+  {
+    suffix: 'metabase-admin-secret',
+    description:
+      'the dashboard administrator (Metabase or Grafana): set up and administered by the platform only',
+    keys: [
+      {
+        key: 'DASHBOARD_ADMIN_USER',
+        description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
+      },
+      { key: 'DASHBOARD_ADMIN_PASSWORD', description: 'password of `DASHBOARD_ADMIN_USER`' },
+    ],
+    loadedBy: ['grafana', 'provisioning'],
+  },
+  {
+    suffix: 'lenses-hq-admin',
+    description:
+      "the Lenses HQ administrator (the lenses-hq chart's `auth.existingSecret`): HQ, the agent-key Job and the SQL processors Job",
+    enabledWhen: { field: 'streamProcessing', equals: 'lenses' },
+    keys: [
+      { key: 'username', description: 'administrator user name' },
+      { key: 'password', description: 'administrator password' },
+      { key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
+    ],
+    loadedBy: ['lenses-hq', 'lenses-agent', 'provisioning'],
+  },
+  {
+    suffix: 'platform-credentials',
+    description: "the platform components' own keys and database passwords",
+    keys: [
+      { key: 'METABASE_DB_PASSWORD', description: "password of Metabase's role on metabaseappdb" },
+      {
+        key: 'MB_ENCRYPTION_SECRET_KEY',
+        description: 'Metabase key for the connection details it stores',
+      },
+      { key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
+    ],
+    loadedBy: ['metabase', 'grafana'],
+  },
+] as const satisfies readonly PlatformSecretDefinition[];
+
+/** `{name}-db-admin-secret`, … */
+export function platformSecretName(
+  name: string,
+  suffix: (typeof platformSecretCatalog)[number]['suffix'],
+): string {
+  return `${name}-${suffix}`;
+}
