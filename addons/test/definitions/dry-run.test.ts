@@ -79,8 +79,8 @@ describe('vela dry-run --offline: every optional property', () => {
       iot: true,
       streamProcessing: 'lenses',
       mqttUsers: [
-        { username: 'device-1', password: 's3cret-device-1' },
-        { username: 'device-2', password: 's3cret-device-2' },
+        { username: 'device-1', passwordSecretRef: { name: 'clinic-devices', key: 'device-1' } },
+        { username: 'device-2', passwordSecretRef: { name: 'clinic-devices', key: 'device-2' } },
       ],
       dataRetention: '30d',
       scaling: { minReplicas: 2, maxReplicas: 4 },
@@ -262,7 +262,9 @@ describe('vela dry-run --offline: iot-broker', () => {
     expect(claim.metadata.namespace).toBe('apps');
     expect(claim.spec).toEqual({
       name: 'ward-devices',
-      mqttUsers: [{ username: 'monitor-7', password: 'change-me-7' }],
+      mqttUsers: [
+        { username: 'monitor-7', passwordSecretRef: { name: 'ward-devices', key: 'monitor-7' } },
+      ],
       persistence: { enabled: true, size: '2Gi' },
     });
   });

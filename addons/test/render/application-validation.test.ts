@@ -139,7 +139,10 @@ spec:
   components:
     - name: first
       type: realtime-platform
-      properties: { name: first, iot: false, mqttUsers: [{ username: a, password: b }] }
+      properties:
+        name: first
+        iot: false
+        mqttUsers: [{ username: a, passwordSecretRef: { name: devices, key: a } }]
     - name: second
       type: realtime-platform
       properties: { name: second, scaling: { minReplicas: 4, maxReplicas: 2 }, colour: blue }
