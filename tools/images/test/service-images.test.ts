@@ -188,6 +188,10 @@ describe('ContainerService on the service images', () => {
 
 describe('service images against a loopback platform', () => {
   let platform: LocalPlatform;
+  /**
+   * What the chart gives the service: its Secrets (its own Kafka principal and MQTT role in the
+   * kafka and mqtt slots) and its RTP_* variables.
+   */
   const chartEnv = (service: PlatformServiceName): Record<string, string> => {
     const spec = platformServices({
       platformName: 'images',
@@ -197,7 +201,8 @@ describe('service images against a loopback platform', () => {
       wsMaxSubscriptions: 256,
       simulator: { devices: 1, rate: 1 },
     }).find((candidate) => candidate.name === service);
-    return { ...spec?.env };
+    if (spec === undefined) throw new Error(`no service ${service}`);
+    return { ...platform.envFor(spec), ...spec.env };
   };
 
   beforeAll(async () => {
@@ -217,7 +222,7 @@ describe('service images against a loopback platform', () => {
   it.each(catalogServices as PlatformServiceName[])(
     '%s answers /health/ready as 65532 with a read-only root, given only the five secrets and its RTP_* variables',
     async (service) => {
-      const given = { ...platform.platformEnv, ...chartEnv(service), RTP_HTTP_HOST: '127.0.0.1' };
+      const given = { ...chartEnv(service), RTP_HTTP_HOST: '127.0.0.1' };
       const container = await ContainerService.start({
         name: service,
         image: imageName(service),

@@ -37,7 +37,13 @@ const defaultWorkspaceRoot = (): string =>
  * @realtime-platform/local-infra, which is internal to the monorepo (its Kafka comes from the
  * monorepo's Maven-built toolchain), and the Dockerfile that builds from the monorepo's root.
  */
-const monorepoOnly = [/^test\/integration\//, /^Dockerfile$/, /^Dockerfile\.dockerignore$/];
+const monorepoOnly = [
+  /^test\/integration\//,
+  // Only the integration suites use it (it logs in to the local broker of local-infra).
+  /^test\/helpers\/platform-kafka\.ts$/,
+  /^Dockerfile$/,
+  /^Dockerfile\.dockerignore$/,
+];
 
 /** The workspace's shared config, copied into `config/` of the new repository. */
 const sharedConfigFiles = ['jest.preset.js', 'jest-environment.js', 'eslint.config.js'];

@@ -117,6 +117,9 @@ export class ProviderRuntime {
         runDir: join(this.runDir, 'providers', name),
         hostPorts: [this.apiServerPort, ...this.hostPorts],
         apiServerPort: this.apiServerPort,
+        // A container's filesystem is its own: provider-helm caches pulled charts in /tmp/charts
+        // by name and version, and a host-wide cache would give a later run a stale chart.
+        privateDirs: ['/tmp/charts'],
         serviceAccount: {
           token: token.status.token,
           caCertificate: readFileSync(this.caFile, 'utf8'),

@@ -22,6 +22,12 @@ export interface PodSandboxOptions {
   runDir: string;
   /** Host loopback ports the process reaches at the same address (the API server, a chart repo). */
   hostPorts: number[];
+  /**
+   * Absolute paths that are the pod's own, empty at start, as in a container's filesystem (e.g.
+   * provider-helm's chart cache /tmp/charts, which on the host would outlive the run and serve a
+   * stale chart of the same version to the next one).
+   */
+  privateDirs?: string[];
   /** Mounted where in-cluster clients read it (rest.InClusterConfig, InjectedIdentity). */
   serviceAccount?: ServiceAccountMount;
   /** KUBERNETES_SERVICE_HOST/PORT: the API server as in-cluster clients find it. */
@@ -33,7 +39,8 @@ const forwarderScript = fileURLToPath(
 );
 
 // Inside the new namespaces: loopback up, the service account mounted over /var/run (a tmpfs
-// of the sandbox only), the port forwarder started, then the pod's process.
+// of the sandbox only), the pod's private directories (tmpfs), the port forwarder started, then
+// the pod's process.
 const sandboxScript = `set -eu
 ip link set lo up
 if [ -n "$RTP_SA_DIR" ]; then
@@ -42,6 +49,9 @@ if [ -n "$RTP_SA_DIR" ]; then
   mkdir -p "$run/secrets/kubernetes.io/serviceaccount"
   cp "$RTP_SA_DIR/token" "$RTP_SA_DIR/ca.crt" "$RTP_SA_DIR/namespace" "$run/secrets/kubernetes.io/serviceaccount/"
 fi
+for dir in $RTP_PRIVATE_DIRS; do
+  mount -t tmpfs -o mode=0700 rtp-pod-private "$dir"
+done
 "$RTP_NODE" "$RTP_FORWARDER" "$RTP_READY" "$RTP_SOCKETS" $RTP_PORTS &
 i=0
 while [ ! -e "$RTP_READY" ]; do
@@ -84,6 +94,8 @@ export class PodSandbox {
       writeFileSync(join(saDir, 'ca.crt'), options.serviceAccount.caCertificate);
       writeFileSync(join(saDir, 'namespace'), options.serviceAccount.namespace);
     }
+    // The mount points of the private directories (empty; the sandbox mounts over them).
+    for (const dir of options.privateDirs ?? []) mkdirSync(dir, { recursive: true });
     const asRoot = process.getuid?.() === 0;
     const managed = new ManagedProcess({
       service: options.service,
@@ -114,6 +126,7 @@ export class PodSandbox {
         RTP_READY: join(options.runDir, 'forwarder.ready'),
         RTP_SOCKETS: sockets,
         RTP_PORTS: options.hostPorts.join(' '),
+        RTP_PRIVATE_DIRS: (options.privateDirs ?? []).join(' '),
       },
       logFile: join(options.runDir, `${options.service}.log`),
     });
