@@ -54,9 +54,9 @@ export function localPlatformEnv(
     MQTT_ENABLED: String(mqtt !== undefined),
     DASHBOARD_TYPE: 'grafana',
     DASHBOARD_URL: servers.dashboardUrl ?? UNSERVED_URL,
-    DASHBOARD_ADMIN_USER: 'local',
+    DASHBOARD_USER: 'local',
     // No dashboard server runs locally with a login; a fresh password keeps the key honest.
-    DASHBOARD_ADMIN_PASSWORD: generatePassword(),
+    DASHBOARD_PASSWORD: generatePassword(),
     LENSES_ENABLED: 'false',
   };
   if (mqtt !== undefined) {

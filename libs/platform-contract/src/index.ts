@@ -106,7 +106,6 @@ export {
 export {
   platformSecretCatalog,
   platformSecretName,
-  databaseProvisionerRole,
   databaseSuperuser,
   type PlatformSecretDefinition,
 } from './secrets/platform-secret.catalog.js';

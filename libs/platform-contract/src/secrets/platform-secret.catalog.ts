@@ -20,28 +20,24 @@ export interface PlatformSecretDefinition {
   readonly loadedBy: readonly string[];
 }
 
-/** The PostgreSQL role the init Job provisions databases and roles as (never the superuser). */
-export const databaseProvisionerRole = 'rtp_provisioner';
-/** The PostgreSQL superuser: it logs in on the PostgreSQL pod's local socket only (pg_hba). */
+/**
+ * The PostgreSQL superuser: it logs in on the PostgreSQL pod's local socket only (pg_hba), where
+ * the pod itself provisions the roles and databases; no network client can use it.
+ */
 export const databaseSuperuser = 'postgres';
 
 export const platformSecretCatalog = [
   {
     suffix: 'db-admin-secret',
     description:
-      'PostgreSQL administration: the superuser (local socket of the PostgreSQL pod only: pg_hba rejects it over the network) and the provisioning role the init Job connects as',
+      "PostgreSQL administration: the superuser, which logs in on the PostgreSQL pod's local socket only (pg_hba rejects it over the network)",
     keys: [
       {
         key: 'POSTGRES_PASSWORD',
-        description: `password of the superuser \`${databaseSuperuser}\` (initdb; the pod's own provisioning over the local socket)`,
+        description: `password of the superuser \`${databaseSuperuser}\` (initdb, and the pod's own provisioning of roles and databases over its local socket)`,
       },
-      {
-        key: 'DB_ADMIN_USER',
-        description: `\`${databaseProvisionerRole}\`: CREATEDB and CREATEROLE, not a superuser; creates the platform's databases and roles`,
-      },
-      { key: 'DB_ADMIN_PASSWORD', description: 'password of `DB_ADMIN_USER`' },
     ],
-    loadedBy: ['postgresql', 'provisioning'],
+    loadedBy: ['postgresql'],
   },
   {
     suffix: 'db-reader-secret',

@@ -17,8 +17,6 @@ describe('platformSecretCatalog', () => {
   it('keeps every administrator credential out of the five application secrets', () => {
     for (const admin of [
       'POSTGRES_PASSWORD',
-      'DB_ADMIN_USER',
-      'DB_ADMIN_PASSWORD',
       'DASHBOARD_ADMIN_USER',
       'DASHBOARD_ADMIN_PASSWORD',
       'LENSES_ADMIN_USER',
