@@ -50,7 +50,8 @@ export const platformSecretCatalog = [
       { key: 'DB_USER', description: 'the read-only role' },
       { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
     ],
-    loadedBy: ['grafana', 'provisioning'],
+    // postgresql: the password of the role it provisions.
+    loadedBy: ['postgresql', 'grafana', 'provisioning'],
   },
   {
     suffix: 'metabase-admin-secret',
@@ -75,7 +76,8 @@ export const platformSecretCatalog = [
       { key: 'password', description: 'administrator password' },
       { key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
     ],
-    loadedBy: ['lenses-hq', 'lenses-agent', 'provisioning'],
+    // The component labels of the lenses-hq chart's HQ and of the lenses-agent chart's agent-key Job.
+    loadedBy: ['hq', 'agent-key', 'provisioning'],
   },
   {
     suffix: 'platform-credentials',
@@ -88,7 +90,8 @@ export const platformSecretCatalog = [
       },
       { key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
     ],
-    loadedBy: ['metabase', 'grafana'],
+    // postgresql: the password of Metabase's role, which it provisions.
+    loadedBy: ['postgresql', 'metabase', 'grafana'],
   },
 ] as const satisfies readonly PlatformSecretDefinition[];
 
