@@ -29,6 +29,7 @@ export class PostgresServer {
   readonly database = 'rtp';
 
   private process: ManagedProcess | undefined;
+  private appRole: { user: string; password: string } | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -41,6 +42,16 @@ export class PostgresServer {
   /** The superuser (initdb's `-U`). */
   get user(): string {
     return this.options.superuser ?? 'rtp';
+  }
+
+  /**
+   * The applications' role, as the chart provisions it: a login that may connect to `database`,
+   * create its own schemas there and use them, and nothing else (no superuser, no role or
+   * database creation, no other database). What `localPlatformEnv` gives services as `DB_USER`.
+   */
+  get application(): { user: string; password: string } {
+    if (!this.appRole) throw new Error('the applications role is created by PostgresServer.start');
+    return this.appRole;
   }
 
   /** The directory of the server's Unix socket (libpq's PGHOST for a local connection). */
@@ -84,7 +95,35 @@ export class PostgresServer {
     for (const database of [server.database, ...(options.databases ?? [])]) {
       await server.createDatabase(database);
     }
+    await server.createApplicationRole();
     return server;
+  }
+
+  /** See `application`: the same rights as the chart's init.sql gives the applications' role. */
+  private async createApplicationRole(): Promise<void> {
+    const role = { user: 'app_local', password: generatePassword() };
+    const database = this.database;
+    await this.query(
+      `CREATE ROLE ${role.user} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '${role.password}'`,
+      [],
+      'postgres',
+    );
+    // Every other database is closed to it, as in the chart (the superuser still gets in).
+    for (const closed of ['postgres', 'template1', ...(this.options.databases ?? [])]) {
+      await this.query(
+        `REVOKE CONNECT, TEMPORARY ON DATABASE "${closed}" FROM PUBLIC`,
+        [],
+        'postgres',
+      );
+    }
+    await this.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`, [], 'postgres');
+    await this.query(
+      `GRANT CONNECT, TEMPORARY, CREATE ON DATABASE ${database} TO ${role.user}`,
+      [],
+      'postgres',
+    );
+    await this.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role.user}`, [], database);
+    this.appRole = role;
   }
 
   get logFile(): string {
