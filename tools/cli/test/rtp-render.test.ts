@@ -70,7 +70,11 @@ async function renderExample(example: string): Promise<Rendered> {
 }
 
 beforeAll(async () => {
-  const addon = await renderAddonTemplate({ chartRepository: 'https://charts.example.test/rtp' });
+  // The XRDs do not depend on the namespaces provider-helm is bound in; one is required.
+  const addon = await renderAddonTemplate({
+    chartRepository: 'https://charts.example.test/rtp',
+    providerHelm: { tenantNamespaces: ['apps'] },
+  });
   if (!addon.ok) throw new Error(addon.stderr);
   xrds = addon.rendered.objects.filter((o) => o.kind === 'CompositeResourceDefinition');
   // One after the other: each render starts the composition functions and runs helm.
