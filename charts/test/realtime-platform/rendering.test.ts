@@ -568,7 +568,11 @@ describe('realtime-platform: NOTES.txt', () => {
     });
     expect(notes).toContain('health-data-kafka.apps.svc.cluster.local:9092');
     expect(notes).toContain(
-      "kubectl get secret --namespace apps health-data-metabase-secret -o jsonpath='{.data.DASHBOARD_ADMIN_PASSWORD}'",
+      "kubectl get secret --namespace apps health-data-metabase-admin-secret -o jsonpath='{.data.DASHBOARD_ADMIN_PASSWORD}'",
+    );
+    // The key lives there (applications' Secrets hold no admin): the command works as printed.
+    expect(notes).toContain(
+      'health-data-db-admin-secret (the PostgreSQL superuser, local socket only)',
     );
     expect(notes).not.toContain('fixture-device-password-1');
     expect(notes).toContain('kubectl logs --namespace apps job/health-data-kafka-setup-1');
