@@ -340,7 +340,15 @@ describe('crossplane render: the iot-broker Composition', () => {
       values: {
         name: 'ward-devices',
         clusterDomain: 'cluster.local',
-        auth: { users: [{ username: 'monitor-7', password: 'change-me-7' }] },
+        // The device's password stays in its Secret: only the reference reaches the Release.
+        auth: {
+          users: [
+            {
+              username: 'monitor-7',
+              passwordSecretRef: { name: 'ward-devices', key: 'monitor-7' },
+            },
+          ],
+        },
         persistence: { enabled: true, size: '2Gi' },
       },
     });

@@ -81,8 +81,8 @@ describe('vela dry-run --offline: every optional property', () => {
       streamProcessing: 'lenses',
       kafkaBrokers: 3,
       mqttUsers: [
-        { username: 'device-1', password: 's3cret-device-1' },
-        { username: 'device-2', password: 's3cret-device-2' },
+        { username: 'device-1', passwordSecretRef: { name: 'clinic-devices', key: 'device-1' } },
+        { username: 'device-2', passwordSecretRef: { name: 'clinic-devices', key: 'device-2' } },
       ],
       dataRetention: '30d',
       scaling: { minReplicas: 2, maxReplicas: 4 },
@@ -111,6 +111,7 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'RealtimePlatformClaim/health-data-realtime',
       'Deployment/health-app',
+      'NetworkPolicy/health-app',
       'Service/health-app',
     ]);
   });
@@ -263,7 +264,9 @@ describe('vela dry-run --offline: iot-broker', () => {
     expect(claim.metadata.namespace).toBe('apps');
     expect(claim.spec).toEqual({
       name: 'ward-devices',
-      mqttUsers: [{ username: 'monitor-7', password: 'change-me-7' }],
+      mqttUsers: [
+        { username: 'monitor-7', passwordSecretRef: { name: 'ward-devices', key: 'monitor-7' } },
+      ],
       persistence: { enabled: true, size: '2Gi' },
     });
   });

@@ -68,6 +68,18 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     field: 'properties.platform',
     text: 'component "worker" trait "realtime": properties.platform: platform "health-dta" is not declared by this application (its realtime-platform components are named health-data)',
   },
+  'trait-on-root-workload.app.yaml': {
+    source: 'vela',
+    component: 'worker',
+    trait: 'realtime',
+    text: 'component "worker" trait "realtime": realtime: the workload runs as root (securityContext.runAsUser: 0); a workload wired to a realtime platform runs as non-root',
+  },
+  'webservice-run-as-root.app.yaml': {
+    source: 'vela',
+    component: 'health-app',
+    field: 'properties.runAsUser',
+    text: 'component "health-app": properties.runAsUser: invalid value 0 (out of bound >=1)',
+  },
   'webservice-env-shadows-platform.app.yaml': {
     source: 'vela',
     component: 'health-app',
@@ -133,7 +145,10 @@ spec:
   components:
     - name: first
       type: realtime-platform
-      properties: { name: first, iot: false, mqttUsers: [{ username: a, password: b }] }
+      properties:
+        name: first
+        iot: false
+        mqttUsers: [{ username: a, passwordSecretRef: { name: devices, key: a } }]
     - name: second
       type: realtime-platform
       properties: { name: second, scaling: { minReplicas: 4, maxReplicas: 2 }, colour: blue }

@@ -15,6 +15,7 @@ export {
   type Visualization,
   type StreamProcessing,
   type MqttUser,
+  type SecretKeyReference,
   type ScalingSpec,
   type KafkaBrokerCount,
   type SnowflakeSpec,
@@ -27,6 +28,7 @@ export {
   claimSpecSchema,
   claimCelRules,
   secretNamePattern,
+  secretKeyPattern,
   mqttUsernamePattern,
   maxDeclaredTopics,
   type ClaimJsonSchema,
@@ -102,6 +104,12 @@ export {
   type EnvParseOptions,
   type PlatformEnv,
 } from './secrets/secret-env.parser.js';
+export {
+  platformSecretCatalog,
+  platformSecretName,
+  databaseSuperuser,
+  type PlatformSecretDefinition,
+} from './secrets/platform-secret.catalog.js';
 export {
   snowflakeCredentialKeys,
   type SnowflakeCredentialKey,

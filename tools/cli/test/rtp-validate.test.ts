@@ -20,6 +20,11 @@ const invalidExamples: Record<string, string> = {
     'component "health-pipeline": properties.dataRetention: must be a number followed by d (days), w (weeks) or m (months of 30 days)',
   'trait-env-shadows-platform.app.yaml':
     'component "worker": properties.env[0].name: env KAFKA_BOOTSTRAP_SERVERS is reserved',
+  // Wired workloads run as non-root (issue 16.6).
+  'trait-on-root-workload.app.yaml':
+    'component "worker" trait "realtime": realtime: the workload runs as root (securityContext.runAsUser: 0)',
+  'webservice-run-as-root.app.yaml':
+    'component "health-app": properties.runAsUser: invalid value 0 (out of bound >=1)',
   'trait-unknown-platform.app.yaml':
     'component "worker" trait "realtime": properties.platform: platform "health-dta" is not declared by this application',
   'webservice-env-shadows-platform.app.yaml':

@@ -14,9 +14,20 @@ export type StreamProcessing = (typeof streamProcessors)[number];
 export type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
 import type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
 
+/** Where a device's password is: a key of a Secret in the claim's namespace. */
+export interface SecretKeyReference {
+  name: string;
+  key: string;
+}
+
+/**
+ * A device's MQTT user. Its password is never in the claim: the claim (and so the provider-helm
+ * Release's values and the Application's revisions) names the Secret key that holds it, and only
+ * the broker's pod reads it.
+ */
 export interface MqttUser {
   username: string;
-  password: string;
+  passwordSecretRef: SecretKeyReference;
 }
 
 export interface ScalingSpec {
