@@ -4,6 +4,7 @@
 // directories (libs/local-infra makeRunDir registers them) after a file whose tests all passed:
 // brokers' data and logs are gigabytes per CI run; a failed file's stay for their logs.
 import { rm } from 'node:fs/promises';
+import process from 'node:process';
 import { TestEnvironment } from 'jest-environment-node';
 
 export const FAILURES_KEY = '__rtpFailedTests';
