@@ -7,6 +7,7 @@ export {
   type KafkaBrokerOptions,
   type KafkaCredentials,
 } from './kafka-broker.js';
+export { JmxExporter, type JmxExporterOptions } from './jmx-exporter.js';
 export { localInfraErrors } from './local-infra-errors.js';
 export { logTail } from './log-tail.js';
 export {

@@ -51,6 +51,11 @@ export interface KafkaBrokerOptions {
    * as the chart's broker does for SCRAM bootstrapping and inter-broker traffic.
    */
   internalListener?: boolean;
+  /**
+   * Extra JVM options of the broker process (not of the storage formatter), e.g. the chart's
+   * loopback JMX flags for the JMX exporter: `-Dcom.sun.management.jmxremote.port=...`.
+   */
+  jvmOptions?: readonly string[];
 }
 
 /** A principal's SASL login. */
@@ -393,6 +398,7 @@ export class KafkaBroker {
       command: javaBinary,
       args: [
         ...this.jvmArgs(classpath, this.options.heap ?? '512m'),
+        ...(this.options.jvmOptions ?? []),
         'kafka.Kafka',
         this.configFile,
       ],
