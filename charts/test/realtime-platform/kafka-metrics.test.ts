@@ -5,6 +5,7 @@
 // configuration the chart renders, its scrape carries the series the under-replicated
 // partitions alert reads.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -227,6 +228,19 @@ describe('the chart’s exporter configuration on a real Kafka broker', () => {
 
   it('serves kafka_server_replicamanager_underreplicatedpartitions (0: every replica in sync)', () => {
     expect(scrape).toMatch(/^kafka_server_replicamanager_underreplicatedpartitions 0\.0$/m);
+  });
+
+  it('serves every kafka_ series the Grafana dashboards read', () => {
+    const dir = join(chartPath(chart), 'files', 'dashboards');
+    const read = new Set(
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.json'))
+        .flatMap((file) => readFileSync(join(dir, file), 'utf8').match(/\bkafka_\w+/g) ?? []),
+    );
+    expect(read.size).toBeGreaterThan(1);
+    expect([...read].filter((series) => !new RegExp(`^${series}[{ ]`, 'm').test(scrape))).toEqual(
+      [],
+    );
   });
 
   it('reads the broker without a scrape error, with per-topic and controller series', () => {
