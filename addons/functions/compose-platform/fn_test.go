@@ -157,7 +157,7 @@ func TestComposesTheChartAsAReleaseThatWaitsAndRollsBack(t *testing.T) {
 	expectEqual(t, "values", forProvider["values"], jsonOf(t, `{
 		"platform": {
 			"name": "health-data", "database": "postgres", "visualization": "metabase", "iot": true,
-			"streamProcessing": "builtin", "mqttUsers": [], "dataRetention": "7d",
+			"streamProcessing": "builtin", "kafkaBrokers": 1, "mqttUsers": [], "dataRetention": "7d",
 			"scaling": {"minReplicas": 1, "maxReplicas": 5}, "snowflake": {"enabled": false}, "topics": []
 		},
 		"clusterDomain": "cluster.local",
@@ -186,7 +186,7 @@ func TestWritesTheFiveSecretsWithTheContractKeysAsConnectionDetails(t *testing.T
 		"health-data-mqtt-secret":     {"MQTT_ENABLED", "MQTT_HOST", "MQTT_PORT", "MQTT_URL", "MQTT_WS_PORT", "MQTT_WS_URL", "MQTT_USERNAME", "MQTT_PASSWORD"},
 		"health-data-kafka-secret":    {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_USERNAME", "KAFKA_PASSWORD", "KAFKA_SCHEMA_REGISTRY_URL", "KAFKA_CONNECT_URL"},
 		"health-data-db-secret":       {"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"},
-		"health-data-metabase-secret": {"DASHBOARD_TYPE", "DASHBOARD_URL", "DASHBOARD_ADMIN_USER", "DASHBOARD_ADMIN_PASSWORD"},
+		"health-data-metabase-secret": {"DASHBOARD_TYPE", "DASHBOARD_URL", "DASHBOARD_USER", "DASHBOARD_PASSWORD"},
 		// Lenses is off: its secret holds only the flag.
 		"health-data-lenses-secret": {"LENSES_ENABLED"},
 	})
@@ -247,6 +247,9 @@ func TestRefusesAnInvalidClaimNamingTheField(t *testing.T) {
 		{`{"name": "Health_Data"}`, `spec.name: Invalid value: "Health_Data": spec.name in body should match`},
 		{`{"name": "h", "iot": "yes"}`, `spec.iot: Invalid value: "string": spec.iot in body must be of type boolean`},
 		{`{"name": "h", "scaling": {"minReplicas": 0}}`, `spec.scaling.minReplicas: Invalid value: 0: spec.scaling.minReplicas in body should be greater than or equal to 1`},
+		// A device password in clear never reaches the Release's values.
+		{`{"name": "h", "mqttUsers": [{"username": "d", "password": "change-me", "passwordSecretRef": {"name": "devices", "key": "d"}}]}`, `spec.mqttUsers[0]: Invalid value: "object": spec.mqttUsers[].password is refused`},
+		{`{"name": "h", "mqttUsers": [{"username": "d"}]}`, `spec.mqttUsers[0].passwordSecretRef: Required value`},
 		{`{"name": "h", "topics": [{"name": "a"}, {"name": "a", "partitions": 2}]}`, `spec.topics[1]: Duplicate value: {"name":"a"}`},
 	} {
 		rsp := runFunction(t, platformInput, platformXR(c.spec), nil)
@@ -296,7 +299,7 @@ func TestComposesTheIotBrokerChartWithItsSecretAndEndpoints(t *testing.T) {
 	xr := `{
 		"apiVersion": "platform.example.org/v1alpha1", "kind": "XIotBrokerClaim",
 		"metadata": {"name": "ward-devices-iot-abcde"},
-		"spec": {"name": "ward-devices", "mqttUsers": [{"username": "monitor-7", "password": "change-me-7"}],
+		"spec": {"name": "ward-devices", "mqttUsers": [{"username": "monitor-7", "passwordSecretRef": {"name": "ward-devices", "key": "monitor-7"}}],
 			"persistence": {"size": "2Gi"}, "crossplane": {"claimRef": {"namespace": "devices"}}}
 	}`
 	rsp := runFunction(t, iotInput, xr, nil)
@@ -307,7 +310,7 @@ func TestComposesTheIotBrokerChartWithItsSecretAndEndpoints(t *testing.T) {
 		"namespace": "devices", "skipCreateNamespace": true, "wait": true, "waitTimeout": "5m",
 		"values": {
 			"name": "ward-devices", "clusterDomain": "example.internal",
-			"auth": {"users": [{"username": "monitor-7", "password": "change-me-7"}]},
+			"auth": {"users": [{"username": "monitor-7", "passwordSecretRef": {"name": "ward-devices", "key": "monitor-7"}}]},
 			"persistence": {"enabled": true, "size": "2Gi"}
 		}
 	}`))

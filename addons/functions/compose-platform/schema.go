@@ -11,7 +11,9 @@ import (
 
 // Schema is the structural OpenAPI v3 subset the platform contract writes its claim schemas in
 // (the XRDs' openAPIV3Schema). CEL rules (x-kubernetes-validations) are enforced by the API server
-// at admission; the function does not evaluate them.
+// at admission; the function evaluates only the `!has(self.<field>)` ones (a field that must never
+// be given, such as a device password in clear), as a second line of defence for a composite
+// created without its claim's admission.
 type Schema struct {
 	Type        string             `json:"type"`
 	Description string             `json:"description"`
@@ -27,7 +29,17 @@ type Schema struct {
 	MaxItems    *int               `json:"maxItems"`
 	ListType    string             `json:"x-kubernetes-list-type"`
 	ListMapKeys []string           `json:"x-kubernetes-list-map-keys"`
+	Validations []Validation       `json:"x-kubernetes-validations"`
 }
+
+// Validation is a CEL rule and the message the API server reports when it fails.
+type Validation struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// refusedField matches the CEL rules the function evaluates itself: `!has(self.<field>)`.
+var refusedField = regexp.MustCompile(`^!has\(self\.([A-Za-z_][A-Za-z0-9_]*)\)$`)
 
 // Normalize does what the API server does to an object of this schema before it stores it: prunes
 // fields the schema does not know, applies defaults (also inside defaulted values), and validates.
@@ -132,6 +144,13 @@ func (s *Schema) validate(path string, value any, problems *[]string) {
 		}
 	case "object":
 		object := value.(map[string]any)
+		for _, rule := range s.Validations {
+			if field := refusedField.FindStringSubmatch(rule.Rule); field != nil {
+				if _, present := object[field[1]]; present {
+					add("%s: Invalid value: \"object\": %s", path, rule.Message)
+				}
+			}
+		}
 		for _, key := range s.Required {
 			if _, present := object[key]; !present {
 				add("%s.%s: Required value", path, key)

@@ -21,7 +21,7 @@ function composeInput(chart: string, withLenses: boolean): string {
 	release: {
 		chart: {
 			name:       "${chart}"
-			repository: parameter.chartRepository
+			repository: _checkedParameter.chartRepository
 			version:    parameter.chartVersion
 		}
 		waitTimeout:        parameter.releaseWaitTimeout

@@ -12,6 +12,7 @@ import { generatedHeader } from './cue-text.js';
  */
 export function iotBrokerDefinition(): string {
   const users = claimSpecSchema.properties.mqttUsers;
+  const ref = users.items.properties.passwordSecretRef;
   const persistence = iotBrokerSpecSchema.properties.persistence.properties;
   return `${generatedHeader}
 import "strings"
@@ -75,8 +76,15 @@ template: {
 		mqttUsers?: [...{
 			// +usage=${users.items.properties.username.description}
 			username: string & =~${JSON.stringify(users.items.properties.username.pattern)}
+			// +usage=${ref.description}
+			passwordSecretRef: {
+				// +usage=${ref.properties.name.description}
+				name: string & =~${JSON.stringify(ref.properties.name.pattern)} & strings.MaxRunes(${ref.properties.name.maxLength})
+				// +usage=${ref.properties.key.description}
+				key: string & =~${JSON.stringify(ref.properties.key.pattern)} & strings.MaxRunes(${ref.properties.key.maxLength})
+			}
 			// +usage=${users.items.properties.password.description}
-			password: string & strings.MinRunes(1)
+			password?: string
 		}]
 		// +usage=${iotBrokerSpecSchema.properties.persistence.description}
 		persistence: {

@@ -2,6 +2,16 @@ import { platformAnnotation, reservedEnvPattern, serviceEnv } from '../contract-
 import { cueString, generatedHeader, indentCue } from './cue-text.js';
 import { realtimeParametersCue, realtimeWiringCue } from './realtime-wiring.cue-snippet.js';
 import { waitingForPlatformStatusCue } from './workload-status.cue-snippet.js';
+import {
+  containerSecurityContextCue,
+  defaultResources,
+  defaultRunAsUser,
+  networkPolicyCue,
+  networkPolicyParameterCue,
+  podSecurityContextCue,
+  resourcesCue,
+  tmpVolumeName,
+} from './workload-hardening.cue-snippet.js';
 
 /** The three component flavours built from one template. */
 export type RealtimeComponentKind = 'realtime-webservice' | 'webservice' | 'realtime-service';
@@ -172,6 +182,13 @@ _wiring: #RealtimeWiring & {
 	ownEnv:       _ownEnv
 	ownEnvFrom: []
 }
+// Never root. An optional parameter with its bound apart from its default: CUE then names the
+// bound a refused value violates (a default disjunction only says "empty disjunction").
+parameter: runAsUser?: >=1
+_runAsUser: *${defaultRunAsUser} | int
+if parameter.runAsUser != _|_ {
+	_runAsUser: parameter.runAsUser
+}
 _labels: "app.oam.dev/component": context.name
 output: {
 	apiVersion: "apps/v1"
@@ -195,6 +212,10 @@ output: {
 				}
 			}
 			spec: {
+				// Hardened (workload-hardening.cue-snippet.ts): no API token, no root, RuntimeDefault.
+				automountServiceAccountToken: false
+				securityContext: ${indentCue(podSecurityContextCue('_runAsUser'), 4).trimStart()}
+				volumes: [{name: "${tmpVolumeName}", emptyDir: {}}]
 				containers: [{
 					name:  context.name
 					image: parameter.image
@@ -206,26 +227,25 @@ output: {
 					if !_wired && len(_ownEnv) > 0 {
 						env: _ownEnv
 					}${probes}
-					if parameter.cpu != _|_ || parameter.memory != _|_ {
-						resources: {
-							requests: {
-								if parameter.cpu != _|_ {
-									cpu: parameter.cpu
-								}
-								if parameter.memory != _|_ {
-									memory: parameter.memory
-								}
-							}
-							if parameter.memory != _|_ {
-								limits: memory: parameter.memory
-							}
-						}
-					}
+					resources: ${indentCue(resourcesCue('parameter.cpu', 'parameter.memory'), 5).trimStart()}
+					securityContext: ${indentCue(containerSecurityContextCue, 5).trimStart()}
+					// The root filesystem is read-only: /tmp is the one writable path.
+					volumeMounts: [{name: "${tmpVolumeName}", mountPath: "/tmp"}]
 				}]
 			}
 		}
 	}
 }
+outputs: networkPolicy: ${networkPolicyCue({
+    podLabels: '_labels',
+    ports: '[parameter.port]',
+    wired: '_wired',
+    parameter: 'parameter.networkPolicy',
+    ownEgress: flavour.templateService
+      ? // The identity provider's keys (https) are outside the cluster.
+        '[if parameter.auth != _|_ if parameter.auth.jwksUrl != _|_ {ports: [{protocol: "TCP", port: 443}]}]'
+      : undefined,
+  }).trimStart()}
 outputs: service: {
 	apiVersion: "v1"
 	kind:       "Service"
@@ -255,9 +275,12 @@ ${portLine}
 	// +usage=Env vars as a map (the requirements' environment); listed before env
 	environment: *{} | {[string]: string}
 	// +usage=CPU request, e.g. 250m
-	cpu?: string
-	// +usage=Memory request and limit, e.g. 256Mi
-	memory?: string
+	cpu: *"${defaultResources.cpu}" | string
+	// +usage=Memory request and limit, e.g. 512Mi
+	memory: *"${defaultResources.memory}" | string
+	// +usage=User and group id the container runs as (default ${defaultRunAsUser}); never 0 (the pod runs as non-root, read-only root filesystem, no capabilities)
+	runAsUser?: int
+${networkPolicyParameterCue('\t')}
 ${realtimeParametersCue('\t')}
 }`;
 }

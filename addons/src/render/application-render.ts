@@ -24,6 +24,21 @@ export const defaultAddonParameters: Readonly<Record<string, unknown>> = {
   chartRepository: 'https://charts.example.org/realtime-platform',
 };
 
+/**
+ * The parameters of one render: the defaults, the given ones, and, unless they say where
+ * provider-helm may act (the addon refuses to choose), the Application's own namespace as the one
+ * tenant namespace: where its claims and so its platforms go.
+ */
+function addonParametersFor(
+  app: OamApplication,
+  given: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const parameters = { ...defaultAddonParameters, ...given };
+  const providerHelm = (parameters.providerHelm ?? {}) as Record<string, unknown>;
+  if ('tenantNamespaces' in providerHelm || 'clusterWide' in providerHelm) return parameters;
+  return { ...parameters, providerHelm: { ...providerHelm, tenantNamespaces: [app.namespace] } };
+}
+
 export interface ApplicationRenderOptions {
   /** Parameters of the addon, as `vela addon enable realtime-platform key=value` takes them. */
   addonParameters?: Record<string, unknown>;
@@ -65,10 +80,7 @@ export async function validateApplication(
   const { app } = parsed;
 
   step('rendering the addon (template.cue, CUE CLI)');
-  const addonResult = await renderAddonTemplate({
-    ...defaultAddonParameters,
-    ...options.addonParameters,
-  });
+  const addonResult = await renderAddonTemplate(addonParametersFor(app, options.addonParameters));
   if (!addonResult.ok) {
     return {
       ok: false,

@@ -51,6 +51,7 @@ export {
   type OamTrait,
 } from './oam-application.js';
 export {
+  previewValues,
   templateRelease,
   type ReleaseTemplateOptions,
   type ReleaseTemplateResult,

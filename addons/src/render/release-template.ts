@@ -34,10 +34,18 @@ export type ReleaseTemplateResult =
   | { ok: false; releaseName: string; chart: string; message: string };
 
 /**
+ * The charts' `credentials.renderWithoutCluster: generate`: the credentials of a render without
+ * a cluster are new, which is right for a preview and wrong for an upgrade (the charts' guard).
+ */
+export const previewValues: Readonly<Record<string, unknown>> = {
+  credentials: { renderWithoutCluster: 'generate' },
+};
+
+/**
  * `helm template` of the chart a provider-helm Release installs, from this repository's charts/
  * (the sources the chart repository is packaged from), with the Release's values, release name
  * (`crossplane.io/external-name`, as provider-helm names it) and namespace: the objects
- * provider-helm would create. A chart that refuses the values is a result, not an exception.
+ * provider-helm would create, credentials freshly generated (previewValues). A chart that refuses the values is a result, not an exception.
  */
 export async function templateRelease(
   release: KubeObject,
@@ -67,7 +75,9 @@ export async function templateRelease(
     const objects = (await helm.templateObjects(dir, {
       releaseName,
       namespace,
-      values: values ? [values] : [],
+      // A preview without the cluster: the charts refuse to generate credentials in a render
+      // without cluster access unless told (provider-helm itself installs with cluster access).
+      values: [previewValues, ...(values ? [values] : [])],
     })) as KubeObject[];
     return {
       ok: true,

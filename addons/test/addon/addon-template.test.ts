@@ -12,6 +12,7 @@ import {
   composedCharts,
   dryRunApplication,
   objectOf,
+  previewValues,
   renderAddonTemplate,
   type RenderedAddon,
 } from '../../src/index.js';
@@ -21,7 +22,7 @@ const chartRepository = 'https://charts.example.test/realtime-platform';
 let defaults: RenderedAddon;
 
 beforeAll(async () => {
-  defaults = await renderAddonOk({ chartRepository });
+  defaults = await renderAddonOk({ chartRepository, providerHelm: { clusterWide: true } });
 });
 
 const names = (rendered: RenderedAddon): string[] =>
@@ -79,7 +80,11 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   });
 
   it('refuses a cluster domain that is no DNS name (it becomes part of every host)', async () => {
-    const result = await renderAddonTemplate({ chartRepository, clusterDomain: 'Cluster Local' });
+    const result = await renderAddonTemplate({
+      chartRepository,
+      providerHelm: { clusterWide: true },
+      clusterDomain: 'Cluster Local',
+    });
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.stderr).toContain('clusterDomain');
   });
@@ -116,6 +121,48 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
       'garbage-collect',
       'take-over',
     ]);
+  });
+
+  it('refuses to choose where provider-helm may act: tenant namespaces, or cluster-wide only when asked for', async () => {
+    const unscoped = await renderAddonTemplate({ chartRepository });
+    expect(unscoped.ok).toBe(false);
+    expect(unscoped.ok ? '' : unscoped.stderr).toContain(
+      'providerHelm.tenantNamespaces is empty: name the namespaces platforms may be installed into (provider-helm gets its chart role there only), or set providerHelm.clusterWide=true to bind it in every namespace',
+    );
+    const bindings = (rendered: RenderedAddon) =>
+      rendered.objects
+        .filter((o) => o.kind.endsWith('Binding'))
+        .map((b) => `${b.kind}/${b.metadata.namespace ?? ''}`);
+    expect(bindings(defaults)).toEqual(['ClusterRoleBinding/']);
+    // clusterWide is the one way to a ClusterRoleBinding; namespaces listed with it add nothing.
+    const both = await renderAddonOk({
+      chartRepository,
+      providerHelm: { clusterWide: true, tenantNamespaces: ['apps'] },
+    });
+    expect(bindings(both)).toEqual(['ClusterRoleBinding/']);
+  });
+
+  it('refuses a plain http chart repository unless allowInsecureChartRepository is set', async () => {
+    const parameters = {
+      chartRepository: 'http://charts.example.test/realtime-platform',
+      providerHelm: { tenantNamespaces: ['apps'] },
+    };
+    const refused = await renderAddonTemplate(parameters);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? '' : refused.stderr).toContain(
+      'chartRepository is plain http: serve the charts over https:// or oci://, or set allowInsecureChartRepository=true',
+    );
+    const allowed = await renderAddonOk({ ...parameters, allowInsecureChartRepository: true });
+    const composition = objectOf(allowed, 'Composition', 'realtime-platform');
+    const steps = composition.spec.pipeline as { input: { release: { chart: unknown } } }[];
+    expect(steps[0]?.input.release.chart).toMatchObject({
+      repository: 'http://charts.example.test/realtime-platform',
+    });
+    for (const repository of ['https://charts.example.test/c', 'oci://registry.example.test/c']) {
+      expect((await renderAddonTemplate({ ...parameters, chartRepository: repository })).ok).toBe(
+        true,
+      );
+    }
   });
 
   it('binds provider-helm only in the tenant namespaces when they are listed', async () => {
@@ -178,6 +225,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
         const objects = await helm.templateObjects(join(chartsDir, chart), {
           namespace: 'apps',
           valuesFiles: [join(fixtures, file)],
+          values: [previewValues],
         });
         for (const object of objects) kinds.add(`${object.apiVersion} ${object.kind}`);
       }
@@ -245,7 +293,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   });
 
   it('refuses to render without a chart repository URL (no default on purpose)', async () => {
-    const result = await renderAddonTemplate({});
+    const result = await renderAddonTemplate({ providerHelm: { tenantNamespaces: ['apps'] } });
     expect(result.ok).toBe(false);
     // CUE names the unset parameter by its constraint, where the Compositions' function input uses it.
     expect(result.ok ? '' : result.stderr).toContain(
@@ -256,6 +304,7 @@ describe('template.cue (rendered by the real CUE CLI as vela addon enable render
   it('refuses a latest service image tag', async () => {
     const result = await renderAddonTemplate({
       chartRepository,
+      providerHelm: { clusterWide: true },
       serviceImage: { tag: 'latest' },
     });
     expect(result.ok).toBe(false);

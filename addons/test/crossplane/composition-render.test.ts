@@ -3,6 +3,7 @@ import {
   claimApi,
   credentialKeys,
   describePlatform,
+  findService,
   parseClaimSpec,
   platformStatusFields,
   renderSecretData,
@@ -151,10 +152,18 @@ describe('crossplane render: the realtime-platform Composition', () => {
           expect(Object.keys(values).sort()).toEqual(['clusterDomain', 'lenses', 'platform']);
           return;
         }
+        const platform = describePlatform({ claim: claim.spec, namespace: ns });
         const kafka = renderSecretData(
-          describePlatform({ claim: claim.spec, namespace: ns }),
+          platform,
           Object.fromEntries(credentialKeys.map((key) => [key, 'x'])),
         ).find((s) => s.id === 'kafka')?.stringData as Record<string, string>;
+        // The agent bootstraps from the kafka Service, which selects every broker: with one
+        // broker that is the kafka secret's bootstrap, with three the secret lists each broker.
+        const kafkaService = findService(platform, 'kafka')!;
+        const kafkaPort = kafkaService.ports.find((port) => port.name === 'kafka')!.port;
+        const agentBootstrap = kafkaService.podHosts
+          ? `${kafkaService.host}:${kafkaPort}`
+          : kafka.KAFKA_BOOTSTRAP_SERVERS;
         expect(values['lenses-hq']).toEqual({
           fullnameOverride: `${name}-lenses-hq`,
           license: { acceptEULA: false, existingSecret: 'lenses-license' },
@@ -168,7 +177,7 @@ describe('crossplane render: the realtime-platform Composition', () => {
             host: `${name}-lenses-hq.${ns}.svc.cluster.local`,
             auth: { existingSecret: `${name}-lenses-hq-admin` },
           },
-          kafka: { bootstrapServers: [kafka.KAFKA_BOOTSTRAP_SERVERS] },
+          kafka: { bootstrapServers: [agentBootstrap] },
           schemaRegistry: { urls: [kafka.KAFKA_SCHEMA_REGISTRY_URL] },
           connect: { urls: [kafka.KAFKA_CONNECT_URL] },
           postgresql: { host: `${name}-postgresql.${ns}.svc.cluster.local` },
@@ -331,7 +340,15 @@ describe('crossplane render: the iot-broker Composition', () => {
       values: {
         name: 'ward-devices',
         clusterDomain: 'cluster.local',
-        auth: { users: [{ username: 'monitor-7', password: 'change-me-7' }] },
+        // The device's password stays in its Secret: only the reference reaches the Release.
+        auth: {
+          users: [
+            {
+              username: 'monitor-7',
+              passwordSecretRef: { name: 'ward-devices', key: 'monitor-7' },
+            },
+          ],
+        },
         persistence: { enabled: true, size: '2Gi' },
       },
     });

@@ -11,6 +11,7 @@ import {
   LocalFunctions,
   objectOf,
   packageCharts,
+  previewValues,
   renderComposite,
   type KubeObject,
   type RenderedAddon,
@@ -69,7 +70,8 @@ async function installAsProviderHelmWould(release: KubeObject): Promise<Kubernet
   return helm.templateObjects(join(destination, `${chart.name}-${chart.version}.tgz`), {
     releaseName: release.metadata.annotations?.['crossplane.io/external-name'],
     namespace,
-    values: [values],
+    // helm template as a preview (no cluster); provider-helm installs with cluster access.
+    values: [previewValues, values],
   });
 }
 
@@ -99,6 +101,7 @@ beforeAll(async () => {
   await packageCharts({ destination: join(repository, 'realtime-platform'), url: repositoryUrl });
   addon = await renderAddonOk({
     chartRepository: repositoryUrl,
+    allowInsecureChartRepository: true, // the loopback repository is plain http
     // Lenses refuses to start without it; the chart checks it (see the last test).
     lenses: { acceptEULA: true },
   });
@@ -180,7 +183,10 @@ describe('the composed Releases, installed from the packaged Helm repository', (
   });
 
   it('the chart refuses a Lenses platform while the addon has not accepted the Lenses EULA', async () => {
-    const defaults = await renderAddonOk({ chartRepository: repositoryUrl });
+    const defaults = await renderAddonOk({
+      chartRepository: repositoryUrl,
+      allowInsecureChartRepository: true,
+    });
     const { release } = await composedRelease(
       defaults,
       'every-option.app.yaml',

@@ -90,10 +90,32 @@ describe('the XRD (crossplane beta validate)', () => {
   it('enforces the cross-field CEL rules at admission', async () => {
     const result = await crossplaneValidate(
       [platformXrd],
-      [claim({ name: 'health-data', iot: false, mqttUsers: [{ username: 'a', password: 'b' }] })],
+      [
+        claim({
+          name: 'health-data',
+          iot: false,
+          mqttUsers: [{ username: 'a', passwordSecretRef: { name: 'devices', key: 'a' } }],
+        }),
+      ],
     );
     expect(result.exitCode).not.toBe(0);
     expect(result.output).toContain('spec.mqttUsers needs spec.iot: true');
+  });
+
+  it('refuses a device password in clear at admission, naming the field (it would reach the Release)', async () => {
+    const result = await crossplaneValidate(
+      [platformXrd],
+      [
+        claim({
+          name: 'health-data',
+          mqttUsers: [
+            { username: 'a', password: 'change-me', passwordSecretRef: { name: 's', key: 'a' } },
+          ],
+        }),
+      ],
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('spec.mqttUsers[].password is refused');
   });
 
   it('accepts the status the Composition writes (crossplane render with the real functions)', async () => {

@@ -56,6 +56,7 @@ describe('vela dry-run --offline: the requirements minimal example', () => {
       visualization: 'metabase',
       iot: true,
       streamProcessing: 'builtin',
+      kafkaBrokers: 1,
       dataRetention: '7d',
     });
   });
@@ -78,9 +79,10 @@ describe('vela dry-run --offline: every optional property', () => {
       visualization: 'grafana',
       iot: true,
       streamProcessing: 'lenses',
+      kafkaBrokers: 3,
       mqttUsers: [
-        { username: 'device-1', password: 's3cret-device-1' },
-        { username: 'device-2', password: 's3cret-device-2' },
+        { username: 'device-1', passwordSecretRef: { name: 'clinic-devices', key: 'device-1' } },
+        { username: 'device-2', passwordSecretRef: { name: 'clinic-devices', key: 'device-2' } },
       ],
       dataRetention: '30d',
       scaling: { minReplicas: 2, maxReplicas: 4 },
@@ -109,6 +111,7 @@ describe('vela dry-run --offline: the requirements user flow with overrideWebser
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'RealtimePlatformClaim/health-data-realtime',
       'Deployment/health-app',
+      'NetworkPolicy/health-app',
       'Service/health-app',
     ]);
   });
@@ -261,7 +264,9 @@ describe('vela dry-run --offline: iot-broker', () => {
     expect(claim.metadata.namespace).toBe('apps');
     expect(claim.spec).toEqual({
       name: 'ward-devices',
-      mqttUsers: [{ username: 'monitor-7', password: 'change-me-7' }],
+      mqttUsers: [
+        { username: 'monitor-7', passwordSecretRef: { name: 'ward-devices', key: 'monitor-7' } },
+      ],
       persistence: { enabled: true, size: '2Gi' },
     });
   });

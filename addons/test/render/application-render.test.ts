@@ -33,7 +33,11 @@ describe("renderApplication: the requirements' user flow (overrideWebservice)", 
   });
 
   it('renders the web service, the claim, its composite and Release, and the chart', () => {
-    expect(refs(rendered.workloads)).toEqual(['Deployment/health-app', 'Service/health-app']);
+    expect(refs(rendered.workloads)).toEqual([
+      'Deployment/health-app',
+      'NetworkPolicy/health-app',
+      'Service/health-app',
+    ]);
     expect(refs(rendered.claims)).toEqual(['RealtimePlatformClaim/health-data-realtime']);
     expect(rendered.composed).toHaveLength(1);
     expect(refs(rendered.composed[0]?.resources ?? [])).toEqual([
@@ -85,7 +89,10 @@ describe('renderApplication: what is refused after validation', () => {
 describe('renderApplication: an Application without claims', () => {
   it('stops after vela (nothing to compose, no chart)', async () => {
     const rendered = await renderOk('trait-on-existing-deployment.app.yaml');
-    expect(refs(rendered.workloads)).toEqual(['Deployment/legacy-consumer']);
+    expect(refs(rendered.workloads)).toEqual([
+      'Deployment/legacy-consumer',
+      'NetworkPolicy/legacy-consumer',
+    ]);
     expect(rendered.claims).toEqual([]);
     expect(rendered.composed).toEqual([]);
     expect(rendered.releases).toEqual([]);

@@ -37,6 +37,12 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     field: 'properties.database',
     text: 'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
   },
+  'kafka-brokers-two.app.yaml': {
+    source: 'contract',
+    component: 'health-pipeline',
+    field: 'properties.kafkaBrokers',
+    text: 'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
+  },
   'no-name.app.yaml': {
     source: 'contract',
     component: 'health-pipeline',
@@ -61,6 +67,18 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     trait: 'realtime',
     field: 'properties.platform',
     text: 'component "worker" trait "realtime": properties.platform: platform "health-dta" is not declared by this application (its realtime-platform components are named health-data)',
+  },
+  'trait-on-root-workload.app.yaml': {
+    source: 'vela',
+    component: 'worker',
+    trait: 'realtime',
+    text: 'component "worker" trait "realtime": realtime: the workload runs as root (securityContext.runAsUser: 0); a workload wired to a realtime platform runs as non-root',
+  },
+  'webservice-run-as-root.app.yaml': {
+    source: 'vela',
+    component: 'health-app',
+    field: 'properties.runAsUser',
+    text: 'component "health-app": properties.runAsUser: invalid value 0 (out of bound >=1)',
   },
   'webservice-env-shadows-platform.app.yaml': {
     source: 'vela',
@@ -127,14 +145,17 @@ spec:
   components:
     - name: first
       type: realtime-platform
-      properties: { name: first, iot: false, mqttUsers: [{ username: a, password: b }] }
+      properties:
+        name: first
+        iot: false
+        mqttUsers: [{ username: a, passwordSecretRef: { name: devices, key: a } }]
     - name: second
       type: realtime-platform
       properties: { name: second, scaling: { minReplicas: 4, maxReplicas: 2 }, colour: blue }
 `);
     expect(problems.map(formatProblem)).toEqual([
       'component "first": properties.mqttUsers: needs properties.iot: true (with iot: false there is no MQTT broker to create them on)',
-      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, mqttUsers, dataRetention, scaling, snowflake, topics)',
+      'component "second": properties.colour: is not a known field (known here: name, database, visualization, iot, streamProcessing, kafkaBrokers, mqttUsers, dataRetention, scaling, snowflake, topics)',
       'component "second": properties.scaling.minReplicas: (4) must not exceed properties.scaling.maxReplicas (2)',
     ]);
   });

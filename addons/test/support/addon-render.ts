@@ -1,12 +1,22 @@
 import { renderAddonTemplate, type KubeObject, type RenderedAddon } from '../../src/index.js';
 
-/** renderAddonTemplate that must succeed (the tests' addon parameters are valid). */
+/**
+ * renderAddonTemplate that must succeed (the tests' addon parameters are valid). provider-helm is
+ * bound in `apps`, where the examples' claims live, unless the parameters say where (the addon
+ * refuses to choose: no tenant namespaces and no explicit clusterWide is an error).
+ */
 export async function renderAddonOk(
   parameters: Record<string, unknown> = {
     chartRepository: 'https://charts.example.test/realtime-platform',
   },
 ): Promise<RenderedAddon> {
-  const result = await renderAddonTemplate(parameters);
+  const providerHelm = (parameters.providerHelm ?? {}) as Record<string, unknown>;
+  const scoped = 'tenantNamespaces' in providerHelm || 'clusterWide' in providerHelm;
+  const result = await renderAddonTemplate(
+    scoped
+      ? parameters
+      : { ...parameters, providerHelm: { ...providerHelm, tenantNamespaces: ['apps'] } },
+  );
   if (!result.ok) throw new Error(`template.cue failed to render: ${result.stderr}`);
   return result.rendered;
 }

@@ -214,8 +214,28 @@ iot-broker.v1.roleSecretName: the Secret of a role's connection, "{name}-<suffix
 {{- end -}}
 
 {{/*
+iot-broker.v1.clusterReachable: "true" when this render can read the cluster, else "": a list in the
+release namespace answers with a list (maybe empty) whenever lookup reaches a cluster, and with
+nothing in a render without one (helm template, helm install --dry-run=client, Argo CD).
+*/}}
+{{- define "iot-broker.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate": it cannot find the MQTT users' passwords an earlier install
+generated and would generate new ones, which an upgrade would apply over the running ones.
+*/}}
+{{- define "iot-broker.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne ((.Values.credentials | default dict).renderWithoutCluster | default "fail") "generate") (not (include "iot-broker.v1.clusterReachable" .)) -}}
+{{- fail "\n\niot-broker: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate the MQTT users' passwords anew; applied over a running release (an upgrade) they replace the ones in use. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing release.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 iot-broker.v1.credentials: JSON {"roles": {app|bridge|gateway: {username, password, salt}},
-"devices": [{username, password, salt}]}: everything in the password file. Computed once per
+"devices": [{username, passwordSecretRef}]}: the users of the password file. Computed once per
 render (Helm re-evaluates an include on every call, and the random functions differ each time)
 and kept across upgrades:
   - the app user (what {name}-mqtt-secret publishes to applications) comes from
@@ -223,12 +243,14 @@ and kept across upgrades:
     generated as auth.generatedUsernamePrefix + 8 random characters; a stored user that is now a
     device (charts before roles published the first device) is replaced by a generated one;
   - the bridge and gateway users come from their Secrets in the cluster, else are generated;
-  - devices are auth.users (user name = deviceId);
-  - each user's salt is read back from the {name}-mqtt-passwd Secret already in the cluster, so an
+  - devices are auth.users (user name = deviceId); their passwords are never in the values: each
+    names a key of a Secret, which only the broker pod's init container reads (buildPasswordFile);
+  - each role user's salt is read back from the {name}-mqtt-passwd Secret already in the cluster, so an
     unchanged password hashes to the same line and the pod is not restarted.
 */}}
 {{- define "iot-broker.v1.credentials" -}}
 {{- if not (hasKey .Values "__iotBrokerCredentials") -}}
+{{- include "iot-broker.v1.guardRenderWithoutCluster" . -}}
 {{- $root := . -}}
 {{- $namespace := .Release.Namespace -}}
 {{- $storedFile := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.passwordFileSecretName" .) | default dict).data | default dict -}}
@@ -242,7 +264,7 @@ and kept across upgrades:
 {{- $devices := list -}}
 {{- $deviceNames := dict -}}
 {{- range .Values.auth.users -}}
-{{- $devices = append $devices (dict "username" .username "password" .password) -}}
+{{- $devices = append $devices (dict "username" .username "passwordSecretRef" .passwordSecretRef) -}}
 {{- $_ := set $deviceNames (.username | default "") true -}}
 {{- end -}}
 {{- $given := dict -}}
@@ -279,7 +301,7 @@ and kept across upgrades:
 {{- $password = $password | default (randAlphaNum 32) -}}
 {{- $_ := set $roles $role (dict "username" $username "password" $password) -}}
 {{- end -}}
-{{- range $user := concat (values $roles) $devices -}}
+{{- range $user := values $roles -}}
 {{- $_ := set $user "salt" (get $salts $user.username | default (randAlphaNum 12)) -}}
 {{- end -}}
 {{- $_ := set .Values "__iotBrokerCredentials" (dict "roles" $roles "devices" $devices) -}}
@@ -288,17 +310,83 @@ and kept across upgrades:
 {{- end -}}
 
 {{/*
-iot-broker.v1.passwordFile: Mosquitto's password file, one hashed line per user: the roles in the
-contract's order, then the devices.
+iot-broker.v1.passwordFile: the hashed lines of the roles' generated users, in the contract's
+order: the part of Mosquitto's password file the chart knows. The devices' lines are added in
+the pod (buildPasswordFile), from their Secrets.
 */}}
 {{- define "iot-broker.v1.passwordFile" -}}
 {{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
 {{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
 {{ include "iot-broker.v1.passwordLine" (get $credentials.roles (index . 0)) }}
 {{ end -}}
-{{- range $credentials.devices -}}
-{{ include "iot-broker.v1.passwordLine" . }}
-{{ end -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.deviceNames: the devices' user names (auth.users), space-separated.
+*/}}
+{{- define "iot-broker.v1.deviceNames" -}}
+{{- $names := list -}}
+{{- range (include "iot-broker.v1.credentials" . | fromJson).devices -}}
+{{- $names = append $names .username -}}
+{{- end -}}
+{{- join " " $names -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.deviceSecretSources: the projected-volume sources (JSON) that put each device's
+password (its passwordSecretRef) at /mosquitto/devices/<username>. Optional, so that a missing Secret or
+key is reported by buildPasswordFile naming the device, not by a pod stuck in ContainerCreating.
+*/}}
+{{- define "iot-broker.v1.deviceSecretSources" -}}
+{{- $bySecret := dict -}}
+{{- range (include "iot-broker.v1.credentials" . | fromJson).devices -}}
+{{- $items := get $bySecret .passwordSecretRef.name | default list -}}
+{{- $_ := set $bySecret .passwordSecretRef.name (append $items (dict "key" .passwordSecretRef.key "path" .username)) -}}
+{{- end -}}
+{{- $sources := list -}}
+{{- range $name := keys $bySecret | sortAlpha -}}
+{{- $sources = append $sources (dict "secret" (dict "name" $name "optional" true "items" (get $bySecret $name))) -}}
+{{- end -}}
+{{- toJson $sources -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.buildPasswordFile: the script of the broker pod's init container. It writes
+Mosquitto's password file into a memory-backed emptyDir: the chart's hashed lines (the generated
+roles), then each device's line, hashed here by mosquitto_passwd -U from the password its Secret
+holds. So a device's password is read only inside this pod: never by the chart, the Release or
+the Application. Trailing newlines of a password are dropped (kubectl create secret --from-file
+keeps the file's); a password that is empty or holds a newline is refused, naming the device.
+A device password changed in its Secret takes effect when the broker restarts.
+Environment: RENDERED_PASSWD, DEVICES_DIR, DEVICES (user names), OUTPUT, MOSQUITTO_PASSWD.
+*/}}
+{{- define "iot-broker.v1.buildPasswordFile" -}}
+#!/bin/sh
+set -eu
+die() {
+  printf 'build-password-file: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+[ -r "$RENDERED_PASSWD" ] || die "cannot read $RENDERED_PASSWD"
+umask 077
+devices="$OUTPUT.devices"
+: >"$devices"
+newline='
+'
+for device in $DEVICES; do
+  file="$DEVICES_DIR/$device"
+  [ -r "$file" ] || die "device $device: no password (the Secret key its mqttUsers passwordSecretRef names does not exist in this namespace)"
+  password=$(cat "$file")
+  [ -n "$password" ] || die "device $device: the password in its Secret is empty"
+  case $password in *"$newline"*) die "device $device: the password in its Secret holds a line break" ;; esac
+  printf '%s:%s\n' "$device" "$password" >>"$devices"
+done
+if [ -s "$devices" ]; then
+  "${MOSQUITTO_PASSWD:-mosquitto_passwd}" -U "$devices" || die "mosquitto_passwd could not hash the devices' passwords"
+fi
+cat "$RENDERED_PASSWD" "$devices" >"$OUTPUT"
+rm -f "$devices"
+printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "$(printf '%s\n' $DEVICES | grep -c . || true)"
 {{- end -}}
 
 {{/*
@@ -383,7 +471,7 @@ messages. The block after persistence_location is the platform contract's mosqui
 per_listener_settings false
 allow_anonymous false
 password_file /mosquitto/auth/passwd
-acl_file /mosquitto/auth/acl
+acl_file /mosquitto/rendered/acl
 
 listener {{ include "iot-broker.v1.mqttPort" . }}
 protocol mqtt
@@ -450,8 +538,10 @@ checks that matter when a parent chart builds the values, and checks relations b
 {{- $problems = append $problems (printf "auth.users[%d].username: %q appears twice." $index $user.username) -}}
 {{- end -}}
 {{- $_ := set $seen ($user.username | default "") true -}}
-{{- if not $user.password -}}
-{{- $problems = append $problems (printf "auth.users[%d].password: must not be empty." $index) -}}
+{{- if hasKey $user "password" -}}
+{{- $problems = append $problems (printf "auth.users[%d].password is refused: a device password in the values travels in clear into the release (and a claim's Release and Application); put it in a Secret of this namespace and give passwordSecretRef: {name, key}." $index) -}}
+{{- else if not (and $user.passwordSecretRef $user.passwordSecretRef.name $user.passwordSecretRef.key) -}}
+{{- $problems = append $problems (printf "auth.users[%d].passwordSecretRef: name the Secret and key holding the device's password, e.g. {name: devices, key: %s}." $index ($user.username | default "<username>")) -}}
 {{- end -}}
 {{- end -}}
 {{- range $index, $user := .Values.auth.users -}}
@@ -483,6 +573,8 @@ metadata:
 data:
   mosquitto.conf: |
     {{- include "iot-broker.v1.mosquittoConf" . | nindent 4 }}
+  build-password-file.sh: |
+    {{- include "iot-broker.v1.buildPasswordFile" . | nindent 4 }}
 {{- end -}}
 
 {{/*
@@ -652,7 +744,8 @@ spec:
       annotations:
         # Only the files' contents are hashed: a label or annotation change restarts nothing.
         checksum/config: {{ include "iot-broker.v1.mosquittoConf" . | sha256sum }}
-        checksum/passwd: {{ printf "%s\n%s" (include "iot-broker.v1.passwordFile" .) (include "iot-broker.v1.aclFile" .) | sha256sum }}
+        checksum/passwd: {{ printf "%s\n%s\n%s" (include "iot-broker.v1.passwordFile" .) (include "iot-broker.v1.aclFile" .) (include "iot-broker.v1.deviceSecretSources" .) | sha256sum }}
+        checksum/script: {{ include "iot-broker.v1.buildPasswordFile" . | sha256sum }}
         {{- with .Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -672,6 +765,37 @@ spec:
       terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
       securityContext:
         {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      initContainers:
+        # Mosquitto's password file: the roles' hashed lines and the devices' from their Secrets.
+        - name: password-file
+          image: {{ include "iot-broker.v1.image" . }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          command: ["/bin/sh", "/mosquitto/config/build-password-file.sh"]
+          env:
+            - name: RENDERED_PASSWD
+              value: /mosquitto/rendered/passwd
+            - name: DEVICES_DIR
+              value: /mosquitto/devices
+            - name: DEVICES
+              value: {{ include "iot-broker.v1.deviceNames" . | quote }}
+            - name: OUTPUT
+              value: /mosquitto/auth/passwd
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+          securityContext:
+            {{- toYaml .Values.containerSecurityContext | nindent 12 }}
+          volumeMounts:
+            - name: config
+              mountPath: /mosquitto/config
+              readOnly: true
+            - name: rendered
+              mountPath: /mosquitto/rendered
+              readOnly: true
+            - name: devices
+              mountPath: /mosquitto/devices
+              readOnly: true
+            - name: auth
+              mountPath: /mosquitto/auth
       containers:
         - name: mosquitto
           image: {{ include "iot-broker.v1.image" . }}
@@ -721,8 +845,11 @@ spec:
             - name: config
               mountPath: /mosquitto/config
               readOnly: true
-            - name: passwd
+            - name: auth
               mountPath: /mosquitto/auth
+              readOnly: true
+            - name: rendered
+              mountPath: /mosquitto/rendered
               readOnly: true
             {{- if .Values.tls.enabled }}
             - name: tls
@@ -738,7 +865,9 @@ spec:
             items:
               - key: mosquitto.conf
                 path: mosquitto.conf
-        - name: passwd
+              - key: build-password-file.sh
+                path: build-password-file.sh
+        - name: rendered
           secret:
             secretName: {{ include "iot-broker.v1.passwordFileSecretName" . }}
             # Owner root, group fsGroup: readable by Mosquitto only.
@@ -748,6 +877,16 @@ spec:
                 path: passwd
               - key: acl
                 path: acl
+        # The devices' passwords, one file per device, from the Secrets their mqttUsers name.
+        - name: devices
+          projected:
+            defaultMode: 288 # 0440: read-only for owner and group
+            sources: {{ include "iot-broker.v1.deviceSecretSources" . }}
+        # The password file the init container builds: in memory, never on a disk.
+        - name: auth
+          emptyDir:
+            medium: Memory
+            sizeLimit: 16Mi
         {{- if .Values.tls.enabled }}
         - name: tls
           secret:

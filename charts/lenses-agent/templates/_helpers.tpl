@@ -238,11 +238,32 @@ lenses-agent.v1.postgresqlSecretName: postgresql.existingSecret or "<fullname>-p
 {{- end -}}
 
 {{/*
+lenses-agent.v1.clusterReachable: "true" when this render can read the cluster, else "": a list in the
+release namespace answers with a list (maybe empty) whenever lookup reaches a cluster, and with
+nothing in a render without one (helm template, helm install --dry-run=client, Argo CD).
+*/}}
+{{- define "lenses-agent.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-agent.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate": it cannot find the database password an earlier install
+generated and would generate new ones, which an upgrade would apply over the running ones.
+*/}}
+{{- define "lenses-agent.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne ((.Values.credentials | default dict).renderWithoutCluster | default "fail") "generate") (not (include "lenses-agent.v1.clusterReachable" .)) -}}
+{{- fail "\n\nlenses-agent: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate the database password anew; applied over a running release (an upgrade) they replace the ones in use. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing release.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 lenses-agent.v1.postgresqlPassword: the chart-generated database password, computed once per
 render and kept across upgrades through lookup of the Secret already in the cluster.
 */}}
 {{- define "lenses-agent.v1.postgresqlPassword" -}}
 {{- if not (hasKey .Values "__lensesAgentPostgresqlPassword") -}}
+{{- include "lenses-agent.v1.guardRenderWithoutCluster" . -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-agent.v1.postgresqlSecretName" .) | default dict -}}
 {{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.passwordKey | b64dec -}}
 {{- $_ := set .Values "__lensesAgentPostgresqlPassword" ($stored | default (randAlphaNum 32)) -}}

@@ -154,6 +154,26 @@ bcrypt hash: auth.existingSecret or "<fullname>-admin".
 {{- end -}}
 
 {{/*
+lenses-hq.v1.clusterReachable: "true" when this render can read the cluster, else "": a list in the
+release namespace answers with a list (maybe empty) whenever lookup reaches a cluster, and with
+nothing in a render without one (helm template, helm install --dry-run=client, Argo CD).
+*/}}
+{{- define "lenses-hq.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+lenses-hq.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate": it cannot find the administrator and database passwords an earlier install
+generated and would generate new ones, which an upgrade would apply over the running ones.
+*/}}
+{{- define "lenses-hq.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne ((.Values.credentials | default dict).renderWithoutCluster | default "fail") "generate") (not (include "lenses-hq.v1.clusterReachable" .)) -}}
+{{- fail "\n\nlenses-hq: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate the administrator and database passwords anew; applied over a running release (an upgrade) they replace the ones in use. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing release.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 lenses-hq.v1.adminCredentials: JSON {username, password, passwordHash} of the chart-generated
 administrator account. Computed once per render (Helm re-evaluates an include on every call, and
 randAlphaNum/bcrypt are random) and kept across upgrades: the password comes from
@@ -163,6 +183,7 @@ checksum only change when the password does.
 */}}
 {{- define "lenses-hq.v1.adminCredentials" -}}
 {{- if not (hasKey .Values "__lensesHqAdminCredentials") -}}
+{{- include "lenses-hq.v1.guardRenderWithoutCluster" . -}}
 {{- $keys := .Values.auth.secretKeys -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.adminSecretName" .) | default dict -}}
 {{- $data := get $existing "data" | default dict -}}
@@ -212,6 +233,7 @@ and kept across upgrades through lookup of the Secret already in the cluster.
 */}}
 {{- define "lenses-hq.v1.postgresqlPassword" -}}
 {{- if not (hasKey .Values "__lensesHqPostgresqlPassword") -}}
+{{- include "lenses-hq.v1.guardRenderWithoutCluster" . -}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "lenses-hq.v1.postgresqlSecretName" .) | default dict -}}
 {{- $stored := get (get $existing "data" | default dict) .Values.postgresql.secretKeys.passwordKey | b64dec -}}
 {{- $_ := set .Values "__lensesHqPostgresqlPassword" ($stored | default (randAlphaNum 32)) -}}

@@ -70,6 +70,135 @@ realtime-platform.v1.lenses: "true" when the platform runs Lenses, else "".
 {{- if eq .Values.platform.streamProcessing "lenses" -}}true{{- end -}}
 {{- end -}}
 
+{{/* ---------------------------------------------------------------- Kafka brokers */}}
+
+{{/*
+realtime-platform.v1.kafkaCluster: "true" when the platform runs three Kafka brokers
+(platform.kafkaBrokers: 3: Apache Kafka brokers and KRaft controllers of their own, fast-data-dev
+for the Schema Registry and Connect only), else "".
+*/}}
+{{- define "realtime-platform.v1.kafkaCluster" -}}
+{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) 3 -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaBrokerCount: the number of brokers (the contract's kafkaBrokerCounts).
+*/}}
+{{- define "realtime-platform.v1.kafkaBrokerCount" -}}
+{{- ternary 3 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaReplicationFactor: the replication factor of every topic the platform
+creates: kafka.replicationFactor, or the number of brokers when it is 0 (the contract's
+kafkaTopicReplicationFactor).
+*/}}
+{{- define "realtime-platform.v1.kafkaReplicationFactor" -}}
+{{- $configured := int (.Values.kafka.replicationFactor | default 0) -}}
+{{- ternary (int (include "realtime-platform.v1.kafkaBrokerCount" .)) $configured (eq $configured 0) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaReplicationSettings: the brokers' durability settings for three brokers
+(the contract's kafkaReplicationSettings(3); a chart test compares), as JSON.
+*/}}
+{{- define "realtime-platform.v1.kafkaReplicationSettings" -}}
+{{- dict
+  "default.replication.factor" 3
+  "min.insync.replicas" 2
+  "offsets.topic.replication.factor" 3
+  "transaction.state.log.replication.factor" 3
+  "transaction.state.log.min.isr" 2
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (the contract's
+kafkaClusterPorts), as JSON.
+*/}}
+{{- define "realtime-platform.v1.kafkaClusterPorts" -}}
+{{- dict "internal" 9093 "replication" 9094 "controller" 9095 | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaPodHost: the fully qualified host of one pod of a StatefulSet behind its
+headless Service. Call with (list $ "<statefulset suffix>" "<headless service suffix>" ordinal).
+*/}}
+{{- define "realtime-platform.v1.kafkaPodHost" -}}
+{{- $root := index . 0 -}}
+{{- printf "%s-%d.%s" (include "realtime-platform.v1.objectName" (list $root (index . 1))) (int (index . 3)) (include "realtime-platform.v1.host" (list $root (index . 2))) -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaBootstrapServers: KAFKA_BOOTSTRAP_SERVERS: the Kafka Service with one
+broker; every broker pod (the contract's kafkaBrokerPodHosts) with three, so a client bootstraps
+with any of them down.
+*/}}
+{{- define "realtime-platform.v1.kafkaBootstrapServers" -}}
+{{- $port := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- $servers := list -}}
+{{- range $ordinal := until 3 -}}
+{{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka" "kafka-headless" $ordinal)) $port) -}}
+{{- end -}}
+{{- join "," $servers -}}
+{{- else -}}
+{{- printf "%s:%s" (include "realtime-platform.v1.host" (list . "kafka")) $port -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaControllerVoters: controller.quorum.voters of the three controllers
+(node ids from 100: the contract's kafkaControllerNodeIdBase).
+*/}}
+{{- define "realtime-platform.v1.kafkaControllerVoters" -}}
+{{- $port := (include "realtime-platform.v1.kafkaClusterPorts" . | fromJson).controller | int -}}
+{{- $voters := list -}}
+{{- range $ordinal := until 3 -}}
+{{- $voters = append $voters (printf "%d@%s:%d" (add 100 $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
+{{- end -}}
+{{- join "," $voters -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaClusterId: the KRaft cluster id of the three-broker Kafka, the same on
+every node and every render: 16 bytes derived from the namespace and platform name, in Kafka's
+base64url form (22 characters; a hex digest never starts the id with "-").
+*/}}
+{{- define "realtime-platform.v1.kafkaClusterId" -}}
+{{- printf "%s/%s" .Release.Namespace (include "realtime-platform.v1.name" .) | sha256sum | trunc 16 | b64enc | trimSuffix "==" | replace "+" "-" | replace "/" "_" -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaServicesComponent: the component of the fast-data-dev pod: "kafka" (the
+broker, Schema Registry and Connect) with one broker, "kafka-services" (Schema Registry and
+Connect only) with three.
+*/}}
+{{- define "realtime-platform.v1.kafkaServicesComponent" -}}
+{{- ternary "kafka-services" "kafka" (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaNodeAffinity: the affinity of the brokers or controllers: kafka.affinity,
+or by default preferably one pod of the component per node (a node failure or drain then takes
+one broker and one controller at most). Call with (list $ "component").
+*/}}
+{{- define "realtime-platform.v1.kafkaNodeAffinity" -}}
+{{- $root := index . 0 -}}
+{{- if $root.Values.kafka.affinity -}}
+{{- toYaml $root.Values.kafka.affinity -}}
+{{- else -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "realtime-platform.v1.selectorLabels" . | nindent 12 }}
+{{- end -}}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- labels, images, pods */}}
 
 {{/*
@@ -246,21 +375,51 @@ Call with (list $data "KEY").
 {{- end -}}
 
 {{/*
+realtime-platform.v1.clusterReachable: "true" when this render can read the cluster, else "". A
+list in the release namespace answers with a list (maybe empty; even before the namespace exists)
+whenever lookup reaches a cluster, and with nothing in a render without one (helm template,
+helm install --dry-run=client, Argo CD). Listing ServiceAccounts needs no more rights than the
+chart's own install (it creates one).
+*/}}
+{{- define "realtime-platform.v1.clusterReachable" -}}
+{{- if lookup "v1" "ServiceAccount" .Release.Namespace "" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.guardRenderWithoutCluster: fails a render that cannot read the cluster unless
+credentials.renderWithoutCluster is "generate". Such a render cannot find the credentials an
+earlier install generated, so it would generate new ones: applied as an upgrade, they replace the
+passwords PostgreSQL, Metabase, Kafka and Mosquitto were set up with, and every service is locked
+out. credentials.existingSecret is no way around it: it is read with lookup too.
+*/}}
+{{- define "realtime-platform.v1.guardRenderWithoutCluster" -}}
+{{- if and (ne .Values.credentials.renderWithoutCluster "generate") (not (include "realtime-platform.v1.clusterReachable" .)) -}}
+{{- fail "\n\nrealtime-platform: credentials.renderWithoutCluster: this render cannot read the cluster (helm template, helm install --dry-run=client, Argo CD: lookup answers nothing), so it would generate every credential anew; applied over a running platform (an upgrade) they replace the passwords its servers were set up with and lock every service out. Render with cluster access (helm install/upgrade, helm template --dry-run=server, a Flux HelmRelease, the realtime-platform addon), or set credentials.renderWithoutCluster=generate for a first install or a preview that is never applied over an existing platform.\n" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.credentials: JSON of every credential of the platform, computed once per
 render (Helm re-evaluates an include on every call, and random functions differ each time) and
 kept across upgrades. Each value comes from, in order: credentials.existingSecret, the Secret that
-already holds it in the cluster (lookup), a new random value. Nothing is ever a fixed default.
-  DB_USER, DB_PASSWORD                      application database ({name}-db-secret)
-  DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-secret)
-  LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-secret, bcrypt for HQ;
+already holds it in the cluster (lookup; for a key that moved, the Secret of an older chart
+version next), a new random value. Nothing is ever a fixed default. Applications get only the
+first two lines' Secrets (the contract's five); the rest are the platform's own
+(platformSecretCatalog).
+  DB_USER, DB_PASSWORD                      the applications' role ({name}-db-secret)
+  DASHBOARD_USER, DASHBOARD_PASSWORD        a dashboard viewer, no admin ({name}-metabase-secret)
+  DB_READER_USER, DB_READER_PASSWORD        the dashboards' read-only role ({name}-db-reader-secret)
+  DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-admin-secret)
+  LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
-  POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-platform-credentials)
+  POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-db-admin-secret)
   METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
   MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
   GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
+{{- include "realtime-platform.v1.guardRenderWithoutCluster" . -}}
 {{- $given := dict -}}
 {{- with .Values.credentials.existingSecret -}}
 {{- $found := lookup "v1" "Secret" $.Release.Namespace . -}}
@@ -271,8 +430,11 @@ already holds it in the cluster (lookup), a new random value. Nothing is ever a 
 {{- end -}}
 {{- $db := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-secret"))) | fromJson -}}
 {{- $dashboard := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "metabase-secret"))) | fromJson -}}
+{{- $dashboardAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "metabase-admin-secret"))) | fromJson -}}
 {{- $lenses := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-secret"))) | fromJson -}}
 {{- $internal := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "platform-credentials"))) | fromJson -}}
+{{- $dbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-admin-secret"))) | fromJson -}}
+{{- $dbReader := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-reader-secret"))) | fromJson -}}
 {{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
 {{- $credentials := dict -}}
 {{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
@@ -285,28 +447,40 @@ already holds it in the cluster (lookup), a new random value. Nothing is ever a 
 {{- end -}}
 {{- $_ := set $credentials (printf "KAFKA_PASSWORD_%s" $principal.id) ($value | default (include "realtime-platform.v1.newPassword" $)) -}}
 {{- end -}}
+{{- /* Where each key is kept: [Secret data, key there], in order (older chart versions kept the
+dashboard admin in {name}-metabase-secret, the superuser in {name}-platform-credentials and the
+Lenses admin password in {name}-lenses-secret). */ -}}
 {{- range $key, $sources := dict
-  "DB_USER" (list $db)
-  "DB_PASSWORD" (list $db)
-  "DASHBOARD_ADMIN_USER" (list $dashboard)
-  "DASHBOARD_ADMIN_PASSWORD" (list $dashboard)
-  "LENSES_ADMIN_PASSWORD" (list $lenses)
-  "POSTGRES_PASSWORD" (list $internal)
-  "METABASE_DB_PASSWORD" (list)
-  "MB_ENCRYPTION_SECRET_KEY" (list)
-  "GF_SECURITY_SECRET_KEY" (list)
+  "DB_USER" (list (list $db "DB_USER"))
+  "DB_PASSWORD" (list (list $db "DB_PASSWORD"))
+  "DASHBOARD_USER" (list (list $dashboard "DASHBOARD_USER"))
+  "DASHBOARD_PASSWORD" (list (list $dashboard "DASHBOARD_PASSWORD"))
+  "DB_READER_USER" (list (list $dbReader "DB_USER"))
+  "DB_READER_PASSWORD" (list (list $dbReader "DB_PASSWORD"))
+  "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin "DASHBOARD_ADMIN_USER") (list $dashboard "DASHBOARD_ADMIN_USER"))
+  "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin "DASHBOARD_ADMIN_PASSWORD") (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
+  "LENSES_ADMIN_PASSWORD" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
+  "POSTGRES_PASSWORD" (list (list $dbAdmin "POSTGRES_PASSWORD") (list $internal "POSTGRES_PASSWORD"))
+  "METABASE_DB_PASSWORD" (list (list $internal "METABASE_DB_PASSWORD"))
+  "MB_ENCRYPTION_SECRET_KEY" (list (list $internal "MB_ENCRYPTION_SECRET_KEY"))
+  "GF_SECURITY_SECRET_KEY" (list (list $internal "GF_SECURITY_SECRET_KEY"))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
 {{- range $sources -}}
-{{- $value = $value | default (include "realtime-platform.v1.decoded" (list . $key)) -}}
+{{- $value = $value | default (include "realtime-platform.v1.decoded" .) -}}
 {{- end -}}
-{{- $_ := set $credentials $key ($value | default (include "realtime-platform.v1.decoded" (list $internal $key))) -}}
+{{- $_ := set $credentials $key $value -}}
 {{- end -}}
 {{- $name := include "realtime-platform.v1.name" . -}}
 {{- $_ := set $credentials "DB_USER" ($credentials.DB_USER | default (printf "app_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials "DB_PASSWORD" ($credentials.DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "DASHBOARD_ADMIN_USER" ($credentials.DASHBOARD_ADMIN_USER | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
 {{- $_ := set $credentials "DASHBOARD_ADMIN_PASSWORD" ($credentials.DASHBOARD_ADMIN_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- /* The viewer: an e-mail address (Metabase logs in by e-mail; for Grafana it is the login). */ -}}
+{{- $_ := set $credentials "DASHBOARD_USER" ($credentials.DASHBOARD_USER | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "DASHBOARD_PASSWORD" ($credentials.DASHBOARD_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "DB_READER_USER" ($credentials.DB_READER_USER | default (printf "reader_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "DB_READER_PASSWORD" ($credentials.DB_READER_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "POSTGRES_PASSWORD" ($credentials.POSTGRES_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
@@ -355,7 +529,7 @@ the same endpoints and settings, that principal's user name and password. Call w
 {{- if eq .id $id -}}{{- $principal = . -}}{{- end -}}
 {{- end -}}
 {{- dict
-  "KAFKA_BOOTSTRAP_SERVERS" (printf "%s:%s" (include "realtime-platform.v1.host" (list $root "kafka")) (include "realtime-platform.v1.port" (list $root "kafka" "kafka")))
+  "KAFKA_BOOTSTRAP_SERVERS" (include "realtime-platform.v1.kafkaBootstrapServers" $root)
   "KAFKA_SECURITY_PROTOCOL" "SASL_PLAINTEXT"
   "KAFKA_SASL_MECHANISM" "SCRAM-SHA-512"
   "KAFKA_USERNAME" (required (printf "unknown Kafka principal %s" $id) $principal.username)
@@ -384,6 +558,10 @@ auth and of the Schema Registry's; the REST user lists.
   "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required file=\"/mnt/kafka-auth/connect-users.properties\";\n};"
   "SchemaRegistry {\n  org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required file=\"/mnt/kafka-auth/registry-users.properties\" debug=\"false\";\n};"
 -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- /* The three brokers' inter-broker listener: SCRAM, as the provisioning principal. */ -}}
+{{- $jaas = append $jaas (printf "replication.KafkaServer {\n  %s\n};" $scram) -}}
+{{- end -}}
 {{- $registryUsers := list -}}
 {{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
 {{- if has .id (list "admin" "stream" "app" "connect") -}}
@@ -494,7 +672,8 @@ secretSuffix, superUser}. A chart test compares it with the contract.
 {{- end -}}
 
 {{/*
-realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database only.
+realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database, as the
+applications' role (no owner, no superuser: see initSql).
 */}}
 {{- define "realtime-platform.v1.dbSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
@@ -508,7 +687,20 @@ realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application data
 {{- end -}}
 
 {{/*
-realtime-platform.v1.dashboardSecretData: {name}-metabase-secret (JSON), Metabase or Grafana.
+realtime-platform.v1.dbReaderSecretData: {name}-db-reader-secret (JSON): the keys of
+{name}-db-secret with the dashboards' read-only role. Only the dashboards load it.
+*/}}
+{{- define "realtime-platform.v1.dbReaderSecretData" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $data := include "realtime-platform.v1.dbSecretData" . | fromJson -}}
+{{- $_ := set $data "DB_USER" $credentials.DB_READER_USER -}}
+{{- $_ := set $data "DB_PASSWORD" $credentials.DB_READER_PASSWORD -}}
+{{- toJson $data -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dashboardSecretData: {name}-metabase-secret (JSON), Metabase or Grafana: the
+URL and a viewer login (created by the setup Job), never the admin.
 */}}
 {{- define "realtime-platform.v1.dashboardSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
@@ -516,23 +708,33 @@ realtime-platform.v1.dashboardSecretData: {name}-metabase-secret (JSON), Metabas
 {{- dict
   "DASHBOARD_TYPE" $dashboard
   "DASHBOARD_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . $dashboard)) (include "realtime-platform.v1.port" (list . $dashboard "http")))
+  "DASHBOARD_USER" $credentials.DASHBOARD_USER
+  "DASHBOARD_PASSWORD" $credentials.DASHBOARD_PASSWORD
+  | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dashboardAdminSecretData: {name}-metabase-admin-secret (JSON): the dashboard
+administrator. Only the setup Jobs (and Grafana itself) load it.
+*/}}
+{{- define "realtime-platform.v1.dashboardAdminSecretData" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- dict
   "DASHBOARD_ADMIN_USER" $credentials.DASHBOARD_ADMIN_USER
   "DASHBOARD_ADMIN_PASSWORD" $credentials.DASHBOARD_ADMIN_PASSWORD
   | toJson -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.lensesSecretData: {name}-lenses-secret (JSON); only LENSES_ENABLED "false"
-without Lenses.
+realtime-platform.v1.lensesSecretData: {name}-lenses-secret (JSON): where Lenses HQ is, no login
+(people sign in with their own accounts; the administrator is in {name}-lenses-hq-admin); only
+LENSES_ENABLED "false" without Lenses.
 */}}
 {{- define "realtime-platform.v1.lensesSecretData" -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
-{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- dict
   "LENSES_ENABLED" "true"
   "LENSES_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "lenses-hq")) (include "realtime-platform.v1.port" (list . "lenses-hq" "http")))
-  "LENSES_ADMIN_USER" $credentials.LENSES_ADMIN_USER
-  "LENSES_ADMIN_PASSWORD" $credentials.LENSES_ADMIN_PASSWORD
   | toJson -}}
 {{- else -}}
 {{- dict "LENSES_ENABLED" "false" | toJson -}}
@@ -558,6 +760,7 @@ Returns "".
 {{- $_ := set $values "auth" $auth -}}
 {{- $_ := set $values "name" (include "realtime-platform.v1.name" .) -}}
 {{- $_ := set $values "clusterDomain" .Values.clusterDomain -}}
+{{- $_ := set $values "credentials" (dict "renderWithoutCluster" .Values.credentials.renderWithoutCluster) -}}
 {{- $_ := set $values "podDisruptionBudget" .Values.podDisruptionBudget -}}
 {{- $_ := set $values "commonLabels" (merge (deepCopy (.Values.commonLabels | default dict)) ($values.commonLabels | default dict)) -}}
 {{- if not $values.imagePullSecrets -}}
@@ -717,58 +920,81 @@ realtime-platform.v1.topicsFile: the topic plan as the topics script reads it, o
 {{/* ---------------------------------------------------------------- PostgreSQL */}}
 
 {{/*
-realtime-platform.v1.databases: JSON [{database, owner, passwordEnv, passwordSecret, passwordKey}]
-of the databases the platform creates (the contract's databaseCatalog) and the role owning each;
-the password of every role comes from a Secret through an environment variable of the init Job.
+realtime-platform.v1.databaseRoles: JSON [{role, passwordEnv, passwordSecret, passwordKey}] of the
+login roles the platform creates: the applications' role, the dashboards' read-only role, and the
+role of each component that keeps its own database (Metabase, Lenses HQ, the Lenses Agent). Every
+password comes from a Secret through an environment variable of the PostgreSQL container, which
+provisions them (init.sql over its local socket).
 */}}
-{{- define "realtime-platform.v1.databases" -}}
+{{- define "realtime-platform.v1.databaseRoles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $databases := list (dict "database" "realtime" "owner" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- $roles := list
+  (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD")
+  (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD")
+-}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
-{{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
+{{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
 {{- end -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
 {{- $hq := index .Values "lenses-hq" -}}
 {{- $agent := index .Values "lenses-agent" -}}
 {{- $hqContext := dict "Values" $hq "Release" .Release "Chart" (index .Subcharts "lenses-hq").Chart -}}
 {{- $agentContext := dict "Values" $agent "Release" .Release "Chart" (index .Subcharts "lenses-agent").Chart -}}
-{{- $hqSecret := include "lenses-hq.v1.postgresqlSecretName" $hqContext -}}
-{{- $agentSecret := include "lenses-agent.v1.postgresqlSecretName" $agentContext -}}
-{{- $databases = append $databases (dict "database" "hq" "owner" $hq.postgresql.username "passwordEnv" "LENSES_HQ_DB_PASSWORD" "passwordSecret" $hqSecret "passwordKey" $hq.postgresql.secretKeys.passwordKey) -}}
-{{- $databases = append $databases (dict "database" "agent1" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.passwordKey) -}}
-{{- $databases = append $databases (dict "database" "agent2" "owner" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" $agentSecret "passwordKey" $agent.postgresql.secretKeys.passwordKey) -}}
+{{- $roles = append $roles (dict "role" $hq.postgresql.username "passwordEnv" "LENSES_HQ_DB_PASSWORD" "passwordSecret" (include "lenses-hq.v1.postgresqlSecretName" $hqContext) "passwordKey" $hq.postgresql.secretKeys.passwordKey) -}}
+{{- $roles = append $roles (dict "role" $agent.postgresql.username "passwordEnv" "LENSES_AGENT_DB_PASSWORD" "passwordSecret" (include "lenses-agent.v1.postgresqlSecretName" $agentContext) "passwordKey" $agent.postgresql.secretKeys.passwordKey) -}}
+{{- end -}}
+{{- toJson $roles -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.databases: JSON [{database, owner}] of the databases the platform creates
+(the contract's databaseCatalog). The application database belongs to the superuser: the
+applications' role may create and use its own schemas there, but cannot drop the database, let
+other roles in, or reach any other database. The other databases belong to the one component that
+keeps its state there.
+*/}}
+{{- define "realtime-platform.v1.databases" -}}
+{{- $databases := list (dict "database" "realtime" "owner" "postgres") -}}
+{{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
+{{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser) -}}
+{{- end -}}
+{{- if include "realtime-platform.v1.lenses" . -}}
+{{- $databases = append $databases (dict "database" "hq" "owner" (index .Values "lenses-hq").postgresql.username) -}}
+{{- $databases = append $databases (dict "database" "agent1" "owner" (index .Values "lenses-agent").postgresql.username) -}}
+{{- $databases = append $databases (dict "database" "agent2" "owner" (index .Values "lenses-agent").postgresql.username) -}}
 {{- end -}}
 {{- toJson $databases -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.initSql: the psql script that creates the roles and databases. Idempotent: it
-can run any number of times (CREATE only what is missing, then ALTER every role's password and
-every database's owner to the desired state), on every install and upgrade, so a database a later
-upgrade turns on (Lenses, Metabase) is created too. It fails (ON_ERROR_STOP) on any error,
-including a password variable that is not set. Passwords reach it as environment variables
+realtime-platform.v1.initSql: the psql script that creates the roles and databases, run by the
+PostgreSQL container itself as the superuser over its local socket (the superuser cannot log in
+over the network: pgHba). Idempotent: it can run any number of times (CREATE only what is
+missing, then ALTER every role, owner and grant to the desired state), so a database a later
+upgrade turns on (Lenses, Metabase) is created too, and an application database an older chart
+gave to the applications' role goes back to the superuser. It fails (ON_ERROR_STOP) on any
+error, including a password variable that is not set. Passwords reach it as environment variables
 (psql's \getenv), never through this file.
 */}}
 {{- define "realtime-platform.v1.initSql" -}}
+{{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $app := $credentials.DB_USER -}}
+{{- $reader := $credentials.DB_READER_USER -}}
 -- Roles and databases of platform {{ include "realtime-platform.v1.name" . }}, rendered by the realtime-platform chart.
--- Run as a superuser with: psql -v ON_ERROR_STOP=1 --no-psqlrc -f init.sql
+-- Run as the superuser with: psql -v ON_ERROR_STOP=1 --no-psqlrc -f init.sql
 \set ON_ERROR_STOP on
 \set QUIET on
-{{- $roles := dict }}
-{{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
-{{- if not (hasKey $roles .owner) }}
-{{- $_ := set $roles .owner true }}
+{{- range include "realtime-platform.v1.databaseRoles" . | fromJsonArray }}
 
--- role {{ .owner }} (password from ${{ .passwordEnv }})
+-- role {{ .role }} (password from ${{ .passwordEnv }}): a login and nothing more
 \getenv role_password {{ .passwordEnv }}
 \if :{?role_password}
 \else
-DO $$ BEGIN RAISE EXCEPTION 'init.sql: the environment variable {{ .passwordEnv }} (password of role {{ .owner }}) is not set'; END $$;
+DO $$ BEGIN RAISE EXCEPTION 'init.sql: the environment variable {{ .passwordEnv }} (password of role {{ .role }}) is not set'; END $$;
 \endif
-SELECT format('CREATE ROLE %I LOGIN', '{{ .owner }}') WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{{ .owner }}') \gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD %L', '{{ .owner }}', :'role_password') \gexec
+SELECT format('CREATE ROLE %I LOGIN', '{{ .role }}') WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{{ .role }}') \gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L', '{{ .role }}', :'role_password') \gexec
 \unset role_password
-{{- end }}
 {{- end }}
 {{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
 
@@ -776,8 +1002,43 @@ SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NORE
 SELECT format('CREATE DATABASE %I OWNER %I', '{{ .database }}', '{{ .owner }}') WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = '{{ .database }}') \gexec
 SELECT format('ALTER DATABASE %I OWNER TO %I', '{{ .database }}', '{{ .owner }}') \gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', '{{ .database }}') \gexec
-SELECT format('GRANT ALL ON DATABASE %I TO %I', '{{ .database }}', '{{ .owner }}') \gexec
 {{- end }}
+
+-- the maintenance databases: the superuser's (over the local socket) only
+REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;
+
+-- the application database: the applications' role connects, creates its schemas and tables and
+-- uses them; the read-only role connects and reads, and nothing else
+SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', 'realtime', '{{ $app }}') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', 'realtime', '{{ $reader }}') \gexec
+SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', '{{ $reader }}') \gexec
+\connect realtime
+\set ON_ERROR_STOP on
+\set QUIET on
+SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', '{{ $app }}') \gexec
+SELECT format('GRANT USAGE ON SCHEMA public TO %I', '{{ $reader }}') \gexec
+-- what the applications' role creates, now and later, the read-only role may read
+SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', '{{ $app }}', '{{ $reader }}') \gexec
+SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', '{{ $app }}', '{{ $reader }}') \gexec
+SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', '{{ $app }}', '{{ $reader }}') \gexec
+SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspowner = '{{ $app }}'::regrole \gexec
+SELECT format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%' \gexec
+{{ end -}}
+
+{{/*
+realtime-platform.v1.pgHba: PostgreSQL's pg_hba.conf. The superuser logs in on the pod's own
+socket only; over the network it is rejected before any password is checked. Every login, local
+or remote, needs its password (SCRAM): no trust anywhere.
+*/}}
+{{- define "realtime-platform.v1.pgHba" -}}
+# pg_hba.conf of platform {{ include "realtime-platform.v1.name" . }}, rendered by the realtime-platform chart.
+# TYPE  DATABASE  USER      ADDRESS    METHOD
+local   all       all                  scram-sha-256
+host    all       postgres  0.0.0.0/0  reject
+host    all       postgres  ::/0       reject
+host    all       all       0.0.0.0/0  scram-sha-256
+host    all       all       ::/0       scram-sha-256
 {{ end -}}
 
 {{/*
@@ -789,6 +1050,11 @@ blocking every node drain, and a replicated one keeps all but one replica up.
 {{- define "realtime-platform.v1.podDisruptionBudget" -}}
 {{- $ := index . 0 -}}
 {{- $component := index . 1 -}}
+{{- $maxUnavailable := $.Values.podDisruptionBudget.maxUnavailable -}}
+{{- if gt (len .) 2 -}}
+{{- /* A quorum's own bound (Kafka brokers and controllers of three: 1), whatever the setting. */ -}}
+{{- $maxUnavailable = index . 2 -}}
+{{- end -}}
 {{- if $.Values.podDisruptionBudget.enabled }}
 ---
 apiVersion: policy/v1
@@ -799,7 +1065,7 @@ metadata:
   labels:
     {{- include "realtime-platform.v1.labels" (list $ $component) | nindent 4 }}
 spec:
-  maxUnavailable: {{ $.Values.podDisruptionBudget.maxUnavailable }}
+  maxUnavailable: {{ $maxUnavailable }}
   selector:
     matchLabels:
       {{- include "realtime-platform.v1.selectorLabels" (list $ $component) | nindent 6 }}
@@ -912,6 +1178,11 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if and $p.mqttUsers (not $p.iot) -}}
 {{- $problems = append $problems "platform.mqttUsers needs platform.iot: true (without MQTT there is no broker to log in to)." -}}
 {{- end -}}
+{{- range $index, $user := $p.mqttUsers -}}
+{{- if hasKey $user "password" -}}
+{{- $problems = append $problems (printf "platform.mqttUsers[%d].password is refused: a device password in the values travels in clear into the release (and a claim's Release and Application); put it in a Secret of this namespace and give passwordSecretRef: {name, key}." $index) -}}
+{{- end -}}
+{{- end -}}
 {{- if and $p.snowflake.enabled (not $p.snowflake.credentialsSecret) -}}
 {{- $problems = append $problems "platform.snowflake.credentialsSecret is required when platform.snowflake.enabled is true: name the Secret with the Snowflake key pair (SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY)." -}}
 {{- end -}}
@@ -981,6 +1252,16 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if eq $hq.postgresql.username $agent.postgresql.username -}}
 {{- $problems = append $problems "lenses-hq.postgresql.username and lenses-agent.postgresql.username must differ: each chart generates its own password." -}}
 {{- end -}}
+{{- end -}}
+{{- $brokers := int (include "realtime-platform.v1.kafkaBrokerCount" .) -}}
+{{- $replicationFactor := int (include "realtime-platform.v1.kafkaReplicationFactor" .) -}}
+{{- if gt $replicationFactor $brokers -}}
+{{- $problems = append $problems (printf "kafka.replicationFactor: %d is more than the %d broker(s) of platform.kafkaBrokers; use 0 (the number of brokers)." $replicationFactor $brokers) -}}
+{{- else if and (eq $brokers 3) (ne $replicationFactor 3) -}}
+{{- $problems = append $problems (printf "kafka.replicationFactor: %d with platform.kafkaBrokers: 3: min.insync.replicas is 2, so a topic with fewer than 3 copies stops taking writes while a broker is down (and one with 1 copy never takes any); use 0 or 3." $replicationFactor) -}}
+{{- end -}}
+{{- if and (eq $brokers 3) (contains "fast-data-dev" .Values.kafka.cluster.image.repository) -}}
+{{- $problems = append $problems (printf "kafka.cluster.image.repository: %q cannot be the brokers of platform.kafkaBrokers: 3 (fast-data-dev runs one broker per pod with its own Schema Registry and Connect); use an Apache Kafka image such as apache/kafka." .Values.kafka.cluster.image.repository) -}}
 {{- end -}}
 {{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" .Values.postgresql.metabaseUser) -}}
 {{- $problems = append $problems (printf "postgresql.metabaseUser: %q must be a lowercase PostgreSQL identifier." .Values.postgresql.metabaseUser) -}}

@@ -27,26 +27,15 @@ describe('iot-broker: generated credentials', () => {
     );
   });
 
-  it('salts each user separately, so equal passwords give different hashes', async () => {
-    const render = await renderChart(chart, {
-      namespace,
-      values: [
-        {
-          name: 'health-data',
-          auth: {
-            users: [
-              { username: 'a', password: 'the-same-password-123' },
-              { username: 'b', password: 'the-same-password-123' },
-            ],
-          },
-        },
-      ],
-    });
-    const [first, second] = (render.secretData('health-data-mqtt-passwd').passwd ?? '')
+  // The devices' salts: mosquitto.test.ts (their lines are hashed in the pod).
+  it('salts each role user separately', async () => {
+    const render = await renderChart(chart, { namespace, fixtures: ['required'] });
+    const salts = (render.secretData('health-data-mqtt-passwd').passwd ?? '')
       .trim()
       .split('\n')
-      .map((line) => line.split(':')[1]);
-    expect(first).not.toBe(second);
+      .map((line) => line.split('$')[2]);
+    expect(salts).toHaveLength(3);
+    expect(new Set(salts).size).toBe(3);
   });
 });
 
@@ -81,17 +70,29 @@ describe('iot-broker: credentials across helm upgrade (lookup against a fake API
   });
 
   it('keeps the salt of a user whose password changes, and hashes the new password', async () => {
-    const device = (password: string) => [{ auth: { users: [{ username: 'ward-9', password }] } }];
+    const chosen = (password: string): KubernetesObject & { data: Record<string, string> } => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ward-9-credentials' },
+      data: {
+        MQTT_USERNAME: Buffer.from('ward-9').toString('base64'),
+        MQTT_PASSWORD: Buffer.from(password).toString('base64'),
+      },
+    });
+    const values = [{ auth: { existingSecret: 'ward-9-credentials' } }];
     const lineOf = (render: RenderedChart) =>
       (render.secretData('health-data-mqtt-passwd').passwd ?? '')
         .split('\n')
         .find((line) => line.startsWith('ward-9:')) ?? '';
-    const first = await upgrade(device('first-password-for-the-test'));
+    cluster.apply([chosen('first-password-for-the-test')], namespace);
+    const first = await upgrade(values);
     cluster.apply(first.objects, namespace);
-    const upgraded = await upgrade(device('a-new-password-for-the-test'));
+    cluster.apply([chosen('a-new-password-for-the-test')], namespace);
+    const upgraded = await upgrade(values);
+    expect(lineOf(first)).toMatch(/^ward-9:\$6\$/);
     expect(lineOf(upgraded).split('$')[2]).toBe(lineOf(first).split('$')[2]);
     expect(lineOf(upgraded)).not.toBe(lineOf(first));
-    for (const secret of ['health-data-mqtt-secret', 'health-data-mqtt-bridge-secret']) {
+    for (const secret of ['health-data-mqtt-bridge-secret', 'health-data-mqtt-gateway-secret']) {
       expect(upgraded.secretData(secret)).toEqual(installed.secretData(secret));
     }
   });

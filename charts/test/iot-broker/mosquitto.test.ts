@@ -1,5 +1,7 @@
 // The rendered mosquitto.conf and password file on a real Mosquitto (Debian's 2.0.x), and clients
-// logging in with the rendered credentials over MQTT and WebSockets.
+// logging in with the rendered credentials over MQTT and WebSockets. The password file is built
+// as in the pod: the init container's rendered script, with the real mosquitto_passwd, from the
+// rendered roles' lines and the devices' Secrets.
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -11,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   freePort,
   generateTlsFiles,
@@ -24,9 +26,11 @@ import {
   deviceReadingsFilter,
   deviceReadingsTopic,
 } from '@realtime-platform/platform-contract';
-import { mosquittoBinary } from '@realtime-platform/toolchain';
+import { mosquittoBinary, mosquittoPasswdBinary } from '@realtime-platform/toolchain';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import { FakeKubernetesApi } from '../support/fake-kubernetes-api.js';
+import { renderChart, type KubernetesObject, type RenderedChart } from '../support/render-chart.js';
+import { runShellScript, type ScriptResult } from '../support/run-shell-script.js';
 
 const chart = 'iot-broker';
 
@@ -50,6 +54,60 @@ function mosquittoUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** Secrets of the namespace, as `kubectl create secret` would hold them: name -> key -> value. */
+type DeviceSecrets = Record<string, Record<string, string>>;
+
+/** The Secret the users fixture's devices name (ward-devices), one key per device. */
+const wardDevices: DeviceSecrets = {
+  'ward-devices': {
+    'ward-7-monitor': 'fixture-device-password-1',
+    // As `kubectl create secret --from-file` stores a file: with its trailing newline.
+    'ward-8-monitor': 'fixture-device-password-2\n',
+  },
+};
+
+interface VolumeSources {
+  name: string;
+  projected?: { sources: { secret: { name: string; items: { key: string; path: string }[] } }[] };
+}
+
+/**
+ * Runs the broker pod's init container as the pod does: its rendered script (from the ConfigMap)
+ * and environment, with the pod's /mosquitto/ paths under `dir`: the rendered roles' lines at
+ * rendered/, each device's password where the projected volume puts it (devices/<username>, from
+ * `secrets`; a missing Secret or key leaves no file, as the optional projection does), the
+ * result at auth/passwd. mosquitto_passwd is the real one.
+ */
+async function buildPasswordFile(
+  render: RenderedChart,
+  dir: string,
+  secrets: DeviceSecrets,
+): Promise<ScriptResult> {
+  const template = render.podTemplate('StatefulSet', 'health-data-mqtt');
+  const init = template.spec.initContainers?.find((c) => c.name === 'password-file');
+  if (!init) throw new Error('no password-file init container');
+  for (const sub of ['rendered', 'devices', 'auth']) mkdirSync(join(dir, sub), { recursive: true });
+  const files = render.secretData('health-data-mqtt-passwd');
+  writeFileSync(join(dir, 'rendered', 'passwd'), files.passwd ?? '');
+  writeFileSync(join(dir, 'rendered', 'acl'), files.acl ?? '');
+  const volumes = template.spec.volumes as VolumeSources[];
+  for (const source of volumes.find((v) => v.name === 'devices')?.projected?.sources ?? []) {
+    for (const item of source.secret.items) {
+      const value = secrets[source.secret.name]?.[item.key];
+      if (value !== undefined) writeFileSync(join(dir, 'devices', item.path), value);
+    }
+  }
+  const script = join(dir, 'build-password-file.sh');
+  writeFileSync(
+    script,
+    render.configMapData('health-data-mqtt-config')['build-password-file.sh'] ?? '',
+  );
+  const env = Object.fromEntries(
+    (init.env ?? []).map((v) => [v.name, (v.value ?? '').replace(/^\/mosquitto\//, `${dir}/`)]),
+  );
+  return runShellScript(script, { ...env, MOSQUITTO_PASSWD: mosquittoPasswdBinary() });
+}
+
 /**
  * Starts Mosquitto with the rendered files. The configuration is used verbatim except for what
  * only makes sense inside the pod: the listener lines get a free port and 127.0.0.1 (fixed ports
@@ -58,8 +116,13 @@ function mosquittoUser(): { uid: number; gid: number } | undefined {
  * mounts them under /mosquitto). For TLS, a CA and certificate generated here stand in for the
  * kubernetes.io/tls Secret.
  */
-async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker> {
+async function startRenderedBroker(
+  render: RenderedChart,
+  secrets: DeviceSecrets = {},
+): Promise<RunningBroker> {
   const dir = makeRunDir('mosquitto-rendered');
+  const built = await buildPasswordFile(render, dir, secrets);
+  expect(built).toMatchObject({ exitCode: 0, stderr: '' });
   const [mqttPort, wsPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const rendered = render.configMapData('health-data-mqtt-config')['mosquitto.conf'] ?? '';
   const tls = rendered.includes('\nlistener 8883\n');
@@ -73,8 +136,11 @@ async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker
     .replace(/^listener 1883$/m, `listener ${mqttPort} 127.0.0.1`)
     .replace(/^listener 9001$/m, `listener ${wsPort} 127.0.0.1`)
     .replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`)
-    .replace(/^password_file \/mosquitto\/auth\/passwd$/m, `password_file ${join(dir, 'passwd')}`)
-    .replace(/^acl_file \/mosquitto\/auth\/acl$/m, `acl_file ${join(dir, 'acl')}`)
+    .replace(
+      /^password_file \/mosquitto\/auth\/passwd$/m,
+      `password_file ${join(dir, 'auth', 'passwd')}`,
+    )
+    .replace(/^acl_file \/mosquitto\/rendered\/acl$/m, `acl_file ${join(dir, 'rendered', 'acl')}`)
     .replace(/^certfile \/mosquitto\/tls\/tls\.crt$/m, `certfile ${tlsFiles?.certFile ?? ''}`)
     .replace(/^keyfile \/mosquitto\/tls\/tls\.key$/m, `keyfile ${tlsFiles?.keyFile ?? ''}`)
     .replace(
@@ -86,11 +152,8 @@ async function startRenderedBroker(render: RenderedChart): Promise<RunningBroker
   expect(changed).toHaveLength(tls ? 8 : 5);
   mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(join(dir, 'mosquitto.conf'), config);
-  const files = render.secretData('health-data-mqtt-passwd');
-  writeFileSync(join(dir, 'passwd'), files.passwd ?? '');
-  writeFileSync(join(dir, 'acl'), files.acl ?? '');
-  chmodSync(join(dir, 'passwd'), 0o640);
-  chmodSync(join(dir, 'acl'), 0o640);
+  chmodSync(join(dir, 'auth', 'passwd'), 0o640);
+  chmodSync(join(dir, 'rendered', 'acl'), 0o640);
   const user = mosquittoUser();
   if (user) chownTree(dir, user);
   const broker = new ManagedProcess({
@@ -196,12 +259,12 @@ describe('iot-broker: the rendered files on a real Mosquitto, with a generated u
   });
 });
 
-describe('iot-broker: the rendered files on a real Mosquitto, with users from values', () => {
+describe('iot-broker: the rendered files on a real Mosquitto, with devices from their Secrets', () => {
   let render: RenderedChart;
   let broker: RunningBroker;
   beforeAll(async () => {
     render = await renderChart(chart, { namespace: 'iot', fixtures: ['users'] });
-    broker = await startRenderedBroker(render);
+    broker = await startRenderedBroker(render, wardDevices);
   }, 30_000);
   afterAll(async () => {
     await broker?.process.stop();
@@ -227,7 +290,7 @@ describe('iot-broker: the rendered ACL on a real Mosquitto', () => {
   const clients: MqttClient[] = [];
   beforeAll(async () => {
     render = await renderChart(chart, { namespace: 'iot', fixtures: ['users'] });
-    broker = await startRenderedBroker(render);
+    broker = await startRenderedBroker(render, wardDevices);
   }, 30_000);
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.endAsync(true)));
@@ -336,15 +399,102 @@ describe('iot-broker: the TLS listener on a real Mosquitto', () => {
   });
 });
 
+describe("iot-broker: the devices' passwords, hashed in the pod from their Secrets", () => {
+  let render: RenderedChart;
+  let dir: string;
+  beforeAll(async () => {
+    render = await renderChart(chart, { namespace: 'iot', fixtures: ['users'] });
+  });
+  beforeEach(() => {
+    dir = makeRunDir('mosquitto-password-file');
+  });
+
+  it('renders no device password anywhere: the values only name the Secrets', () => {
+    const text = JSON.stringify(render.objects);
+    expect(text).not.toContain('fixture-device-password');
+    const devices = render
+      .podTemplate('StatefulSet', 'health-data-mqtt')
+      .spec.initContainers?.[0]?.env?.find((v) => v.name === 'DEVICES')?.value;
+    expect(devices).toBe('ward-7-monitor ward-8-monitor');
+  });
+
+  it('salts each device separately, so equal passwords give different hashes', async () => {
+    const same = 'the-same-password-123';
+    const built = await buildPasswordFile(render, dir, {
+      'ward-devices': { 'ward-7-monitor': same, 'ward-8-monitor': same },
+    });
+    expect(built.exitCode).toBe(0);
+    const lines = readFileSync(join(dir, 'auth', 'passwd'), 'utf8')
+      .trim()
+      .split('\n');
+    // The three roles' lines as rendered, then the devices'.
+    expect(lines.map((line) => line.split(':')[0]?.replace(/-[a-z0-9]{8}$/, ''))).toEqual([
+      'app',
+      'bridge',
+      'gateway',
+      'ward-7-monitor',
+      'ward-8-monitor',
+    ]);
+    const [seven, eight] = lines.slice(3).map((line) => line.split(':')[1]);
+    expect(seven).toMatch(/^\$7\$/);
+    expect(seven).not.toBe(eight);
+    expect(readFileSync(join(dir, 'auth', 'passwd'), 'utf8')).not.toContain(same);
+  });
+
+  it('refuses to start the broker, naming the device, when its Secret or key is missing', async () => {
+    const built = await buildPasswordFile(render, dir, {
+      'ward-devices': { 'ward-7-monitor': 'fixture-device-password-1' },
+    });
+    expect(built.exitCode).not.toBe(0);
+    expect(built.stderr).toContain(
+      'build-password-file: ERROR: device ward-8-monitor: no password (the Secret key its mqttUsers passwordSecretRef names does not exist in this namespace)',
+    );
+  });
+
+  it('refuses an empty password and one with a line break, naming the device', async () => {
+    const empty = await buildPasswordFile(render, dir, {
+      'ward-devices': { 'ward-7-monitor': '\n', 'ward-8-monitor': 'fixture-device-password-2' },
+    });
+    expect(empty.stderr).toContain('device ward-7-monitor: the password in its Secret is empty');
+    const broken = await buildPasswordFile(render, dir, {
+      'ward-devices': { 'ward-7-monitor': 'two\nlines', 'ward-8-monitor': 'x-password' },
+    });
+    expect(broken.exitCode).not.toBe(0);
+    expect(broken.stderr).toContain(
+      'device ward-7-monitor: the password in its Secret holds a line break',
+    );
+  });
+});
+
 describe('iot-broker: the $6$ hash written by the template', () => {
+  let cluster: FakeKubernetesApi;
+  beforeAll(async () => {
+    cluster = await FakeKubernetesApi.start();
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  // The roles' lines (the applications' user here, chosen through auth.existingSecret).
   it.each([
     ['a short password', 'p'],
     ['a 32-character generated password', 'Qm9vYmFyYmF6cXV4MTIzNDU2Nzg5MDEy'],
     ['punctuation and UTF-8', 'pässwörd with spaces & "quotes"'],
   ])('equals salted SHA-512 in base64 for %s', async (_case, password) => {
+    const secret: KubernetesObject & { data: Record<string, string> } = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'app-credentials' },
+      data: {
+        MQTT_USERNAME: Buffer.from('device').toString('base64'),
+        MQTT_PASSWORD: Buffer.from(password).toString('base64'),
+      },
+    };
+    cluster.apply([secret], 'iot');
     const render = await renderChart(chart, {
       namespace: 'iot',
-      values: [{ name: 'health-data', auth: { users: [{ username: 'device', password }] } }],
+      values: [{ name: 'health-data', auth: { existingSecret: 'app-credentials' } }],
+      cluster,
     });
     const line =
       (render.secretData('health-data-mqtt-passwd').passwd ?? '')

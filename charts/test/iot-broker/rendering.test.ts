@@ -89,8 +89,8 @@ describe('iot-broker: {name}-mqtt-secret of the platform contract', () => {
     const others = {
       DB_USER: 'x',
       DB_PASSWORD: 'x',
-      DASHBOARD_ADMIN_USER: 'x',
-      DASHBOARD_ADMIN_PASSWORD: 'x',
+      DASHBOARD_USER: 'x',
+      DASHBOARD_PASSWORD: 'x',
       KAFKA_USERNAME: 'x',
       KAFKA_PASSWORD: 'x',
     };
@@ -148,7 +148,7 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
       'per_listener_settings false',
       'allow_anonymous false',
       'password_file /mosquitto/auth/passwd',
-      'acl_file /mosquitto/auth/acl',
+      'acl_file /mosquitto/rendered/acl',
       'listener 1883',
       'protocol mqtt',
       'listener 9001',
@@ -165,13 +165,40 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     const passwd = renders.users.secretData('health-data-mqtt-passwd').passwd ?? '';
     const lines = passwd.trim().split('\n');
     const users = lines.map((line) => line.split(':')[0]);
-    // The roles' generated users first, then the devices.
-    expect(users.slice(0, 3)).toEqual(
+    // The roles' generated users; the devices' lines are added in the pod from their Secrets
+    // (the init container, run for real in mosquitto.test.ts), so no device password is rendered.
+    expect(users).toEqual(
       mqttRoleCatalog.map((role) =>
         expect.stringMatching(new RegExp(`^${role.usernamePrefix}[a-z0-9]{8}$`)),
       ),
     );
-    expect(users.slice(3)).toEqual(['ward-7-monitor', 'ward-8-monitor']);
+    const template = brokerTemplate(renders.users);
+    const init = template.spec.initContainers?.find((c) => c.name === 'password-file');
+    expect(init?.env?.find((v) => v.name === 'DEVICES')?.value).toBe(
+      'ward-7-monitor ward-8-monitor',
+    );
+    const devices = template.spec.volumes?.find((v) => v.name === 'devices') as {
+      projected?: { defaultMode?: number; sources: unknown[] };
+    };
+    expect(devices.projected).toEqual({
+      defaultMode: 0o440,
+      sources: [
+        {
+          secret: {
+            name: 'ward-devices',
+            optional: true,
+            items: [
+              { key: 'ward-7-monitor', path: 'ward-7-monitor' },
+              { key: 'ward-8-monitor', path: 'ward-8-monitor' },
+            ],
+          },
+        },
+      ],
+    });
+    // The file the broker reads is built in memory, never on a disk.
+    expect(template.spec.volumes?.find((v) => v.name === 'auth')).toMatchObject({
+      emptyDir: { medium: 'Memory' },
+    });
     for (const line of lines)
       expect(line).toMatch(/^[^:]+:\$6\$[A-Za-z0-9+/=]{16}\$[A-Za-z0-9+/]{86}==$/);
     expect(passwd).not.toContain('fixture-device-password');
@@ -196,10 +223,12 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     ]);
     expect(mosquitto.volumeMounts?.map((m) => [m.name, m.mountPath])).toEqual([
       ['config', '/mosquitto/config'],
-      ['passwd', '/mosquitto/auth'],
+      ['auth', '/mosquitto/auth'],
+      ['rendered', '/mosquitto/rendered'],
       ['data', '/mosquitto/data'],
     ]);
-    const passwd = template.spec.volumes?.find((v) => v.name === 'passwd')?.secret as {
+    expect(mosquitto.volumeMounts?.every((m) => m.readOnly || m.name === 'data')).toBe(true);
+    const passwd = template.spec.volumes?.find((v) => v.name === 'rendered')?.secret as {
       defaultMode?: number;
     };
     expect(passwd.defaultMode).toBe(0o440); // written as decimal 288: YAML 1.1 and 1.2 disagree on 0440
@@ -211,7 +240,17 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(annotations['checksum/config']).toBe(sha(conf(renders.users)));
     const files = renders.users.secretData('health-data-mqtt-passwd');
-    expect(annotations['checksum/passwd']).toBe(sha(`${files.passwd ?? ''}\n${files.acl ?? ''}`));
+    // With the devices' Secret references: a device added or moved restarts the broker.
+    const devices = brokerTemplate(renders.users).spec.volumes?.find(
+      (v) => v.name === 'devices',
+    ) as {
+      projected?: { sources: unknown[] };
+    };
+    expect(annotations['checksum/passwd']).toBe(
+      sha(
+        `${files.passwd ?? ''}\n${files.acl ?? ''}\n${JSON.stringify(devices.projected?.sources)}`,
+      ),
+    );
   });
 
   it("writes the contract's ACL (renderMosquittoAcl) for exactly the users of the password file", () => {
@@ -235,7 +274,7 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     const text = conf(renders.required);
     const block = mosquittoSettingsConf(mosquittoBrokerSettings).join('\n');
     expect(text).toContain(`persistence_location /mosquitto/data/\n${block}\n`);
-    expect(text).toContain('acl_file /mosquitto/auth/acl');
+    expect(text).toContain('acl_file /mosquitto/rendered/acl');
   });
 
   it('adds a TLS listener on 8883 with the certificate of tls.existingSecret', () => {

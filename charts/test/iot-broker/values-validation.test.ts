@@ -13,13 +13,13 @@ describe('iot-broker: values that must be refused', () => {
     ['a name that is not a DNS label', { name: 'Health_Data' }, "at '/name'"],
     [
       'a user name with a colon',
-      { auth: { users: [{ username: 'a:b', password: 'x' }] } },
+      { auth: { users: [{ username: 'a:b', passwordSecretRef: { name: 'devices', key: 'a' } }] } },
       "at '/auth/users/0/username'",
     ],
     [
-      'an empty password',
-      { auth: { users: [{ username: 'a', password: '' }] } },
-      "at '/auth/users/0/password'",
+      'a password reference without its key',
+      { auth: { users: [{ username: 'a', passwordSecretRef: { name: 'devices' } }] } },
+      "at '/auth/users/0/passwordSecretRef'",
     ],
     ['the latest tag', { image: { tag: 'latest' } }, "at '/image/tag'"],
     [
@@ -46,8 +46,8 @@ describe('iot-broker: values that must be refused', () => {
         {
           auth: {
             users: [
-              { username: 'a', password: 'x' },
-              { username: 'a', password: 'y' },
+              { username: 'a', passwordSecretRef: { name: 'devices', key: 'a' } },
+              { username: 'a', passwordSecretRef: { name: 'devices', key: 'b' } },
             ],
           },
           tls: { enabled: true },
@@ -58,10 +58,27 @@ describe('iot-broker: values that must be refused', () => {
     expect(message).toContain('tls.existingSecret: name the Secret (type kubernetes.io/tls');
   });
 
+  it('refuses a device password in the values, naming the field and the way out (a Secret reference)', async () => {
+    const message = await renderFailure(chart, {
+      fixtures: ['required'],
+      values: [{ auth: { users: [{ username: 'ward-7', password: 'in-clear-in-the-release' }] } }],
+    });
+    expect(message).toContain(
+      'auth.users[0].password is refused: a device password in the values travels in clear into the release',
+    );
+    expect(message).toContain('passwordSecretRef: {name, key}');
+  });
+
   it("refuses a device name that is no single topic level (a device's topic is health/device_data/<name>)", async () => {
     const message = await renderFailure(chart, {
       fixtures: ['required'],
-      values: [{ auth: { users: [{ username: 'ward/7', password: 'x' }] } }],
+      values: [
+        {
+          auth: {
+            users: [{ username: 'ward/7', passwordSecretRef: { name: 'devices', key: 'ward-7' } }],
+          },
+        },
+      ],
     });
     expect(message).toContain("at '/auth/users/0/username'");
   });

@@ -24,10 +24,12 @@ const generated: Record<string, string[]> = {
   'health-data-kafka-connect-secret': ['KAFKA_PASSWORD'],
   'health-data-kafka-registry-secret': ['KAFKA_PASSWORD'],
   'health-data-db-secret': ['DB_USER', 'DB_PASSWORD'],
-  'health-data-metabase-secret': ['DASHBOARD_ADMIN_USER', 'DASHBOARD_ADMIN_PASSWORD'],
-  'health-data-lenses-secret': ['LENSES_ADMIN_PASSWORD'],
+  'health-data-metabase-secret': ['DASHBOARD_USER', 'DASHBOARD_PASSWORD'],
+  // The platform's own Secrets (platformSecretCatalog): applications never get them.
+  'health-data-metabase-admin-secret': ['DASHBOARD_ADMIN_USER', 'DASHBOARD_ADMIN_PASSWORD'],
+  'health-data-db-admin-secret': ['POSTGRES_PASSWORD'],
+  'health-data-db-reader-secret': ['DB_USER', 'DB_PASSWORD'],
   'health-data-platform-credentials': [
-    'POSTGRES_PASSWORD',
     'METABASE_DB_PASSWORD',
     'MB_ENCRYPTION_SECRET_KEY',
     'GF_SECURITY_SECRET_KEY',
@@ -67,12 +69,14 @@ describe('realtime-platform: no fixed credentials', () => {
     const data = (secret: string) => first.secretData(secret);
     for (const value of [
       data('health-data-db-secret').DB_PASSWORD,
-      data('health-data-metabase-secret').DASHBOARD_ADMIN_PASSWORD,
-      data('health-data-lenses-secret').LENSES_ADMIN_PASSWORD,
+      data('health-data-metabase-secret').DASHBOARD_PASSWORD,
+      data('health-data-metabase-admin-secret').DASHBOARD_ADMIN_PASSWORD,
+      data('health-data-lenses-hq-admin').password,
       data('health-data-mqtt-secret').MQTT_PASSWORD,
       data('health-data-kafka-secret').KAFKA_PASSWORD,
       data('health-data-kafka-admin-secret').KAFKA_PASSWORD,
-      data('health-data-platform-credentials').POSTGRES_PASSWORD,
+      data('health-data-db-admin-secret').POSTGRES_PASSWORD,
+      data('health-data-db-reader-secret').DB_PASSWORD,
       data('health-data-platform-credentials').METABASE_DB_PASSWORD,
     ]) {
       expect(value).toMatch(/^[A-Za-z0-9]{32}$/);
@@ -171,10 +175,69 @@ describe('realtime-platform: credentials across helm upgrade (lookup against a f
     );
     const dashboard = upgraded.secretData('health-data-metabase-secret');
     const before = installed.secretData('health-data-metabase-secret');
-    expect([dashboard.DASHBOARD_ADMIN_USER, dashboard.DASHBOARD_ADMIN_PASSWORD]).toEqual([
-      before.DASHBOARD_ADMIN_USER,
-      before.DASHBOARD_ADMIN_PASSWORD,
+    expect([dashboard.DASHBOARD_USER, dashboard.DASHBOARD_PASSWORD]).toEqual([
+      before.DASHBOARD_USER,
+      before.DASHBOARD_PASSWORD,
     ]);
+    for (const secret of ['health-data-metabase-admin-secret', 'health-data-db-admin-secret']) {
+      expect(upgraded.secretData(secret)).toEqual(installed.secretData(secret));
+    }
+  });
+});
+
+describe('realtime-platform: upgrading from a chart that kept the admins in the shared Secrets', () => {
+  it('keeps the superuser and dashboard admin passwords, now in Secrets applications never get', async () => {
+    const cluster = await FakeKubernetesApi.start();
+    const encode = (data: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(data).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+      );
+    try {
+      const old: (KubernetesObject & { data: Record<string, string> })[] = [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'health-data-platform-credentials' },
+          data: encode({ POSTGRES_PASSWORD: 'the-old-superuser-password-01' }),
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'health-data-metabase-secret' },
+          data: encode({
+            DASHBOARD_ADMIN_USER: 'admin-old@health-data.local',
+            DASHBOARD_ADMIN_PASSWORD: 'the-old-dashboard-password-02',
+          }),
+        },
+      ];
+      cluster.apply(old, namespace);
+      const upgraded = await renderChart(chart, {
+        releaseName: 'platform',
+        namespace,
+        fixtures: ['minimal'],
+        isUpgrade: true,
+        cluster,
+      });
+      // PostgreSQL's data directory keeps the old superuser password: a new one would lock it out.
+      expect(upgraded.secretData('health-data-db-admin-secret')).toEqual({
+        POSTGRES_PASSWORD: 'the-old-superuser-password-01',
+      });
+      expect(upgraded.secretData('health-data-metabase-admin-secret')).toEqual({
+        DASHBOARD_ADMIN_USER: 'admin-old@health-data.local',
+        DASHBOARD_ADMIN_PASSWORD: 'the-old-dashboard-password-02',
+      });
+      expect(Object.keys(upgraded.secretData('health-data-metabase-secret')).sort()).toEqual([
+        'DASHBOARD_PASSWORD',
+        'DASHBOARD_TYPE',
+        'DASHBOARD_URL',
+        'DASHBOARD_USER',
+      ]);
+      expect(upgraded.secretData('health-data-platform-credentials')).not.toHaveProperty(
+        'POSTGRES_PASSWORD',
+      );
+    } finally {
+      await cluster.close();
+    }
   });
 });
 
@@ -221,7 +284,7 @@ describe('realtime-platform: credentials.existingSecret', () => {
       MQTT_PASSWORD: 'chosen-mqtt-password-0003',
     });
     expect(render.secretData('health-data-mqtt-passwd').passwd).toMatch(/^clinic-gateway:\$6\$/);
-    expect(render.secretData('health-data-platform-credentials').POSTGRES_PASSWORD).toBe(
+    expect(render.secretData('health-data-db-admin-secret').POSTGRES_PASSWORD).toBe(
       'chosen-superuser-password-0004',
     );
     expect(render.secretData('health-data-kafka-secret')).toMatchObject({
@@ -232,7 +295,7 @@ describe('realtime-platform: credentials.existingSecret', () => {
     expect(render.secretData('health-data-kafka-admin-secret').KAFKA_PASSWORD).toMatch(
       /^[A-Za-z0-9]{32}$/,
     );
-    const dashboard = render.secretData('health-data-metabase-secret');
+    const dashboard = render.secretData('health-data-metabase-admin-secret');
     expect(dashboard.DASHBOARD_ADMIN_PASSWORD).toBe('chosen-dashboard-password-0002');
     expect(dashboard.DASHBOARD_ADMIN_USER).toMatch(/^admin-[a-z0-9]{6}@health-data\.local$/);
   });

@@ -62,16 +62,18 @@ afterEach(async () => {
 });
 
 describe('realtime-platform: setup-metabase.sh', () => {
-  it('creates the admin of {name}-metabase-secret with the setup token and adds the data sources', async () => {
+  it('creates the admin of {name}-metabase-admin-secret with the setup token and adds the data sources as the read-only role', async () => {
     metabase.startingHealthChecks = 2;
     const result = await run();
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
-    const dashboard = render.secretData('health-data-metabase-secret');
+    const admin = render.secretData('health-data-metabase-admin-secret');
     expect(metabase.admin).toEqual({
-      email: dashboard.DASHBOARD_ADMIN_USER,
-      password: dashboard.DASHBOARD_ADMIN_PASSWORD,
+      email: admin.DASHBOARD_ADMIN_USER,
+      password: admin.DASHBOARD_ADMIN_PASSWORD,
     });
-    const db = render.secretData('health-data-db-secret');
+    const db = render.secretData('health-data-db-reader-secret');
+    // Not the applications' role: the dashboards cannot change what they show.
+    expect(db.DB_USER).not.toBe(render.secretData('health-data-db-secret').DB_USER);
     expect(metabase.databases).toEqual([
       {
         id: 1,
@@ -113,10 +115,60 @@ describe('realtime-platform: setup-metabase.sh', () => {
       'POST /api/setup',
       'POST /api/database',
       'POST /api/database',
+      'POST /api/user',
       'POST /api/session',
       'PUT /api/database/1',
       'PUT /api/database/2',
+      'PUT /api/user/2/password',
     ]);
+    expect(metabase.users).toHaveLength(1);
+  });
+
+  it('creates the viewer of {name}-metabase-secret as a plain user, never an admin', async () => {
+    const result = await run();
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    const viewer = render.secretData('health-data-metabase-secret');
+    expect(viewer.DASHBOARD_USER).not.toBe(metabase.admin?.email);
+    expect(metabase.users).toEqual([
+      {
+        id: 2,
+        email: viewer.DASHBOARD_USER,
+        password: viewer.DASHBOARD_PASSWORD,
+        is_superuser: false,
+        is_active: true,
+      },
+    ]);
+    // What the applications can do with it: log in, and be refused the admin API.
+    const login = await fetch(`${metabase.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: viewer.DASHBOARD_USER,
+        password: viewer.DASHBOARD_PASSWORD,
+      }),
+    });
+    expect(login.status).toBe(200);
+    const { id } = (await login.json()) as { id: string };
+    const users = await fetch(`${metabase.url}/api/user`, {
+      headers: { 'x-metabase-session': id },
+    });
+    expect(users.status).toBe(403);
+  });
+
+  it('takes admin rights away from the viewer and sets its password again, when someone changed them', async () => {
+    await run();
+    const [user] = metabase.users;
+    user!.is_superuser = true;
+    user!.password = 'changed-in-the-ui';
+    user!.is_active = false;
+    const again = await run();
+    expect(again).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(again.stdout).toContain('admin rights removed');
+    expect(metabase.users[0]).toMatchObject({
+      is_superuser: false,
+      is_active: true,
+      password: render.secretData('health-data-metabase-secret').DASHBOARD_PASSWORD,
+    });
   });
 
   it('fails loudly when the admin password no longer works', async () => {

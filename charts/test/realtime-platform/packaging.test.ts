@@ -43,6 +43,9 @@ describe('realtime-platform: the packaged chart', () => {
       'apps',
       '--values',
       valuesFixture('realtime-platform', 'lenses'),
+      // helm template without a cluster: a preview, as renderChart's are.
+      '--set',
+      'credentials.renderWithoutCluster=generate',
     ]);
     const names = (objects: { kind: string; metadata: { name: string } }[]) =>
       objects.map((obj) => `${obj.kind}/${obj.metadata.name}`).sort();

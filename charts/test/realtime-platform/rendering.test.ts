@@ -106,7 +106,6 @@ describe('realtime-platform: what each claim deploys', () => {
     expect(kindsAndNames(render, 'Job')).toEqual([
       'health-data-kafka-setup-1',
       'health-data-metabase-setup-1',
-      'health-data-postgresql-init-1',
     ]);
     expect(kindsAndNames(render, 'CronJob')).toEqual(['health-data-connectors']);
   });
@@ -137,8 +136,9 @@ describe('realtime-platform: what each claim deploys', () => {
       'metabaseappdb',
     );
     const grafana = containerOf(render.podTemplate('Deployment', 'health-data-grafana'), 'grafana');
+    // The admin comes from the platform's own Secret, which applications never get.
     expect(envOf(grafana, 'GF_SECURITY_ADMIN_PASSWORD').valueFrom?.secretKeyRef).toEqual({
-      name: 'health-data-metabase-secret',
+      name: 'health-data-metabase-admin-secret',
       key: 'DASHBOARD_ADMIN_PASSWORD',
     });
     const datasources = render.configMapData('health-data-grafana-provisioning')[
@@ -249,7 +249,9 @@ describe('realtime-platform: what each claim deploys', () => {
 
 describe('realtime-platform: the broker is the iot-broker chart', () => {
   it('renders the same broker as the iot-broker chart installed alone with the same users', async () => {
-    const users = [{ username: 'ward-7-monitor', password: 'fixture-device-password-1' }];
+    const users = [
+      { username: 'ward-7-monitor', passwordSecretRef: { name: 'ward-devices', key: 'ward-7' } },
+    ];
     const [umbrella, alone] = await Promise.all([
       renderChart(chart, {
         releaseName: 'platform',
@@ -300,13 +302,14 @@ describe('realtime-platform: the broker is the iot-broker chart', () => {
         .split('\n')
         .map((l) => l.split(':')[0]?.replace(/^(app|bridge|gateway)-[a-z0-9]{8}$/, '$1'));
     expect(usersOf(umbrella)).toEqual(usersOf(alone));
-    expect(usersOf(umbrella)).toEqual([
-      'app',
-      'bridge',
-      'gateway',
-      ...users.map((u) => u.username),
-      '',
-    ]);
+    // The roles' users are in the rendered file; the devices' lines are added in the pod, from
+    // their Secrets (the StatefulSets, init container included, are equal above).
+    expect(usersOf(umbrella)).toEqual(['app', 'bridge', 'gateway', '']);
+    const devicesOf = (render: RenderedChart) =>
+      render
+        .podTemplate('StatefulSet', 'health-data-mqtt')
+        .spec.initContainers?.[0]?.env?.find((variable) => variable.name === 'DEVICES')?.value;
+    expect(devicesOf(umbrella)).toBe(users.map((u) => u.username).join(' '));
   });
 });
 
@@ -420,12 +423,21 @@ describe('realtime-platform: workloads', () => {
     const files = render.secretData('health-data-mqtt-passwd');
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(mosquitto.metadata.annotations?.['checksum/config']).toBe(sha(config));
+    // The devices' Secret references too: a device added or moved restarts the broker.
+    const devices = (
+      mosquitto.spec.volumes as { name: string; projected?: { sources: unknown[] } }[]
+    ).find((volume) => volume.name === 'devices')?.projected?.sources;
     expect(mosquitto.metadata.annotations?.['checksum/passwd']).toBe(
-      sha(`${files.passwd ?? ''}\n${files.acl ?? ''}`),
+      sha(`${files.passwd ?? ''}\n${files.acl ?? ''}\n${JSON.stringify(devices)}`),
     );
-    const init = render.podTemplate('Job', 'health-data-postgresql-init-1');
-    expect(init.metadata.annotations?.['checksum/config']).toBe(
-      sha(render.configMapData('health-data-postgresql-init')['init.sql'] ?? ''),
+    // PostgreSQL provisions itself at start (init.sql) and runs pg_hba.conf: either changes it.
+    const postgresql = render.podTemplate('StatefulSet', 'health-data-postgresql');
+    expect(postgresql.metadata.annotations?.['checksum/config']).toBe(
+      sha(
+        `${render.configMapData('health-data-postgresql-init')['init.sql'] ?? ''}\n${
+          render.configMapData('health-data-postgresql-config')['pg_hba.conf'] ?? ''
+        }`,
+      ),
     );
     for (const deployment of ['health-data-metabase', 'health-data-stream-processor']) {
       expect(
@@ -556,7 +568,11 @@ describe('realtime-platform: NOTES.txt', () => {
     });
     expect(notes).toContain('health-data-kafka.apps.svc.cluster.local:9092');
     expect(notes).toContain(
-      "kubectl get secret --namespace apps health-data-metabase-secret -o jsonpath='{.data.DASHBOARD_ADMIN_PASSWORD}'",
+      "kubectl get secret --namespace apps health-data-metabase-admin-secret -o jsonpath='{.data.DASHBOARD_ADMIN_PASSWORD}'",
+    );
+    // The key lives there (applications' Secrets hold no admin): the command works as printed.
+    expect(notes).toContain(
+      'health-data-db-admin-secret (the PostgreSQL superuser, local socket only)',
     );
     expect(notes).not.toContain('fixture-device-password-1');
     expect(notes).toContain('kubectl logs --namespace apps job/health-data-kafka-setup-1');

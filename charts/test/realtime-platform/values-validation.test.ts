@@ -68,7 +68,11 @@ describe('realtime-platform: the claim schema of the contract', () => {
     ],
     [
       'an MQTT user name with a colon',
-      { platform: { mqttUsers: [{ username: 'a:b', password: 'x' }] } },
+      {
+        platform: {
+          mqttUsers: [{ username: 'a:b', passwordSecretRef: { name: 'devices', key: 'a' } }],
+        },
+      },
       "at '/platform/mqttUsers/0/username'",
     ],
     [
@@ -102,7 +106,12 @@ describe('realtime-platform: the claim schema of the contract', () => {
     ],
     [
       'mqttUsers with iot: false',
-      { platform: { iot: false, mqttUsers: [{ username: 'a', password: 'b' }] } },
+      {
+        platform: {
+          iot: false,
+          mqttUsers: [{ username: 'a', passwordSecretRef: { name: 'devices', key: 'a' } }],
+        },
+      },
       "at '/platform/iot': value must be true",
     ],
     [
@@ -117,9 +126,32 @@ describe('realtime-platform: the claim schema of the contract', () => {
 
   it("refuses a device (mqttUsers) whose name is no single topic level: its readings' topic is health/device_data/<name>", async () => {
     const message = await failureOf({
-      platform: { mqttUsers: [{ username: 'ward/7', password: 'x' }] },
+      platform: {
+        mqttUsers: [{ username: 'ward/7', passwordSecretRef: { name: 'devices', key: 'ward-7' } }],
+      },
     });
     expect(message).toContain("at '/platform/mqttUsers/0/username'");
+  });
+
+  it('refuses a device password in the values (it would travel in clear through a claim, the Release and the Application)', async () => {
+    const inline = await failureOf({
+      platform: { mqttUsers: [{ username: 'ward-7', password: 'in-clear-in-the-release' }] },
+    });
+    expect(inline).toContain("at '/platform/mqttUsers/0': missing property 'passwordSecretRef'");
+    // With a reference as well, the password is still refused, by name.
+    const message = await failureOf({
+      platform: {
+        mqttUsers: [
+          {
+            username: 'ward-7',
+            password: 'in-clear-in-the-release',
+            passwordSecretRef: { name: 'devices', key: 'ward-7' },
+          },
+        ],
+      },
+    });
+    expect(message).toContain('platform.mqttUsers[0].password is refused');
+    expect(message).toContain('passwordSecretRef: {name, key}');
   });
 
   it('refuses minReplicas above maxReplicas in one message naming both', async () => {

@@ -8,6 +8,11 @@
 //   GET  /api/database                {data: [...], total}           (session required)
 //   POST /api/database                {name, engine, details} -> the database with its id
 //   PUT  /api/database/{id}           updates it
+//   GET  /api/user?status=all         {data: [{id, email, is_superuser, is_active}]} (the admin is 1)
+//   POST /api/user                    {email, password, first_name, last_name} -> a plain user; 400
+//                                     when the e-mail address is taken
+//   PUT  /api/user/{id}               {is_superuser}; PUT /api/user/{id}/password {password};
+//   PUT  /api/user/{id}/reactivate
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,16 +31,27 @@ export interface MetabaseDatabase {
   details: Record<string, unknown>;
 }
 
+export interface MetabaseUser {
+  id: number;
+  email: string;
+  password: string;
+  is_superuser: boolean;
+  is_active: boolean;
+}
+
 export class MetabaseApiStandIn {
   readonly calls: MetabaseCall[] = [];
   readonly databases: MetabaseDatabase[] = [];
   admin: { email: string; password: string } | undefined;
+  /** The users besides the admin (id 1). */
+  readonly users: MetabaseUser[] = [];
   readonly setupToken = randomUUID();
   /** Answer POST /api/database with this instead of adding the database. */
   databaseFailure: { status: number; body: unknown } | undefined;
   /** Health checks answered 503 before Metabase is "up" (its first start migrates). */
   startingHealthChecks = 0;
   private readonly sessions = new Set<string>();
+  private readonly adminSessions = new Set<string>();
   private readonly server: Server = createServer((request, response) => {
     void this.handle(request, response);
   });
@@ -107,19 +123,62 @@ export class MetabaseApiStandIn {
       if (!user?.email || !user.password)
         return send(400, { errors: { email: 'value must be a valid email address.' } });
       this.admin = { email: user.email, password: user.password };
-      return send(200, { id: newSession() });
+      const id = newSession();
+      this.adminSessions.add(id);
+      return send(200, { id });
     }
     if (method === 'POST' && path === '/api/session') {
-      if (
-        !this.admin ||
-        body?.username !== this.admin.email ||
-        body?.password !== this.admin.password
-      ) {
+      const isAdmin =
+        this.admin && body?.username === this.admin.email && body?.password === this.admin.password;
+      const isUser = this.users.some(
+        (user) =>
+          user.is_active && user.email === body?.username && user.password === body?.password,
+      );
+      if (!isAdmin && !isUser) {
         return send(401, { errors: { password: 'did not match stored password' } });
       }
-      return send(200, { id: newSession() });
+      const id = newSession();
+      if (isAdmin) this.adminSessions.add(id);
+      return send(200, { id });
     }
     if (!authenticated) return send(401, 'Unauthenticated');
+    // Everything below is the admin's (a viewer's session gets 403, as in Metabase).
+    if (!this.adminSessions.has(session as string)) {
+      return send(403, "You don't have permissions to do that.");
+    }
+    if (method === 'GET' && path === '/api/user') {
+      const all = [
+        ...(this.admin
+          ? [{ id: 1, email: this.admin.email, is_superuser: true, is_active: true }]
+          : []),
+        ...this.users.map(({ password: _password, ...user }) => user),
+      ];
+      return send(200, { data: all, total: all.length });
+    }
+    if (method === 'POST' && path === '/api/user') {
+      const email = String(body?.email ?? '');
+      if (email === this.admin?.email || this.users.some((user) => user.email === email)) {
+        return send(400, { errors: { email: 'Email address already in use.' } });
+      }
+      const user: MetabaseUser = {
+        id: this.users.length + 2,
+        email,
+        password: String(body?.password ?? ''),
+        is_superuser: false,
+        is_active: true,
+      };
+      this.users.push(user);
+      return send(200, { id: user.id, email, is_superuser: false });
+    }
+    const userMatch = /^\/api\/user\/(\d+)(\/password|\/reactivate)?$/.exec(path);
+    if (method === 'PUT' && userMatch) {
+      const user = this.users.find((candidate) => candidate.id === Number(userMatch[1]));
+      if (!user) return send(404, 'Not found.');
+      if (userMatch[2] === '/password') user.password = String(body?.password ?? '');
+      else if (userMatch[2] === '/reactivate') user.is_active = true;
+      else if (typeof body?.is_superuser === 'boolean') user.is_superuser = body.is_superuser;
+      return send(200, { id: user.id, email: user.email, is_superuser: user.is_superuser });
+    }
     if (method === 'GET' && path === '/api/database') {
       return send(200, { data: this.databases, total: this.databases.length });
     }

@@ -97,6 +97,33 @@ function backendProblems(render: RenderedChart, service: KubernetesObject, portN
 }
 
 /**
+ * What keeps `<pod>.<service>.<namespace>.svc…` from reaching a pod on `port`: the Service must be
+ * headless with that port, and a StatefulSet governed by it must have that pod (name and ordinal).
+ */
+function podHostProblems(render: RenderedChart, host: string, port: number): string[] {
+  const [pod = '', serviceName = ''] = host.split('.');
+  const service = render.find('Service', serviceName) as
+    (KubernetesObject & { spec: ServiceSpec & { clusterIP?: string } }) | undefined;
+  if (!service) return [`the chart renders no Service ${serviceName} for pod host ${host}`];
+  const problems: string[] = [];
+  if (service.spec.clusterIP !== 'None') problems.push(`Service ${serviceName} is not headless`);
+  if (!service.spec.ports?.some((p) => p.port === port)) {
+    problems.push(`Service ${serviceName} has no port ${port}`);
+  }
+  const ordinal = Number(pod.slice(pod.lastIndexOf('-') + 1));
+  const statefulSet = render.find('StatefulSet', pod.slice(0, pod.lastIndexOf('-'))) as
+    (KubernetesObject & { spec: { serviceName?: string; replicas?: number } }) | undefined;
+  if (
+    statefulSet?.spec.serviceName !== serviceName ||
+    !Number.isInteger(ordinal) ||
+    (statefulSet.spec.replicas ?? 1) <= ordinal
+  ) {
+    problems.push(`no StatefulSet of Service ${serviceName} has a pod ${pod}`);
+  }
+  return problems;
+}
+
+/**
  * Everything wrong with the endpoints in the rendered Secrets (empty when all is right): each host
  * must be the contract's fully qualified host of a Service the chart rendered, each port the
  * contract's port of that Service, present on the Service with the contract's name, and the
@@ -133,9 +160,18 @@ export function endpointProblems(
           `${where}: Service ${expected.service.name} has no port ${expected.port.name}=${expected.port.port}`,
         );
       }
+      // A multi-broker Kafka's bootstrap names each broker pod, through its headless Service.
+      const hosts = expected.service.podHosts ?? [expected.service.host];
       for (const address of addressesOf(value, key)) {
-        if (address.host !== undefined && address.host !== expected.service.host) {
-          problems.push(`${where}: host ${address.host} is not ${expected.service.host}`);
+        if (address.host !== undefined && !hosts.includes(address.host)) {
+          problems.push(`${where}: host ${address.host} is not one of ${hosts.join(', ')}`);
+        }
+        if (address.host !== undefined && expected.service.podHosts) {
+          problems.push(
+            ...podHostProblems(render, address.host, expected.port.port).map(
+              (p) => `${where}: ${p}`,
+            ),
+          );
         }
         if (address.port !== undefined && address.port !== expected.port.port) {
           problems.push(`${where}: port ${address.port} is not ${expected.port.port}`);

@@ -39,6 +39,17 @@ export interface RenderOptions {
    * (`helm template --dry-run=server`).
    */
   cluster?: FakeKubernetesApi;
+  /**
+   * `credentials.renderWithoutCluster` of a render without `cluster`: `generate` (default: these
+   * renders are previews), or `chart-default` to leave the chart's own (`fail`) in place.
+   */
+  renderWithoutCluster?: 'generate' | 'chart-default';
+}
+
+/** The values a render without a cluster starts from (see RenderOptions.renderWithoutCluster). */
+function previewValues(options: RenderOptions): Record<string, unknown>[] {
+  if (options.cluster || options.renderWithoutCluster === 'chart-default') return [];
+  return [{ credentials: { renderWithoutCluster: 'generate' } }];
 }
 
 /** The arguments helm gets for the values of `options`; values objects go to temp files. */
@@ -47,9 +58,15 @@ async function withValuesArgs<T>(
   options: RenderOptions,
   body: (args: string[]) => Promise<T>,
 ): Promise<T> {
-  const args = (options.fixtures ?? []).flatMap((name) => ['--values', valuesFixture(chart, name)]);
+  const args: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'rtp-chart-values-'));
   try {
+    for (const [index, values] of previewValues(options).entries()) {
+      const file = join(dir, `preview-${index}.yaml`);
+      await writeFile(file, JSON.stringify(values));
+      args.push('--values', file);
+    }
+    for (const name of options.fixtures ?? []) args.push('--values', valuesFixture(chart, name));
     for (const [index, values] of (options.values ?? []).entries()) {
       const file = join(dir, `values-${index}.yaml`);
       await writeFile(file, JSON.stringify(values)); // JSON is YAML, and exact about types
@@ -133,6 +150,8 @@ export async function renderNotes(chart: string, options: RenderOptions = {}): P
 export async function lintChart(chart: string, fixtures: string[] = []): Promise<string> {
   return helm().lint(chartPath(chart), {
     valuesFiles: fixtures.map((name) => valuesFixture(chart, name)),
+    // helm lint renders without a cluster: a preview.
+    values: [{ credentials: { renderWithoutCluster: 'generate' } }],
   });
 }
 

@@ -1,13 +1,10 @@
 export { generateMqttRoleUsers, generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
-export {
-  KafkaBroker,
-  newClusterId,
-  type KafkaBrokerOptions,
-  type KafkaCredentials,
-} from './kafka-broker.js';
 export { JmxExporter, type JmxExporterOptions } from './jmx-exporter.js';
+export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
+export { KafkaCluster, type KafkaClusterOptions } from './kafka-cluster.js';
+export type { KafkaCredentials } from './kafka-server-settings.js';
 export { localInfraErrors } from './local-infra-errors.js';
 export { logTail } from './log-tail.js';
 export {

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs, {
-  Kafka,
-  logLevel,
-  type ITopicConfig,
-  type KafkaConfig,
-  type SASLOptions,
-} from 'kafkajs';
+import { Kafka, logLevel, type ITopicConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { kafkaDistribution } from '@realtime-platform/toolchain';
 import {
   kafkaPrincipalCatalog,
@@ -15,11 +9,16 @@ import {
   kafkaSuperUsers,
   parseClaimSpec,
   planKafkaAccess,
-  type KafkaAcl,
   type KafkaPrincipalId,
   type RealtimePlatformSpec,
 } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
+import {
+  jaas,
+  kafkajsAcl,
+  KAFKA_LOG4J as LOG4J,
+  type KafkaCredentials,
+} from './kafka-server-settings.js';
 import { freePort } from './free-port.js';
 import { ManagedProcess, runToCompletion } from './managed-process.js';
 import { makeRunDir } from './run-dir.js';
@@ -57,20 +56,6 @@ export interface KafkaBrokerOptions {
    */
   jvmOptions?: readonly string[];
 }
-
-/** A principal's SASL login. */
-export interface KafkaCredentials {
-  readonly username: string;
-  readonly password: string;
-}
-
-/** The JAAS line a Java client or the broker logs in with. */
-const jaas = (
-  module: 'scram.ScramLoginModule' | 'plain.PlainLoginModule',
-  login: KafkaCredentials,
-  extra = '',
-) =>
-  `org.apache.kafka.common.security.${module} required username="${login.username}" password="${login.password}"${extra};`;
 
 /**
  * Server settings for a one-node KRaft cluster on loopback. Replication factors are 1 because
@@ -150,17 +135,6 @@ function serverProperties(
     .join('\n');
 }
 
-const LOG4J = [
-  'log4j.rootLogger=INFO, stdout',
-  'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-  'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-  'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-  // The request logger and state-change chatter drown the useful lines.
-  'log4j.logger.kafka.request.logger=WARN',
-  'log4j.logger.state.change.logger=WARN',
-  'log4j.logger.kafka.controller=WARN',
-].join('\n');
-
 /**
  * A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid format). Kafka's own
  * generator never starts an id with '-', because kafka-storage would read it as an option.
@@ -170,41 +144,6 @@ export function newClusterId(): string {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
-}
-
-// kafkajs is CommonJS: Node's ESM loader does not see these as named exports.
-const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
-
-const aclEnum = {
-  resourceType: {
-    TOPIC: AclResourceTypes.TOPIC,
-    GROUP: AclResourceTypes.GROUP,
-    CLUSTER: AclResourceTypes.CLUSTER,
-  },
-  patternType: { LITERAL: ResourcePatternTypes.LITERAL, PREFIXED: ResourcePatternTypes.PREFIXED },
-  operation: {
-    ALL: AclOperationTypes.ALL,
-    READ: AclOperationTypes.READ,
-    WRITE: AclOperationTypes.WRITE,
-    CREATE: AclOperationTypes.CREATE,
-    DELETE: AclOperationTypes.DELETE,
-    DESCRIBE: AclOperationTypes.DESCRIBE,
-    DESCRIBE_CONFIGS: AclOperationTypes.DESCRIBE_CONFIGS,
-  },
-  permission: { ALLOW: AclPermissionTypes.ALLOW, DENY: AclPermissionTypes.DENY },
-} as const;
-
-/** A contract ACL as kafkajs's createAcls takes it. */
-function kafkajsAcl(acl: KafkaAcl) {
-  return {
-    resourceType: aclEnum.resourceType[acl.resourceType],
-    resourceName: acl.resourceName,
-    resourcePatternType: aclEnum.patternType[acl.patternType],
-    principal: acl.principal,
-    host: acl.host,
-    operation: aclEnum.operation[acl.operation],
-    permissionType: aclEnum.permission[acl.permission],
-  };
 }
 
 /**

@@ -54,9 +54,9 @@ export function localPlatformEnv(
     MQTT_ENABLED: String(mqtt !== undefined),
     DASHBOARD_TYPE: 'grafana',
     DASHBOARD_URL: servers.dashboardUrl ?? UNSERVED_URL,
-    DASHBOARD_ADMIN_USER: 'local',
+    DASHBOARD_USER: 'local',
     // No dashboard server runs locally with a login; a fresh password keeps the key honest.
-    DASHBOARD_ADMIN_PASSWORD: generatePassword(),
+    DASHBOARD_PASSWORD: generatePassword(),
     LENSES_ENABLED: 'false',
   };
   if (mqtt !== undefined) {
@@ -76,8 +76,9 @@ export function localPlatformEnv(
     DB_HOST: postgres?.host ?? '127.0.0.1',
     DB_PORT: String(postgres?.port ?? 9),
     DB_NAME: postgres?.database ?? 'rtp',
-    DB_USER: postgres?.user ?? 'rtp',
-    DB_PASSWORD: postgres?.password ?? generatePassword(),
+    // The applications' role, never the superuser (as the chart's {name}-db-secret).
+    DB_USER: postgres?.application.user ?? 'app_local',
+    DB_PASSWORD: postgres?.application.password ?? generatePassword(),
   });
   return env;
 }

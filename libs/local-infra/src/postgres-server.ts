@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresBinDir } from '@realtime-platform/toolchain';
@@ -13,15 +13,23 @@ export interface PostgresServerOptions {
   /** Databases created after start (the superuser's database always exists). */
   databases?: string[];
   readyTimeoutMs?: number;
+  /** The superuser's name (default `rtp`); `postgres` to run a chart's pg_hba.conf as written. */
+  superuser?: string;
+  /**
+   * A pg_hba.conf to run instead of initdb's (`-c hba_file`). The harness then connects as the
+   * superuser over the server's socket (`socketDir`), as a pod's own processes do: such a file
+   * may refuse the superuser over TCP.
+   */
+  hbaFile?: string;
 }
 
 /** A real PostgreSQL (Debian package) in a fresh cluster on a free loopback port. */
 export class PostgresServer {
   readonly host = '127.0.0.1';
-  readonly user = 'rtp';
   readonly database = 'rtp';
 
   private process: ManagedProcess | undefined;
+  private appRole: { user: string; password: string } | undefined;
 
   private constructor(
     readonly runDir: string,
@@ -30,6 +38,26 @@ export class PostgresServer {
     private readonly runAs: ReturnType<typeof serviceUser>,
     private readonly options: PostgresServerOptions,
   ) {}
+
+  /** The superuser (initdb's `-U`). */
+  get user(): string {
+    return this.options.superuser ?? 'rtp';
+  }
+
+  /**
+   * The applications' role, as the chart provisions it: a login that may connect to `database`,
+   * create its own schemas there and use them, and nothing else (no superuser, no role or
+   * database creation, no other database). What `localPlatformEnv` gives services as `DB_USER`.
+   */
+  get application(): { user: string; password: string } {
+    if (!this.appRole) throw new Error('the applications role is created by PostgresServer.start');
+    return this.appRole;
+  }
+
+  /** The directory of the server's Unix socket (libpq's PGHOST for a local connection). */
+  get socketDir(): string {
+    return this.runDir;
+  }
 
   static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
     const bin = postgresBinDir();
@@ -40,6 +68,8 @@ export class PostgresServer {
     const port = await freePort();
     writeFileSync(join(runDir, 'pwfile'), password, { mode: 0o600 });
     mkdirSync(dataDir, { mode: 0o700 });
+    // Copied into the run dir, which the server's user owns: it must be able to read it.
+    if (options.hbaFile) copyFileSync(options.hbaFile, join(runDir, 'pg_hba.conf'));
     // PostgreSQL refuses to run as root; as root (CI), run it as the Debian "postgres" user.
     const runAs = serviceUser('postgres');
     chownTree(runDir, runAs);
@@ -50,7 +80,7 @@ export class PostgresServer {
         '-D',
         dataDir,
         '-U',
-        'rtp',
+        options.superuser ?? 'rtp',
         `--pwfile=${join(runDir, 'pwfile')}`,
         '--auth=scram-sha-256',
         '-E',
@@ -65,7 +95,35 @@ export class PostgresServer {
     for (const database of [server.database, ...(options.databases ?? [])]) {
       await server.createDatabase(database);
     }
+    await server.createApplicationRole();
     return server;
+  }
+
+  /** See `application`: the same rights as the chart's init.sql gives the applications' role. */
+  private async createApplicationRole(): Promise<void> {
+    const role = { user: 'app_local', password: generatePassword() };
+    const database = this.database;
+    await this.query(
+      `CREATE ROLE ${role.user} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '${role.password}'`,
+      [],
+      'postgres',
+    );
+    // Every other database is closed to it, as in the chart (the superuser still gets in).
+    for (const closed of ['postgres', 'template1', ...(this.options.databases ?? [])]) {
+      await this.query(
+        `REVOKE CONNECT, TEMPORARY ON DATABASE "${closed}" FROM PUBLIC`,
+        [],
+        'postgres',
+      );
+    }
+    await this.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`, [], 'postgres');
+    await this.query(
+      `GRANT CONNECT, TEMPORARY, CREATE ON DATABASE ${database} TO ${role.user}`,
+      [],
+      'postgres',
+    );
+    await this.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role.user}`, [], database);
+    this.appRole = role;
   }
 
   get logFile(): string {
@@ -107,6 +165,7 @@ export class PostgresServer {
         'synchronous_commit=off',
         '-c',
         'full_page_writes=off',
+        ...(this.options.hbaFile ? ['-c', `hba_file=${join(this.runDir, 'pg_hba.conf')}`] : []),
       ],
       logFile: this.logFile,
       runAs: this.runAs,
@@ -142,7 +201,13 @@ export class PostgresServer {
     params: unknown[] = [],
     database = this.database,
   ): Promise<pg.QueryResult<R>> {
-    const client = new pg.Client(this.connectionConfig(database));
+    // With a pg_hba.conf of its own the server may refuse the superuser over TCP: the harness
+    // then uses the socket, as the pod's own processes do.
+    const client = new pg.Client(
+      this.options.hbaFile
+        ? { ...this.connectionConfig(database), host: this.socketDir }
+        : this.connectionConfig(database),
+    );
     await client.connect();
     try {
       return await client.query<R>(sql, params);

@@ -37,8 +37,9 @@ const postgres = {
   port: 35432,
   database: 'rtp',
   user: 'rtp',
-  password: 'generated-in-test',
-} as PostgresServer;
+  password: 'superuser-password-in-test',
+  application: { user: 'app_local', password: 'generated-in-test' },
+} as unknown as PostgresServer;
 const schemaRegistry = { url: 'http://127.0.0.1:38081/apis/ccompat/v7' } as SchemaRegistry;
 
 describe('localPlatformEnv', () => {
@@ -51,7 +52,12 @@ describe('localPlatformEnv', () => {
       url: 'mqtt://127.0.0.1:31883',
       username: 'app-abc123',
     });
-    expect(connections.db).toMatchObject({ port: 35432, password: 'generated-in-test' });
+    // The applications' role, never the superuser.
+    expect(connections.db).toMatchObject({
+      port: 35432,
+      user: 'app_local',
+      password: 'generated-in-test',
+    });
   });
 
   it('carries the applications’ Kafka principal, or the one a platform service runs as', () => {

@@ -24,6 +24,35 @@ describe('PostgresServer (real PostgreSQL)', () => {
     await expect(client.connect()).rejects.toThrow(/password authentication failed/);
   });
 
+  it("gives applications a role of their own: their schemas in rtp, and nothing more (the server's 42501)", async () => {
+    const { user, password } = postgres().application;
+    expect(user).not.toBe(postgres().user);
+    const as = async (sql: string, database = postgres().database): Promise<true | string> => {
+      const client = new pg.Client({ ...postgres().connectionConfig(database), user, password });
+      try {
+        await client.connect();
+        await client.query(sql);
+        return true;
+      } catch (error) {
+        return `${(error as { code?: string }).code} ${(error as Error).message}`;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    expect(await as('CREATE SCHEMA app_schema')).toBe(true);
+    expect(await as('CREATE TABLE app_schema.alerts (id int)')).toBe(true);
+    expect(await as('INSERT INTO app_schema.alerts VALUES (1)')).toBe(true);
+    expect(await as('CREATE ROLE intruder')).toMatch(/^42501 permission denied to create role/);
+    expect(await as('CREATE DATABASE other')).toMatch(
+      /^42501 permission denied to create database/,
+    );
+    expect(await as('DROP TABLE readings')).toMatch(/^42501 must be owner of table readings/);
+    expect(await as('SELECT 1', 'hq')).toMatch(/^42501 permission denied for database "hq"/);
+    expect(await as('SELECT 1', 'postgres')).toMatch(
+      /^42501 permission denied for database "postgres"/,
+    );
+  });
+
   it('stop() then restart() brings the same cluster back on the same port, rows kept (an outage)', async () => {
     await postgres().query('CREATE TABLE outage (n int)');
     await postgres().query('INSERT INTO outage VALUES (1)');

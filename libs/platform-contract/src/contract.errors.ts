@@ -63,6 +63,10 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
     message: (p: { path: string }) =>
       `${p.path} needs spec.iot: true (with iot: false there is no MQTT broker to create them on)`,
   },
+  CLAIM_MQTT_PASSWORD_INLINE: {
+    message: (p: { path: string }) =>
+      `${p.path} is refused: a device password in the claim travels in clear into the Release values and the Application revisions; put it in a Secret of the claim's namespace and give passwordSecretRef: {name, key}`,
+  },
   CLAIM_SNOWFLAKE_SECRET_MISSING: {
     message: (p: { path: string }) =>
       `${p.path} is required when spec.snowflake.enabled is true (the Secret holding the Snowflake key pair)`,

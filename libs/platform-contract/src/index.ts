@@ -15,7 +15,9 @@ export {
   type Visualization,
   type StreamProcessing,
   type MqttUser,
+  type SecretKeyReference,
   type ScalingSpec,
+  type KafkaBrokerCount,
   type SnowflakeSpec,
   type TopicDeclaration,
   type RealtimePlatformSpec,
@@ -26,6 +28,7 @@ export {
   claimSpecSchema,
   claimCelRules,
   secretNamePattern,
+  secretKeyPattern,
   mqttUsernamePattern,
   maxDeclaredTopics,
   type ClaimJsonSchema,
@@ -101,6 +104,12 @@ export {
   type EnvParseOptions,
   type PlatformEnv,
 } from './secrets/secret-env.parser.js';
+export {
+  platformSecretCatalog,
+  platformSecretName,
+  databaseSuperuser,
+  type PlatformSecretDefinition,
+} from './secrets/platform-secret.catalog.js';
 export {
   snowflakeCredentialKeys,
   type SnowflakeCredentialKey,
@@ -239,3 +248,18 @@ export {
   examplePlatform,
   type ReadmeSection,
 } from './generators/readme.generator.js';
+
+// Kafka brokers: count, replication, broker hosts
+export {
+  kafkaBrokerCounts,
+  defaultKafkaBrokers,
+  kafkaHeadlessServiceSuffix,
+  kafkaBrokerStatefulSetSuffix,
+  kafkaReplicationSettings,
+  kafkaTopicReplicationFactor,
+  kafkaBrokerPodHosts,
+  kafkaControllerCount,
+  kafkaControllerNodeIdBase,
+  kafkaControllerSuffix,
+  kafkaClusterPorts,
+} from './kafka-cluster/kafka-cluster.settings.js';

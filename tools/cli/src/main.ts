@@ -54,10 +54,25 @@ async function runCommand(command: Command, argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exits once stdout and stderr have taken everything written to them: process.exit() drops what
+ * is still queued for a pipe, so a large `rtp render | kubectl apply -f -` lost its last
+ * documents (the Jobs and CronJobs helm prints last).
+ */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const flushed = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     console.error(isRealtimePlatformError(error) ? `rtp: ${error.code}: ${error.message}` : error);
-    process.exit(exitCodes.failure);
+    exitAfterFlush(exitCodes.failure);
   },
 );

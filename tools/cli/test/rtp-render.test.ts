@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -47,6 +48,7 @@ const isPlatformApi = (o: KubeObject) => o.apiVersion.startsWith('platform.examp
 const isRelease = (o: KubeObject) => o.apiVersion.startsWith('helm.crossplane.io/');
 
 interface Rendered {
+  dir: string;
   files: Record<string, KubeObject>;
   objects: KubeObject[];
   summary: string;
@@ -64,11 +66,15 @@ async function renderExample(example: string): Promise<Rendered> {
   ]);
   if (result.exitCode !== 0) throw new Error(`rtp render ${example}: ${result.stderr}`);
   const files = readTree(dir);
-  return { files, objects: Object.values(files), summary: result.stdout };
+  return { dir, files, objects: Object.values(files), summary: result.stdout };
 }
 
 beforeAll(async () => {
-  const addon = await renderAddonTemplate({ chartRepository: 'https://charts.example.test/rtp' });
+  // The XRDs do not depend on the namespaces provider-helm is bound in; one is required.
+  const addon = await renderAddonTemplate({
+    chartRepository: 'https://charts.example.test/rtp',
+    providerHelm: { tenantNamespaces: ['apps'] },
+  });
   if (!addon.ok) throw new Error(addon.stderr);
   xrds = addon.rendered.objects.filter((o) => o.kind === 'CompositeResourceDefinition');
   // One after the other: each render starts the composition functions and runs helm.
@@ -93,6 +99,19 @@ describe('rtp render -o: every example of addons/examples', () => {
         expect(summary).toContain(`rendered ${join(examplesDir, example)} into `);
         const count = Object.keys(files).length;
         expect(summary).toContain(`(${count} object${count === 1 ? '' : 's'}, offline)`);
+      });
+
+      it('writes every Secret readable by its owner only (mode 0600), and says so', () => {
+        const { dir, files, summary } = rendered[example] as Rendered;
+        const secrets = Object.keys(files).filter((path) => files[path]?.kind === 'Secret');
+        const modes = secrets.map((path) => [path, statSync(join(dir, path)).mode & 0o777]);
+        expect(modes).toEqual(secrets.map((path) => [path, 0o600]));
+        const n = secrets.length;
+        // Every chart render holds Secrets (the generated credentials).
+        if (Object.keys(files).some((path) => path.startsWith('40-helm/'))) {
+          expect(n).toBeGreaterThan(0);
+        }
+        expect(summary).toContain(`${n} Secret${n === 1 ? '' : 's'} written with mode 0600`);
       });
 
       it('gives Kubernetes objects that the official Kubernetes schemas accept', async () => {

@@ -13,11 +13,18 @@ const invalidDir = join(examplesDir, 'invalid');
 const invalidExamples: Record<string, string> = {
   'database-oracle.app.yaml':
     'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
+  'kafka-brokers-two.app.yaml':
+    'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
   'no-name.app.yaml': 'component "health-pipeline": properties.name: is required',
   'retention-7x.app.yaml':
     'component "health-pipeline": properties.dataRetention: must be a number followed by d (days), w (weeks) or m (months of 30 days)',
   'trait-env-shadows-platform.app.yaml':
     'component "worker": properties.env[0].name: env KAFKA_BOOTSTRAP_SERVERS is reserved',
+  // Wired workloads run as non-root (issue 16.6).
+  'trait-on-root-workload.app.yaml':
+    'component "worker" trait "realtime": realtime: the workload runs as root (securityContext.runAsUser: 0)',
+  'webservice-run-as-root.app.yaml':
+    'component "health-app": properties.runAsUser: invalid value 0 (out of bound >=1)',
   'trait-unknown-platform.app.yaml':
     'component "worker" trait "realtime": properties.platform: platform "health-dta" is not declared by this application',
   'webservice-env-shadows-platform.app.yaml':

@@ -68,17 +68,24 @@ async function namespace(name: string): Promise<void> {
 
 describe('vela addon enable addons/realtime-platform (chartRepository: the loopback chart repository)', () => {
   beforeAll(async () => {
+    // The tenant namespaces exist first: the addon binds provider-helm in them (RoleBindings).
+    for (const tenant of ['apps', 'clinic']) await namespace(tenant);
     const result = await vela.run([
       'addon',
       'enable',
       addonDir,
       `chartRepository=${cluster().chartRepositoryUrl}`,
+      // The loopback chart repository is plain http: the addon refuses it without this opt-in.
+      'allowInsecureChartRepository=true',
+      // provider-helm is namespace-scoped: the flows below install platforms in these two only.
+      'providerHelm.tenantNamespaces={apps,clinic}',
       'overrideWebservice=true',
     ]);
-    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
-      exitCode: 0,
-      stderr: expect.any(String),
-    });
+    // vela's own words when it fails (the exit code alone does not say why).
+    expect({
+      exitCode: result.exitCode,
+      output: result.exitCode === 0 ? '' : `${result.stdout}\n${result.stderr}`,
+    }).toEqual({ exitCode: 0, output: '' });
     await waitForApplication('addon-realtime-platform', 'vela-system');
   }, platformTimeoutMs);
 
@@ -163,6 +170,22 @@ describe('vela addon enable addons/realtime-platform (chartRepository: the loopb
     expect(await can('create', 'clusterrolebindings')).toBe('no');
     expect(await can('delete', 'nodes')).toBe('no');
     expect(await can('create', 'pods', '-n', 'apps')).toBe('no');
+  });
+
+  it('binds that role only in the tenant namespaces: nothing in another namespace, nothing cluster-wide', async () => {
+    const sa = `system:serviceaccount:${crossplaneNamespace}:realtime-platform-provider-helm`;
+    const can = async (...args: string[]): Promise<string> =>
+      (await cluster().kubectl.run(['auth', 'can-i', ...args, `--as=${sa}`])).stdout.trim();
+    for (const tenant of ['apps', 'clinic']) {
+      expect([tenant, await can('create', 'secrets', '-n', tenant)]).toEqual([tenant, 'yes']);
+    }
+    for (const other of ['orphans', 'kube-system', 'vela-system']) {
+      expect([other, await can('get', 'secrets', '-n', other)]).toEqual([other, 'no']);
+      expect([other, await can('create', 'deployments.apps', '-n', other)]).toEqual([other, 'no']);
+    }
+    expect(await can('list', 'secrets', '--all-namespaces')).toBe('no');
+    const bindings = await cluster().kubectl.list('clusterrolebindings');
+    expect(bindings.map((b) => b.metadata.name)).not.toContain('realtime-platform:provider-helm');
   });
 
   it('installs the realtime definitions and takes over webservice (overrideWebservice=true)', async () => {
@@ -318,6 +341,37 @@ describe('the requirements flow: vela up of the user-flow and minimal Applicatio
       selector: 'app.oam.dev/component=health-app',
     });
     expect(pods.map((p) => p.status?.phase)).toEqual(['Running']);
+  });
+
+  it('runs that web service hardened, as the API server admitted it, with its NetworkPolicy', async () => {
+    // The pod (not the template): what the API server stored after defaulting and validation.
+    const [pod] = await cluster().kubectl.list<
+      KubeObject & { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } }
+    >('pods', { namespace: 'apps', selector: 'app.oam.dev/component=health-app' });
+    expect(pod?.spec.automountServiceAccountToken).toBe(false);
+    expect(pod?.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod?.spec.containers[0]?.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod?.spec.containers[0]?.resources).toMatchObject({ requests: { cpu: '100m' } });
+    // No token volume: the service-account admission plugin added none.
+    const volumes = (pod?.spec.volumes ?? []) as { name: string; projected?: unknown }[];
+    expect(volumes.filter((v) => v.projected !== undefined)).toEqual([]);
+    const policy = await cluster().kubectl.getJson<KubeObject & { spec: Record<string, unknown> }>(
+      'networkpolicy',
+      'health-app',
+      'apps',
+    );
+    expect(policy?.spec).toMatchObject({
+      podSelector: { matchLabels: { 'app.oam.dev/component': 'health-app' } },
+      policyTypes: ['Ingress', 'Egress'],
+    });
   });
 
   it('shows the platform endpoints in vela status', async () => {

@@ -169,7 +169,11 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
 
   it("leaves only the StatefulSets' PersistentVolumeClaims after helm uninstall (documented in the chart README)", async () => {
     const rendered = (
-      await helm.run(['template', release, chart, '-n', namespace, '-f', minimalValues])
+      await helm.run([
+        ...['template', release, chart, '-n', namespace, '-f', minimalValues],
+        // Only the volume claim templates are read: a preview without the cluster.
+        ...['--set', 'credentials.renderWithoutCluster=generate'],
+      ])
     ).stdout;
     const statefulSets = parseAllDocuments(rendered)
       .map((doc) => doc.toJSON() as KubeObject | null)

@@ -4,13 +4,18 @@
 #   Metabase set up         -> POST /api/session as that admin (a wrong password is a failure)
 #   data source missing     -> POST /api/database
 #   data source present     -> PUT /api/database/<id> with the current connection details
-# Data sources: the application database, and Snowflake when SNOWFLAKE_DIR is set.
+#   viewer missing          -> POST /api/user (no admin: only the "All Users" group)
+#   viewer present          -> its password set, reactivated and stripped of admin rights if needed
+# Data sources: the application database (as the read-only role), and Snowflake when SNOWFLAKE_DIR
+# is set. The viewer is the login applications get ({name}-metabase-secret); the admin stays here.
 #
 # Environment:
 #   MB_URL                         base URL of Metabase (required)
 #   ADMIN_EMAIL, ADMIN_PASSWORD    the admin account (required)
+#   VIEWER_EMAIL, VIEWER_PASSWORD  the viewer account, no admin rights (required)
 #   SITE_NAME                      site name (default "Realtime platform")
 #   APP_DB_HOST, APP_DB_PORT, APP_DB_NAME, APP_DB_USER, APP_DB_PASSWORD   the application database
+#                                  (its read-only role)
 #   APP_DB_DISPLAY_NAME            its name in Metabase (default "<APP_DB_NAME> (PostgreSQL)")
 #   SNOWFLAKE_DIR                  the mounted Snowflake credentials Secret (optional)
 #   SNOWFLAKE_KEY_PATH             where Metabase's pod sees SNOWFLAKE_PRIVATE_KEY (with SNOWFLAKE_DIR)
@@ -26,7 +31,7 @@ die() {
   exit 1
 }
 
-for variable in MB_URL ADMIN_EMAIL ADMIN_PASSWORD APP_DB_HOST APP_DB_PORT APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
+for variable in MB_URL ADMIN_EMAIL ADMIN_PASSWORD VIEWER_EMAIL VIEWER_PASSWORD APP_DB_HOST APP_DB_PORT APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
   eval "value=\${$variable:-}"
   [ -n "$value" ] || die "$variable is not set"
 done
@@ -146,5 +151,37 @@ if [ -n "${SNOWFLAKE_DIR:-}" ]; then
      + (if $warehouse != "" then {warehouse: $warehouse} else {} end)
      + (if $role != "" then {role: $role} else {} end)' >"$work/snowflake.json"
   ensure_database Snowflake snowflake "$work/snowflake.json"
+fi
+
+# 4. The viewer: a plain user (the "All Users" group only), never an admin.
+[ "$VIEWER_EMAIL" != "$ADMIN_EMAIL" ] || die "the viewer and the admin are the same account ($ADMIN_EMAIL)"
+request GET '/api/user?status=all'
+[ "$HTTP_STATUS" = 200 ] || fail_http "listing users"
+$JQ -c --arg email "$VIEWER_EMAIL" '[(.data // .)[] | select((.email | ascii_downcase) == ($email | ascii_downcase))][0] // empty' "$work/body" >"$work/viewer.json"
+if [ -s "$work/viewer.json" ]; then
+  id=$($JQ -r '.id' "$work/viewer.json")
+  # (jq's // would take false for missing: compare instead)
+  if [ "$($JQ -r '.is_active == false' "$work/viewer.json")" = true ]; then
+    request PUT "/api/user/$id/reactivate"
+    case $HTTP_STATUS in 200) ;; *) fail_http "reactivating the viewer $VIEWER_EMAIL" ;; esac
+  fi
+  if [ "$($JQ -r '.is_superuser // false' "$work/viewer.json")" = true ]; then
+    $JQ -n '{is_superuser: false}' >"$work/user.json"
+    request PUT "/api/user/$id" "$work/user.json"
+    case $HTTP_STATUS in 200) ;; *) fail_http "taking the admin rights from the viewer $VIEWER_EMAIL" ;; esac
+    say "viewer $VIEWER_EMAIL: admin rights removed"
+  fi
+  $JQ -n --arg p "$VIEWER_PASSWORD" '{password: $p}' >"$work/password.json"
+  request PUT "/api/user/$id/password" "$work/password.json"
+  rm -f "$work/password.json"
+  case $HTTP_STATUS in 200 | 204) ;; *) fail_http "setting the password of the viewer $VIEWER_EMAIL" ;; esac
+  say "viewer $VIEWER_EMAIL: password set"
+else
+  $JQ -n --arg e "$VIEWER_EMAIL" --arg p "$VIEWER_PASSWORD" \
+    '{email: $e, password: $p, first_name: "Dashboard", last_name: "Viewer"}' >"$work/user.json"
+  request POST /api/user "$work/user.json"
+  rm -f "$work/user.json"
+  case $HTTP_STATUS in 200) ;; *) fail_http "adding the viewer $VIEWER_EMAIL" ;; esac
+  say "viewer $VIEWER_EMAIL: added"
 fi
 say "Metabase matches the platform"

@@ -1,5 +1,6 @@
 export {
   useKafkaBroker,
+  useKafkaCluster,
   useMosquittoBroker,
   usePostgresServer,
   useSchemaRegistry,

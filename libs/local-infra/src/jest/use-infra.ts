@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { KafkaBroker, type KafkaBrokerOptions } from '../kafka-broker.js';
+import { KafkaCluster, type KafkaClusterOptions } from '../kafka-cluster.js';
 import { localInfraErrors } from '../local-infra-errors.js';
 import { logTail } from '../log-tail.js';
 import { MosquittoBroker, type MosquittoBrokerOptions } from '../mosquitto-broker.js';
@@ -12,6 +13,8 @@ const FAILURES_KEY = '__rtpFailedTests';
 interface Stoppable {
   stop(): Promise<void>;
   logFile: string;
+  /** Servers of several processes print every process's log tail. */
+  logTails?(lines: number): string;
 }
 
 const START_TIMEOUT_MS = 120_000;
@@ -34,7 +37,7 @@ function useServer<T extends Stoppable>(service: string, start: () => Promise<T>
     const failures = failedTests();
     if (failures.length > 0) {
       console.error(
-        `[local-infra] ${failures.length} failure(s) in this suite; ${service} log (${server.logFile}):\n${logTail(server.logFile, 120)}`,
+        `[local-infra] ${failures.length} failure(s) in this suite; ${service} log (${server.logFile}):\n${server.logTails?.(60) ?? logTail(server.logFile, 120)}`,
       );
     }
     await server.stop();
@@ -48,6 +51,13 @@ function useServer<T extends Stoppable>(service: string, start: () => Promise<T>
 /** A real Kafka broker for this test file: `const kafka = useKafkaBroker(); kafka().bootstrapServers`. */
 export const useKafkaBroker = (options?: KafkaBrokerOptions): (() => KafkaBroker) =>
   useServer('kafka', () => KafkaBroker.start(options));
+
+/**
+ * A real three-broker Kafka (KRaft controllers of its own) with the platform's production
+ * replication settings for this test file: `const kafka = useKafkaCluster(); kafka().kill(1)`.
+ */
+export const useKafkaCluster = (options?: KafkaClusterOptions): (() => KafkaCluster) =>
+  useServer('kafka-cluster', () => KafkaCluster.start(options));
 
 /** A real Mosquitto with authentication for this test file. */
 export const useMosquittoBroker = (options?: MosquittoBrokerOptions): (() => MosquittoBroker) =>

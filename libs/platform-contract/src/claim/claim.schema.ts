@@ -5,6 +5,7 @@ import {
   topicNamePattern,
 } from '../topics/topic.catalog.js';
 import { databases, streamProcessors, visualizations } from './claim.types.js';
+import { defaultKafkaBrokers, kafkaBrokerCounts } from '../kafka-cluster/kafka-cluster.settings.js';
 import { retentionPattern } from './retention.converter.js';
 
 /** A CEL rule as Kubernetes runs it (`x-kubernetes-validations`). */
@@ -47,6 +48,8 @@ export const secretNamePattern =
  * no ":" or white space (Mosquitto's password and ACL files), no "/", "+" or "#" (topic syntax).
  */
 export const mqttUsernamePattern = '^[^:\\s/+#]+$';
+/** A key of a Secret's data (Kubernetes' rule for ConfigMap and Secret keys). */
+export const secretKeyPattern = '^[-._a-zA-Z0-9]+$';
 export const maxDeclaredTopics = 100;
 
 /**
@@ -65,6 +68,11 @@ export const claimCelRules = {
   snowflakeSecretMissing: {
     rule: '!has(self.enabled) || !self.enabled || has(self.credentialsSecret)',
     message: 'spec.snowflake.credentialsSecret is required when spec.snowflake.enabled is true',
+  },
+  mqttPasswordInline: {
+    rule: '!has(self.password)',
+    message:
+      'spec.mqttUsers[].password is refused: a device password in the claim travels in clear into the Release values and the Application revisions; put it in a Secret of this namespace and give passwordSecretRef: {name, key}',
   },
   topicNameReserved: {
     rule: "!self.name.endsWith('.dlq')",
@@ -120,6 +128,13 @@ export const claimSpecSchema = {
       enum: streamProcessors,
       default: 'builtin',
     },
+    kafkaBrokers: {
+      type: 'integer',
+      description:
+        'Kafka brokers: 1 (development: one copy of every record) or 3 (production: replication factor 3, min.insync.replicas 2, so one broker may fail or be drained without losing an acknowledged record).',
+      enum: kafkaBrokerCounts,
+      default: defaultKafkaBrokers,
+    },
     mqttUsers: {
       type: 'array',
       description:
@@ -127,7 +142,7 @@ export const claimSpecSchema = {
       default: [],
       items: {
         type: 'object',
-        required: ['username', 'password'],
+        required: ['username', 'passwordSecretRef'],
         properties: {
           username: {
             type: 'string',
@@ -135,8 +150,34 @@ export const claimSpecSchema = {
               'MQTT user name: the deviceId, one topic level (no colon, white space, "/", "+" or "#").',
             pattern: mqttUsernamePattern,
           },
-          password: { type: 'string', description: 'MQTT password.', minLength: 1 },
+          passwordSecretRef: {
+            type: 'object',
+            description:
+              "The device's password: a key of a Secret in the claim namespace, read only by the broker's pod (never by the claim, the Release or the Application).",
+            required: ['name', 'key'],
+            properties: {
+              name: {
+                type: 'string',
+                description: 'Secret name.',
+                pattern: secretNamePattern,
+                maxLength: 253,
+              },
+              key: {
+                type: 'string',
+                description: 'Key of the Secret holding the password.',
+                pattern: secretKeyPattern,
+                maxLength: 253,
+              },
+            },
+          },
+          // Declared only to be refused with a message (mqttPasswordInline): a structural
+          // schema would otherwise prune it without a word.
+          password: {
+            type: 'string',
+            description: 'Refused: passwords are never given in the claim; use passwordSecretRef.',
+          },
         },
+        'x-kubernetes-validations': [claimCelRules.mqttPasswordInline],
       },
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['username'],

@@ -11,9 +11,23 @@ export type PlannedDatabase = (typeof plannedDatabases)[number];
 export type Visualization = (typeof visualizations)[number];
 export type StreamProcessing = (typeof streamProcessors)[number];
 
+export type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
+import type { KafkaBrokerCount } from '../kafka-cluster/kafka-cluster.settings.js';
+
+/** Where a device's password is: a key of a Secret in the claim's namespace. */
+export interface SecretKeyReference {
+  name: string;
+  key: string;
+}
+
+/**
+ * A device's MQTT user. Its password is never in the claim: the claim (and so the provider-helm
+ * Release's values and the Application's revisions) names the Secret key that holds it, and only
+ * the broker's pod reads it.
+ */
 export interface MqttUser {
   username: string;
-  password: string;
+  passwordSecretRef: SecretKeyReference;
 }
 
 export interface ScalingSpec {
@@ -41,6 +55,7 @@ export interface RealtimePlatformSpec {
   visualization: Visualization;
   iot: boolean;
   streamProcessing: StreamProcessing;
+  kafkaBrokers: KafkaBrokerCount;
   mqttUsers: MqttUser[];
   dataRetention: string;
   scaling: ScalingSpec;
@@ -55,6 +70,7 @@ export interface RealtimePlatformSpecInput {
   visualization?: Visualization;
   iot?: boolean;
   streamProcessing?: StreamProcessing;
+  kafkaBrokers?: KafkaBrokerCount;
   mqttUsers?: MqttUser[];
   dataRetention?: string;
   scaling?: Partial<ScalingSpec>;

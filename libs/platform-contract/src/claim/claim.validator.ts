@@ -15,6 +15,8 @@ export const claimPatternHints: Readonly<Record<string, string>> = {
     'a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, not ending with "-")',
   'spec.mqttUsers[].username':
     'a device name without ":", white space, "/", "+" or "#" (it is a level of the device\'s topic)',
+  'spec.mqttUsers[].passwordSecretRef.name': 'a Secret name (a DNS-1123 subdomain)',
+  'spec.mqttUsers[].passwordSecretRef.key': 'a Secret key (letters, digits, "-", "_" and ".")',
   'spec.dataRetention':
     'a number followed by d (days), w (weeks) or m (months of 30 days), e.g. 7d',
   'spec.snowflake.credentialsSecret': 'a Secret name (a DNS-1123 subdomain)',
@@ -73,6 +75,12 @@ class SchemaWalker {
         if (schema.minimum !== undefined && value < schema.minimum) {
           this.errors.push(
             contractErrors.CLAIM_FIELD_TOO_FEW({ path, value, minimum: schema.minimum }),
+          );
+          return undefined;
+        }
+        if (schema.enum !== undefined && !schema.enum.includes(value)) {
+          this.errors.push(
+            contractErrors.CLAIM_FIELD_NOT_ALLOWED({ path, value, allowed: schema.enum }),
           );
           return undefined;
         }
@@ -202,6 +210,13 @@ function checkCrossFieldRules(
   if (spec.iot === false && (spec.mqttUsers?.length ?? 0) > 0) {
     errors.push(contractErrors.CLAIM_MQTT_USERS_WITHOUT_IOT({ path: 'spec.mqttUsers' }));
   }
+  spec.mqttUsers?.forEach((user, index) => {
+    if (isPlainObject(user) && 'password' in user) {
+      errors.push(
+        contractErrors.CLAIM_MQTT_PASSWORD_INLINE({ path: `spec.mqttUsers[${index}].password` }),
+      );
+    }
+  });
   const { minReplicas, maxReplicas } = spec.scaling ?? {};
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     errors.push(

@@ -29,6 +29,7 @@ class CueWriter {
         return parts.join(' & ');
       }
       case 'integer':
+        if (schema.enum !== undefined) return schema.enum.map(literal).join(' | ');
         return schema.minimum === undefined ? 'int' : `int & >=${schema.minimum}`;
       case 'boolean':
         return 'bool';

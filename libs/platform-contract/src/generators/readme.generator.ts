@@ -17,6 +17,7 @@ import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalo
 import { runtimeEnvCatalog } from '../runtime/runtime-env.catalog.js';
 import { databaseCatalog } from '../services/database.catalog.js';
 import { serviceCatalog } from '../services/service.catalog.js';
+import { platformSecretCatalog } from '../secrets/platform-secret.catalog.js';
 import {
   defaultTopicCatalog,
   defaultTopicPartitions,
@@ -28,6 +29,7 @@ import {
 export const readmeSections = [
   'services',
   'secrets',
+  'platform-secrets',
   'runtime-env',
   'topics',
   'kafka-principals',
@@ -206,7 +208,7 @@ function mqttAccessSection(): string {
         ]),
         [
           'device',
-          'its own user (`mqttUsers`), user name = deviceId',
+          'its own user (`mqttUsers`; its password in a Secret named by `passwordSecretRef`, read only by the broker), user name = deviceId',
           rules(deviceAclRules('<deviceId>')),
           'one device, bound to its deviceId (the bridge dead-letters a reading whose deviceId differs from the topic)',
         ],
@@ -286,6 +288,24 @@ function kafkaPrincipalsSection(): string {
   );
 }
 
+/** The Secrets only the platform's components load, key by key. */
+function platformSecretsSection(): string {
+  return table(
+    ['Secret', 'Key', 'Holds', 'Loaded by (chart component)', 'Exists when'],
+    platformSecretCatalog.flatMap((secret) =>
+      secret.keys.map((key, index) => [
+        index === 0 ? code(`{name}-${secret.suffix}`) : '',
+        code(key.key),
+        index === 0 ? `${key.description} (${secret.description})` : key.description,
+        index === 0 ? secret.loadedBy.map(code).join(', ') : '',
+        index === 0
+          ? describeCondition('enabledWhen' in secret ? secret.enabledWhen : undefined)
+          : '',
+      ]),
+    ),
+  );
+}
+
 function errorsSection(): string {
   return table(
     ['Code', 'When'],
@@ -299,6 +319,7 @@ function errorsSection(): string {
 const renderers: Record<ReadmeSection, () => string> = {
   services: servicesSection,
   secrets: secretsSection,
+  'platform-secrets': platformSecretsSection,
   'runtime-env': runtimeEnvSection,
   topics: topicsSection,
   'kafka-principals': kafkaPrincipalsSection,

@@ -1,4 +1,5 @@
 import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
+import { platformSecretCatalog } from '../secrets/platform-secret.catalog.js';
 import { secretCatalog } from '../secrets/secret.catalog.js';
 import { serviceCatalog } from '../services/service.catalog.js';
 
@@ -57,6 +58,13 @@ export const nameBudget: readonly NameBudgetEntry[] = [
         'Secret of a platform Kafka principal, kept a DNS label like the five',
       ),
     ),
+  ...platformSecretCatalog.map((secret) =>
+    entry(
+      `{name}-${secret.suffix}`,
+      63,
+      "Secret of the platform's own, kept a DNS label like the five",
+    ),
+  ),
   entry(
     `{name}${claimResourceSuffix}-xxxxx`,
     63,

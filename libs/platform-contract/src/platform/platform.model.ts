@@ -14,6 +14,7 @@ import {
   type ServicePortDefinition,
 } from '../services/service.catalog.js';
 import { planTopics, type PlannedTopic } from '../topics/topic.plan.js';
+import { kafkaBrokerPodHosts } from '../kafka-cluster/kafka-cluster.settings.js';
 
 export const defaultClusterDomain = 'cluster.local';
 
@@ -37,6 +38,11 @@ export interface PlatformService {
   readonly description: string;
   readonly ports: readonly ServicePortDefinition[];
   readonly stateful: boolean;
+  /**
+   * The hosts of the Service's pods when clients must name each of them (the brokers of a
+   * multi-broker Kafka, through its headless Service); absent when the Service host is the address.
+   */
+  readonly podHosts?: readonly string[];
 }
 
 export interface PlatformSecret {
@@ -92,6 +98,10 @@ export function describePlatform(input: PlatformInput): PlatformModel {
     .filter((service) => conditionHolds(service.enabledWhen, spec))
     .map((service): PlatformService => {
       const serviceName = `${name}-${service.suffix}`;
+      const podHosts =
+        service.id === 'kafka'
+          ? kafkaBrokerPodHosts(name, spec.kafkaBrokers, namespace, clusterDomain)
+          : [];
       return {
         id: service.id,
         name: serviceName,
@@ -99,6 +109,7 @@ export function describePlatform(input: PlatformInput): PlatformModel {
         description: service.description,
         ports: service.ports,
         stateful: service.stateful,
+        ...(podHosts.length > 0 ? { podHosts } : {}),
       };
     });
   const secrets = (secretCatalog as readonly SecretDefinition[]).map(

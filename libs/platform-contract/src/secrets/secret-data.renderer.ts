@@ -55,7 +55,8 @@ export function resolveEndpoint(
       case 'port':
         return String(port.port);
       case 'bootstrap':
-        return `${service.host}:${port.port}`;
+        // Every broker of a multi-broker Kafka: a client still bootstraps with one of them down.
+        return (service.podHosts ?? [service.host]).map((host) => `${host}:${port.port}`).join(',');
       case 'url':
         return `${key.scheme ?? 'http'}://${service.host}:${port.port}${key.path ?? ''}`;
     }
@@ -65,9 +66,9 @@ export function resolveEndpoint(
 
 /**
  * The credentials of the five secrets a claim already fixes: none. `spec.mqttUsers` are devices
- * (user name = deviceId, allowed to publish their own readings only); the applications' MQTT user
- * in `{name}-mqtt-secret` is a generated `app` identity, so no device password ever reaches an
- * application.
+ * (user name = deviceId, allowed to publish their own readings only, their passwords in Secrets
+ * only the broker reads); the applications' MQTT user in `{name}-mqtt-secret` is a generated `app`
+ * identity, so no device password ever reaches an application.
  */
 export function credentialsFromClaim(_spec: RealtimePlatformSpec): PlatformCredentials {
   return {};

@@ -44,14 +44,14 @@ export interface DatabaseConnection {
 export interface DashboardConnection {
   readonly type: Visualization;
   readonly url: string;
-  readonly adminUser: string;
-  readonly adminPassword: string;
+  /** A viewer login, never the admin. */
+  readonly user: string;
+  readonly password: string;
 }
 
+/** Where Lenses HQ is; people sign in with their own accounts. */
 export interface LensesConnection {
   readonly url: string;
-  readonly adminUser: string;
-  readonly adminPassword: string;
 }
 
 /** What the five secrets say, typed. `mqtt`/`lenses` are undefined when the platform turned them off. */
@@ -229,16 +229,10 @@ export function checkPlatformEnv(env: PlatformEnv, options: EnvParseOptions = {}
       dashboard: {
         type: get('DASHBOARD_TYPE'),
         url: get('DASHBOARD_URL'),
-        adminUser: get('DASHBOARD_ADMIN_USER'),
-        adminPassword: get('DASHBOARD_ADMIN_PASSWORD'),
+        user: get('DASHBOARD_USER'),
+        password: get('DASHBOARD_PASSWORD'),
       },
-      lenses: disabled.has('lenses')
-        ? undefined
-        : {
-            url: get('LENSES_URL'),
-            adminUser: get('LENSES_ADMIN_USER'),
-            adminPassword: get('LENSES_ADMIN_PASSWORD'),
-          },
+      lenses: disabled.has('lenses') ? undefined : { url: get('LENSES_URL') },
     },
   };
 }

@@ -241,7 +241,8 @@ export const secretCatalog = [
         key: 'DB_USER',
         kind: 'credential',
         sensitive: false,
-        description: 'application user, owner of `DB_NAME` only',
+        description:
+          "the applications' role: may connect to `DB_NAME` only, create schemas and tables there (its migrations) and use what it created; not the database owner, no other database, no role or database creation, never the superuser (which cannot log in over the network)",
       },
       {
         key: 'DB_PASSWORD',
@@ -256,7 +257,7 @@ export const secretCatalog = [
     suffix: 'metabase-secret',
     prefix: 'DASHBOARD_',
     description:
-      'analytics dashboard access: Metabase, or Grafana with `visualization: grafana` (the secret keeps its name)',
+      'analytics dashboard access: Metabase, or Grafana with `visualization: grafana` (the secret keeps its name); a viewer login, never the admin',
     keys: [
       {
         key: 'DASHBOARD_TYPE',
@@ -276,16 +277,17 @@ export const secretCatalog = [
         description: 'dashboard URL',
       },
       {
-        key: 'DASHBOARD_ADMIN_USER',
+        key: 'DASHBOARD_USER',
         kind: 'credential',
         sensitive: false,
-        description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
+        description:
+          'a viewer login without admin rights (Metabase: a user outside the Administrators group, an e-mail address; Grafana: an organisation Viewer); the dashboards query the database as a read-only role. The admin is in `{name}-metabase-admin-secret`, which applications never get',
       },
       {
-        key: 'DASHBOARD_ADMIN_PASSWORD',
+        key: 'DASHBOARD_PASSWORD',
         kind: 'credential',
         sensitive: true,
-        description: 'password of `DASHBOARD_ADMIN_USER`',
+        description: 'password of `DASHBOARD_USER`',
       },
     ],
   },
@@ -293,7 +295,7 @@ export const secretCatalog = [
     id: 'lenses',
     suffix: 'lenses-secret',
     prefix: 'LENSES_',
-    description: 'Lenses HQ (stream processing UI) access',
+    description: 'Lenses HQ (stream processing UI): where it is',
     enabledWhen: { field: 'streamProcessing', equals: 'lenses' },
     keys: [
       {
@@ -311,19 +313,8 @@ export const secretCatalog = [
         scheme: 'http',
         services: ['lensesHq'],
         port: 'http',
-        description: 'Lenses HQ URL',
-      },
-      {
-        key: 'LENSES_ADMIN_USER',
-        kind: 'credential',
-        sensitive: false,
-        description: 'Lenses HQ administrator',
-      },
-      {
-        key: 'LENSES_ADMIN_PASSWORD',
-        kind: 'credential',
-        sensitive: true,
-        description: 'password of `LENSES_ADMIN_USER`',
+        description:
+          "Lenses HQ URL. No login: HQ is a UI for people, who sign in with their own HQ accounts; the administrator is in `{name}-lenses-hq-admin`, which only the platform's Jobs load",
       },
     ],
   },

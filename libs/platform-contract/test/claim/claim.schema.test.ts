@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
-import { claimSpecSchema, validateClaimSpec, type ClaimJsonSchema } from '../../src/index.js';
+import {
+  claimCelRules,
+  claimSpecSchema,
+  validateClaimSpec,
+  type ClaimJsonSchema,
+} from '../../src/index.js';
 
 /** A real JSON Schema validator, as Helm runs values.schema.json, with the Kubernetes keywords known. */
 function compileWithAjv() {
@@ -26,7 +31,7 @@ const schemaDecidable: readonly [string, unknown, boolean][] = [
       visualization: 'grafana',
       iot: true,
       streamProcessing: 'lenses',
-      mqttUsers: [{ username: 'device', password: 'secret' }],
+      mqttUsers: [{ username: 'device', passwordSecretRef: { name: 'devices', key: 'device' } }],
       dataRetention: '30d',
       scaling: { minReplicas: 2, maxReplicas: 4 },
       snowflake: { enabled: true, credentialsSecret: 'snowflake-keys' },
@@ -44,6 +49,16 @@ const schemaDecidable: readonly [string, unknown, boolean][] = [
   ['an upper-case name', { name: 'Health' }, false],
   ['iot as a string', { name: 'p', iot: 'true' }, false],
   ['a topic without name', { name: 'p', topics: [{ partitions: 2 }] }, false],
+  [
+    'a device password reference without key',
+    { name: 'p', mqttUsers: [{ username: 'd', passwordSecretRef: { name: 'devices' } }] },
+    false,
+  ],
+  [
+    'a device password reference to an invalid Secret name',
+    { name: 'p', mqttUsers: [{ username: 'd', passwordSecretRef: { name: 'Devices', key: 'd' } }] },
+    false,
+  ],
   [
     '101 topics',
     { name: 'p', topics: Array.from({ length: 101 }, (_, i) => ({ name: `t${i}` })) },
@@ -94,7 +109,12 @@ describe('claimSpecSchema', () => {
     expect(p.snowflake.properties.enabled).toMatchObject({ type: 'boolean', default: false });
     expect(p.snowflake.properties.credentialsSecret.type).toBe('string');
     expect(p.mqttUsers.items.properties.username.type).toBe('string');
-    expect(p.mqttUsers.items.properties.password.type).toBe('string');
+    expect(p.mqttUsers.items.required).toEqual(['username', 'passwordSecretRef']);
+    expect(p.mqttUsers.items.properties.passwordSecretRef.required).toEqual(['name', 'key']);
+    // Declared only so that the API server can refuse it with a message (CEL), not prune it.
+    expect(p.mqttUsers.items['x-kubernetes-validations']).toEqual([
+      claimCelRules.mqttPasswordInline,
+    ]);
   });
 
   it('is a Kubernetes structural schema: typed nodes, no additionalProperties, list-map keys required', () => {

@@ -27,6 +27,7 @@ describe('validateClaimSpec', () => {
           visualization: 'metabase',
           iot: true,
           streamProcessing: 'builtin',
+          kafkaBrokers: 1,
           mqttUsers: [],
           dataRetention: '7d',
           scaling: { minReplicas: 1, maxReplicas: 5 },
@@ -157,25 +158,48 @@ describe('validateClaimSpec', () => {
 
     it('mqttUsers with iot: false instead of ignoring them', () => {
       expect(
-        onlyError({ name: 'p', iot: false, mqttUsers: [{ username: 'u', password: 'p' }] }),
+        onlyError({
+          name: 'p',
+          iot: false,
+          mqttUsers: [{ username: 'u', passwordSecretRef: { name: 'devices', key: 'u' } }],
+        }),
       ).toEqual([contractErrors.CLAIM_MQTT_USERS_WITHOUT_IOT.code, 'spec.mqttUsers']);
     });
 
-    it('an mqtt user without password, or with a colon in the name', () => {
+    const ref = (key: string) => ({ name: 'devices', key });
+
+    it('an mqtt user without a password reference, or with a colon in the name', () => {
       expect(onlyError({ name: 'p', mqttUsers: [{ username: 'u' }] })).toEqual([
         contractErrors.CLAIM_FIELD_REQUIRED.code,
-        'spec.mqttUsers[0].password',
+        'spec.mqttUsers[0].passwordSecretRef',
       ]);
-      expect(onlyError({ name: 'p', mqttUsers: [{ username: 'a:b', password: 'x' }] })).toEqual([
-        contractErrors.CLAIM_FIELD_PATTERN.code,
-        'spec.mqttUsers[0].username',
+      expect(
+        onlyError({ name: 'p', mqttUsers: [{ username: 'a:b', passwordSecretRef: ref('x') }] }),
+      ).toEqual([contractErrors.CLAIM_FIELD_PATTERN.code, 'spec.mqttUsers[0].username']);
+    });
+
+    it('a device password in clear (the old form), naming the field and the way out', () => {
+      const result = validateClaimSpec({
+        name: 'p',
+        mqttUsers: [
+          { username: 'ok', passwordSecretRef: ref('ok') },
+          { username: 'old', password: 'change-me-7', passwordSecretRef: ref('old') },
+        ],
+      });
+      expect(result.ok).toBe(false);
+      const errors = result.ok ? [] : result.errors;
+      expect(errors.map((e) => [e.code, e.details.path])).toEqual([
+        [contractErrors.CLAIM_MQTT_PASSWORD_INLINE.code, 'spec.mqttUsers[1].password'],
       ]);
+      expect(errors[0]?.message).toContain('give passwordSecretRef: {name, key}');
+      // The password itself is never echoed.
+      expect(errors[0]?.message).not.toContain('change-me-7');
     });
 
     it('two mqtt users with the same name', () => {
       const users = [
-        { username: 'dev', password: 'a' },
-        { username: 'dev', password: 'b' },
+        { username: 'dev', passwordSecretRef: ref('a') },
+        { username: 'dev', passwordSecretRef: ref('b') },
       ];
       expect(onlyError({ name: 'p', mqttUsers: users })).toEqual([
         contractErrors.CLAIM_FIELD_DUPLICATE.code,

@@ -63,6 +63,9 @@ describe('renderXrd', () => {
     expect(spec?.properties?.topics?.items?.['x-kubernetes-validations']).toEqual([
       claimCelRules.topicNameReserved,
     ]);
+    expect(spec?.properties?.mqttUsers?.items?.['x-kubernetes-validations']).toEqual([
+      claimCelRules.mqttPasswordInline,
+    ]);
   });
 
   it('has the requirements status: ready, message, secrets and endpoints', () => {

@@ -159,8 +159,8 @@ describe('renderKafkaPrincipalSecret', () => {
       KAFKA_PASSWORD: 'pw',
       DB_USER: 'u',
       DB_PASSWORD: 'u',
-      DASHBOARD_ADMIN_USER: 'u',
-      DASHBOARD_ADMIN_PASSWORD: 'u',
+      DASHBOARD_USER: 'u',
+      DASHBOARD_PASSWORD: 'u',
     }).find((secret) => secret.id === 'kafka');
     expect(app).toEqual(fromCatalog);
   });

@@ -197,8 +197,9 @@ describe('renderSecretData', () => {
     });
 
     it('does not need the credentials of disabled secrets', () => {
-      const { LENSES_ADMIN_USER: _u, LENSES_ADMIN_PASSWORD: _p, ...rest } = credentials;
-      expect(() => renderSecretData(platform, rest)).not.toThrow();
+      const iotOff = describePlatform({ namespace: 'apps', claim: { name: 'p', iot: false } });
+      const { MQTT_USERNAME: _u, MQTT_PASSWORD: _p, ...rest } = credentials;
+      expect(() => renderSecretData(iotOff, rest)).not.toThrow();
     });
 
     it('rejects a key that is no credential, such as a typo', () => {
@@ -213,8 +214,8 @@ describe('renderSecretData', () => {
         claim: {
           name: 'p',
           mqttUsers: [
-            { username: 'dev1', password: 'pw1' },
-            { username: 'dev2', password: 'pw2' },
+            { username: 'dev1', passwordSecretRef: { name: 'devices', key: 'dev1' } },
+            { username: 'dev2', passwordSecretRef: { name: 'devices', key: 'dev2' } },
           ],
         },
       }).spec;

@@ -62,14 +62,10 @@ describe('parsePlatformEnv', () => {
       dashboard: {
         type: 'metabase',
         url: 'http://health-data-metabase.apps.svc.cluster.local:3000',
-        adminUser: 's3cret-dashboard_admin_user',
-        adminPassword: 's3cret-dashboard_admin_password',
+        user: 's3cret-dashboard_user',
+        password: 's3cret-dashboard_password',
       },
-      lenses: {
-        url: 'http://health-data-lenses-hq.apps.svc.cluster.local:9991',
-        adminUser: 's3cret-lenses_admin_user',
-        adminPassword: 's3cret-lenses_admin_password',
-      },
+      lenses: { url: 'http://health-data-lenses-hq.apps.svc.cluster.local:9991' },
     });
   });
 
@@ -157,8 +153,8 @@ describe('parsePlatformEnv', () => {
       'DB_PASSWORD',
       'DASHBOARD_TYPE',
       'DASHBOARD_URL',
-      'DASHBOARD_ADMIN_USER',
-      'DASHBOARD_ADMIN_PASSWORD',
+      'DASHBOARD_USER',
+      'DASHBOARD_PASSWORD',
       'LENSES_ENABLED',
     ]);
   });

@@ -73,11 +73,9 @@ describe('secretCatalog', () => {
       expect.arrayContaining(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD']),
     );
     expect(keysOf('metabase')).toEqual(
-      expect.arrayContaining(['DASHBOARD_URL', 'DASHBOARD_ADMIN_USER', 'DASHBOARD_ADMIN_PASSWORD']),
+      expect.arrayContaining(['DASHBOARD_URL', 'DASHBOARD_USER', 'DASHBOARD_PASSWORD']),
     );
-    expect(keysOf('lenses')).toEqual(
-      expect.arrayContaining(['LENSES_URL', 'LENSES_ADMIN_USER', 'LENSES_ADMIN_PASSWORD']),
-    );
+    expect(keysOf('lenses')).toEqual(['LENSES_ENABLED', 'LENSES_URL']);
   });
 
   it('marks every user name and password as a credential, and passwords as sensitive', () => {
@@ -88,10 +86,8 @@ describe('secretCatalog', () => {
       'KAFKA_PASSWORD',
       'DB_USER',
       'DB_PASSWORD',
-      'DASHBOARD_ADMIN_USER',
-      'DASHBOARD_ADMIN_PASSWORD',
-      'LENSES_ADMIN_USER',
-      'LENSES_ADMIN_PASSWORD',
+      'DASHBOARD_USER',
+      'DASHBOARD_PASSWORD',
     ]);
     const sensitive = catalog.flatMap((s) =>
       s.keys.filter((k) => k.kind === 'credential' && k.sensitive).map((k) => k.key),

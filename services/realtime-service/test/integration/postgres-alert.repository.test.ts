@@ -22,12 +22,14 @@ const postgres = usePostgresServer();
 const migrationsDir = new URL('../../migrations/', import.meta.url);
 const logger = createLogger({ level: 'silent' });
 
+// As the applications' role, as on a cluster ({name}-db-secret): migrations and repository work
+// without owner or superuser rights.
 const connection = () => ({
   host: postgres().host,
   port: postgres().port,
   database: postgres().database,
-  user: postgres().user,
-  password: postgres().password,
+  user: postgres().application.user,
+  password: postgres().application.password,
 });
 
 beforeAll(() => {

@@ -104,7 +104,8 @@ export const devCommand: Command = {
         `    gateway           ${mqtt.credentials.gateway.username} / ${mqtt.credentials.gateway.password}   (publishes ${deviceMqttTopic} for any device)`,
         `    bridge            ${mqtt.credentials.bridge.username} / ${mqtt.credentials.bridge.password}   (reads the readings)`,
         `  PostgreSQL          ${postgres.connectionString().replace(encodeURIComponent(postgres.password), '****')}`,
-        `  PostgreSQL password ${postgres.password}   (generated for this run)`,
+        `  PostgreSQL password ${postgres.password}   (generated for this run; the superuser, for inspecting)`,
+        `  PostgreSQL apps     ${postgres.application.user} / ${postgres.application.password}   (the applications' role in the env file: its own schemas, nothing more)`,
         `  Topics              ${platform.topics
           .filter((topic) => topic.role !== 'dlq')
           .map((topic) => topic.name)

@@ -25,7 +25,8 @@ It validates first, exactly as \`rtp validate\` does.
 Options:
   -o, --output <dir>   write one file per object instead of printing: <dir>/${renderStages.application}/,
                        ${renderStages.claims}/, ${renderStages.composed}/<claim>/, ${renderStages.helm}/<release>/
-                       (those four folders are replaced), then print a summary
+                       (those four folders are replaced), then print a summary. Secrets (generated
+                       credentials) are written with mode 0600: readable by their owner only
   --set <key=value>    an addon parameter, as \`vela addon enable realtime-platform key=value\` takes
                        it; repeatable; dotted keys for nested ones. E.g. overrideWebservice=true
                        (the requirements' \`type: webservice\` with \`realtime:\`), lenses.acceptEULA=true
@@ -66,7 +67,7 @@ export const renderCommand: Command = {
       process.stdout.write(manifestStream(files));
       return exitCodes.ok;
     }
-    writeManifestDirectory(output, files);
+    const { secrets } = writeManifestDirectory(output, files);
     const count = (prefix: string, noun: string) =>
       counted(files.filter((f) => f.path.startsWith(`${prefix}/`)).length, noun);
     const releases = rendered.releases.map(
@@ -80,6 +81,7 @@ export const renderCommand: Command = {
         `  ${renderStages.claims}       ${count(renderStages.claims, 'claim')}`,
         `  ${renderStages.composed}     ${count(renderStages.composed, 'object')} (crossplane render: composites and composed resources)`,
         `  ${renderStages.helm}         ${count(renderStages.helm, 'object')} (helm template)${releases.join('')}`,
+        `  ${counted(secrets, 'Secret')} written with mode 0600 (owner only): they hold credentials`,
       ].join('\n'),
     );
     return exitCodes.ok;

@@ -1,0 +1,104 @@
+import type { SpecCondition } from '../claim/claim.types.js';
+
+/**
+ * The Secrets only the platform's own components load: administrators, the database superuser
+ * and provisioning role, the dashboards' read-only database role, the platform's keys. No
+ * application ever gets one: the realtime definitions inject exactly the five of `secretCatalog`,
+ * whose keys are disjoint from these (a test checks it), and the chart's tests check that each of
+ * these is loaded by exactly the workloads named in `loadedBy`. The Kafka principals' Secrets
+ * (`{name}-kafka-<principal>-secret`) are in `kafkaPrincipalCatalog`, the MQTT roles' in
+ * `mqttRoleCatalog`.
+ */
+export interface PlatformSecretDefinition {
+  /** The Secret is named `{name}-{suffix}`. */
+  readonly suffix: string;
+  readonly description: string;
+  readonly enabledWhen?: SpecCondition;
+  /** Keys and what each holds. */
+  readonly keys: readonly { readonly key: string; readonly description: string }[];
+  /** Chart components (`app.kubernetes.io/component`) whose pods load it; nobody else does. */
+  readonly loadedBy: readonly string[];
+}
+
+/**
+ * The PostgreSQL superuser: it logs in on the PostgreSQL pod's local socket only (pg_hba), where
+ * the pod itself provisions the roles and databases; no network client can use it.
+ */
+export const databaseSuperuser = 'postgres';
+
+export const platformSecretCatalog = [
+  {
+    suffix: 'db-admin-secret',
+    description:
+      "PostgreSQL administration: the superuser, which logs in on the PostgreSQL pod's local socket only (pg_hba rejects it over the network)",
+    keys: [
+      {
+        key: 'POSTGRES_PASSWORD',
+        description: `password of the superuser \`${databaseSuperuser}\` (initdb, and the pod's own provisioning of roles and databases over its local socket)`,
+      },
+    ],
+    loadedBy: ['postgresql'],
+  },
+  {
+    suffix: 'db-reader-secret',
+    description:
+      "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
+    keys: [
+      { key: 'DB_HOST', description: 'PostgreSQL host' },
+      { key: 'DB_PORT', description: 'PostgreSQL port' },
+      { key: 'DB_NAME', description: 'the application database' },
+      { key: 'DB_USER', description: 'the read-only role' },
+      { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
+    ],
+    // postgresql: the password of the role it provisions.
+    loadedBy: ['postgresql', 'grafana', 'provisioning'],
+  },
+  {
+    suffix: 'metabase-admin-secret',
+    description:
+      'the dashboard administrator (Metabase or Grafana): set up and administered by the platform only',
+    keys: [
+      {
+        key: 'DASHBOARD_ADMIN_USER',
+        description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
+      },
+      { key: 'DASHBOARD_ADMIN_PASSWORD', description: 'password of `DASHBOARD_ADMIN_USER`' },
+    ],
+    loadedBy: ['grafana', 'provisioning'],
+  },
+  {
+    suffix: 'lenses-hq-admin',
+    description:
+      "the Lenses HQ administrator (the lenses-hq chart's `auth.existingSecret`): HQ, the agent-key Job and the SQL processors Job",
+    enabledWhen: { field: 'streamProcessing', equals: 'lenses' },
+    keys: [
+      { key: 'username', description: 'administrator user name' },
+      { key: 'password', description: 'administrator password' },
+      { key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
+    ],
+    // The component labels of the lenses-hq chart's HQ and of the lenses-agent chart's agent-key Job.
+    loadedBy: ['hq', 'agent-key', 'provisioning'],
+  },
+  {
+    suffix: 'platform-credentials',
+    description: "the platform components' own keys and database passwords",
+    keys: [
+      { key: 'METABASE_DB_PASSWORD', description: "password of Metabase's role on metabaseappdb" },
+      {
+        key: 'MB_ENCRYPTION_SECRET_KEY',
+        description: 'Metabase key for the connection details it stores',
+      },
+      { key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
+    ],
+    // postgresql: the password of Metabase's role, which it provisions.
+    loadedBy: ['postgresql', 'metabase', 'grafana'],
+  },
+] as const satisfies readonly PlatformSecretDefinition[];
+
+/** `{name}-db-admin-secret`, … */
+export function platformSecretName(
+  name: string,
+  suffix: (typeof platformSecretCatalog)[number]['suffix'],
+): string {
+  return `${name}-${suffix}`;
+}
