@@ -67,9 +67,25 @@ and the loopback JMX options for each of its JVMs.
       mountPath: /opt/jmx-exporter
 {{- end -}}
 
-{{/* realtime-platform.v1.kafkaMetricsContainers: one exporter per JVM (broker, Connect). */}}
+{{/*
+realtime-platform.v1.kafkaMetricsJvms: the JVMs with an exporter, per pod component, as JSON:
+fast-data-dev's one pod runs the broker and Connect; with platform.kafkaBrokers: 3 each broker pod
+(kafka-cluster.yaml) runs one broker and the kafka-services pod runs Connect.
+*/}}
+{{- define "realtime-platform.v1.kafkaMetricsJvms" -}}
+{{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- toJson (dict "kafka" (list "broker") "kafka-services" (list "connect")) -}}
+{{- else -}}
+{{- toJson (dict "kafka" (list "broker" "connect")) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaMetricsContainers: one exporter per JVM, as (list $ (list "broker" ...)).
+*/}}
 {{- define "realtime-platform.v1.kafkaMetricsContainers" -}}
-{{- range $jvm := list "broker" "connect" }}
+{{- $ := index . 0 -}}
+{{- range $jvm := index . 1 }}
 - name: jmx-exporter-{{ $jvm }}
   image: {{ include "realtime-platform.v1.image" $.Values.kafka.image }}
   imagePullPolicy: {{ $.Values.kafka.image.pullPolicy }}

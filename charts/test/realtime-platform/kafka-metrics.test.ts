@@ -6,7 +6,7 @@
 // partitions alert reads.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +153,92 @@ describe('metrics.kafka: the exporters beside the broker and Connect', () => {
       ),
     );
     expect(envOf(setup, 'JAR_SHA256').value).toBe(sha256);
+  });
+});
+
+describe('metrics.kafka with platform.kafkaBrokers: 3 (Apache Kafka brokers)', () => {
+  let cluster: RenderedChart;
+  beforeAll(async () => {
+    cluster = await renderChart(chart, {
+      namespace: 'apps',
+      fixtures: ['kafka-cluster'],
+      values: [kafkaMetrics()],
+    });
+  });
+
+  it('gives each broker pod its exporter and the services pod Connect’s, the controllers none', () => {
+    const names = (sts: string) =>
+      cluster.podTemplate('StatefulSet', sts).spec.containers.map((c) => c.name);
+    expect(names('health-data-kafka')).toEqual(['broker', 'jmx-exporter-broker']);
+    expect(names('health-data-kafka-services')).toEqual(['kafka', 'jmx-exporter-connect']);
+    expect(names('health-data-kafka-controller')).toEqual(['controller']);
+    const broker = containerOf(cluster.podTemplate('StatefulSet', 'health-data-kafka'), 'broker');
+    expect(envOf(broker, 'SERVER_JMX_PORT').value).toBe('9581');
+    expect(envOf(broker, 'KAFKA_JMX_OPTS').value).toContain(
+      '-Dcom.sun.management.jmxremote.host=127.0.0.1',
+    );
+    // JMX_PORT container-wide would make the postStart hook's Kafka tools bind it too.
+    expect(broker.env?.some((e) => e.name === 'JMX_PORT')).toBe(false);
+  });
+
+  it('one PodMonitor per pod kind, each valid and on a port its pods declare', () => {
+    const monitors = cluster
+      .ofKind('PodMonitor')
+      .filter((m) => m.metadata.name.startsWith('health-data-kafka')) as Monitor[];
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
+      'health-data-kafka',
+      'health-data-kafka-services',
+    ]);
+    for (const monitor of monitors) {
+      expect(() => new PodMonitor(monitor as never).validate()).not.toThrow();
+      const pod = cluster.podTemplate('StatefulSet', monitor.metadata.name);
+      expect(selects(monitor.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
+      const ports = pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+      for (const endpoint of monitor.spec.podMetricsEndpoints)
+        expect(ports).toContain(endpoint.port);
+    }
+  });
+
+  it('start-kafka-node.sh hands the JMX port to the server JVM alone', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'rtp-jmx-start-'));
+    try {
+      const kafkaHome = join(work, 'kafka');
+      await mkdir(join(kafkaHome, 'bin'), { recursive: true });
+      // The data is formatted already (a restart); the server start only records its JMX port.
+      await writeFile(
+        join(kafkaHome, 'bin', 'kafka-server-start.sh'),
+        '#!/bin/sh\necho "server JMX_PORT=${JMX_PORT:-unset}"\n',
+        { mode: 0o755 },
+      );
+      await mkdir(join(work, 'data'), { recursive: true });
+      await mkdir(join(work, 'users'), { recursive: true });
+      await writeFile(join(work, 'data', 'meta.properties'), 'node.id=0\n');
+      await writeFile(
+        join(work, 'broker.properties'),
+        cluster.configMapData('health-data-kafka-cluster')['broker.properties']!,
+      );
+      const broker = containerOf(cluster.podTemplate('StatefulSet', 'health-data-kafka'), 'broker');
+      const env = {
+        ...Object.fromEntries(
+          (broker.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
+        ),
+        POD_NAME: 'health-data-kafka-0',
+        BASE_CONFIG: join(work, 'broker.properties'),
+        DATA_DIR: join(work, 'data'),
+        CONFIG_DIR: join(work, 'config'),
+        USERS_DIR: join(work, 'users'),
+        KAFKA_HOME: kafkaHome,
+      };
+      const script = join(chartPath(chart), 'files', 'scripts', 'start-kafka-node.sh');
+      const withPort = await runShellScript(script, env);
+      expect(withPort.exitCode).toBe(0);
+      expect(withPort.stdout).toContain('server JMX_PORT=9581');
+      const { SERVER_JMX_PORT: _port, ...withoutMetrics } = env;
+      const without = await runShellScript(script, withoutMetrics);
+      expect(without.stdout).toContain('server JMX_PORT=unset');
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
