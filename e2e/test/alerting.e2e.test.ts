@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LocalPlatform } from '@realtime-platform/cli';
@@ -104,6 +105,16 @@ describe('alerting on the local platform (real Prometheus scraping real services
     });
   }, 300_000);
 
+  /** The metric names (# TYPE lines) the running services serve on /metrics. */
+  async function servedMetrics(): Promise<Set<string>> {
+    const served = new Set<string>();
+    for (const name of [...builtin, 'realtime-service'] as const) {
+      const text = await (await fetch(`${platform.service(name).url}/metrics`)).text();
+      for (const [, metric] of text.matchAll(/^# TYPE (\w+) /gm)) served.add(metric!);
+    }
+    return served;
+  }
+
   afterAll(async () => {
     await prometheus?.stop();
     if (platform) {
@@ -138,13 +149,23 @@ describe('alerting on the local platform (real Prometheus scraping real services
     const read = new Set(
       rule.spec.groups!.flatMap((g) => g.rules.flatMap((r) => r.expr.match(/\brtp_\w+/g) ?? [])),
     );
-    const served = new Set<string>();
-    for (const name of [...builtin, 'realtime-service'] as const) {
-      const text = await (await fetch(`${platform.service(name).url}/metrics`)).text();
-      for (const [, metric] of text.matchAll(/^# TYPE (\w+) /gm)) served.add(metric!);
-    }
+    const served = await servedMetrics();
     expect([...read].filter((metric) => !served.has(metric))).toEqual([]);
     expect(read.size).toBeGreaterThan(5);
+  });
+
+  it('every rtp_ series the Grafana dashboards read is one a running service serves', async () => {
+    const dir = join(chartDir, 'files', 'dashboards');
+    const read = new Set(
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.json'))
+        .flatMap((file) => readFileSync(join(dir, file), 'utf8').match(/\brtp_\w+/g) ?? [])
+        // A histogram's series are <name>_bucket/_sum/_count of the name its # TYPE line gives.
+        .map((series) => series.replace(/_(bucket|sum|count)$/, '')),
+    );
+    const served = await servedMetrics();
+    expect([...read].filter((metric) => !served.has(metric))).toEqual([]);
+    expect(read.size).toBeGreaterThan(15);
   });
 
   it('closes-for-slowness alert reads the close codes the SDK’s hub sends slow clients', () => {

@@ -1,6 +1,7 @@
 export { generateMqttRoleUsers, generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { freePort } from './free-port.js';
+export { JmxExporter, type JmxExporterOptions } from './jmx-exporter.js';
 export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
 export { KafkaCluster, type KafkaClusterOptions } from './kafka-cluster.js';
 export type { KafkaCredentials } from './kafka-server-settings.js';

@@ -50,6 +50,11 @@ export interface KafkaBrokerOptions {
    * as the chart's broker does for SCRAM bootstrapping and inter-broker traffic.
    */
   internalListener?: boolean;
+  /**
+   * Extra JVM options of the broker process (not of the storage formatter), e.g. the chart's
+   * loopback JMX flags for the JMX exporter: `-Dcom.sun.management.jmxremote.port=...`.
+   */
+  jvmOptions?: readonly string[];
 }
 
 /**
@@ -332,6 +337,7 @@ export class KafkaBroker {
       command: javaBinary,
       args: [
         ...this.jvmArgs(classpath, this.options.heap ?? '512m'),
+        ...(this.options.jvmOptions ?? []),
         'kafka.Kafka',
         this.configFile,
       ],

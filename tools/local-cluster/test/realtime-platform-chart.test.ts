@@ -39,6 +39,29 @@ async function releaseSecrets(): Promise<Record<string, Record<string, string>>>
   );
 }
 
+/**
+ * The identity (uid) of every PersistentVolumeClaim and release Secret: an object deleted and made
+ * again, even with the same data, gets a new uid, so equal maps mean the data was kept in place.
+ */
+async function dataObjects(): Promise<Record<string, string>> {
+  const uids: Record<string, string> = {};
+  for (const kind of ['pvc', 'secrets']) {
+    for (const obj of await cluster().kubectl.list(kind, { namespace })) {
+      if (obj.metadata.name.startsWith('sh.helm.release.')) continue;
+      uids[`${kind}/${obj.metadata.name}`] = String(obj.metadata.uid);
+    }
+  }
+  return uids;
+}
+
+/** The container names of the Kafka StatefulSet's pod template. */
+async function kafkaContainers(): Promise<string[]> {
+  const kafka = await cluster().kubectl.getJson<{
+    spec: { template: { spec: { containers: { name: string }[] } } };
+  }>('statefulset', `${release}-kafka`, namespace);
+  return (kafka?.spec.template.spec.containers ?? []).map((c) => c.name);
+}
+
 async function jobs(): Promise<{ name: string; complete: boolean }[]> {
   const list = await cluster().kubectl.list('jobs', { namespace });
   return list.map((job) => ({
@@ -51,6 +74,7 @@ async function jobs(): Promise<{ name: string; complete: boolean }[]> {
 
 describe('helm install of charts/realtime-platform on a real API server', () => {
   let installed: Record<string, Record<string, string>>;
+  let installedData: Record<string, string>;
 
   beforeAll(async () => {
     await helmOnCluster([
@@ -63,6 +87,7 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
       ...wait,
     ]);
     installed = await releaseSecrets();
+    installedData = await dataObjects();
   }, 420_000);
 
   it('is deployed once its workloads are ready and every Job (hooks included) completed', async () => {
@@ -96,6 +121,10 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
       minimalValues,
       '--set',
       'platform.dataRetention=30d',
+      // Changes the Kafka StatefulSet's pod template (the JMX exporters): a rolling update of a
+      // pod with a volume claim, as a chart upgrade that changes workloads is.
+      '--set',
+      'metrics.kafka.enabled=true',
       ...wait,
     ]);
     const status = JSON.parse((await helmOnCluster(['status', release, '-o', 'json'])).stdout) as {
@@ -106,6 +135,15 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
     expect(await releaseSecrets()).toEqual(installed);
     expect((await jobs()).filter((job) => !job.complete)).toEqual([]);
   }, 420_000);
+
+  it('keeps every PersistentVolumeClaim and Secret in place on upgrade (same objects, not recreated)', async () => {
+    expect(Object.keys(installedData).filter((k) => k.startsWith('pvc/')).length).toBeGreaterThan(
+      0,
+    );
+    const containers = await kafkaContainers();
+    expect(containers).toContain('jmx-exporter-broker');
+    expect(await dataObjects()).toEqual(installedData);
+  });
 
   it('rolls back to the first revision, credentials unchanged', async () => {
     await helmOnCluster(['rollback', release, '1', ...wait]);
@@ -123,6 +161,10 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
     ]);
     expect(history[2]?.description).toBe('Rollback to 1');
     expect(await releaseSecrets()).toEqual(installed);
+    // The rollback's StatefulSet is the first revision's again, on the same claims and Secrets.
+    const containers = await kafkaContainers();
+    expect(containers).toEqual(['kafka']);
+    expect(await dataObjects()).toEqual(installedData);
   }, 420_000);
 
   it("leaves only the StatefulSets' PersistentVolumeClaims after helm uninstall (documented in the chart README)", async () => {

