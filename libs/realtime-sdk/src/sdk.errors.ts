@@ -61,6 +61,11 @@ export const sdkErrors = defineErrors('RTP_ERR_SDK', {
       `publishing to ${p.topic} failed: ${p.reason}`,
     retriable: true,
   },
+  KAFKA_SEND_INCOMPLETE: {
+    message: (p: { topic: string; partitions: readonly string[] }) =>
+      `publishing to ${p.topic} resolved without an acknowledgement for ${p.partitions.join(', ')} (a partition leader moved mid-send); the batch is not known written, send it again`,
+    retriable: true,
+  },
   KAFKA_DLQ_PUBLISH_FAILED: {
     message: (p: { topic: string; dlqTopic: string; reason: string }) =>
       `a record of ${p.topic} could not be written to ${p.dlqTopic}: ${p.reason}; it will be redelivered`,
@@ -215,6 +220,8 @@ export const sdkErrorDocs: Record<SdkErrorKey, string> = {
     'the ACLs do not let this principal read, write or use a topic or group (not retriable)',
   KAFKA_TOPIC_NOT_FOUND: 'subscribing to a topic that does not exist (retriable)',
   KAFKA_PUBLISH_FAILED: 'a produce request failed after the client retries (retriable)',
+  KAFKA_SEND_INCOMPLETE:
+    'a send resolved with a partition it wrote to unacknowledged (a leader moved mid-send); retriable',
   KAFKA_DLQ_PUBLISH_FAILED: 'the dead-letter write failed; the record is not committed (retriable)',
   KAFKA_HANDLER_FAILED: 'the handler failed non-retriably; the record went to `<topic>.dlq`',
   CODEC_DECODE_FAILED: 'a record is not valid for its codec (the record goes to the DLQ)',

@@ -37,6 +37,7 @@ describe('sdkErrors', () => {
         'KAFKA_UNREACHABLE',
         'KAFKA_TOPIC_NOT_FOUND',
         'KAFKA_PUBLISH_FAILED',
+        'KAFKA_SEND_INCOMPLETE',
         'KAFKA_DLQ_PUBLISH_FAILED',
         'SCHEMA_REGISTRY_UNAVAILABLE',
         'MQTT_CONNECT_FAILED',

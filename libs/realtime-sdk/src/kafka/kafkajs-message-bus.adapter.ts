@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, LogEntry, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, LogEntry, Producer, RecordMetadata } from 'kafkajs';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
@@ -21,6 +21,7 @@ import {
   type KafkajsRequestQueuePatch,
 } from './kafkajs-request-queue.patch.js';
 import { kafkajsRequire, loadKafkajs } from './kafkajs.loader.js';
+import { partitionPinning, uncoveredPartitions } from './kafkajs-send-coverage.guard.js';
 import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
 import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import { resolveSubscription } from './subscription.options.js';
@@ -81,6 +82,8 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   private connecting: Promise<void> | undefined;
   /** A failed send retired the producer; the next send creates a new one. */
   private retiredProducer = false;
+  /** The end of the last send queued (see `send`). */
+  private sendTail: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly active = new Set<KafkajsSubscription<unknown>>();
   /** The opt-in kafkajs speed-ups and what installing them achieved (`off` unless asked for). */
@@ -156,8 +159,9 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
         idempotent: true,
         maxInFlightRequests: 1,
         // Murmur2 like the Java client: a key lands on the same partition whoever produced it
-        // (kafkajs's DefaultPartitioner, with the hashes of string keys remembered).
-        createPartitioner: memoizedKeyPartitioner,
+        // (kafkajs's DefaultPartitioner, with the hashes of string keys remembered), each record
+        // pinned to its first partition so `send` can check the result covers it.
+        createPartitioner: partitionPinning(memoizedKeyPartitioner),
         allowAutoTopicCreation: false,
         retry: this.clientRetry(),
       });
@@ -210,17 +214,17 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
     records: readonly OutgoingRecord<T>[],
     codec: Codec<T>,
   ): Promise<void> {
-    const producer = await this.activeProducer('publish');
+    await this.activeProducer('publish');
     if (records.length === 0) return;
     const messages = await encodeOutgoingRecords(topic, records, codec);
-    await this.send(producer, [{ topic, messages }]);
+    await this.send('publish', [{ topic, messages }]);
   }
 
   async produceRaw(
     topic: string,
     messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
   ): Promise<void> {
-    await this.send(await this.activeProducer('dead-letter'), [{ topic, messages }]);
+    await this.send('dead-letter', [{ topic, messages }]);
   }
 
   /** Encoded records for several topics in one produce request per broker (kafkajs sendBatch). */
@@ -229,19 +233,39 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
   ): Promise<void> {
     const nonEmpty = topicMessages.filter(({ messages }) => messages.length > 0);
     if (nonEmpty.length === 0) return;
-    await this.send(await this.activeProducer('publish'), nonEmpty);
+    await this.send('publish', nonEmpty);
   }
 
-  private async send(
-    producer: Producer,
+  /**
+   * Sends one at a time. kafkajs rolls a partition's sequence numbers back when a produce request
+   * fails, although the dead broker may have written (and replicated) it; a concurrent send on the
+   * same producer then reuses those numbers, and the new leader acknowledges its records as
+   * duplicates of the written ones without writing them (found by the leader-move test with four
+   * publishers). So a send starts only after the previous one ended, and a failed or incomplete
+   * one retires the producer first. kafkajs sends one request per broker at a time anyway
+   * (`maxInFlightRequests: 1`); what is lost is overlap between sends to different brokers.
+   */
+  private send(
+    operation: string,
     topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
   ): Promise<void> {
+    const turn = this.sendTail.then(() => this.sendAlone(operation, topicMessages));
+    this.sendTail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendAlone(
+    operation: string,
+    topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
+  ): Promise<void> {
+    const producer = await this.activeProducer(operation);
+    let results: RecordMetadata[];
     try {
       if (topicMessages.length === 1) {
         const [{ topic, messages }] = topicMessages as [(typeof topicMessages)[number]];
-        await producer.send({ topic, acks: -1, messages });
+        results = await producer.send({ topic, acks: -1, messages });
       } else {
-        await producer.sendBatch({ acks: -1, topicMessages: [...topicMessages] });
+        results = await producer.sendBatch({ acks: -1, topicMessages: [...topicMessages] });
       }
     } catch (cause) {
       this.retireProducer(producer);
@@ -253,6 +277,20 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
           { cause },
         )
       );
+    }
+    // kafkajs can resolve a send that skipped partitions whose leader moved mid-send (see
+    // kafkajs-send-coverage.guard.ts): unless every record's partition is acknowledged, the send
+    // failed, and the caller's retry resends the whole batch (duplicates, never loss). The
+    // producer is retired as after any failure: the skipped partitions' sequence state is unknown.
+    const missing = uncoveredPartitions(topicMessages, results);
+    if (missing.length > 0) {
+      this.retireProducer(producer);
+      const topics = topicMessages.map(({ topic }) => topic).join(',');
+      this.logger.warn(
+        { topic: topics, partitions: missing },
+        'kafka send incomplete (a partition leader moved mid-send)',
+      );
+      throw sdkErrors.KAFKA_SEND_INCOMPLETE({ topic: topics, partitions: missing });
     }
     for (const { topic, messages } of topicMessages)
       this.metrics?.kafkaRecordsProduced.inc({ topic }, messages.length);
