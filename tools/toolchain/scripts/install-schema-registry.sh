@@ -37,7 +37,7 @@ node_http() { node -e "fetch(process.argv[1], {method: process.argv[2], headers:
 # training run starts the registry, registers a schema, stops it, and the JVM writes app.jsa.
 train_class_data_archive() {
   local port pid base ok="" i
-  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(s.address().port+'\n');s.close()})")
   base="http://127.0.0.1:$port/apis/ccompat/v7"
   mkdir -p "$home/cds-tmp"
   (cd "$home/cds-tmp" && exec java "${jvm_flags[@]}" -XX:ArchiveClassesAtExit="$home/app.jsa.partial" \

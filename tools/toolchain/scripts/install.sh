@@ -35,7 +35,8 @@ manifest="$toolchain_dir/toolchain.json"
 # Keep in step with src/cache-dir.ts (a test checks that both agree).
 cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
 
-field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
+# stdout.write: console.log colours numbers when FORCE_COLOR is set (nx sets it for its tasks).
+field() { node -e "const m=require(process.argv[1]); process.stdout.write(String(process.argv[2].split('.').reduce((o,k)=>o[k],m))+'\n')" "$manifest" "$1"; }
 
 if [[ "${1:-}" == "--print-cache-dir" ]]; then
   echo "$cache_dir"
