@@ -28,7 +28,7 @@ if [[ "${1:-}" == "--print-dir" ]]; then
 fi
 [[ -z "${1:-}" ]] || die "unknown argument: $1"
 
-# JVM flags the tests start the registry with (libs/local-infra/src/schema-registry.ts): the
+# JVM flags the tests start the registry with (tools/local-infra/src/schema-registry.ts): the
 # class-data archive is only used by a JVM started with the same flags and jars.
 jvm_flags=(-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true)
 node_http() { node -e "fetch(process.argv[1], {method: process.argv[2], headers: {'content-type': 'application/vnd.schemaregistry.v1+json'}, body: process.argv[3] || undefined, signal: AbortSignal.timeout(2000)}).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$@"; }
