@@ -50,6 +50,9 @@ describe('alerting on the local platform (real Prometheus scraping real services
       values: [
         {
           platform: { name: platformName },
+          // A render without a cluster for a preview that is never applied (the chart refuses to
+          // generate credentials otherwise); only the monitoring objects are used.
+          credentials: { renderWithoutCluster: 'generate' },
           metrics: {
             serviceMonitor: { enabled: true },
             prometheusRule: { enabled: true, serviceDownFor: '5s' },
