@@ -215,14 +215,18 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: alertsTopic, fromBeginning: true });
-      const record = await new Promise<{ key: string; value: { id: string } }>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            const value = JSON.parse(String(message.value)) as { id: string };
-            if (value.id === alertId) resolve({ key: String(message.key), value });
-          },
-        });
-      });
+      const record = await new Promise<{ key: string; value: { id: string } }>(
+        (resolve, reject) => {
+          consumer
+            .run({
+              eachMessage: async ({ message }) => {
+                const value = JSON.parse(String(message.value)) as { id: string };
+                if (value.id === alertId) resolve({ key: String(message.key), value });
+              },
+            })
+            .catch(reject);
+        },
+      );
       expect(record.key).toBe('dev-c');
     } finally {
       await consumer.disconnect();
