@@ -90,7 +90,7 @@ install_schema_registry() {
   # The class-data archive must be written at its final path (it records the jar paths).
   train_class_data_archive || say "no class-data archive (start-up stays ~2x slower): see $home/cds-training.log"
   touch "$home/.complete"
-  say "apicurio-registry $version: $home ($(ls "$home/lib" | wc -l) jars) installed in $((SECONDS - started))s"
+  say "apicurio-registry $version: $home ($(find "$home/lib" -mindepth 1 -maxdepth 1 | wc -l) jars) installed in $((SECONDS - started))s"
 }
 
 install_schema_registry
