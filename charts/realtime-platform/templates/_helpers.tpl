@@ -416,6 +416,7 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
   MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
   GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
+  BACKUP_DB_PASSWORD                        the backup role's (backup.enabled; read-only, pg_read_all_data)
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
@@ -464,6 +465,7 @@ Lenses admin password in {name}-lenses-secret). */ -}}
   "METABASE_DB_PASSWORD" (list (list $internal "METABASE_DB_PASSWORD"))
   "MB_ENCRYPTION_SECRET_KEY" (list (list $internal "MB_ENCRYPTION_SECRET_KEY"))
   "GF_SECURITY_SECRET_KEY" (list (list $internal "GF_SECURITY_SECRET_KEY"))
+  "BACKUP_DB_PASSWORD" (list (list $internal "BACKUP_DB_PASSWORD"))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
 {{- range $sources -}}
@@ -485,6 +487,7 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
 {{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "BACKUP_DB_PASSWORD" ($credentials.BACKUP_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
 password is unchanged. */ -}}
@@ -926,12 +929,17 @@ role of each component that keeps its own database (Metabase, Lenses HQ, the Len
 password comes from a Secret through an environment variable of the PostgreSQL container, which
 provisions them (init.sql over its local socket).
 */}}
+{{- define "realtime-platform.v1.backupRole" -}}platform_backup{{- end -}}
+
 {{- define "realtime-platform.v1.databaseRoles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $roles := list
   (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD")
   (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD")
 -}}
+{{- if .Values.backup.enabled -}}
+{{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "BACKUP_DB_PASSWORD") -}}
+{{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
 {{- end -}}
@@ -1024,6 +1032,18 @@ SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I
 SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', '{{ $app }}', '{{ $reader }}') \gexec
 SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspowner = '{{ $app }}'::regrole \gexec
 SELECT format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%' \gexec
+{{- if .Values.backup.enabled }}
+{{- $backup := include "realtime-platform.v1.backupRole" . }}
+
+-- the backup role (backup.enabled): reads every table of every database (pg_read_all_data) and
+-- connects to each, read-only; it cannot write, create, or read the roles' passwords
+SELECT format('GRANT pg_read_all_data TO %I', '{{ $backup }}') \gexec
+SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', '{{ $backup }}') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', 'postgres', '{{ $backup }}') \gexec
+{{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', '{{ .database }}', '{{ $backup }}') \gexec
+{{- end }}
+{{- end }}
 {{ end -}}
 
 {{/*
