@@ -143,6 +143,9 @@ export async function storedAlertIds(
   prefix: string,
 ): Promise<Set<string>> {
   const client = new pg.Client(database);
+  // The PostgreSQL drill stops the server under a poll: pg then also emits 'error' (57P01), which
+  // without a listener is an uncaught exception; the failed connect or query rejects anyway.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string }>(
