@@ -28,7 +28,7 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
     message: (p: { path: string; value: unknown; allowed: readonly unknown[] }) =>
       `${p.path} must be one of ${p.allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(p.value)}`,
   },
-  /** A value the requirements name but the charts do not implement yet (database mysql/mongodb). */
+  /** A value the requirements name but the charts do not implement yet (none today; see claim.validator's plannedValues). */
   CLAIM_FIELD_NOT_IMPLEMENTED: {
     message: (p: { path: string; value: unknown; implemented: readonly unknown[] }) =>
       `${p.path}: ${JSON.stringify(p.value)} is planned but not implemented yet; use ${p.implemented

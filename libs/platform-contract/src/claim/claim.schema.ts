@@ -88,9 +88,8 @@ const retention = (description: string): ClaimJsonSchema => ({
 
 /**
  * The schema of a `RealtimePlatformClaim`'s `spec`, exactly the requirements' XRD plus
- * `streamProcessing` and declarative `topics`, with these deliberate differences: `database` allows
- * only `postgres` (mysql and mongodb are planned, not implemented: accepting them would ignore
- * them); `name` is a length-limited DNS-1035 label; the rules of `claimCelRules`.
+ * `streamProcessing` and declarative `topics`, with these deliberate differences: `name` is a
+ * length-limited DNS-1035 label; the rules of `claimCelRules`.
  */
 export const claimSpecSchema = {
   type: 'object',
@@ -106,7 +105,7 @@ export const claimSpecSchema = {
     database: {
       type: 'string',
       description:
-        'Database type for backend storage. Only postgres is implemented; mysql and mongodb are planned and rejected until then.',
+        "Database type for the applications' storage ({name}-db-secret): postgres, mysql (MySQL 8.4) or mongodb (MongoDB 7.0, authentication on). The platform's own databases (Lenses HQ and Agent, Metabase's application database) stay on PostgreSQL whatever this says.",
       enum: databases,
       default: 'postgres',
     },

@@ -37,6 +37,11 @@ describe('validateClaimSpec', () => {
       });
     });
 
+    it.each(['postgres', 'mysql', 'mongodb'])('accepts database: %s as given', (database) => {
+      const result = validateClaimSpec({ name: 'p', database });
+      expect(result.ok && result.spec.database).toBe(database);
+    });
+
     it('fills nested defaults inside a partly given object and keeps the given values', () => {
       const result = validateClaimSpec({
         name: 'p',
@@ -78,16 +83,12 @@ describe('validateClaimSpec', () => {
       ]);
     });
 
-    it.each(['mysql', 'mongodb'])(
-      'database: %s as planned but not implemented, pointing to postgres',
-      (database) => {
-        const [error] = errorsOf({ name: 'p', database });
-        expect(error?.code).toBe(contractErrors.CLAIM_FIELD_NOT_IMPLEMENTED.code);
-        expect(error?.message).toBe(
-          `spec.database: "${database}" is planned but not implemented yet; use "postgres"`,
-        );
-      },
-    );
+    it('database: oracle names the three engines it accepts', () => {
+      const [error] = errorsOf({ name: 'p', database: 'oracle' });
+      expect(error?.message).toBe(
+        'spec.database must be one of "postgres", "mysql", "mongodb", got "oracle"',
+      );
+    });
 
     it('dataRetention: 7x with a hint of the syntax', () => {
       const [error] = errorsOf({ name: 'p', dataRetention: '7x' });

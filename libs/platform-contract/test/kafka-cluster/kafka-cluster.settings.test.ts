@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  credentialKeys,
   describePlatform,
   kafkaReplicationSettings,
   kafkaTopicReplicationFactor,
@@ -43,12 +44,7 @@ describe('spec.kafkaBrokers', () => {
 describe('the kafka secret of a three-broker platform', () => {
   const bootstrapOf = (claim: object) => {
     const platform = describePlatform({ claim, namespace: 'apps' });
-    const credentials = Object.fromEntries(
-      ['DB_USER', 'DB_PASSWORD', 'DASHBOARD_ADMIN_USER', 'DASHBOARD_ADMIN_PASSWORD']
-        .concat(['MQTT_USERNAME', 'MQTT_PASSWORD', 'KAFKA_USERNAME', 'KAFKA_PASSWORD'])
-        .concat(['LENSES_ADMIN_USER', 'LENSES_ADMIN_PASSWORD'])
-        .map((key) => [key, 'x']),
-    );
+    const credentials = Object.fromEntries(credentialKeys.map((key) => [key, 'x']));
     const secrets = renderSecretData(platform, credentials);
     return secrets.find((secret) => secret.id === 'kafka')?.stringData.KAFKA_BOOTSTRAP_SERVERS;
   };
