@@ -42,6 +42,8 @@ They are not configurable: every URL in the five Secrets is right by constructio
   "schema-registry" (dict "http" 8081)
   "kafka-connect" (dict "http" 8083)
   "postgresql" (dict "postgresql" 5432)
+  "mysql" (dict "mysql" 3306)
+  "mongodb" (dict "mongodb" 27017)
   "metabase" (dict "http" 3000)
   "grafana" (dict "http" 3000)
   "lenses-hq" (dict "http" 9991 "agents" 10000)
@@ -672,18 +674,46 @@ secretSuffix, superUser}. A chart test compares it with the contract.
 {{- end -}}
 
 {{/*
-realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database, as the
-applications' role (no owner, no superuser: see initSql).
+realtime-platform.v1.databaseEngine: the application database engine's Service (its port has the
+same name) and DB_URL's scheme and query, as JSON: the contract's databaseEngineCatalog.
+*/}}
+{{- define "realtime-platform.v1.databaseEngine" -}}
+{{- $engines := dict
+  "postgres" (dict "service" "postgresql" "scheme" "postgresql" "query" "")
+  "mysql" (dict "service" "mysql" "scheme" "mysql" "query" "")
+  "mongodb" (dict "service" "mongodb" "scheme" "mongodb" "query" "?authSource=realtime") -}}
+{{- get $engines .Values.platform.database | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.databaseUrl: DB_URL of a db secret's data (JSON), user and password
+percent-encoded: <scheme>://<user>:<password>@<host>:<port>/<name><query>.
+*/}}
+{{- define "realtime-platform.v1.databaseUrl" -}}
+{{- $root := index . 0 -}}
+{{- $data := index . 1 -}}
+{{- $engine := include "realtime-platform.v1.databaseEngine" $root | fromJson -}}
+{{- $user := urlquery $data.DB_USER | replace "+" "%20" -}}
+{{- $password := urlquery $data.DB_PASSWORD | replace "+" "%20" -}}
+{{- printf "%s://%s:%s@%s:%s/%s%s" $engine.scheme $user $password $data.DB_HOST $data.DB_PORT $data.DB_NAME $engine.query -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database on the
+engine platform.database names, as the applications' user (no owner, no superuser: see initSql).
 */}}
 {{- define "realtime-platform.v1.dbSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- dict
-  "DB_HOST" (include "realtime-platform.v1.host" (list . "postgresql"))
-  "DB_PORT" (include "realtime-platform.v1.port" (list . "postgresql" "postgresql"))
+{{- $engine := include "realtime-platform.v1.databaseEngine" . | fromJson -}}
+{{- $data := dict
+  "DB_TYPE" .Values.platform.database
+  "DB_HOST" (include "realtime-platform.v1.host" (list . $engine.service))
+  "DB_PORT" (include "realtime-platform.v1.port" (list . $engine.service $engine.service))
   "DB_NAME" "realtime"
   "DB_USER" $credentials.DB_USER
-  "DB_PASSWORD" $credentials.DB_PASSWORD
-  | toJson -}}
+  "DB_PASSWORD" $credentials.DB_PASSWORD -}}
+{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
+{{- toJson $data -}}
 {{- end -}}
 
 {{/*
@@ -695,6 +725,7 @@ realtime-platform.v1.dbReaderSecretData: {name}-db-reader-secret (JSON): the key
 {{- $data := include "realtime-platform.v1.dbSecretData" . | fromJson -}}
 {{- $_ := set $data "DB_USER" $credentials.DB_READER_USER -}}
 {{- $_ := set $data "DB_PASSWORD" $credentials.DB_READER_PASSWORD -}}
+{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
 {{- toJson $data -}}
 {{- end -}}
 

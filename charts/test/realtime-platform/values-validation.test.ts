@@ -37,8 +37,8 @@ describe('realtime-platform: invalid values files', () => {
 describe('realtime-platform: the claim schema of the contract', () => {
   it.each([
     [
-      'a database that is planned, not implemented',
-      { platform: { database: 'mysql' } },
+      'a database engine the contract does not know',
+      { platform: { database: 'oracle' } },
       "at '/platform/database'",
     ],
     [

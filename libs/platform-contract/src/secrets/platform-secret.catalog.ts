@@ -44,11 +44,13 @@ export const platformSecretCatalog = [
     description:
       "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
     keys: [
-      { key: 'DB_HOST', description: 'PostgreSQL host' },
-      { key: 'DB_PORT', description: 'PostgreSQL port' },
+      { key: 'DB_TYPE', description: 'the application database engine (`spec.database`)' },
+      { key: 'DB_HOST', description: 'database host' },
+      { key: 'DB_PORT', description: 'database port' },
       { key: 'DB_NAME', description: 'the application database' },
       { key: 'DB_USER', description: 'the read-only role' },
       { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
+      { key: 'DB_URL', description: 'the same as one URL, with the read-only role' },
     ],
     // postgresql: the password of the role it provisions.
     loadedBy: ['postgresql', 'grafana', 'provisioning'],
