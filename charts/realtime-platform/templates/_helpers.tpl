@@ -415,6 +415,8 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
   POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-db-admin-secret)
+  MYSQL_ROOT_PASSWORD                       MySQL root@localhost ({name}-mysql-admin-secret)
+  MONGO_INITDB_ROOT_USERNAME, ..._PASSWORD  MongoDB root ({name}-mongodb-admin-secret)
   METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
   MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
   GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
@@ -438,6 +440,8 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
 {{- $dbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-admin-secret"))) | fromJson -}}
 {{- $dbReader := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-reader-secret"))) | fromJson -}}
 {{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
+{{- $mysqlAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mysql-admin-secret"))) | fromJson -}}
+{{- $mongodbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mongodb-admin-secret"))) | fromJson -}}
 {{- $credentials := dict -}}
 {{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
 {name}-kafka-secret, which credentials.existingSecret may set with KAFKA_PASSWORD). */ -}}
@@ -466,6 +470,9 @@ Lenses admin password in {name}-lenses-secret). */ -}}
   "METABASE_DB_PASSWORD" (list (list $internal "METABASE_DB_PASSWORD"))
   "MB_ENCRYPTION_SECRET_KEY" (list (list $internal "MB_ENCRYPTION_SECRET_KEY"))
   "GF_SECURITY_SECRET_KEY" (list (list $internal "GF_SECURITY_SECRET_KEY"))
+  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin "MYSQL_ROOT_PASSWORD"))
+  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_USERNAME"))
+  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_PASSWORD"))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
 {{- range $sources -}}
@@ -487,6 +494,9 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
 {{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "MYSQL_ROOT_PASSWORD" ($credentials.MYSQL_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "MONGO_INITDB_ROOT_USERNAME" ($credentials.MONGO_INITDB_ROOT_USERNAME | default (printf "root_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "MONGO_INITDB_ROOT_PASSWORD" ($credentials.MONGO_INITDB_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
 password is unchanged. */ -}}
@@ -959,10 +969,12 @@ provisions them (init.sql over its local socket).
 */}}
 {{- define "realtime-platform.v1.databaseRoles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $roles := list
-  (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD")
-  (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD")
--}}
+{{- $roles := list -}}
+{{- /* The applications' and the read-only role only when the application database is here. */ -}}
+{{- if eq .Values.platform.database "postgres" -}}
+{{- $roles = append $roles (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- $roles = append $roles (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
 {{- end -}}
@@ -985,7 +997,10 @@ other roles in, or reach any other database. The other databases belong to the o
 keeps its state there.
 */}}
 {{- define "realtime-platform.v1.databases" -}}
-{{- $databases := list (dict "database" "realtime" "owner" "postgres") -}}
+{{- $databases := list -}}
+{{- if eq .Values.platform.database "postgres" -}}
+{{- $databases = append $databases (dict "database" "realtime" "owner" "postgres") -}}
+{{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser) -}}
 {{- end -}}
@@ -1039,6 +1054,8 @@ SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', '{{ .database }}') \gexec
 REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;
 
+{{- if eq .Values.platform.database "postgres" }}
+
 -- the application database: the applications' role connects, creates its schemas and tables and
 -- uses them; the read-only role connects and reads, and nothing else
 SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', 'realtime', '{{ $app }}') \gexec
@@ -1055,6 +1072,10 @@ SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I
 SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', '{{ $app }}', '{{ $reader }}') \gexec
 SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspowner = '{{ $app }}'::regrole \gexec
 SELECT format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%' \gexec
+{{- else }}
+
+-- the application database is on {{ .Values.platform.database }} (platform.database): this server keeps the platform's own
+{{- end }}
 {{ end -}}
 
 {{/*
@@ -1200,8 +1221,8 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- define "realtime-platform.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- $p := .Values.platform -}}
-{{- if ne $p.database "postgres" -}}
-{{- $problems = append $problems (printf "platform.database: %q is not implemented; use \"postgres\" (mysql and mongodb are planned)." $p.database) -}}
+{{- if and .Values.backup.enabled (ne $p.database "postgres") -}}
+{{- $problems = append $problems (printf "backup.enabled needs platform.database: postgres: the backup CronJob dumps PostgreSQL (pg_dump), and with %q the application database is not there, so a backup would silently miss it. Back the %s volume up with your cluster's volume snapshots, or set backup.enabled: false." $p.database $p.database) -}}
 {{- end -}}
 {{- if gt (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas) -}}
 {{- $problems = append $problems (printf "platform.scaling.minReplicas (%d) must not exceed platform.scaling.maxReplicas (%d)." (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas)) -}}
@@ -1378,6 +1399,7 @@ database, with its credentials as $VARIABLE references Grafana expands from its 
 */}}
 {{- define "realtime-platform.v1.grafanaDatasources" -}}
 apiVersion: 1
+{{- if eq .Values.platform.database "postgres" }}
 datasources:
   - name: realtime
     uid: realtime-postgresql
@@ -1393,4 +1415,20 @@ datasources:
       postgresVersion: 1700
     secureJsonData:
       password: $DB_PASSWORD
+{{- else }}
+# platform.database mysql (mongodb with Grafana is refused: values.schema.json, the claim's CEL rule).
+datasources:
+  - name: realtime
+    uid: realtime-mysql
+    type: mysql
+    access: proxy
+    url: $DB_HOST:$DB_PORT
+    user: $DB_USER
+    isDefault: true
+    editable: false
+    jsonData:
+      database: $DB_NAME
+    secureJsonData:
+      password: $DB_PASSWORD
+{{- end }}
 {{- end -}}

@@ -17,6 +17,8 @@ export const contractErrorDocs: Readonly<Record<ContractErrorKey, string>> = {
     'two list entries with the same key (`topics[].name`, `mqttUsers[].username`)',
   CLAIM_SCALING_MIN_ABOVE_MAX: '`scaling.minReplicas` above `scaling.maxReplicas`',
   CLAIM_MQTT_USERS_WITHOUT_IOT: '`mqttUsers` given with `iot: false`',
+  CLAIM_DASHBOARD_CANNOT_READ_DATABASE:
+    '`visualization: grafana` with `database: mongodb`: Grafana (open source) has no MongoDB data source',
   CLAIM_MQTT_PASSWORD_INLINE:
     '`mqttUsers[].password` given in clear (the old form): the password belongs in a Secret, named by `passwordSecretRef`',
   CLAIM_SNOWFLAKE_SECRET_MISSING: '`snowflake.enabled: true` without `snowflake.credentialsSecret`',

@@ -63,6 +63,10 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
     message: (p: { path: string }) =>
       `${p.path} needs spec.iot: true (with iot: false there is no MQTT broker to create them on)`,
   },
+  CLAIM_DASHBOARD_CANNOT_READ_DATABASE: {
+    message: (p: { path: string; visualization: string; database: string }) =>
+      `${p.path}: ${p.visualization} cannot read spec.database: ${p.database} (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql`,
+  },
   CLAIM_MQTT_PASSWORD_INLINE: {
     message: (p: { path: string }) =>
       `${p.path} is refused: a device password in the claim travels in clear into the Release values and the Application revisions; put it in a Secret of the claim's namespace and give passwordSecretRef: {name, key}`,

@@ -74,6 +74,11 @@ export const claimCelRules = {
     message:
       'spec.mqttUsers[].password is refused: a device password in the claim travels in clear into the Release values and the Application revisions; put it in a Secret of this namespace and give passwordSecretRef: {name, key}',
   },
+  dashboardCannotReadDatabase: {
+    rule: "!(has(self.database) && self.database == 'mongodb' && has(self.visualization) && self.visualization == 'grafana')",
+    message:
+      'spec.visualization: grafana cannot read spec.database: mongodb (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql',
+  },
   topicNameReserved: {
     rule: "!self.name.endsWith('.dlq')",
     message: 'spec.topics[].name must not end with .dlq (reserved for dead-letter topics)',
@@ -253,5 +258,8 @@ export const claimSpecSchema = {
       'x-kubernetes-list-map-keys': ['name'],
     },
   },
-  'x-kubernetes-validations': [claimCelRules.mqttUsersWithoutIot],
+  'x-kubernetes-validations': [
+    claimCelRules.mqttUsersWithoutIot,
+    claimCelRules.dashboardCannotReadDatabase,
+  ],
 } as const satisfies ClaimJsonSchema;

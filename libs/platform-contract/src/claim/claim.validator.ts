@@ -219,6 +219,15 @@ function checkCrossFieldRules(
       );
     }
   });
+  if (spec.visualization === 'grafana' && spec.database === 'mongodb') {
+    errors.push(
+      contractErrors.CLAIM_DASHBOARD_CANNOT_READ_DATABASE({
+        path: 'spec.visualization',
+        visualization: spec.visualization,
+        database: spec.database,
+      }),
+    );
+  }
   const { minReplicas, maxReplicas } = spec.scaling ?? {};
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     errors.push(

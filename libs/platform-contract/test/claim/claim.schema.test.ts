@@ -43,7 +43,6 @@ const schemaDecidable: readonly [string, unknown, boolean][] = [
   ['database: oracle', { name: 'p', database: 'oracle' }, false],
   ['database: mysql', { name: 'p', database: 'mysql' }, true],
   ['database: mongodb', { name: 'p', database: 'mongodb' }, true],
-  ['database: oracle', { name: 'p', database: 'oracle' }, false],
   ['dataRetention: 7x', { name: 'p', dataRetention: '7x' }, false],
   ['visualization: tableau', { name: 'p', visualization: 'tableau' }, false],
   ['scaling.minReplicas: 0', { name: 'p', scaling: { minReplicas: 0 } }, false],

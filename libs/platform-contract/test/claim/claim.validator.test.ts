@@ -167,6 +167,20 @@ describe('validateClaimSpec', () => {
       ).toEqual([contractErrors.CLAIM_MQTT_USERS_WITHOUT_IOT.code, 'spec.mqttUsers']);
     });
 
+    it('visualization: grafana with database: mongodb, naming the field (Grafana cannot read MongoDB)', () => {
+      const [error] = errorsOf({ name: 'p', visualization: 'grafana', database: 'mongodb' });
+      expect([error?.code, error?.details.path]).toEqual([
+        contractErrors.CLAIM_DASHBOARD_CANNOT_READ_DATABASE.code,
+        'spec.visualization',
+      ]);
+      expect(error?.message).toContain('use visualization: metabase');
+      // Metabase reads MongoDB; Grafana reads MySQL.
+      expect(validateClaimSpec({ name: 'p', database: 'mongodb' }).ok).toBe(true);
+      expect(validateClaimSpec({ name: 'p', visualization: 'grafana', database: 'mysql' }).ok).toBe(
+        true,
+      );
+    });
+
     const ref = (key: string) => ({ name: 'devices', key });
 
     it('an mqtt user without a password reference, or with a colon in the name', () => {
