@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import { GoTool } from '@realtime-platform/toolchain';
+import {
+  GoTool,
+  goToolVersion,
+  goToolsInstallScriptPath,
+  toolchainErrors,
+} from '@realtime-platform/toolchain';
 import { generatePassword } from './credentials.js';
 import { freePort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
@@ -45,6 +50,13 @@ export class FerretDbServer {
   ) {}
 
   static async start(options: FerretDbServerOptions = {}): Promise<FerretDbServer> {
+    // npm start installs no Go tools: say exactly how to build this one.
+    if (!GoTool.isAvailable('ferretdb')) {
+      throw toolchainErrors.MISSING({
+        tool: `ferretdb ${goToolVersion('ferretdb')}`,
+        hint: `run "bash ${goToolsInstallScriptPath} --only ferretdb" (once, about 2 min; npm run setup -- --with-go-tools builds it with the other Go tools)`,
+      });
+    }
     const runDir = makeRunDir('ferretdb');
     mkdirSync(join(runDir, 'data'), { mode: 0o700 });
     const port = await freePort();
