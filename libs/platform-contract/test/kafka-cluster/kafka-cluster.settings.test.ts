@@ -44,6 +44,7 @@ describe('spec.kafkaBrokers', () => {
 describe('the kafka secret of a three-broker platform', () => {
   const bootstrapOf = (claim: object) => {
     const platform = describePlatform({ claim, namespace: 'apps' });
+    // Every credential the five secrets hold, from the contract (a hand-typed list went stale).
     const credentials = Object.fromEntries(credentialKeys.map((key) => [key, 'x']));
     const secrets = renderSecretData(platform, credentials);
     return secrets.find((secret) => secret.id === 'kafka')?.stringData.KAFKA_BOOTSTRAP_SERVERS;
