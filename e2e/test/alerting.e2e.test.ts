@@ -8,6 +8,7 @@ import {
   type ScrapeTarget,
 } from '@realtime-platform/local-infra';
 import { closeCodes } from '@realtime-platform/realtime-sdk';
+import { pollUntil } from '@realtime-platform/testkit';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
 import { stringify } from 'yaml';
 
@@ -33,20 +34,6 @@ type Rendered = KubernetesObject & {
   };
 };
 
-/** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value either way. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 const firing = (alerts: PrometheusAlert[], name: string): PrometheusAlert[] =>
   alerts.filter((a) => a.labels.alertname === name && a.state === 'firing');
 
@@ -63,6 +50,9 @@ describe('alerting on the local platform (real Prometheus scraping real services
       values: [
         {
           platform: { name: platformName },
+          // A render without a cluster for a preview that is never applied (the chart refuses to
+          // generate credentials otherwise); only the monitoring objects are used.
+          credentials: { renderWithoutCluster: 'generate' },
           metrics: {
             serviceMonitor: { enabled: true },
             prometheusRule: { enabled: true, serviceDownFor: '5s' },
@@ -130,9 +120,10 @@ describe('alerting on the local platform (real Prometheus scraping real services
     expect(targets.map((t) => t.labels?.component ?? 'realtime-service').sort()).toEqual(
       [...builtin, 'realtime-service'].sort(),
     );
-    const up = await eventually(
+    const up = await pollUntil(
       () => prometheus.query(`up{namespace="${namespace}"} == 1`),
       (samples) => samples.length === targets.length,
+      { intervalMs: 500 },
     );
     expect(up.map((s) => s.metric.job).sort()).toEqual(targets.map((t) => t.job).sort());
   });
@@ -184,9 +175,10 @@ describe('alerting on the local platform (real Prometheus scraping real services
 
   it('fires RealtimePlatformServiceDown for a stopped stream processor, and for nothing else', async () => {
     await platform.service('stream-processor').stop();
-    const alerts = await eventually(
+    const alerts = await pollUntil(
       () => prometheus.alerts(),
       (list) => firing(list, 'RealtimePlatformServiceDown').length > 0,
+      { intervalMs: 500 },
     );
     expect(firing(alerts, 'RealtimePlatformServiceDown')).toEqual([
       expect.objectContaining({

@@ -1,7 +1,7 @@
 // A node test environment that records failing tests in the test file's global scope.
-// Infrastructure fixtures (libs/local-infra) read it in afterAll to decide whether to print
+// Infrastructure fixtures (tools/local-infra) read it in afterAll to decide whether to print
 // the broker logs: quiet on success, full context on failure. It also removes the servers' run
-// directories (libs/local-infra makeRunDir registers them) after a file whose tests all passed:
+// directories (tools/local-infra makeRunDir registers them) after a file whose tests all passed:
 // brokers' data and logs are gigabytes per CI run; a failed file's stay for their logs.
 import { rm } from 'node:fs/promises';
 import process from 'node:process';

@@ -101,9 +101,12 @@ ${indentCue(realtimeWiringCue(), 1)}
 	if parameter.networkPolicy.ports != _|_ {
 		_ports: parameter.networkPolicy.ports
 	}
+	// context is read through a field, never in a top-level if: vela-core's definition webhook
+	// compiles the template without context and only forgives a missing context under a field path.
+	_podSpec: context.output.spec.template.spec
 	_podSecurity: *{} | {...}
-	if context.output.spec.template.spec.securityContext != _|_ {
-		_podSecurity: context.output.spec.template.spec.securityContext
+	if _podSpec.securityContext != _|_ {
+		_podSecurity: _podSpec.securityContext
 	}
 	_containerSecurity: *{} | {...}
 	if _target.securityContext != _|_ {
@@ -116,8 +119,8 @@ ${indentCue(realtimeWiringCue(), 1)}
 		_privileged: _containerSecurity.privileged
 	}
 	_ownToken: *false | bool
-	if context.output.spec.template.spec.automountServiceAccountToken != _|_ {
-		_ownToken: context.output.spec.template.spec.automountServiceAccountToken
+	if _podSpec.automountServiceAccountToken != _|_ {
+		_ownToken: _podSpec.automountServiceAccountToken
 	}
 	_wiring: #RealtimeWiring & {
 		platform: parameter.platform

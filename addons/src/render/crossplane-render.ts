@@ -66,9 +66,11 @@ export class LocalFunctions {
       const port = await freePort();
       const process = tool.start(['--insecure', `--address=127.0.0.1:${port}`, ...args]);
       const fn: RunningFunction = { name, port, process, exited: false };
-      void process.finally(() => {
+      // Settles when the function exits (execa with reject: false: it never rejects).
+      const exited = (): void => {
         fn.exited = true;
-      });
+      };
+      process.then(exited, exited);
       this.running.push(fn);
     }
     await Promise.all(this.running.map((fn) => this.waitUntilListening(fn, timeoutMs)));

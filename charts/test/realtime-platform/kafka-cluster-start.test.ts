@@ -3,7 +3,7 @@
 // and validates the whole server configuration: listeners, security protocols, SASL mechanisms, the
 // controller quorum), and the server start is replaced by a recorder, since the rendered hosts
 // (in-cluster DNS names) do not exist on this machine. The topology itself runs on loopback in
-// libs/local-infra/test/kafka-cluster.durability.test.ts.
+// tools/local-infra/test/kafka-cluster.durability.test.ts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -218,7 +218,7 @@ describe('metrics.kafka with platform.kafkaBrokers: 3 (Apache Kafka brokers)', (
         cluster.configMapData('health-data-kafka-cluster')['broker.properties']!,
       );
       const broker = containerOf(cluster.podTemplate('StatefulSet', 'health-data-kafka'), 'broker');
-      const env = {
+      const env: Record<string, string> = {
         ...Object.fromEntries(
           (broker.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
         ),

@@ -8,8 +8,9 @@
 //   POST  /api/admin/users/{id}/enable
 //   PATCH /api/org/users/{id}                 {role}
 // Everything needs the server admin's basic auth (401 without a valid login, 403 for others).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { standInServer } from './stand-in-server.js';
 
 export interface GrafanaUser {
   id: number;
@@ -25,9 +26,9 @@ export class GrafanaApiStandIn {
   readonly calls: { method: string; path: string }[] = [];
   readonly users: GrafanaUser[];
   startingHealthChecks = 0;
-  private readonly server: Server = createServer((request, response) => {
-    void this.handle(request, response);
-  });
+  private readonly server: Server = standInServer((request, response) =>
+    this.handle(request, response),
+  );
 
   private constructor(admin: { login: string; password: string }) {
     this.users = [

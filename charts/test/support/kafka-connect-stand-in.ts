@@ -7,8 +7,9 @@
 //   POST   /connectors/{name}/restart        202 (?includeTasks=true&onlyFailed=true); tasks RUNNING
 //   DELETE /connectors/{name}                204
 // Failures can be injected per method and path; tasks can be marked FAILED.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { standInServer } from './stand-in-server.js';
 
 export interface ConnectCall {
   method: string;
@@ -34,9 +35,9 @@ export class KafkaConnectStandIn {
   readonly calls: ConnectCall[] = [];
   readonly connectors = new Map<string, StoredConnector>();
   readonly failures: ConnectFailure[] = [];
-  private readonly server: Server = createServer((request, response) => {
-    void this.handle(request, response);
-  });
+  private readonly server: Server = standInServer((request, response) =>
+    this.handle(request, response),
+  );
 
   static async start(): Promise<KafkaConnectStandIn> {
     const standIn = new KafkaConnectStandIn();

@@ -11,8 +11,9 @@
 //                                          409 when the name is taken, 400 when invalid
 // Requests without a valid session get 401. Failures can be injected per method and path.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { standInServer } from './stand-in-server.js';
 
 export interface HqEnvironment {
   name: string;
@@ -63,9 +64,9 @@ export class LensesHqApiStandIn {
   readonly issuedKeys = new Map<string, string>();
   private readonly sessions = new Set<string>();
 
-  private readonly server: Server = createServer((request, response) => {
-    void this.handle(request, response);
-  });
+  private readonly server: Server = standInServer((request, response) =>
+    this.handle(request, response),
+  );
   private readonly options: LensesHqStandInOptions;
 
   private constructor(options: LensesHqStandInOptions) {

@@ -9,8 +9,9 @@
 //   POST /api/v1/environments/{env}/proxy/api/v2/streams      {"name","sql","deployment"} -> 201
 // The agent connects after `agentConnectsAfter` environment reads; POSTs can be refused.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { standInServer } from './stand-in-server.js';
 
 export interface Processor {
   name: string;
@@ -26,9 +27,9 @@ export class LensesProcessorsStandIn {
   agentConnectsAfter = 0;
   refuseCreate: { status: number; body: unknown } | undefined;
   private readonly sessions = new Set<string>();
-  private readonly server: Server = createServer((request, response) => {
-    void this.handle(request, response);
-  });
+  private readonly server: Server = standInServer((request, response) =>
+    this.handle(request, response),
+  );
 
   private constructor(
     private readonly environment: string,

@@ -14,8 +14,9 @@
 //   PUT  /api/user/{id}               {is_superuser}; PUT /api/user/{id}/password {password};
 //   PUT  /api/user/{id}/reactivate
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { standInServer } from './stand-in-server.js';
 
 export interface MetabaseCall {
   method: string;
@@ -52,9 +53,9 @@ export class MetabaseApiStandIn {
   startingHealthChecks = 0;
   private readonly sessions = new Set<string>();
   private readonly adminSessions = new Set<string>();
-  private readonly server: Server = createServer((request, response) => {
-    void this.handle(request, response);
-  });
+  private readonly server: Server = standInServer((request, response) =>
+    this.handle(request, response),
+  );
 
   static async start(): Promise<MetabaseApiStandIn> {
     const standIn = new MetabaseApiStandIn();

@@ -51,6 +51,13 @@ async function produce(rate: number): Promise<void> {
   }
 }
 
+/** Ends the worker with `error`, which the bench's `waitFor` rejects with (its 'error' event). */
+const crash = (error: unknown): void => {
+  setImmediate(() => {
+    throw error;
+  });
+};
+
 let loop: Promise<void> = Promise.resolve();
 port.on('message', (message: { type: string; rate?: number }) => {
   if (message.type === 'start') {
@@ -60,9 +67,9 @@ port.on('message', (message: { type: string; rate?: number }) => {
     port.postMessage({ type: 'count', produced });
   } else if (message.type === 'stop') {
     running = false;
-    void loop.then(() => port.postMessage({ type: 'stopped', produced }));
+    loop.then(() => port.postMessage({ type: 'stopped', produced }), crash);
   } else if (message.type === 'close') {
-    void bus.close().then(() => port.close());
+    bus.close().then(() => port.close(), crash);
   }
 });
 port.postMessage({ type: 'ready' });

@@ -6,9 +6,9 @@ import { NodeService } from '@realtime-platform/local-infra';
 import { useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { runtimeEnv } from '@realtime-platform/platform-contract';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { eventually } from '@realtime-platform/testkit';
 import { DeviceSimulatorService } from '../src/infrastructure/device-simulator.module.js';
 import { startSimulation } from '../src/infrastructure/simulation.launcher.js';
-import { eventually } from './helpers/eventually.js';
 import { simulatorEnv } from './helpers/simulator-env.js';
 
 const mosquitto = useMosquittoBroker();

@@ -118,20 +118,22 @@ async function main(): Promise<void> {
     const consumer = client.consumer({ groupId: `bench-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic: deviceDataTopic, fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            records += 1;
-            const created = Number(message.timestamp);
-            if (created >= windowStart && created <= windowEnd && message.value) {
-              const { timestamp } = JSON.parse(message.value.toString()) as { timestamp: number };
-              delays.push(created - timestamp);
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              records += 1;
+              const created = Number(message.timestamp);
+              if (created >= windowStart && created <= windowEnd && message.value) {
+                const { timestamp } = JSON.parse(message.value.toString()) as { timestamp: number };
+                delays.push(created - timestamp);
+              }
             }
-          }
-          if (records >= report.acknowledged) resolve();
-        },
-      });
+            if (records >= report.acknowledged) resolve();
+          },
+        })
+        .catch(reject);
     });
     await consumer.disconnect();
     delays.sort((a, b) => a - b);

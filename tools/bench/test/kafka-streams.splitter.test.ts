@@ -41,15 +41,20 @@ async function readAll(topic: string, count: number): Promise<KafkaMessage[]> {
         () => reject(new Error(`only ${messages.length}/${count} records in ${topic}`)),
         120_000,
       );
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          byPosition.set(`${partition}:${message.offset}`, message);
-          if (messages.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            byPosition.set(`${partition}:${message.offset}`, message);
+            if (messages.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        });
     });
   } finally {
     await consumer.disconnect();

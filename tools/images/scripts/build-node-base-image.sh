@@ -21,7 +21,9 @@ manifest="$toolchain/toolchain.json"
 buildah=(bash "$toolchain/scripts/buildah.sh")
 say() { printf '[images] %s\n' "$*"; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
-field() { node -e "const m=require(process.argv[1]); const v=process.argv[2].split('.').reduce((o,k)=>o[k],m); console.log(typeof v==='object'?JSON.stringify(v):v)" "$manifest" "$1"; }
+# stdout.write, not console.log: under nx (FORCE_COLOR) console.log prints a number in colour codes,
+# and groupadd was given "\e[33m1000\e[39m" for the node user's uid.
+field() { node -e "const m=require(process.argv[1]); const v=process.argv[2].split('.').reduce((o,k)=>o[k],m); process.stdout.write((typeof v==='object'?JSON.stringify(v):String(v))+'\n')" "$manifest" "$1"; }
 
 image=$(field nodeBaseImage.name)
 key=$( { field node; field npm; field nodeBaseImage; cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16)

@@ -36,7 +36,7 @@ describe('a test runner killed by a signal', () => {
         const line = out.split('\n').find((l) => l.startsWith('{'));
         if (line) resolve((JSON.parse(line) as { pids: number[] }).pids);
       });
-      void child.then((result) => reject(new Error(`exited early: ${String(result.exitCode)}`)));
+      child.then((result) => reject(new Error(`exited early: ${String(result.exitCode)}`)), reject);
     });
     expect(pids).toHaveLength(5);
     expect(pids.every(alive)).toBe(true);

@@ -170,6 +170,18 @@ The rest of this README is the template's.
 }
 
 /**
+ * The template's lint without the monorepo's module-boundary check (dependency-cruiser with
+ * tools/config's rules: libs/ and services/ never import tools/): a standalone repository has no
+ * tools/ to guard, nor the rules' file.
+ */
+function standaloneLint(lint: string | undefined): string | undefined {
+  return lint
+    ?.split(' && ')
+    .filter((step) => !step.startsWith('depcruise '))
+    .join(' && ');
+}
+
+/**
  * A new service as its own repository: the template with the name replaced (as
  * `generateService`), plus what the monorepo gave it: the shared tsconfig, jest and eslint
  * configuration, its tooling as devDependencies, the SDK packages packed into `vendor/` as
@@ -228,7 +240,7 @@ export async function generateStandaloneService(
     engines: rootManifest.engines,
     scripts: {
       build: template.scripts?.build,
-      lint: template.scripts?.lint,
+      lint: standaloneLint(template.scripts?.lint),
       'test:unit': template.scripts?.test,
       test: 'npm run build && npm run lint && npm run test:unit',
       start: template.scripts?.start,

@@ -153,7 +153,7 @@ build_tool() {
   package=$(field "$tool" package)
   dir=$(module_dir "$module" "$version") || return 1
   work=$(mktemp -d) || return 1
-  cp -R "$dir/." "$work/" && chmod -R u+w "$work" || { rm -rf "$work"; return 1; }
+  { cp -R "$dir/." "$work/" && chmod -R u+w "$work"; } || { rm -rf "$work"; return 1; }
   [[ -z "$(field "$tool" ldflags)" ]] || extra=" $(field "$tool" ldflags)"
   # A file the module's release tooling generates (FerretDB's version.txt, from git describe) is
   # missing from the module zip: it gets the module version.
@@ -176,10 +176,14 @@ build_tool() {
   # Several packages build in one go build into a folder, one binary each (named after the package).
   local -a packages
   read -r -a packages <<<"$package"
+  # Each build runs in a subshell of its own: GOWORK=off (and go_env) hold there only.
+  # shellcheck disable=SC2030,SC2031
   if ((${#packages[@]} > 1)); then
-    mkdir -p "$out" &&
-      (cd "$work" && eval "$(go_env "$tool")" && export GOWORK=off &&
-        nice go build $mod_flags -ldflags "$ldflags$extra" -o "$out/" "${packages[@]}") || { rm -rf "$work"; return 1; }
+    {
+      mkdir -p "$out" &&
+        (cd "$work" && eval "$(go_env "$tool")" && export GOWORK=off &&
+          nice go build $mod_flags -ldflags "$ldflags$extra" -o "$out/" "${packages[@]}")
+    } || { rm -rf "$work"; return 1; }
   else
     (cd "$work" && eval "$(go_env "$tool")" && export GOWORK=off &&
       nice go build $mod_flags -ldflags "$ldflags$extra" -o "$out" "$package") || { rm -rf "$work"; return 1; }
@@ -287,7 +291,7 @@ for tool in $selected; do
       find "$tools_root/$tool" -mindepth 1 -maxdepth 1 -type d -name 'src-*' ! -path "$dir" -mmin +1440 -exec rm -rf {} +
     fi
     keep_module_files "$tool" "$dir"
-    say "$tool: built in $((SECONDS - t0))s, $(cd "$dir" && du -cm $(binaries "$tool") | tail -1 | cut -f1) MB ($bin)"
+    say "$tool: built in $((SECONDS - t0))s, $(cd "$dir" && binaries "$tool" | xargs du -cm | tail -1 | cut -f1) MB ($bin)"
   else
     mv "$log.tmp" "$log"
     rm -f "$bin.partial"

@@ -28,7 +28,7 @@ if [[ "${1:-}" == "--print-dir" ]]; then
 fi
 [[ -z "${1:-}" ]] || die "unknown argument: $1"
 
-# JVM flags the tests start the registry with (libs/local-infra/src/schema-registry.ts): the
+# JVM flags the tests start the registry with (tools/local-infra/src/schema-registry.ts): the
 # class-data archive is only used by a JVM started with the same flags and jars.
 jvm_flags=(-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true)
 node_http() { node -e "fetch(process.argv[1], {method: process.argv[2], headers: {'content-type': 'application/vnd.schemaregistry.v1+json'}, body: process.argv[3] || undefined, signal: AbortSignal.timeout(2000)}).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$@"; }
@@ -37,7 +37,7 @@ node_http() { node -e "fetch(process.argv[1], {method: process.argv[2], headers:
 # training run starts the registry, registers a schema, stops it, and the JVM writes app.jsa.
 train_class_data_archive() {
   local port pid base ok="" i
-  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(s.address().port+'\n');s.close()})")
   base="http://127.0.0.1:$port/apis/ccompat/v7"
   mkdir -p "$home/cds-tmp"
   (cd "$home/cds-tmp" && exec java "${jvm_flags[@]}" -XX:ArchiveClassesAtExit="$home/app.jsa.partial" \
@@ -90,7 +90,7 @@ install_schema_registry() {
   # The class-data archive must be written at its final path (it records the jar paths).
   train_class_data_archive || say "no class-data archive (start-up stays ~2x slower): see $home/cds-training.log"
   touch "$home/.complete"
-  say "apicurio-registry $version: $home ($(ls "$home/lib" | wc -l) jars) installed in $((SECONDS - started))s"
+  say "apicurio-registry $version: $home ($(find "$home/lib" -mindepth 1 -maxdepth 1 | wc -l) jars) installed in $((SECONDS - started))s"
 }
 
 install_schema_registry

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
 #   - Debian packages mosquitto, postgresql, mariadb-server (MariaDB 10.11, the stand-in for MySQL
-#     in tests and rtp dev --database mysql), openssl and prometheus (the server and promtool: the
-#     chart's alert rules are unit-tested with promtool and fire in a scrape e2e) (apt-get, when
-#     running as root); chromium
+#     in tests and rtp dev --database mysql), openssl, prometheus (the server and promtool: the
+#     chart's alert rules are unit-tested with promtool and fire in a scrape e2e) and shellcheck
+#     (the lint of every shell script) (apt-get, when running as root); chromium
 #     for the browser tests with --with-browser; buildah and mmdebstrap for the container images
 #     with --with-images; iproute2 (the local control plane's pod sandboxes) with
 #     --with-cluster-tools (all of them with --debian-only)
@@ -36,7 +36,8 @@ manifest="$toolchain_dir/toolchain.json"
 # Keep in step with src/cache-dir.ts (a test checks that both agree).
 cache_dir="${RTP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-platform}"
 
-field() { node -e "const m=require(process.argv[1]); console.log(process.argv[2].split('.').reduce((o,k)=>o[k],m))" "$manifest" "$1"; }
+# stdout.write: console.log colours numbers when FORCE_COLOR is set (nx sets it for its tasks).
+field() { node -e "const m=require(process.argv[1]); process.stdout.write(String(process.argv[2].split('.').reduce((o,k)=>o[k],m))+'\n')" "$manifest" "$1"; }
 
 if [[ "${1:-}" == "--print-cache-dir" ]]; then
   echo "$cache_dir"
@@ -80,6 +81,7 @@ have_buildah() { [[ -x /usr/bin/buildah ]]; }
 have_mmdebstrap() { [[ -x /usr/bin/mmdebstrap ]]; }
 have_openssl() { command -v openssl >/dev/null 2>&1; }
 have_prometheus() { [[ -x /usr/bin/promtool && -x /usr/bin/prometheus ]]; }
+have_shellcheck() { command -v shellcheck >/dev/null 2>&1; }
 have_iproute2() { command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip || -x /sbin/ip ]]; }
 
 apt_wanted=()
@@ -88,6 +90,7 @@ have_postgresql || apt_wanted+=(postgresql)
 have_mariadb || apt_wanted+=(mariadb-server)
 have_openssl || apt_wanted+=(openssl)
 have_prometheus || apt_wanted+=(prometheus)
+have_shellcheck || apt_wanted+=(shellcheck)
 [[ -z "$with_browser" ]] || have_chromium || apt_wanted+=(chromium)
 # buildah's own dependencies (uidmap, containers-common) come with it; no recommends: crun/runc
 # and fuse-overlayfs are not used (--isolation chroot, the vfs storage driver).
@@ -106,9 +109,10 @@ if ((${#apt_wanted[@]} > 0)); then
   fi
 fi
 have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
-have_postgresql && say "postgresql: $(ls -d /usr/lib/postgresql/*/bin | head -1)"
+have_postgresql && say "postgresql: $(compgen -G '/usr/lib/postgresql/*/bin' | head -1)"
 have_mariadb && say "mariadb: $(/usr/sbin/mariadbd --version 2>/dev/null)"
 have_prometheus && say "prometheus: $(/usr/bin/prometheus --version 2>&1 | head -1)"
+have_shellcheck && say "shellcheck: $(shellcheck --version | sed -n 's/^version: //p')"
 [[ -z "$with_browser" ]] || ! have_chromium || say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 [[ -z "$with_images" ]] || ! have_buildah || say "buildah: $(buildah --version 2>/dev/null)"
 [[ -z "$with_images" ]] || ! have_mmdebstrap || say "mmdebstrap: $(mmdebstrap --version 2>/dev/null)"
@@ -178,7 +182,7 @@ if [[ ! -f "$kafka_dir/.complete" ]]; then
   mv "$kafka_dir/libs.partial" "$kafka_dir/libs"
   touch "$kafka_dir/.complete"
 fi
-say "kafka: $kafka_version ($(ls "$kafka_dir/libs" | wc -l) jars in $kafka_dir/libs), java: $(java -version 2>&1 | head -1)"
+say "kafka: $kafka_version ($(find "$kafka_dir/libs" -mindepth 1 -maxdepth 1 | wc -l) jars in $kafka_dir/libs), java: $(java -version 2>&1 | head -1)"
 
 # --- JMX exporter (Prometheus' standalone HTTP server, one jar) ----------------------------
 # The chart runs it beside Kafka; the Kafka metrics test runs it against the local broker.

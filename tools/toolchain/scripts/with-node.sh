@@ -12,5 +12,6 @@ if [[ ! -x "$node_bin" ]]; then
   printf '[toolchain] ERROR: %s is not installed: run `npm run setup` (tools/toolchain/scripts/install.sh)\n' "$node_bin" >&2
   exit 1
 fi
-export PATH="$(dirname "$node_bin"):$PATH"
+node_dir=$(dirname "$node_bin")
+export PATH="$node_dir:$PATH"
 exec "$@"

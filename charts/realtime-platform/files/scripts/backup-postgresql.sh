@@ -30,7 +30,7 @@ die() {
 
 backup() {
   [ -n "${BACKUP_DIR:-}" ] || die "BACKUP_DIR is not set"
-  [ -d "$BACKUP_DIR" ] && [ -w "$BACKUP_DIR" ] || die "$BACKUP_DIR is not a writable directory"
+  { [ -d "$BACKUP_DIR" ] && [ -w "$BACKUP_DIR" ]; } || die "$BACKUP_DIR is not a writable directory"
   keep=${BACKUP_KEEP:-7}
   case "$keep" in '' | *[!0-9]* | 0) die "BACKUP_KEEP must be a positive integer, got '$keep'" ;; esac
   stamp=$(date -u +%Y%m%dT%H%M%SZ)

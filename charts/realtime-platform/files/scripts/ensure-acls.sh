@@ -62,13 +62,13 @@ until acls --list --topic "__rtp-probe" >/dev/null 2>"$work/error"; do
 done
 
 # kafka-acls spells operations in CamelCase: DESCRIBE_CONFIGS -> DescribeConfigs.
-camel() { printf '%s' "$1" | tr 'A-Z' 'a-z' | awk -F_ '{ for (i = 1; i <= NF; i++) printf "%s", toupper(substr($i, 1, 1)) substr($i, 2) }'; }
+camel() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | awk -F_ '{ for (i = 1; i <= NF; i++) printf "%s", toupper(substr($i, 1, 1)) substr($i, 2) }'; }
 
 # 2. One ACL at a time, so a failure names it.
 added=0
 while read -r principal permission operation type pattern name rest; do
   case $principal in '' | '#'*) continue ;; esac
-  [ -z "${rest:-}" ] && [ -n "${name:-}" ] || die "malformed line in $ACLS_FILE: '$principal $permission $operation $type $pattern ${name:-} ${rest:-}'"
+  { [ -z "${rest:-}" ] && [ -n "${name:-}" ]; } || die "malformed line in $ACLS_FILE: '$principal $permission $operation $type $pattern ${name:-} ${rest:-}'"
   case $principal in User:?*) ;; *) die "principal '$principal' is not User:<name>" ;; esac
   case $permission in ALLOW) who=--allow-principal ;; DENY) who=--deny-principal ;; *) die "permission '$permission' is not ALLOW or DENY" ;; esac
   case $pattern in LITERAL | PREFIXED) ;; *) die "pattern '$pattern' is not LITERAL or PREFIXED" ;; esac
@@ -80,7 +80,7 @@ while read -r principal permission operation type pattern name rest; do
   esac
   # shellcheck disable=SC2086 # $resource is two words on purpose
   acls --add --force "$who" "$principal" --operation "$(camel "$operation")" $resource \
-    --resource-pattern-type "$(printf '%s' "$pattern" | tr 'A-Z' 'a-z')" >/dev/null 2>"$work/error" ||
+    --resource-pattern-type "$(printf '%s' "$pattern" | tr '[:upper:]' '[:lower:]')" >/dev/null 2>"$work/error" ||
     die "adding '$principal $permission $operation $type $pattern $name' failed: $(tail -n 3 "$work/error" | tr '\n' ' ')"
   added=$((added + 1))
 done <"$ACLS_FILE"

@@ -22,8 +22,8 @@ die() {
 }
 
 INTERNAL=${INTERNAL:-localhost:9093}
-[ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ] || die "USERS_DIR is not a directory"
-[ -n "${ADMIN_DIR:-}" ] && [ -r "$ADMIN_DIR/KAFKA_PASSWORD" ] || die "ADMIN_DIR has no KAFKA_PASSWORD"
+{ [ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ]; } || die "USERS_DIR is not a directory"
+{ [ -n "${ADMIN_DIR:-}" ] && [ -r "$ADMIN_DIR/KAFKA_PASSWORD" ]; } || die "ADMIN_DIR has no KAFKA_PASSWORD"
 WAIT_SECONDS=${WAIT_SECONDS:-300}
 POLL_SECONDS=${POLL_SECONDS:-5}
 KAFKA_CONFIGS=${KAFKA_CONFIGS:-kafka-configs}

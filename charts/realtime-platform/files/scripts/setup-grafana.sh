@@ -112,7 +112,7 @@ case $HTTP_STATUS in
     ;;
   *) fail_http "looking up the viewer $VIEWER_USER" ;;
 esac
-[ -n "$id" ] && [ "$id" != null ] || die "Grafana answered without a user id: $(head -c 300 "$work/body")"
+{ [ -n "$id" ] && [ "$id" != null ]; } || die "Grafana answered without a user id: $(head -c 300 "$work/body")"
 
 # 3. A Viewer of the organisation, nothing more.
 $JQ -n '{role: "Viewer"}' >"$work/role.json"

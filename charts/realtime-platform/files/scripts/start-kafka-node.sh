@@ -34,7 +34,7 @@ case "$ordinal" in '' | *[!0-9]*) die "POD_NAME $POD_NAME does not end in an ord
 [ -r "${BASE_CONFIG:-}" ] || die "BASE_CONFIG is not readable"
 [ -n "${CLUSTER_ID:-}" ] || die "CLUSTER_ID is not set"
 [ -n "${DATA_DIR:-}" ] || die "DATA_DIR is not set"
-[ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ] || die "USERS_DIR is not a directory"
+{ [ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ]; } || die "USERS_DIR is not a directory"
 CONFIG_DIR=${CONFIG_DIR:-/tmp/kafka-config}
 KAFKA_HOME=${KAFKA_HOME:-/opt/kafka}
 node_id=$((NODE_ID_BASE + ordinal))

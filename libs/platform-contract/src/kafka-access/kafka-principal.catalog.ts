@@ -115,7 +115,7 @@ export function applicationTopics(spec: RealtimePlatformSpec): string[] {
 
 /**
  * Every Kafka principal of a platform and exactly what it may do. The local platform
- * (libs/local-infra) and the chart's provisioning Job create these users and ACLs; a chart test
+ * (tools/local-infra) and the chart's provisioning Job create these users and ACLs; a chart test
  * compares the rendered ACLs with `planKafkaAccess`.
  */
 export const kafkaPrincipalCatalog: readonly KafkaPrincipalDefinition[] = [

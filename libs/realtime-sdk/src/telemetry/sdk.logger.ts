@@ -36,5 +36,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
-/** A logger that writes nothing: the default of components created without one. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+/**
+ * A logger that writes nothing: the default of components created without one. It owns no stream:
+ * pino's default destination opens stdout and registers a process exit handler to flush it, which
+ * would make importing the SDK change the host process.
+ */
+export const silentLogger: Logger = pino({ level: 'silent' }, { write: () => undefined });

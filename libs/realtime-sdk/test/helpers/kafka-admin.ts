@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import type { KafkaBroker } from '@realtime-platform/local-infra';
-import { dlqTopicName } from '@realtime-platform/platform-contract';
 
 /** The test broker (`kafka()`): its helpers log in as the provisioning principal, a super user. */
 export type KafkaTarget = Pick<KafkaBroker, 'kafkajsConfig'>;
@@ -14,52 +13,6 @@ export const rawKafka = (kafka: KafkaTarget): Kafka =>
     // A loaded 2-core machine can take seconds to elect the leaders of a new topic.
     retry: { retries: 10, initialRetryTime: 300 },
   });
-
-/** Creates `<prefix>-<uuid>` and its `.dlq` and waits for their leaders. */
-export async function createTopic(
-  kafka: KafkaTarget,
-  prefix: string,
-  partitions = 3,
-): Promise<string> {
-  const topic = `${prefix}-${randomUUID()}`;
-  const admin = rawKafka(kafka).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: false, // kafkajs' default (true) gives up on UNKNOWN_TOPIC_OR_PARTITION
-      topics: [
-        { topic, numPartitions: partitions },
-        { topic: dlqTopicName(topic), numPartitions: 1 },
-      ],
-    });
-    await waitForLeaders(admin, [topic, dlqTopicName(topic)]);
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
-}
-
-/**
- * Until every partition of `topics` has a leader. kafkajs' own `waitForLeaders` retries only
- * LEADER_NOT_AVAILABLE, but a KRaft broker under load briefly answers UNKNOWN_TOPIC_OR_PARTITION
- * for a topic it just created: waiting on the state, not on one error code, covers both.
- */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      if (
-        metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-      )
-        return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 export async function withAdmin<T>(
   kafka: KafkaTarget,

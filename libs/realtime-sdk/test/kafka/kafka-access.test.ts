@@ -9,6 +9,7 @@ import {
   vitalTopics,
   type KafkaPrincipalId,
 } from '@realtime-platform/platform-contract';
+import { eventually } from '@realtime-platform/testkit';
 import {
   KafkajsMessageBus,
   PlatformaticMessageBus,
@@ -20,7 +21,6 @@ import {
   type KafkaBusInput,
 } from '../../src/index.js';
 import type { ContractBus } from './contract/message-bus.contract.js';
-import { eventually } from '../helpers/ws-client.js';
 
 // Each refusal comes from the real broker (SASL/SCRAM, StandardAuthorizer, the contract's ACLs) and
 // reaches the application as a coded, non-retriable error: nothing loops on it.
@@ -141,7 +141,10 @@ describe('Kafka authentication and authorization through the SDK (real broker)',
         codec: jsonCodec(),
         handler: () => undefined,
       });
-      await eventually(() => subscription.failed() !== undefined, 20_000, 'the refusal');
+      await eventually(() => subscription.failed() !== undefined, {
+        timeoutMs: 20_000,
+        what: 'the refusal',
+      });
       expect(subscription.failed()?.code).toBe(sdkErrors.KAFKA_NOT_AUTHORIZED.code);
       await expect(subscription.waitUntilJoined(1000)).rejects.toMatchObject({
         code: sdkErrors.KAFKA_NOT_AUTHORIZED.code,

@@ -3,9 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { useKafkaBroker } from '@realtime-platform/local-infra/jest';
+import { createTopic, eventually } from '@realtime-platform/testkit';
 import { PlatformaticMessageBus, jsonCodec } from '../../src/index.js';
-import { createTopic } from '../helpers/kafka-admin.js';
-import { eventually } from '../helpers/ws-client.js';
 
 /**
  * Static group membership (KIP-345) in the platformatic adapter: a member killed with SIGKILL never
@@ -74,9 +73,12 @@ describe('PlatformaticMessageBus static membership (real Kafka, a member killed 
           jsonCodec<{ n: number }>(),
         );
       const first = startMember(config);
-      await eventually(() => first.joined, 60_000, 'the first member joined');
+      await eventually(() => first.joined, { timeoutMs: 60_000, what: 'the first member joined' });
       await publish();
-      await eventually(() => first.records.length >= 3, 30_000, 'the first member consumed');
+      await eventually(() => first.records.length >= 3, {
+        timeoutMs: 30_000,
+        what: 'the first member consumed',
+      });
       first.child.kill('SIGKILL');
       await new Promise((resolve) => first.child.once('exit', resolve));
 
@@ -91,8 +93,10 @@ describe('PlatformaticMessageBus static membership (real Kafka, a member killed 
           }
           return second.records.some((record) => record > 3);
         },
-        sessionTimeoutMs - 15_000,
-        'the restarted member handling new records before the dead session expired',
+        {
+          timeoutMs: sessionTimeoutMs - 15_000,
+          what: 'the restarted member handling new records before the dead session expired',
+        },
       );
       expect(Date.now() - killedAt).toBeLessThan(sessionTimeoutMs);
     } finally {

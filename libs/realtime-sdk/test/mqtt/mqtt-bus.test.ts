@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { useMosquittoBroker } from '@realtime-platform/local-infra/jest';
+import { eventually } from '@realtime-platform/testkit';
 import {
   MqttBus,
   SdkMetrics,
@@ -8,7 +9,6 @@ import {
   sdkErrors,
 } from '../../src/index.js';
 import { platformEnv } from '../helpers/platform-env.js';
-import { eventually } from '../helpers/ws-client.js';
 
 const mosquitto = useMosquittoBroker();
 const clients: MqttBus[] = [];
@@ -57,7 +57,7 @@ describe('MqttBus (real Mosquitto, authentication on)', () => {
     );
     await publisher.publish('app/health/d1/heart_rate', { deviceId: 'd1', bpm: 71 });
     await publisher.publish('app/health/d1/temperature', { deviceId: 'd1', celsius: 37 });
-    await eventually(() => received.length === 1);
+    await eventually(() => received.length === 1, { timeoutMs: 20_000 });
     expect(received).toEqual([
       { topic: 'app/health/d1/heart_rate', payload: { deviceId: 'd1', bpm: 71 } },
     ]);
@@ -83,7 +83,7 @@ describe('MqttBus (real Mosquitto, authentication on)', () => {
     ).client;
     await raw.publishAsync('app/raw/x', 'not json', { qos: 1 });
     await publisher.publish('app/raw/y', { ok: true });
-    await eventually(() => received.length === 1);
+    await eventually(() => received.length === 1, { timeoutMs: 20_000 });
     expect(received).toEqual([{ ok: true }]);
     expect(await metrics.render()).toContain('rtp_mqtt_payload_errors_total 1');
   });

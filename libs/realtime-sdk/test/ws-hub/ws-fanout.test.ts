@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { useKafkaBroker } from '@realtime-platform/local-infra/jest';
+import { createTopic, eventually } from '@realtime-platform/testkit';
 import {
   KafkajsMessageBus,
   RealtimeSdk,
@@ -15,9 +16,8 @@ import {
   createLogger,
   type MessageBus,
 } from '../../src/index.js';
-import { createTopic } from '../helpers/kafka-admin.js';
 import { platformEnv } from '../helpers/platform-env.js';
-import { TestClient, eventually, grants, signToken } from '../helpers/ws-client.js';
+import { TestClient, grants, signToken } from '../helpers/ws-client.js';
 
 const kafka = useKafkaBroker();
 
@@ -133,7 +133,7 @@ describe('RealtimeSdk WebSocket fan-out from a real Kafka topic', () => {
     const fast = await open();
     await fast.subscribe(bulkTopic);
     const stalled = await openStalledSocket(wsUrl, await token(), bulkTopic);
-    await eventually(() => sdk.hub.clientCount === 2);
+    await eventually(() => sdk.hub.clientCount === 2, { timeoutMs: 20_000 });
 
     const payload = 'x'.repeat(8 * 1024);
     let maxQueued = 0;
@@ -153,7 +153,10 @@ describe('RealtimeSdk WebSocket fan-out from a real Kafka topic', () => {
     }
     await fast.waitFor(() => fast.data().length === n, 60_000);
     // The server side tells: the paused socket cannot even read the close frame.
-    await eventually(() => sdk.hub.clientCount === 1, 20_000, 'the stalled client to be closed');
+    await eventually(() => sdk.hub.clientCount === 1, {
+      timeoutMs: 20_000,
+      what: 'the stalled client to be closed',
+    });
     expect(fast.ofType('gap')).toEqual([]);
     const seqs = fast.data().map((f) => f.seq);
     expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { eventually } from '@realtime-platform/testkit';
 import {
   SdkMetrics,
   closeCodes,
@@ -8,7 +9,7 @@ import {
   type ClientStats,
   type WsHubPluginInput,
 } from '../../src/index.js';
-import { TestClient, eventually, refusedUpgrade } from '../helpers/ws-client.js';
+import { TestClient, refusedUpgrade } from '../helpers/ws-client.js';
 
 /**
  * Issue 21 item 5: every per-client and server-wide bound of the hub, on a real fastify server
@@ -67,7 +68,10 @@ describe('WsHub bounds on a real server', () => {
       for (const stats of app.realtimeHub.clientStats())
         maxOutgoing = Math.max(maxOutgoing, outgoing(stats));
     }
-    await eventually(() => app.realtimeHub.clientCount === 0, 20_000, 'the client to be closed');
+    await eventually(() => app.realtimeHub.clientCount === 0, {
+      timeoutMs: 20_000,
+      what: 'the client to be closed',
+    });
     expect(maxOutgoing).toBeLessThanOrEqual(bound);
     expect(await metrics.render()).toContain(
       `rtp_ws_clients_closed_total{code="${closeCodes.queueOverflow}"} 1`,
@@ -90,7 +94,10 @@ describe('WsHub bounds on a real server', () => {
       for (const stats of app.realtimeHub.clientStats())
         maxOutgoing = Math.max(maxOutgoing, outgoing(stats));
     }
-    await eventually(() => app.realtimeHub.clientCount === 0, 20_000, 'the client to be closed');
+    await eventually(() => app.realtimeHub.clientCount === 0, {
+      timeoutMs: 20_000,
+      what: 'the client to be closed',
+    });
     expect(maxOutgoing).toBeLessThanOrEqual(bound);
     expect(await metrics.render()).toContain(
       `rtp_ws_clients_closed_total{code="${closeCodes.queueOverflow}"} 1`,
@@ -142,7 +149,7 @@ describe('WsHub bounds on a real server', () => {
     expect(app.realtimeHub.clientCount).toBe(2);
     expect(await metrics.render()).toContain('rtp_ws_connections_refused_total{reason="limit"} 1');
     first.close();
-    await eventually(() => app.realtimeHub.clientCount === 1);
+    await eventually(() => app.realtimeHub.clientCount === 1, { timeoutMs: 20_000 });
     const third = await TestClient.open(url);
     await third.subscribe(topic);
     for (const client of [second, third]) client.close();

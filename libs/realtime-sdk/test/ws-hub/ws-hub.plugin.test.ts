@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { eventually } from '@realtime-platform/testkit';
 import {
   SdkMetrics,
   closeCodes,
@@ -12,13 +13,7 @@ import {
   type WsHubPluginInput,
 } from '../../src/index.js';
 import { jwtSecret } from '../helpers/platform-env.js';
-import {
-  TestClient,
-  eventually,
-  expectRejectedUpgrade,
-  grants,
-  signToken,
-} from '../helpers/ws-client.js';
+import { TestClient, expectRejectedUpgrade, grants, signToken } from '../helpers/ws-client.js';
 
 const topic = 'heart_rate_device_topic';
 /** The grant of the clients that subscribe to the whole topic. */
@@ -268,6 +263,6 @@ describe('wsHubPlugin protocol', () => {
     const clients = await Promise.all([1, 2].map(() => TestClient.open(url)));
     await app.close();
     expect(await Promise.all(clients.map((client) => client.closed))).toEqual([1001, 1001]);
-    await eventually(() => app.realtimeHub.clientCount === 0);
+    await eventually(() => app.realtimeHub.clientCount === 0, { timeoutMs: 20_000 });
   });
 });

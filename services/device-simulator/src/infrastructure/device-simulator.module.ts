@@ -88,10 +88,14 @@ export class DeviceSimulatorService {
       );
     }, this.options.progressIntervalMs ?? 10_000);
     this.progressTimer.unref();
-    void simulation.done.then((report) => {
-      this.logger.info({ ...report }, 'simulation finished');
-      void this.stop();
-    });
+    // A finished simulation (--count, --duration) stops the service; a stop that fails is logged
+    // and fails the process, as on SIGTERM, rather than an unhandled rejection.
+    simulation.done
+      .then((report) => {
+        this.logger.info({ ...report }, 'simulation finished');
+        return this.stop();
+      })
+      .catch(this.stopFailed);
     return this.app.listen({ host: this.config.http.host, port: this.config.http.port });
   }
 
@@ -110,6 +114,11 @@ export class DeviceSimulatorService {
     return this.stopping;
   }
 
+  private readonly stopFailed = (error: unknown): void => {
+    this.logger.error({ err: error }, 'stop failed');
+    process.exitCode = 1;
+  };
+
   /** SIGTERM/SIGINT stop the service; past `RTP_SHUTDOWN_TIMEOUT_MS` the process exits with 1. */
   installSignalHandlers(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -119,10 +128,7 @@ export class DeviceSimulatorService {
         process.exit(1);
       }, this.config.shutdownTimeoutMs);
       timer.unref();
-      this.stop().catch((error: unknown) => {
-        this.logger.error({ err: error }, 'stop failed');
-        process.exitCode = 1;
-      });
+      this.stop().catch(this.stopFailed);
     };
     for (const signal of signals) process.once(signal, onSignal);
   }

@@ -130,10 +130,11 @@ describe('Simulation', () => {
     simulation.tick();
     expect(publisher.published).toHaveLength(250);
     let done = false;
-    void simulation.done.then(() => (done = true));
+    const finished = simulation.done.then(() => (done = true));
     await Promise.resolve();
     expect(done).toBe(false);
     publisher.acknowledgeAll();
+    await finished;
     const report = await simulation.done;
     expect(report).toMatchObject({ published: 250, acknowledged: 250, failed: 0, inFlight: 0 });
     expect(acknowledged).toHaveLength(250);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { healthErrors } from '@realtime-platform/health-domain';
+import { eventually } from '@realtime-platform/testkit';
 import type { BridgeMetrics } from '../../src/application/ports/bridge-metrics.port.js';
 import type {
   DeadLetter,
@@ -16,7 +17,7 @@ import {
   ReadingForwarder,
   type ReadingForwarderOptions,
 } from '../../src/application/reading-forwarder.use-case.js';
-import { eventually, payloadOf, reading } from '../helpers/readings.js';
+import { payloadOf, reading } from '../helpers/readings.js';
 
 /** A source that hands over what the test publishes and records acknowledgements. */
 class FakeSource implements ReadingSource {

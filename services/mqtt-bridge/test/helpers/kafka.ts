@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { KafkaBroker } from '@realtime-platform/local-infra';
 import { deviceDataTopic, dlqTopicName } from '@realtime-platform/platform-contract';
+import { createTopics } from '@realtime-platform/testkit';
 
 /** The test broker; these helpers act as the provisioning principal (a super user). */
 type KafkaTarget = Pick<KafkaBroker, 'kafkajsConfig'>;
@@ -11,19 +12,10 @@ const kafkaClient = (kafka: KafkaTarget): Kafka =>
 
 /** Creates `device_data` (3 partitions) and `device_data.dlq`, as the platform provisions them. */
 export async function createPipelineTopics(kafka: KafkaTarget): Promise<void> {
-  const admin = kafkaClient(kafka).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: deviceDataTopic, numPartitions: 3 },
-        { topic: dlqTopicName(deviceDataTopic), numPartitions: 1 },
-      ],
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await createTopics(kafka, [
+    { topic: deviceDataTopic, numPartitions: 3 },
+    { topic: dlqTopicName(deviceDataTopic), numPartitions: 1 },
+  ]);
 }
 
 export interface RecordedRecord {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { eventually } from '@realtime-platform/testkit';
 import { bridgeErrors } from '../../src/bridge.errors.js';
 import type { InboundMessage } from '../../src/application/ports/reading-source.port.js';
 import {
   MqttReadingSource,
   type MqttReadingSourceInput,
 } from '../../src/infrastructure/mqtt-reading.source.js';
-import { eventually } from '../helpers/readings.js';
 
 const mosquitto = useMosquittoBroker({ devices: ['monitor-7'] });
 const sources: MqttReadingSource[] = [];

@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaBroker } from '@realtime-platform/local-infra';
 import { parseClaimSpec, planTopics } from '@realtime-platform/platform-contract';
+import { createTopics } from '@realtime-platform/testkit';
 import {
   KafkajsMessageBus,
   SchemaRegistryClient,
@@ -16,23 +16,13 @@ import {
  * provisioning principal.
  */
 export async function createPlatformTopics(kafka: KafkaBroker): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'test-admin',
-    ...kafka.kafkajsConfig('admin'),
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: planTopics(parseClaimSpec({ name: 'health-data' })).map((topic) => ({
-        topic: topic.name,
-        numPartitions: topic.partitions,
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await createTopics(
+    kafka,
+    planTopics(parseClaimSpec({ name: 'health-data' })).map((topic) => ({
+      topic: topic.name,
+      numPartitions: topic.partitions,
+    })),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   useSchemaRegistry,
 } from '@realtime-platform/local-infra/jest';
 import { alertsTopic, dlqTopicName, runtimeEnv } from '@realtime-platform/platform-contract';
+import { eventually } from '@realtime-platform/testkit';
 import { apiErrors } from '../../src/interface/http/api.errors.js';
 import {
   VitalProducer,
@@ -16,7 +17,6 @@ import {
   createPlatformTopics,
   heartRate,
 } from '../helpers/platform-kafka.js';
-import { eventually } from '../helpers/eventually.js';
 import { readFileSync } from 'node:fs';
 import { SignJWT, type JWTPayload } from 'jose';
 import { accessClaimName } from '@realtime-platform/realtime-sdk';
@@ -145,7 +145,9 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     // Device ids may have 128 characters (more than the router's 100 for a path parameter).
     const longId = `dev-${'l'.repeat(124)}`;
     await producer.produce(heartRateTopic, [heartRate(longId, 65)]);
-    await eventually(async () => (await api(`/api/devices/${longId}/latest`)).status === 200);
+    await eventually(async () => (await api(`/api/devices/${longId}/latest`)).status === 200, {
+      timeoutMs: 30_000,
+    });
     const unknown = await api('/api/devices/never-seen/latest');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({
@@ -213,14 +215,18 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: alertsTopic, fromBeginning: true });
-      const record = await new Promise<{ key: string; value: { id: string } }>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            const value = JSON.parse(String(message.value)) as { id: string };
-            if (value.id === alertId) resolve({ key: String(message.key), value });
-          },
-        });
-      });
+      const record = await new Promise<{ key: string; value: { id: string } }>(
+        (resolve, reject) => {
+          consumer
+            .run({
+              eachMessage: async ({ message }) => {
+                const value = JSON.parse(String(message.value)) as { id: string };
+                if (value.id === alertId) resolve({ key: String(message.key), value });
+              },
+            })
+            .catch(reject);
+        },
+      );
       expect(record.key).toBe('dev-c');
     } finally {
       await consumer.disconnect();
@@ -401,10 +407,12 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
         .split('\n')
         .filter((line) => line.includes('"access audit"'))
         .map((line) => (JSON.parse(line) as { audit: Record<string, unknown> }).audit);
-    await eventually(() =>
-      audit().some(
-        (entry) => entry.route === 'GET /api/devices/:id/latest' && entry.who === 'nurse-a',
-      ),
+    await eventually(
+      () =>
+        audit().some(
+          (entry) => entry.route === 'GET /api/devices/:id/latest' && entry.who === 'nurse-a',
+        ),
+      { timeoutMs: 30_000 },
     );
     expect(audit()).toEqual(
       expect.arrayContaining([
@@ -549,7 +557,10 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       ).alerts.map((a) => a.id);
     const t = Date.now();
     await producer.produce(heartRateTopic, [heartRate('dev-k', 190, t)]);
-    await eventually(async () => (await alertsOf('dev-k')).length === 1, 30_000, 'the first alert');
+    await eventually(async () => (await alertsOf('dev-k')).length === 1, {
+      timeoutMs: 30_000,
+      what: 'the first alert',
+    });
     // Give the commit timer time to commit the breach, so the restart does not simply redeliver it.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await service.kill('SIGKILL');
@@ -559,11 +570,10 @@ describe('realtime-service as its own process on real Kafka, Schema Registry and
       heartRate('dev-k', 72, t + 2000),
       heartRate('dev-k', 191, t + 3000),
     ]);
-    await eventually(
-      async () => (await alertsOf('dev-k')).length >= 2,
-      30_000,
-      'the re-armed alert',
-    );
+    await eventually(async () => (await alertsOf('dev-k')).length >= 2, {
+      timeoutMs: 30_000,
+      what: 'the re-armed alert',
+    });
     // Let anything late arrive: still exactly the first alert and the one after the recovery.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await alertsOf('dev-k')).sort()).toEqual(

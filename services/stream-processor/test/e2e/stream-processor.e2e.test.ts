@@ -23,7 +23,8 @@ import {
   type AvroSchema,
   type Codec,
 } from '@realtime-platform/realtime-sdk';
-import { TopicReader, createTopics, produce, rawKafka } from '../helpers/kafka.js';
+import { createTopics } from '@realtime-platform/testkit';
+import { TopicReader, produce, rawKafka } from '../helpers/kafka.js';
 import { fleetReading, payloadOf, readingId, reading } from '../helpers/readings.js';
 
 /**

@@ -12,19 +12,6 @@ export const rawKafka = (kafka: KafkaTarget): Kafka =>
     logLevel: logLevel.NOTHING,
   });
 
-export async function createTopics(
-  kafka: KafkaTarget,
-  topics: readonly { topic: string; numPartitions: number }[],
-): Promise<void> {
-  const admin = rawKafka(kafka).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: [...topics] });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Produces (acks=all) and resolves once the broker acknowledged every record. */
 export async function produce(
   kafka: KafkaTarget,

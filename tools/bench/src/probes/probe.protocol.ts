@@ -61,7 +61,16 @@ export function serveProbe(close: () => Promise<void> | void): { sample(delayMs:
         ...(process.env.PROBE_KEEP_SAMPLES === '1' ? { samples: sorted } : {}),
       });
     } else if (command.type === 'close') {
-      void Promise.resolve(close()).finally(() => process.exit(0));
+      // The client only waits for the exit; a failing close is reported on stderr, not hidden.
+      Promise.resolve()
+        .then(close)
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error('probe close failed', error);
+            process.exit(1);
+          },
+        );
     }
   });
   process.on('disconnect', () => process.exit(0));

@@ -5,8 +5,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
 import { useKafkaBroker } from '@realtime-platform/local-infra/jest';
+import { createTopics } from '@realtime-platform/testkit';
 import {
   alertsTopic,
   credentialKeys,
@@ -53,21 +53,6 @@ function mountPlatformSecrets(dir: string, platformName: string): void {
   }
 }
 
-/** Created by the provisioning principal, as the platform's set-up Job does. */
-async function createTopic(topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'outside-install-admin',
-    ...kafka().kafkajsConfig('admin'),
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 describe('the SDK installed from its packed tarballs outside the repository', () => {
   it('compiles a consumer with tsc and round-trips a record through Kafka with config from the five secrets', async () => {
     const project = mkdtempSync(join(tmpdir(), 'rtp-sdk-consumer-'));
@@ -110,7 +95,8 @@ describe('the SDK installed from its packed tarballs outside the repository', ()
       mountPlatformSecrets(secretsDir, 'health-data');
       // A topic the applications' principal may both write and read (the contract's ACLs).
       const topic = alertsTopic;
-      await createTopic(topic);
+      // Created by the provisioning principal, as the platform's set-up Job does.
+      await createTopics(kafka(), [{ topic, numPartitions: 1 }]);
       const run = await execa('node', ['dist/consumer.js', topic], {
         cwd: project,
         extendEnv: false,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { useKafkaBroker, useSchemaRegistry } from '@realtime-platform/local-infra/jest';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
+import { createTopic, eventually } from '@realtime-platform/testkit';
 import {
   KafkajsMessageBus,
   SchemaRegistryClient,
@@ -8,8 +9,7 @@ import {
   sdkErrors,
   type AvroSchema,
 } from '../../../src/index.js';
-import { committedTotal, createTopic, readAll } from '../../helpers/kafka-admin.js';
-import { eventually } from '../../helpers/ws-client.js';
+import { committedTotal, readAll } from '../../helpers/kafka-admin.js';
 
 /**
  * The Avro codec against a real Confluent-compatible Schema Registry (Apicurio Registry, its
@@ -278,7 +278,10 @@ describe('avroCodec against a real Schema Registry (Apicurio, Confluent API)', (
       expect(await committedTotal(kafka(), subscription.groupId, topic)).toBe(0);
 
       await registry().restart();
-      await eventually(() => handled.length === sent.length, 30_000, 'every record handled');
+      await eventually(() => handled.length === sent.length, {
+        timeoutMs: 30_000,
+        what: 'every record handled',
+      });
       expect(handled).toEqual(sent.map(({ value }) => value));
       await expect(readAll(kafka(), dlqTopicName(topic), 1, 3000)).rejects.toThrow(
         /only 0\/1 records/,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchemaRegistryClient, avroCodec, jsonCodec, sdkErrors } from '../../../src/index.js';
 
@@ -15,31 +15,40 @@ class RegistryStandIn {
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer(async (request, response) => {
-      this.requests.push(`${request.method} ${request.url}`);
-      response.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
-      const register = /^\/subjects\/([^/]+)\/versions$/.exec(request.url ?? '');
-      const lookup = /^\/schemas\/ids\/(\d+)$/.exec(request.url ?? '');
-      if (request.method === 'POST' && register) {
-        const { schema } = JSON.parse(await body(request)) as { schema: string };
-        let index = this.schemas.indexOf(schema);
-        if (index < 0) index = this.schemas.push(schema) - 1;
-        response.end(JSON.stringify({ id: index + 7 }));
-      } else if (request.method === 'GET' && lookup) {
-        const schema = this.schemas[Number(lookup[1]) - 7];
-        response.statusCode = schema === undefined ? 404 : 200;
-        response.end(
-          JSON.stringify(
-            schema === undefined ? { error_code: 40403, message: 'Schema not found' } : { schema },
-          ),
-        );
-      } else {
-        response.statusCode = 404;
-        response.end('{}');
-      }
+    this.server = createServer((request, response) => {
+      // A handler that throws answers 500 (the codec then fails the test) instead of an unhandled
+      // rejection that stops the test worker.
+      this.handle(request, response).catch((error: unknown) => {
+        response.statusCode = 500;
+        response.end(JSON.stringify({ error_code: 50001, message: String(error) }));
+      });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.requests.push(`${request.method} ${request.url}`);
+    response.setHeader('content-type', 'application/vnd.schemaregistry.v1+json');
+    const register = /^\/subjects\/([^/]+)\/versions$/.exec(request.url ?? '');
+    const lookup = /^\/schemas\/ids\/(\d+)$/.exec(request.url ?? '');
+    if (request.method === 'POST' && register) {
+      const { schema } = JSON.parse(await body(request)) as { schema: string };
+      let index = this.schemas.indexOf(schema);
+      if (index < 0) index = this.schemas.push(schema) - 1;
+      response.end(JSON.stringify({ id: index + 7 }));
+    } else if (request.method === 'GET' && lookup) {
+      const schema = this.schemas[Number(lookup[1]) - 7];
+      response.statusCode = schema === undefined ? 404 : 200;
+      response.end(
+        JSON.stringify(
+          schema === undefined ? { error_code: 40403, message: 'Schema not found' } : { schema },
+        ),
+      );
+    } else {
+      response.statusCode = 404;
+      response.end('{}');
+    }
   }
 
   stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { defineErrors } from '@realtime-platform/errors';
 import { useKafkaBroker } from '@realtime-platform/local-infra/jest';
 import { dlqTopicName } from '@realtime-platform/platform-contract';
+import { createTopic, eventually } from '@realtime-platform/testkit';
 import {
   SdkMetrics,
   deadLetterHeaders,
@@ -17,8 +18,7 @@ import {
   type MessageBus,
   type Subscription,
 } from '../../../src/index.js';
-import { committedTotal, createTopic, rawKafka, readAll } from '../../helpers/kafka-admin.js';
-import { eventually } from '../../helpers/ws-client.js';
+import { committedTotal, rawKafka, readAll } from '../../helpers/kafka-admin.js';
 
 /** A MessageBus adapter under test, and how to make one. */
 export type ContractBus = MessageBus & { readonly options: KafkaBusOptions };
@@ -158,7 +158,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       });
       await subscription.waitUntilJoined();
       await producer.publish(topic, readings(30), jsonCodec<Reading>());
-      await eventually(() => seen.length === 30, 20_000, '30 records handled');
+      await eventually(() => seen.length === 30, { timeoutMs: 20_000, what: '30 records handled' });
       // In order per device (key → partition).
       for (const device of ['d0', 'd1', 'd2']) {
         const ns = seen.filter((r) => r.deviceId === device).map((r) => r.n);
@@ -166,6 +166,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       }
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 30,
+        { timeoutMs: 20_000 },
       );
     });
 
@@ -218,7 +219,10 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         ],
       });
       await producer.disconnect();
-      await eventually(() => seen.length === 2, 20_000, 'both valid records handled');
+      await eventually(() => seen.length === 2, {
+        timeoutMs: 20_000,
+        what: 'both valid records handled',
+      });
       expect(seen).toEqual([1, 3]);
 
       const [dead] = await readAll(kafka(), dlqTopicName(topic), 1);
@@ -236,6 +240,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       // The malformed record is committed too: a restart does not loop on it.
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, topic)) === 3,
+        { timeoutMs: 20_000 },
       );
     });
 
@@ -257,7 +262,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         },
       });
       await consumer.publish(topic, readings(1), jsonCodec<Reading>());
-      await eventually(() => handled, 20_000, 'third attempt');
+      await eventually(() => handled, { timeoutMs: 20_000, what: 'third attempt' });
       expect(attempts).toEqual([1, 2, 3]);
       const text = await metrics.render();
       expect(text).toMatch(
@@ -297,7 +302,10 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         readings(4).map((r) => ({ ...r, key: 'same' })),
         jsonCodec<Reading>(),
       );
-      await eventually(() => handled.includes(3), 30_000, 'the record after the failures');
+      await eventually(() => handled.includes(3), {
+        timeoutMs: 30_000,
+        what: 'the record after the failures',
+      });
       expect(attemptsByN.get(0)).toBe(1);
       expect(attemptsByN.get(1)).toBe(12);
       expect(attemptsByN.get(2)).toBe(1);
@@ -347,7 +355,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
           first.push(value.n);
         },
       });
-      await eventually(() => first.length === 20, 20_000, 'first 20');
+      await eventually(() => first.length === 20, { timeoutMs: 20_000, what: 'first 20' });
       await subscriptionA.stop();
       expect(await committedTotal(kafka(), groupId, topic)).toBe(20);
 
@@ -363,7 +371,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
           second.push(value.n);
         },
       });
-      await eventually(() => second.length >= 5, 20_000, 'the 5 new records');
+      await eventually(() => second.length >= 5, { timeoutMs: 20_000, what: 'the 5 new records' });
       // Give a re-read a chance to show up before asserting it did not happen.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(second.sort((a, b) => a - b)).toEqual([100, 101, 102, 103, 104]);
@@ -397,8 +405,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       await producer.publish(topic, readings(12), jsonCodec<Reading>());
       await eventually(
         () => (seen.get('pod-a')?.length ?? 0) >= 12 && (seen.get('pod-b')?.length ?? 0) >= 12,
-        20_000,
-        'both instances saw 12',
+        { timeoutMs: 20_000, what: 'both instances saw 12' },
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const instanceId of ['pod-a', 'pod-b']) {
@@ -456,6 +463,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(Math.max(...batchSizes)).toBeLessThanOrEqual(7);
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, input)) === 40,
+        { timeoutMs: 20_000 },
       );
       const produced = await metrics.registry.getSingleMetricAsString(
         'rtp_kafka_records_produced_total',
@@ -496,7 +504,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         input,
         Array.from({ length: 10 }, (_, n) => ({ key: 'd1', value: reading(n, 'd1') })),
       );
-      await eventually(() => calls > 0, 20_000, 'the handler was called');
+      await eventually(() => calls > 0, { timeoutMs: 20_000, what: 'the handler was called' });
       // Several commit intervals pass while the handler holds the batch: nothing is committed.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await committedTotal(kafka(), subscription.groupId, input)).toBe(0);
@@ -504,6 +512,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       await readAll(kafka(), out, 10);
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, input)) === 10,
+        { timeoutMs: 20_000 },
       );
     });
 
@@ -567,6 +576,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(header(1, deadLetterHeaders.attempts)).toBe('1');
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
+        { timeoutMs: 20_000 },
       );
       const dlq = await metrics.registry.getSingleMetricAsString('rtp_kafka_dlq_records_total');
       expect(dlq).toContain(`topic="${input}",reason="decode"} 1`);
@@ -623,6 +633,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(calls.slice(7).map((c) => c.ns)).toEqual([[11], [12], [13], [14]]);
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, input)) === 4,
+        { timeoutMs: 20_000 },
       );
     });
 
@@ -660,7 +671,10 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         topic,
         [0, 1, 2].map((n) => ({ key: 'd1', value: reading(n, 'd1') })),
       );
-      await eventually(() => handled.length === 3, 20_000, 'all three handled');
+      await eventually(() => handled.length === 3, {
+        timeoutMs: 20_000,
+        what: 'all three handled',
+      });
       // In order: the partition waited for record 1.
       expect(handled).toEqual([0, 1, 2]);
       expect(attempts.get(1)).toBe(6);
@@ -700,6 +714,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
       expect(attempts.get(12)).toBe(5);
       await eventually(
         async () => (await committedTotal(kafka(), subscription.groupId, input)) === 3,
+        { timeoutMs: 20_000 },
       );
       await expect(readAll(kafka(), dlqTopicName(input), 1, 2000)).rejects.toThrow(
         /only 0\/1 records/,
@@ -735,8 +750,7 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
             await producer.publish(topic, records, jsonCodec<Reading>());
             return seen.includes(assignment);
           },
-          30_000,
-          what,
+          { timeoutMs: 30_000, what: what },
         );
       };
       await until(1, 'records of the first assignment');
@@ -813,31 +827,31 @@ export function describeMessageBusContract(adapter: BusAdapter): void {
         }
       })();
 
-      await eventually(() => received.size >= 100, 20_000, '100 records before the crash');
+      await eventually(() => received.size >= 100, {
+        timeoutMs: 20_000,
+        what: '100 records before the crash',
+      });
       await kafka().kill('SIGKILL');
       expect(kafka().running).toBe(false);
-      await eventually(
-        async () => !(await kafkaConsumersCheck(consumer)()).ok,
-        20_000,
-        'readiness to notice',
-      );
+      await eventually(async () => !(await kafkaConsumersCheck(consumer)()).ok, {
+        timeoutMs: 20_000,
+        what: 'readiness to notice',
+      });
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await kafka().restart();
 
       const afterRestart = acknowledged.size;
-      await eventually(
-        () => acknowledged.size >= afterRestart + 100,
-        60_000,
-        '100 acknowledged records after the restart',
-      );
+      await eventually(() => acknowledged.size >= afterRestart + 100, {
+        timeoutMs: 60_000,
+        what: '100 acknowledged records after the restart',
+      });
       stopProducing = true;
       await producing;
 
-      await eventually(
-        () => [...acknowledged].every((n) => received.has(n)),
-        60_000,
-        'every acknowledged record consumed',
-      );
+      await eventually(() => [...acknowledged].every((n) => received.has(n)), {
+        timeoutMs: 60_000,
+        what: 'every acknowledged record consumed',
+      });
       expect((await kafkaConsumersCheck(consumer)()).ok).toBe(true);
       expect((await consumer.checkReachable()).ok).toBe(true);
       const missing = [...acknowledged].filter((n) => !received.has(n));
