@@ -420,6 +420,7 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
   MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
   GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
+  BACKUP_DB_PASSWORD                        the backup role's (backup.enabled; read-only, pg_read_all_data)
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
@@ -473,6 +474,7 @@ Lenses admin password in {name}-lenses-secret). */ -}}
   "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin "MYSQL_ROOT_PASSWORD"))
   "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_USERNAME"))
   "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_PASSWORD"))
+  "BACKUP_DB_PASSWORD" (list (list $internal "BACKUP_DB_PASSWORD"))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
 {{- range $sources -}}
@@ -497,6 +499,7 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $_ := set $credentials "MYSQL_ROOT_PASSWORD" ($credentials.MYSQL_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MONGO_INITDB_ROOT_USERNAME" ($credentials.MONGO_INITDB_ROOT_USERNAME | default (printf "root_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials "MONGO_INITDB_ROOT_PASSWORD" ($credentials.MONGO_INITDB_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "BACKUP_DB_PASSWORD" ($credentials.BACKUP_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
 password is unchanged. */ -}}
@@ -967,6 +970,8 @@ role of each component that keeps its own database (Metabase, Lenses HQ, the Len
 password comes from a Secret through an environment variable of the PostgreSQL container, which
 provisions them (init.sql over its local socket).
 */}}
+{{- define "realtime-platform.v1.backupRole" -}}platform_backup{{- end -}}
+
 {{- define "realtime-platform.v1.databaseRoles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $roles := list -}}
@@ -974,6 +979,9 @@ provisions them (init.sql over its local socket).
 {{- if eq .Values.platform.database "postgres" -}}
 {{- $roles = append $roles (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
 {{- $roles = append $roles (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- end -}}
+{{- if .Values.backup.enabled -}}
+{{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "BACKUP_DB_PASSWORD") -}}
 {{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
@@ -1075,6 +1083,18 @@ SELECT format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', nspname, '{{ $rea
 {{- else }}
 
 -- the application database is on {{ .Values.platform.database }} (platform.database): this server keeps the platform's own
+{{- end }}
+{{- if .Values.backup.enabled }}
+{{- $backup := include "realtime-platform.v1.backupRole" . }}
+
+-- the backup role (backup.enabled): reads every table of every database (pg_read_all_data) and
+-- connects to each, read-only; it cannot write, create, or read the roles' passwords
+SELECT format('GRANT pg_read_all_data TO %I', '{{ $backup }}') \gexec
+SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', '{{ $backup }}') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', 'postgres', '{{ $backup }}') \gexec
+{{- range include "realtime-platform.v1.databases" . | fromJsonArray }}
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', '{{ .database }}', '{{ $backup }}') \gexec
+{{- end }}
 {{- end }}
 {{ end -}}
 

@@ -33,6 +33,7 @@ const generated: Record<string, string[]> = {
     'METABASE_DB_PASSWORD',
     'MB_ENCRYPTION_SECRET_KEY',
     'GF_SECURITY_SECRET_KEY',
+    'BACKUP_DB_PASSWORD',
   ],
   'health-data-lenses-hq-admin': ['password', 'passwordHash'],
   'health-data-mqtt-passwd': ['passwd'],

@@ -1,9 +1,11 @@
 // The Metabase setup Job's script, run for real (sh, curl, jq) with the environment the rendered
-// Job gives it, against a stand-in for Metabase's API.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// Job gives it, against a stand-in for Metabase's API (Metabase itself is not on the registries
+// here); the dashboard's SQL runs on a real PostgreSQL.
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { PostgresServer } from '@realtime-platform/local-infra';
 import { MetabaseApiStandIn } from '../support/metabase-api-stand-in.js';
 import {
   chartPath,
@@ -118,6 +120,8 @@ describe('realtime-platform: setup-metabase.sh', () => {
         values: [{ platform: { database } }],
       });
       try {
+        // The dashboards' cards are PostgreSQL SQL: none is provisioned on another engine.
+        expect(jobEnvironment().DASHBOARDS_DIR).toBeUndefined();
         expect(await run()).toMatchObject({ exitCode: 0, stderr: '' });
         const db = render.secretData('health-data-db-reader-secret');
         expect(metabase.databases[0]).toEqual({
@@ -240,5 +244,99 @@ describe('realtime-platform: setup-metabase.sh', () => {
     const result = await run();
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('the Snowflake credentials Secret has no SNOWFLAKE_USER');
+  });
+});
+
+describe('realtime-platform: the health-monitoring dashboard of the Metabase setup Job', () => {
+  const dashboardsDir = join(chartPath(chart), 'files', 'metabase');
+  const definition = async () =>
+    JSON.parse(await readFile(join(dashboardsDir, 'health-monitoring.json'), 'utf8')) as {
+      name: string;
+      cards: { name: string; sql: string }[];
+    };
+
+  it('is mounted from the chart into the Job where DASHBOARDS_DIR points', () => {
+    const pod = render.podTemplate('Job', 'health-data-metabase-setup-1');
+    expect(jobEnvironment().DASHBOARDS_DIR).toBe('/dashboards');
+    const mount = containerOf(pod, 'setup').volumeMounts?.find((m) => m.name === 'dashboards');
+    expect(mount).toMatchObject({ mountPath: '/dashboards', readOnly: true });
+    const volume = (pod.spec.volumes as { name: string; configMap?: { items?: unknown[] } }[]).find(
+      (v) => v.name === 'dashboards',
+    );
+    expect(volume?.configMap?.items).toEqual([
+      { key: 'metabase-health-monitoring.json', path: 'health-monitoring.json' },
+    ]);
+    expect(
+      render.configMapData('health-data-scripts')['metabase-health-monitoring.json'],
+    ).toBeDefined();
+  });
+
+  it('creates its cards on the application database and lays them out; a rerun updates them in place', async () => {
+    const { name, cards } = await definition();
+    expect(await run({ DASHBOARDS_DIR: dashboardsDir })).toMatchObject({ exitCode: 0, stderr: '' });
+    const appDatabase = metabase.databases.find((db) => db.name === 'realtime (PostgreSQL)')!;
+    expect(metabase.cards.map((c) => [c.name, c.dataset_query])).toEqual(
+      cards.map((c) => [
+        c.name,
+        { type: 'native', database: appDatabase.id, native: { query: c.sql } },
+      ]),
+    );
+    expect(metabase.dashboards.map((d) => [d.name, d.dashcards.map((dc) => dc.card_id)])).toEqual([
+      [name, metabase.cards.map((c) => c.id)],
+    ]);
+    const second = await run({ DASHBOARDS_DIR: dashboardsDir });
+    expect(second).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(metabase.cards).toHaveLength(cards.length);
+    expect(metabase.dashboards).toHaveLength(1);
+    expect(metabase.writes().filter((w) => w.startsWith('POST /api/card'))).toHaveLength(
+      cards.length,
+    );
+  });
+
+  it("runs every card's SQL on a real PostgreSQL holding the realtime service's tables", async () => {
+    const { cards } = await definition();
+    const server = await PostgresServer.start();
+    try {
+      // The realtime service's own migrations, in its schema (as its migrator runs them).
+      await server.query('CREATE SCHEMA realtime_service');
+      const migrations = join(
+        chartPath(chart),
+        '..',
+        '..',
+        'services',
+        'realtime-service',
+        'migrations',
+      );
+      for (const file of (await readdir(migrations)).filter((f) => f.endsWith('.sql')).sort())
+        await server.query(
+          `SET search_path TO realtime_service; ${await readFile(join(migrations, file), 'utf8')}`,
+        );
+      await server.query(`INSERT INTO realtime_service.alerts
+        (id, device_id, rule_id, kind, metric, value, threshold, direction, severity, message, recorded_at, raised_at)
+        VALUES ('hr/1/bed-1', 'bed-1', 'hr-high', 'threshold', 'heart_rate', 142, 120, 'above', 'critical', 'x', now() - interval '2 hours', now() - interval '2 hours'),
+               ('hr/2/bed-1', 'bed-1', 'hr-high', 'threshold', 'heart_rate', 150, 120, 'above', 'critical', 'x', now() - interval '1 hour', now() - interval '1 hour'),
+               ('spo2/1/bed-2', 'bed-2', 'spo2-low', 'threshold', 'oxygen_saturation', 86, 90, 'below', 'warning', 'x', now(), now())`);
+      await server.query(`INSERT INTO realtime_service.alert_rule_state VALUES
+        ('hr-high', 'bed-1', true, now() - interval '1 hour'), ('spo2-low', 'bed-2', false, now())`);
+      const results = new Map<string, unknown[]>();
+      for (const card of cards) results.set(card.name, (await server.query(card.sql)).rows);
+      expect(results.get('Alerts per device (7 days)')).toEqual([
+        { device_id: 'bed-1', alerts: '2' },
+        { device_id: 'bed-2', alerts: '1' },
+      ]);
+      expect(results.get('Devices in breach now')).toEqual([
+        expect.objectContaining({ device_id: 'bed-1', rule_id: 'hr-high' }),
+      ]);
+      expect(
+        (results.get('Last alerting vital per device and metric') as { value: number }[]).map(
+          (row) => row.value,
+        ),
+      ).toEqual([150, 86]);
+      expect(results.get('Alerts per day and severity (30 days)')?.length).toBeGreaterThanOrEqual(
+        2,
+      );
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -8,77 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresServer } from '@realtime-platform/local-infra';
 import { databaseSuperuser } from '@realtime-platform/platform-contract';
 import pg from 'pg';
-import {
-  chartPath,
-  containerOf,
-  renderChart,
-  type RenderedChart,
-} from '../support/render-chart.js';
-import { runShellScript, type ScriptResult } from '../support/run-shell-script.js';
+import { runPostgresInit } from '../support/postgresql-pod.js';
+import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import type { ScriptResult } from '../support/run-shell-script.js';
 
 const chart = 'realtime-platform';
 const namespace = 'apps';
-const script = join(chartPath(chart), 'files', 'scripts', 'init-postgresql.sh');
 
 let server: PostgresServer;
 let dir: string;
 let render: RenderedChart;
 
-const postgresContainer = (chartRender: RenderedChart) =>
-  containerOf(chartRender.podTemplate('StatefulSet', 'health-data-postgresql'), 'postgresql');
-
-/** The container's environment with every secretKeyRef resolved from the rendered Secrets. */
-function containerEnvironment(chartRender: RenderedChart): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const variable of postgresContainer(chartRender).env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    const value = ref ? chartRender.secretData(ref.name)[ref.key] : variable.value;
-    if (value === undefined) throw new Error(`cannot resolve ${variable.name}`);
-    env[variable.name] = value;
-  }
-  return env;
-}
-
-/** The postStart hook's command: `env K=V ... /bin/sh <script>`, as its variables and script. */
-function hookCommand(chartRender: RenderedChart): { env: Record<string, string>; script: string } {
-  const container = postgresContainer(chartRender) as {
-    lifecycle?: { postStart?: { exec?: { command?: string[] } } };
-  };
-  const command = container.lifecycle?.postStart?.exec?.command ?? [];
-  expect(command.slice(0, 1)).toEqual(['env']);
-  const assignments = command.slice(1).filter((part) => /^[A-Z_]+=/.test(part));
-  return {
-    env: Object.fromEntries(
-      assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-    ),
-    script: command.at(-1) ?? '',
-  };
-}
-
-/**
- * Runs the hook's script as the pod does: the container's environment and the hook's variables.
- * Only where the server is is rewritten: the socket directory and port of the test server (the
- * pod's is /var/run/postgresql:5432) and its superuser's password (initdb's, here the server's);
- * INIT_SQL is the rendered init.sql written to a file, LOG_FILE a file (the pod's log).
- */
-async function runInit(extra: Record<string, string | undefined> = {}): Promise<ScriptResult> {
-  const hook = hookCommand(render);
-  const env = {
-    ...containerEnvironment(render),
-    ...hook.env,
-    PGHOST: server.socketDir,
-    PGPORT: String(server.port),
-    POSTGRES_PASSWORD: server.password,
-    INIT_SQL: join(dir, 'init.sql'),
-    LOG_FILE: join(dir, 'container.log'),
-    WAIT_SECONDS: '10',
-    ...extra,
-  };
-  const defined = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  return runShellScript(script, defined, 60_000);
-}
+/** The pod's postStart provisioning on the test server (../support/postgresql-pod.ts). */
+const runInit = (extra: Record<string, string | undefined> = {}): Promise<ScriptResult> =>
+  runPostgresInit(render, server, dir, extra);
 
 /** A TCP login (what any pod of the cluster can try), as `user` to `database`. */
 async function connect(user: string, password: string, database: string): Promise<pg.Client> {

@@ -13,6 +13,9 @@
 //                                     when the e-mail address is taken
 //   PUT  /api/user/{id}               {is_superuser}; PUT /api/user/{id}/password {password};
 //   PUT  /api/user/{id}/reactivate
+//   GET  /api/card, POST /api/card, PUT /api/card/{id}            cards (questions), by id
+//   GET  /api/dashboard, POST /api/dashboard, PUT /api/dashboard/{id} (with dashcards: the layout,
+//                                     negative ids create; Metabase >= 0.47)
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,7 +43,30 @@ export interface MetabaseUser {
   is_active: boolean;
 }
 
+export interface MetabaseCard {
+  id: number;
+  name: string;
+  display: string;
+  dataset_query: { type: string; database: number; native: { query: string } };
+}
+
+export interface MetabaseDashboard {
+  id: number;
+  name: string;
+  description: string;
+  dashcards: {
+    id: number;
+    card_id: number;
+    row: number;
+    col: number;
+    size_x: number;
+    size_y: number;
+  }[];
+}
+
 export class MetabaseApiStandIn {
+  readonly cards: MetabaseCard[] = [];
+  readonly dashboards: MetabaseDashboard[] = [];
   readonly calls: MetabaseCall[] = [];
   readonly databases: MetabaseDatabase[] = [];
   admin: { email: string; password: string } | undefined;
@@ -200,6 +226,54 @@ export class MetabaseApiStandIn {
       if (!database) return send(404, 'Not found.');
       database.details = (body?.details ?? database.details) as Record<string, unknown>;
       return send(200, database);
+    }
+    if (method === 'GET' && path === '/api/card') return send(200, this.cards);
+    const cardMatch = /^\/api\/card(?:\/(\d+))?$/.exec(path);
+    if ((method === 'POST' || method === 'PUT') && cardMatch) {
+      const query = body?.dataset_query as MetabaseCard['dataset_query'] | undefined;
+      if (query?.type !== 'native' || !this.databases.some((db) => db.id === query.database))
+        return send(400, {
+          errors: { dataset_query: 'value must be a valid query on a database.' },
+        });
+      const fields = {
+        name: String(body?.name),
+        display: String(body?.display),
+        dataset_query: query,
+      };
+      if (method === 'POST' && !cardMatch[1]) {
+        const card = { id: this.cards.length + 1, ...fields };
+        this.cards.push(card);
+        return send(200, card);
+      }
+      const card = this.cards.find((candidate) => candidate.id === Number(cardMatch[1]));
+      if (!card) return send(404, 'Not found.');
+      Object.assign(card, fields);
+      return send(200, card);
+    }
+    if (method === 'GET' && path === '/api/dashboard') return send(200, this.dashboards);
+    const dashboardMatch = /^\/api\/dashboard(?:\/(\d+))?$/.exec(path);
+    if (method === 'POST' && dashboardMatch && !dashboardMatch[1]) {
+      const dashboard = {
+        id: this.dashboards.length + 1,
+        name: String(body?.name),
+        description: String(body?.description ?? ''),
+        dashcards: [],
+      };
+      this.dashboards.push(dashboard);
+      return send(200, dashboard);
+    }
+    if (method === 'PUT' && dashboardMatch?.[1]) {
+      const dashboard = this.dashboards.find((d) => d.id === Number(dashboardMatch[1]));
+      if (!dashboard) return send(404, 'Not found.');
+      const layout = (body?.dashcards ?? []) as MetabaseDashboard['dashcards'];
+      if (layout.some((dashcard) => !this.cards.some((card) => card.id === dashcard.card_id)))
+        return send(400, { message: 'a dashboard card names a card that does not exist' });
+      // Negative ids are new dashboard cards: Metabase gives them ids of their own.
+      let next = Math.max(0, ...dashboard.dashcards.map((d) => d.id)) + 1;
+      dashboard.dashcards = layout.map((d) => (d.id < 0 ? { ...d, id: next++ } : d));
+      dashboard.name = String(body?.name ?? dashboard.name);
+      dashboard.description = String(body?.description ?? dashboard.description);
+      return send(200, dashboard);
     }
     return send(404, 'API endpoint does not exist.');
   }

@@ -12,8 +12,13 @@
 #                     then re-creates each database of <dir> from its dump (pg_restore --clean
 #                     --create: the database is dropped first, so stop its clients before)
 #
+# backup runs as the chart's read-only backup role (pg_read_all_data) over the network; restore
+# needs the superuser, who logs in only on the PostgreSQL pod's own socket: it runs there
+# (README "Backup and restore").
+#
 # Environment:
-#   PGHOST, PGPORT, PGUSER, PGPASSWORD  a superuser connection (libpq variables)
+#   PGHOST, PGPORT, PGUSER, PGPASSWORD  the connection (libpq variables); PGPASSWORD defaults to
+#                POSTGRES_PASSWORD (the PostgreSQL container's superuser password) for restore
 #   BACKUP_DIR   where backups live (backup: required; the CronJob's volume)
 #   BACKUP_KEEP  backups kept after a successful one (default 7)
 #
@@ -27,6 +32,7 @@ die() {
 }
 
 [ -n "${PGHOST:-}" ] || die "PGHOST is not set"
+export PGPASSWORD="${PGPASSWORD:-${POSTGRES_PASSWORD:-}}"
 
 backup() {
   [ -n "${BACKUP_DIR:-}" ] || die "BACKUP_DIR is not set"
@@ -44,7 +50,10 @@ backup() {
   databases=$(psql -X -d postgres -v ON_ERROR_STOP=1 -At -c \
     "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY datname") ||
     die "cannot list the databases"
-  pg_dumpall -l postgres --globals-only -f "$partial/globals.sql" || die "pg_dumpall --globals-only failed"
+  # Without the roles' passwords: only the superuser may read them, and the PostgreSQL container
+  # sets every platform role's password again from its Secrets each time it starts.
+  pg_dumpall -l postgres --globals-only --no-role-passwords -f "$partial/globals.sql" ||
+    die "pg_dumpall --globals-only failed"
   for database in $databases; do
     pg_dump -d "$database" -Fc -f "$partial/$database.dump" || die "pg_dump of $database failed"
     say "dumped $database ($(wc -c <"$partial/$database.dump") bytes)"

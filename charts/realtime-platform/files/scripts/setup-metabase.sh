@@ -6,6 +6,9 @@
 #   data source present     -> PUT /api/database/<id> with the current connection details
 #   viewer missing          -> POST /api/user (no admin: only the "All Users" group)
 #   viewer present          -> its password set, reactivated and stripped of admin rights if needed
+#   dashboards              -> each DASHBOARDS_DIR/*.json (name, description, cards with native SQL
+#                              on the application database): cards and dashboard created, or updated
+#                              in place by name, so a rerun changes nothing and duplicates nothing
 # Data sources: the application database (as the read-only role), and Snowflake when SNOWFLAKE_DIR
 # is set. The viewer is the login applications get ({name}-metabase-secret); the admin stays here.
 #
@@ -20,6 +23,7 @@
 #   APP_DB_DISPLAY_NAME            its name in Metabase (default "<APP_DB_NAME> (<engine>)")
 #   SNOWFLAKE_DIR                  the mounted Snowflake credentials Secret (optional)
 #   SNOWFLAKE_KEY_PATH             where Metabase's pod sees SNOWFLAKE_PRIVATE_KEY (with SNOWFLAKE_DIR)
+#   DASHBOARDS_DIR                 where the dashboard definitions are (optional; none when unset)
 #   WAIT_SECONDS, POLL_SECONDS     waiting for Metabase (default 900, 5)
 #   CURL, JQ                       the commands (default curl, jq)
 #
@@ -130,11 +134,14 @@ ensure_database() {
     $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0]}' >"$work/database.json"
     request PUT "/api/database/$id" "$work/database.json"
     case $HTTP_STATUS in 200) ;; *) fail_http "updating data source '$1'" ;; esac
+    database_id=$id
     say "data source '$1': connection details updated"
   else
     $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0], is_full_sync: true}' >"$work/database.json"
     request POST /api/database "$work/database.json"
     case $HTTP_STATUS in 200) ;; *) fail_http "adding data source '$1'" ;; esac
+    database_id=$($JQ -r '.id // empty' "$work/body")
+    [ -n "$database_id" ] || die "Metabase added data source '$1' without an id: $(head -c 300 "$work/body")"
     say "data source '$1': added"
   fi
   rm -f "$work/database.json"
@@ -150,6 +157,7 @@ else
     '{host: $host, port: ($port | tonumber), dbname: $db, user: $user, password: $password, ssl: false}' >"$work/app.json"
 fi
 ensure_database "$APP_DB_DISPLAY_NAME" "$app_engine" "$work/app.json"
+app_database_id=$database_id
 
 if [ -n "${SNOWFLAKE_DIR:-}" ]; then
   for key in SNOWFLAKE_URL SNOWFLAKE_USER SNOWFLAKE_PRIVATE_KEY; do
@@ -198,5 +206,56 @@ else
   rm -f "$work/user.json"
   case $HTTP_STATUS in 200) ;; *) fail_http "adding the viewer $VIEWER_EMAIL" ;; esac
   say "viewer $VIEWER_EMAIL: added"
+fi
+# 5. Dashboards on the application database: cards (native SQL) and their layout, matched by name.
+if [ -n "${DASHBOARDS_DIR:-}" ]; then
+  for definition in "$DASHBOARDS_DIR"/*.json; do
+    [ -e "$definition" ] || continue
+    dashboard=$($JQ -r '.name' "$definition")
+    request GET /api/card
+    [ "$HTTP_STATUS" = 200 ] || fail_http "listing cards"
+    # An array (Metabase's answer), or {data: [...]} like its paged lists.
+    $JQ 'if type == "array" then . else .data end' "$work/body" >"$work/cards.json"
+    : >"$work/dashcards.jsonl"
+    count=$($JQ '.cards | length' "$definition")
+    i=0
+    while [ "$i" -lt "$count" ]; do
+      $JQ -c --argjson i "$i" '.cards[$i]' "$definition" >"$work/card-def.json"
+      card=$($JQ -r '.name' "$work/card-def.json")
+      $JQ --argjson db "$app_database_id" \
+        '{name: .name, display: .display, visualization_settings: {}, dataset_query: {type: "native", database: $db, native: {query: .sql}}}' \
+        "$work/card-def.json" >"$work/card.json"
+      id=$($JQ -r --arg name "$card" '[.[] | select(.name == $name and (.archived // false) == false)][0].id // empty' "$work/cards.json")
+      if [ -n "$id" ]; then
+        request PUT "/api/card/$id" "$work/card.json"
+        case $HTTP_STATUS in 200) ;; *) fail_http "updating card '$card'" ;; esac
+      else
+        request POST /api/card "$work/card.json"
+        case $HTTP_STATUS in 200) ;; *) fail_http "adding card '$card'" ;; esac
+        id=$($JQ -r '.id // empty' "$work/body")
+        [ -n "$id" ] || die "Metabase added card '$card' without an id"
+      fi
+      # New dashboard cards get negative ids (Metabase's convention for "create").
+      $JQ -c --argjson card "$id" --argjson n "$((-1 - i))" \
+        '{id: $n, card_id: $card, row: .row, col: .col, size_x: .size_x, size_y: .size_y, parameter_mappings: [], visualization_settings: {}}' \
+        "$work/card-def.json" >>"$work/dashcards.jsonl"
+      i=$((i + 1))
+    done
+    request GET /api/dashboard
+    [ "$HTTP_STATUS" = 200 ] || fail_http "listing dashboards"
+    id=$($JQ -r --arg name "$dashboard" '[(if type == "array" then . else .data end)[] | select(.name == $name and (.archived // false) == false)][0].id // empty' "$work/body")
+    if [ -z "$id" ]; then
+      $JQ '{name: .name, description: .description}' "$definition" >"$work/dashboard.json"
+      request POST /api/dashboard "$work/dashboard.json"
+      case $HTTP_STATUS in 200) ;; *) fail_http "adding dashboard '$dashboard'" ;; esac
+      id=$($JQ -r '.id // empty' "$work/body")
+      [ -n "$id" ] || die "Metabase added dashboard '$dashboard' without an id"
+    fi
+    # The layout replaces the dashboard's cards as a whole (PUT with dashcards, Metabase >= 0.47).
+    $JQ -s --slurpfile d "$definition" '{name: $d[0].name, description: $d[0].description, dashcards: .}' "$work/dashcards.jsonl" >"$work/dashboard.json"
+    request PUT "/api/dashboard/$id" "$work/dashboard.json"
+    case $HTTP_STATUS in 200) ;; *) fail_http "laying out dashboard '$dashboard'" ;; esac
+    say "dashboard '$dashboard': $count cards"
+  done
 fi
 say "Metabase matches the platform"

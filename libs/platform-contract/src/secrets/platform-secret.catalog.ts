@@ -119,9 +119,14 @@ export const platformSecretCatalog = [
         description: 'Metabase key for the connection details it stores',
       },
       { key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
+      {
+        key: 'BACKUP_DB_PASSWORD',
+        description:
+          'password of the backup role (pg_read_all_data, read-only; with backup.enabled), which the backup CronJob logs in as',
+      },
     ],
-    // postgresql: the password of Metabase's role, which it provisions.
-    loadedBy: ['postgresql', 'metabase', 'grafana'],
+    // postgresql: the passwords of Metabase's and the backup role, which it provisions.
+    loadedBy: ['postgresql', 'metabase', 'grafana', 'backup'],
   },
 ] as const satisfies readonly PlatformSecretDefinition[];
 
