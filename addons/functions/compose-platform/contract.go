@@ -60,13 +60,17 @@ type Service struct {
 
 // SecretKey is a key of one of the five secrets.
 type SecretKey struct {
-	Key      string   `json:"key"`
-	Kind     string   `json:"kind"`   // endpoint, setting or credential
-	Format   string   `json:"format"` // host, port, bootstrap, url (endpoints); flag, enum, name (settings)
+	Key    string `json:"key"`
+	Kind   string `json:"kind"`   // endpoint, setting, credential or connection (a URL of the others)
+	Format string `json:"format"` // host, port, bootstrap, url (endpoints); flag, enum, name (settings)
+	// Services are the candidates in order: an endpoint points at the first one the claim deploys.
 	Services []string `json:"services"`
-	Port     string   `json:"port"`
-	Scheme   string   `json:"scheme"`
-	Path     string   `json:"path"`
+	// Port names the port on the Service; PortByService for candidates whose port is named otherwise
+	// (the database keys: postgresql, mysql, mongodb).
+	Port          string            `json:"port"`
+	PortByService map[string]string `json:"portByService"`
+	Scheme        string            `json:"scheme"`
+	Path          string            `json:"path"`
 }
 
 // Secret is one of the five secrets, named {name}-{suffix}. When its condition does not hold it

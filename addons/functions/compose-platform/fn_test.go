@@ -138,6 +138,36 @@ func TestTheEmbeddedContractResolves(t *testing.T) {
 	}
 }
 
+func TestPointsTheDatabaseKeysAtTheServiceOfTheClaimsEngineOnItsDefaultPort(t *testing.T) {
+	contract, err := LoadContract(contractJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := contract.secret("db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for database, want := range map[string][2]string{
+		"postgres": {"health-data-postgresql.apps.svc.cluster.local", "5432"},
+		"mysql":    {"health-data-mysql.apps.svc.cluster.local", "3306"},
+		"mongodb":  {"health-data-mongodb.apps.svc.cluster.local", "27017"},
+	} {
+		p := &Platform{contract: contract, Name: "health-data", Namespace: "apps", ClusterDomain: "cluster.local",
+			Spec: map[string]any{"database": database}}
+		got := [2]string{}
+		for _, key := range db.Keys {
+			for i, name := range []string{"DB_HOST", "DB_PORT"} {
+				if key.Key == name {
+					if got[i], err = p.Endpoint(key); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		expectEqual(t, "database "+database, got, want)
+	}
+}
+
 func TestComposesTheChartAsAReleaseThatWaitsAndRollsBack(t *testing.T) {
 	rsp := runFunction(t, platformInput, platformXR(`{"name": "health-data", "claimRef": {"namespace": "apps", "name": "health-data-realtime"}}`), nil)
 	mustSucceed(t, rsp)
@@ -185,7 +215,7 @@ func TestWritesTheFiveSecretsWithTheContractKeysAsConnectionDetails(t *testing.T
 	expectEqual(t, "keys by secret", bySecret, map[string][]string{
 		"health-data-mqtt-secret":     {"MQTT_ENABLED", "MQTT_HOST", "MQTT_PORT", "MQTT_URL", "MQTT_WS_PORT", "MQTT_WS_URL", "MQTT_USERNAME", "MQTT_PASSWORD"},
 		"health-data-kafka-secret":    {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_USERNAME", "KAFKA_PASSWORD", "KAFKA_SCHEMA_REGISTRY_URL", "KAFKA_CONNECT_URL"},
-		"health-data-db-secret":       {"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"},
+		"health-data-db-secret":       {"DB_TYPE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_URL"},
 		"health-data-metabase-secret": {"DASHBOARD_TYPE", "DASHBOARD_URL", "DASHBOARD_USER", "DASHBOARD_PASSWORD"},
 		// Lenses is off: its secret holds only the flag.
 		"health-data-lenses-secret": {"LENSES_ENABLED"},
@@ -242,7 +272,7 @@ func TestWiresTheLensesSubchartsToThePlatformExactlyForStreamProcessingLenses(t 
 func TestRefusesAnInvalidClaimNamingTheField(t *testing.T) {
 	for _, c := range []struct{ spec, want string }{
 		{`{"database": "postgres"}`, "spec.name: Required value"},
-		{`{"name": "health-data", "database": "oracle"}`, `spec.database: Unsupported value: "oracle": supported values: "postgres"`},
+		{`{"name": "health-data", "database": "oracle"}`, `spec.database: Unsupported value: "oracle": supported values: "postgres", "mysql", "mongodb"`},
 		{`{"name": "health-data", "dataRetention": "7x"}`, `spec.dataRetention: Invalid value: "7x": spec.dataRetention in body should match '^[0-9]+[dwm]$'`},
 		{`{"name": "Health_Data"}`, `spec.name: Invalid value: "Health_Data": spec.name in body should match`},
 		{`{"name": "h", "iot": "yes"}`, `spec.iot: Invalid value: "string": spec.iot in body must be of type boolean`},

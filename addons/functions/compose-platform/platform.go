@@ -61,8 +61,12 @@ func (p *Platform) Endpoint(key SecretKey) (string, error) {
 		if !p.holds(service.EnabledWhen) {
 			continue
 		}
+		portName := key.Port
+		if name, ok := key.PortByService[id]; ok {
+			portName = name
+		}
 		for _, port := range service.Ports {
-			if port.Name != key.Port {
+			if port.Name != portName {
 				continue
 			}
 			number := strconv.Itoa(port.Port)
@@ -82,7 +86,7 @@ func (p *Platform) Endpoint(key SecretKey) (string, error) {
 			}
 			return "", fmt.Errorf("%s: unknown endpoint format %q", key.Key, key.Format)
 		}
-		return "", fmt.Errorf("%s: service %s has no port %s", key.Key, id, key.Port)
+		return "", fmt.Errorf("%s: service %s has no port %s", key.Key, id, portName)
 	}
 	return "", fmt.Errorf("%s: none of %v is deployed", key.Key, key.Services)
 }

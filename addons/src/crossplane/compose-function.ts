@@ -214,6 +214,7 @@ const keyData = (key: SecretKeyDefinition) =>
         format: key.format,
         services: key.services,
         port: key.port,
+        portByService: key.portByService ?? {},
         scheme: key.scheme ?? '',
         path: key.path ?? '',
       }

@@ -35,7 +35,13 @@ const expected: Record<string, Partial<ApplicationProblem> & { text: string }> =
     source: 'contract',
     component: 'health-pipeline',
     field: 'properties.database',
-    text: 'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
+    text: 'component "health-pipeline": properties.database: must be one of "postgres", "mysql", "mongodb", got "oracle"',
+  },
+  'grafana-mongodb.app.yaml': {
+    source: 'contract',
+    component: 'health-pipeline',
+    field: 'properties.visualization',
+    text: 'component "health-pipeline": properties.visualization: grafana cannot read properties.database: mongodb (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql',
   },
   'kafka-brokers-two.app.yaml': {
     source: 'contract',

@@ -42,6 +42,8 @@ They are not configurable: every URL in the five Secrets is right by constructio
   "schema-registry" (dict "http" 8081)
   "kafka-connect" (dict "http" 8083)
   "postgresql" (dict "postgresql" 5432)
+  "mysql" (dict "mysql" 3306)
+  "mongodb" (dict "mongodb" 27017)
   "metabase" (dict "http" 3000)
   "grafana" (dict "http" 3000)
   "lenses-hq" (dict "http" 9991 "agents" 10000)
@@ -413,6 +415,8 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
   POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-db-admin-secret)
+  MYSQL_ROOT_PASSWORD                       MySQL root@localhost ({name}-mysql-admin-secret)
+  MONGO_INITDB_ROOT_USERNAME, ..._PASSWORD  MongoDB root ({name}-mongodb-admin-secret)
   METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
   MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
   GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
@@ -437,6 +441,8 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
 {{- $dbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-admin-secret"))) | fromJson -}}
 {{- $dbReader := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "db-reader-secret"))) | fromJson -}}
 {{- $hqAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin"))) | fromJson -}}
+{{- $mysqlAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mysql-admin-secret"))) | fromJson -}}
+{{- $mongodbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mongodb-admin-secret"))) | fromJson -}}
 {{- $credentials := dict -}}
 {{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
 {name}-kafka-secret, which credentials.existingSecret may set with KAFKA_PASSWORD). */ -}}
@@ -465,6 +471,9 @@ Lenses admin password in {name}-lenses-secret). */ -}}
   "METABASE_DB_PASSWORD" (list (list $internal "METABASE_DB_PASSWORD"))
   "MB_ENCRYPTION_SECRET_KEY" (list (list $internal "MB_ENCRYPTION_SECRET_KEY"))
   "GF_SECURITY_SECRET_KEY" (list (list $internal "GF_SECURITY_SECRET_KEY"))
+  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin "MYSQL_ROOT_PASSWORD"))
+  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_USERNAME"))
+  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_PASSWORD"))
   "BACKUP_DB_PASSWORD" (list (list $internal "BACKUP_DB_PASSWORD"))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
@@ -487,6 +496,9 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
 {{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "MYSQL_ROOT_PASSWORD" ($credentials.MYSQL_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "MONGO_INITDB_ROOT_USERNAME" ($credentials.MONGO_INITDB_ROOT_USERNAME | default (printf "root_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "MONGO_INITDB_ROOT_PASSWORD" ($credentials.MONGO_INITDB_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "BACKUP_DB_PASSWORD" ($credentials.BACKUP_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
@@ -675,18 +687,46 @@ secretSuffix, superUser}. A chart test compares it with the contract.
 {{- end -}}
 
 {{/*
-realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database, as the
-applications' role (no owner, no superuser: see initSql).
+realtime-platform.v1.databaseEngine: the application database engine's Service (its port has the
+same name) and DB_URL's scheme and query, as JSON: the contract's databaseEngineCatalog.
+*/}}
+{{- define "realtime-platform.v1.databaseEngine" -}}
+{{- $engines := dict
+  "postgres" (dict "service" "postgresql" "scheme" "postgresql" "query" "")
+  "mysql" (dict "service" "mysql" "scheme" "mysql" "query" "")
+  "mongodb" (dict "service" "mongodb" "scheme" "mongodb" "query" "?authSource=realtime") -}}
+{{- get $engines .Values.platform.database | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.databaseUrl: DB_URL of a db secret's data (JSON), user and password
+percent-encoded: <scheme>://<user>:<password>@<host>:<port>/<name><query>.
+*/}}
+{{- define "realtime-platform.v1.databaseUrl" -}}
+{{- $root := index . 0 -}}
+{{- $data := index . 1 -}}
+{{- $engine := include "realtime-platform.v1.databaseEngine" $root | fromJson -}}
+{{- $user := urlquery $data.DB_USER | replace "+" "%20" -}}
+{{- $password := urlquery $data.DB_PASSWORD | replace "+" "%20" -}}
+{{- printf "%s://%s:%s@%s:%s/%s%s" $engine.scheme $user $password $data.DB_HOST $data.DB_PORT $data.DB_NAME $engine.query -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.dbSecretData: {name}-db-secret (JSON): the application database on the
+engine platform.database names, as the applications' user (no owner, no superuser: see initSql).
 */}}
 {{- define "realtime-platform.v1.dbSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- dict
-  "DB_HOST" (include "realtime-platform.v1.host" (list . "postgresql"))
-  "DB_PORT" (include "realtime-platform.v1.port" (list . "postgresql" "postgresql"))
+{{- $engine := include "realtime-platform.v1.databaseEngine" . | fromJson -}}
+{{- $data := dict
+  "DB_TYPE" .Values.platform.database
+  "DB_HOST" (include "realtime-platform.v1.host" (list . $engine.service))
+  "DB_PORT" (include "realtime-platform.v1.port" (list . $engine.service $engine.service))
   "DB_NAME" "realtime"
   "DB_USER" $credentials.DB_USER
-  "DB_PASSWORD" $credentials.DB_PASSWORD
-  | toJson -}}
+  "DB_PASSWORD" $credentials.DB_PASSWORD -}}
+{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
+{{- toJson $data -}}
 {{- end -}}
 
 {{/*
@@ -698,6 +738,7 @@ realtime-platform.v1.dbReaderSecretData: {name}-db-reader-secret (JSON): the key
 {{- $data := include "realtime-platform.v1.dbSecretData" . | fromJson -}}
 {{- $_ := set $data "DB_USER" $credentials.DB_READER_USER -}}
 {{- $_ := set $data "DB_PASSWORD" $credentials.DB_READER_PASSWORD -}}
+{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
 {{- toJson $data -}}
 {{- end -}}
 
@@ -933,10 +974,12 @@ provisions them (init.sql over its local socket).
 
 {{- define "realtime-platform.v1.databaseRoles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $roles := list
-  (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD")
-  (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD")
--}}
+{{- $roles := list -}}
+{{- /* The applications' and the read-only role only when the application database is here. */ -}}
+{{- if eq .Values.platform.database "postgres" -}}
+{{- $roles = append $roles (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- $roles = append $roles (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- end -}}
 {{- if .Values.backup.enabled -}}
 {{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "BACKUP_DB_PASSWORD") -}}
 {{- end -}}
@@ -962,7 +1005,10 @@ other roles in, or reach any other database. The other databases belong to the o
 keeps its state there.
 */}}
 {{- define "realtime-platform.v1.databases" -}}
-{{- $databases := list (dict "database" "realtime" "owner" "postgres") -}}
+{{- $databases := list -}}
+{{- if eq .Values.platform.database "postgres" -}}
+{{- $databases = append $databases (dict "database" "realtime" "owner" "postgres") -}}
+{{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser) -}}
 {{- end -}}
@@ -1016,6 +1062,8 @@ SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', '{{ .database }}') \gexec
 REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
 REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;
 
+{{- if eq .Values.platform.database "postgres" }}
+
 -- the application database: the applications' role connects, creates its schemas and tables and
 -- uses them; the read-only role connects and reads, and nothing else
 SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', 'realtime', '{{ $app }}') \gexec
@@ -1032,6 +1080,10 @@ SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I
 SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', '{{ $app }}', '{{ $reader }}') \gexec
 SELECT format('GRANT USAGE ON SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspowner = '{{ $app }}'::regrole \gexec
 SELECT format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I', nspname, '{{ $reader }}') FROM pg_catalog.pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\_%' \gexec
+{{- else }}
+
+-- the application database is on {{ .Values.platform.database }} (platform.database): this server keeps the platform's own
+{{- end }}
 {{- if .Values.backup.enabled }}
 {{- $backup := include "realtime-platform.v1.backupRole" . }}
 
@@ -1189,8 +1241,8 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- define "realtime-platform.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- $p := .Values.platform -}}
-{{- if ne $p.database "postgres" -}}
-{{- $problems = append $problems (printf "platform.database: %q is not implemented; use \"postgres\" (mysql and mongodb are planned)." $p.database) -}}
+{{- if and .Values.backup.enabled (ne $p.database "postgres") -}}
+{{- $problems = append $problems (printf "backup.enabled needs platform.database: postgres: the backup CronJob dumps PostgreSQL (pg_dump), and with %q the application database is not there, so a backup would silently miss it. Back the %s volume up with your cluster's volume snapshots, or set backup.enabled: false." $p.database $p.database) -}}
 {{- end -}}
 {{- if gt (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas) -}}
 {{- $problems = append $problems (printf "platform.scaling.minReplicas (%d) must not exceed platform.scaling.maxReplicas (%d)." (int $p.scaling.minReplicas) (int $p.scaling.maxReplicas)) -}}
@@ -1367,6 +1419,7 @@ database, with its credentials as $VARIABLE references Grafana expands from its 
 */}}
 {{- define "realtime-platform.v1.grafanaDatasources" -}}
 apiVersion: 1
+{{- if eq .Values.platform.database "postgres" }}
 datasources:
   - name: realtime
     uid: realtime-postgresql
@@ -1382,4 +1435,20 @@ datasources:
       postgresVersion: 1700
     secureJsonData:
       password: $DB_PASSWORD
+{{- else }}
+# platform.database mysql (mongodb with Grafana is refused: values.schema.json, the claim's CEL rule).
+datasources:
+  - name: realtime
+    uid: realtime-mysql
+    type: mysql
+    access: proxy
+    url: $DB_HOST:$DB_PORT
+    user: $DB_USER
+    isDefault: true
+    editable: false
+    jsonData:
+      database: $DB_NAME
+    secureJsonData:
+      password: $DB_PASSWORD
+{{- end }}
 {{- end -}}

@@ -41,6 +41,8 @@ const fixtures = [
   'snowflake',
   'lenses',
   'kafka-cluster',
+  'mysql',
+  'mongodb',
 ] as const;
 type Fixture = (typeof fixtures)[number];
 

@@ -107,6 +107,44 @@ describe('realtime-platform: setup-metabase.sh', () => {
     ]);
   });
 
+  it.each([
+    ['mysql', 'realtime (MySQL)', 'mysql', 'password'],
+    ['mongodb', 'realtime (MongoDB)', 'mongo', 'pass'],
+  ] as const)(
+    'adds the application database on %s with its Metabase driver and the read-only user',
+    async (database, name, engine, passwordKey) => {
+      const saved = render;
+      render = await renderChart(chart, {
+        namespace: 'apps',
+        fixtures: ['snowflake'],
+        values: [{ platform: { database } }],
+      });
+      try {
+        // The dashboards' cards are PostgreSQL SQL: none is provisioned on another engine.
+        expect(jobEnvironment().DASHBOARDS_DIR).toBeUndefined();
+        expect(await run()).toMatchObject({ exitCode: 0, stderr: '' });
+        const db = render.secretData('health-data-db-reader-secret');
+        expect(metabase.databases[0]).toEqual({
+          id: 1,
+          name,
+          engine,
+          details: {
+            host: `health-data-${database}.apps.svc.cluster.local`,
+            port: database === 'mysql' ? 3306 : 27017,
+            dbname: 'realtime',
+            user: db.DB_USER,
+            [passwordKey]: db.DB_PASSWORD,
+            // MongoDB authenticates the user against the application database (DB_URL's authSource).
+            ...(database === 'mongodb' ? { authdb: 'realtime' } : {}),
+            ssl: false,
+          },
+        });
+      } finally {
+        render = saved;
+      }
+    },
+  );
+
   it('logs in and updates the data sources on the next run instead of adding them again', async () => {
     await run();
     const again = await run();

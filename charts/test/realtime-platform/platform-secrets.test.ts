@@ -14,7 +14,7 @@ import { containersOf, workloadsOf, type Workload } from '../support/workloads.j
 const chart = 'realtime-platform';
 const namespace = 'apps';
 const name = 'health-data';
-const fixtures = ['minimal', 'every-option', 'grafana', 'lenses'] as const;
+const fixtures = ['minimal', 'every-option', 'grafana', 'lenses', 'mysql', 'mongodb'] as const;
 type Fixture = (typeof fixtures)[number];
 
 const renders = {} as Record<Fixture, RenderedChart>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { maxPlatformNameLength } from '@realtime-platform/platform-contract';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
+import { parse } from 'yaml';
 import {
   containerOf,
   envOf,
@@ -23,6 +24,8 @@ const fixtures = [
   'grafana',
   'snowflake',
   'lenses',
+  'mysql',
+  'mongodb',
 ] as const;
 type Fixture = (typeof fixtures)[number];
 
@@ -110,6 +113,32 @@ describe('realtime-platform: what each claim deploys', () => {
     expect(kindsAndNames(render, 'CronJob')).toEqual(['health-data-connectors']);
   });
 
+  it.each(['mysql', 'mongodb'] as const)(
+    'database: %s deploys its own server for the application database; PostgreSQL stays for Metabase',
+    (engine) => {
+      const render = renders[engine];
+      expect(kindsAndNames(render, 'StatefulSet')).toEqual(
+        [
+          'health-data-bridge',
+          'health-data-kafka',
+          `health-data-${engine}`,
+          'health-data-mqtt',
+          'health-data-postgresql',
+        ].sort(),
+      );
+      expect(kindsAndNames(render, 'Service')).toContain(`health-data-${engine}`);
+      // PostgreSQL keeps metabaseappdb, not the application database or its roles.
+      const initSql = render.configMapData('health-data-postgresql-init')['init.sql'] ?? '';
+      expect(initSql).toContain("'metabaseappdb'");
+      expect(initSql).not.toContain("'realtime'");
+      const postgres = containerOf(
+        render.podTemplate('StatefulSet', 'health-data-postgresql'),
+        'postgresql',
+      );
+      expect(postgres.env?.map((v) => v.name)).not.toContain('APP_DB_PASSWORD');
+    },
+  );
+
   it('iot: false removes the broker, its connector and the bridge', () => {
     const render = renders['iot-disabled'];
     expect(render.names().filter((name) => /mqtt/.test(name))).toEqual([
@@ -146,6 +175,26 @@ describe('realtime-platform: what each claim deploys', () => {
     ];
     expect(datasources).toContain('password: $DB_PASSWORD');
   });
+
+  it.each([
+    ['postgres', 'grafana-postgresql-datasource'],
+    ['mysql', 'mysql'],
+  ] as const)(
+    'visualization: grafana with database: %s provisions the application database as data source %s (the claim refuses it with mongodb)',
+    async (database, type) => {
+      const render = await renderChart(chart, {
+        namespace,
+        fixtures: ['grafana'],
+        values: [{ platform: { database } }],
+      });
+      const file = parse(
+        render.configMapData('health-data-grafana-provisioning')['datasources.yaml'] ?? '',
+      ) as { datasources: { type: string; secureJsonData?: { password: string } }[] };
+      expect(file.datasources.map((d) => d.type)).toEqual([type]);
+      for (const datasource of file.datasources)
+        expect(datasource.secureJsonData?.password).toBe('$DB_PASSWORD');
+    },
+  );
 
   it('streamProcessing: lenses deploys Lenses HQ + Agent and the SQL Job instead of the services', () => {
     const render = renders.lenses;
@@ -356,6 +405,56 @@ describe('realtime-platform: workloads', () => {
     }
   });
 
+  it('probes MySQL and MongoDB from inside the pod: mysqladmin ping on the socket, mongosh ping', () => {
+    const mysql = containerOf(
+      renders.mysql.podTemplate('StatefulSet', 'health-data-mysql'),
+      'mysql',
+    );
+    const mongodb = containerOf(
+      renders.mongodb.podTemplate('StatefulSet', 'health-data-mongodb'),
+      'mongodb',
+    );
+    for (const probe of [mysql.livenessProbe, mysql.readinessProbe, mysql.startupProbe]) {
+      expect(probe).toMatchObject({
+        exec: {
+          command: [
+            'mysqladmin',
+            '--protocol=socket',
+            '--socket=/var/run/mysqld/mysqld.sock',
+            'ping',
+          ],
+        },
+      });
+    }
+    for (const probe of [mongodb.livenessProbe, mongodb.readinessProbe, mongodb.startupProbe]) {
+      expect(probe).toMatchObject({
+        exec: { command: ['mongosh', '--quiet', '--norc', '--eval', "db.adminCommand('ping').ok"] },
+      });
+    }
+    // Authentication on, and the root user only from its own Secret.
+    expect(mongodb.args).toContain('--auth');
+    const rootEnv = mongodb.env?.filter((v) => v.name.startsWith('MONGO_INITDB_ROOT_'));
+    expect(rootEnv?.map((v) => v.valueFrom?.secretKeyRef?.name)).toEqual([
+      'health-data-mongodb-admin-secret',
+      'health-data-mongodb-admin-secret',
+    ]);
+  });
+
+  it.each(['mysql', 'mongodb'] as const)(
+    'keeps the %s data on a PersistentVolumeClaim and generates its credentials',
+    (engine) => {
+      const statefulSet = renders[engine].find(
+        'StatefulSet',
+        `health-data-${engine}`,
+      ) as unknown as {
+        spec: { volumeClaimTemplates?: { metadata: { name: string } }[] };
+      };
+      expect(statefulSet.spec.volumeClaimTemplates?.map((c) => c.metadata.name)).toEqual(['data']);
+      const admin = renders[engine].secretData(`health-data-${engine}-admin-secret`);
+      for (const value of Object.values(admin)) expect(value).toMatch(/^[A-Za-z0-9_]{12,}$/);
+    },
+  );
+
   it.each(fixtures)(
     'hardens every pod; only fast-data-dev starts as root with a writable root (%s values)',
     (fixture) => {
@@ -545,6 +644,19 @@ describe('realtime-platform: network policies', () => {
     expect(byName['health-data-provisioning']?.spec.ingress).toEqual([]);
     expect(byName['health-data-lenses-agent']?.spec.ingress).toEqual([]);
   });
+
+  it.each(['mysql', 'mongodb'] as const)(
+    'lets this namespace reach the %s server on its port only, and keeps it from opening connections',
+    (engine) => {
+      const byName = Object.fromEntries(policies(renders[engine]).map((p) => [p.metadata.name, p]));
+      const policy = byName[`health-data-${engine}`];
+      expect(policy?.spec.egress).toEqual([]);
+      expect(policy?.spec.ingress?.[0]?.ports?.map((p) => p.port)).toEqual([
+        engine === 'mysql' ? 3306 : 27017,
+      ]);
+      expect(policy?.spec.ingress?.[0]?.from).toEqual([{ podSelector: {} }]);
+    },
+  );
 
   it('keeps PostgreSQL and Mosquitto from opening connections, and Kafka to its client ports', () => {
     const byName = Object.fromEntries(policies(renders.minimal).map((p) => [p.metadata.name, p]));

@@ -37,8 +37,8 @@ describe('realtime-platform: invalid values files', () => {
 describe('realtime-platform: the claim schema of the contract', () => {
   it.each([
     [
-      'a database that is planned, not implemented',
-      { platform: { database: 'mysql' } },
+      'a database engine the contract does not know',
+      { platform: { database: 'oracle' } },
       "at '/platform/database'",
     ],
     [
@@ -119,10 +119,24 @@ describe('realtime-platform: the claim schema of the contract', () => {
       { platform: { topics: [{ name: 'device_data.dlq' }] } },
       "at '/platform/topics/0/name'",
     ],
+    [
+      'Grafana with database: mongodb (it has no MongoDB data source)',
+      { platform: { database: 'mongodb', visualization: 'grafana' } },
+      "at '/platform/visualization'",
+    ],
   ])('refuses %s (a CEL rule of the contract)', async (_case, values, expected) => {
     const message = await failureOf(values);
     expect(message).toContain(expected);
   });
+
+  it.each(['mysql', 'mongodb'])(
+    'refuses backup.enabled with database: %s, naming both fields (the CronJob dumps PostgreSQL only)',
+    async (database) => {
+      const message = await failureOf({ platform: { database }, backup: { enabled: true } });
+      expect(message).toContain('backup.enabled needs platform.database: postgres');
+      expect(message).toContain(`with "${database}" the application database is not there`);
+    },
+  );
 
   it("refuses a device (mqttUsers) whose name is no single topic level: its readings' topic is health/device_data/<name>", async () => {
     const message = await failureOf({

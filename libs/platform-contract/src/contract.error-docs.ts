@@ -8,7 +8,7 @@ export const contractErrorDocs: Readonly<Record<ContractErrorKey, string>> = {
   CLAIM_FIELD_UNKNOWN: 'a field the schema does not know (a typo)',
   CLAIM_FIELD_NOT_ALLOWED: 'a value outside the allowed ones (`database: oracle`)',
   CLAIM_FIELD_NOT_IMPLEMENTED:
-    'a value the requirements plan but no chart implements (`database: mysql`)',
+    'a value the requirements plan but no chart implements yet (none today)',
   CLAIM_FIELD_PATTERN: 'a string that does not match its pattern (`dataRetention: 7x`)',
   CLAIM_FIELD_LENGTH: 'a string too long or too short (`name` over the budget)',
   CLAIM_FIELD_TOO_FEW: 'a number below its minimum (`scaling.minReplicas: 0`)',
@@ -17,6 +17,8 @@ export const contractErrorDocs: Readonly<Record<ContractErrorKey, string>> = {
     'two list entries with the same key (`topics[].name`, `mqttUsers[].username`)',
   CLAIM_SCALING_MIN_ABOVE_MAX: '`scaling.minReplicas` above `scaling.maxReplicas`',
   CLAIM_MQTT_USERS_WITHOUT_IOT: '`mqttUsers` given with `iot: false`',
+  CLAIM_DASHBOARD_CANNOT_READ_DATABASE:
+    '`visualization: grafana` with `database: mongodb`: Grafana (open source) has no MongoDB data source',
   CLAIM_MQTT_PASSWORD_INLINE:
     '`mqttUsers[].password` given in clear (the old form): the password belongs in a Secret, named by `passwordSecretRef`',
   CLAIM_SNOWFLAKE_SECRET_MISSING: '`snowflake.enabled: true` without `snowflake.credentialsSecret`',

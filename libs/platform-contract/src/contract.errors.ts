@@ -28,7 +28,7 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
     message: (p: { path: string; value: unknown; allowed: readonly unknown[] }) =>
       `${p.path} must be one of ${p.allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(p.value)}`,
   },
-  /** A value the requirements name but the charts do not implement yet (database mysql/mongodb). */
+  /** A value the requirements name but the charts do not implement yet (none today; see claim.validator's plannedValues). */
   CLAIM_FIELD_NOT_IMPLEMENTED: {
     message: (p: { path: string; value: unknown; implemented: readonly unknown[] }) =>
       `${p.path}: ${JSON.stringify(p.value)} is planned but not implemented yet; use ${p.implemented
@@ -62,6 +62,10 @@ export const contractErrors = defineErrors('RTP_ERR_CONTRACT', {
   CLAIM_MQTT_USERS_WITHOUT_IOT: {
     message: (p: { path: string }) =>
       `${p.path} needs spec.iot: true (with iot: false there is no MQTT broker to create them on)`,
+  },
+  CLAIM_DASHBOARD_CANNOT_READ_DATABASE: {
+    message: (p: { path: string; visualization: string; database: string }) =>
+      `${p.path}: ${p.visualization} cannot read spec.database: ${p.database} (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql`,
   },
   CLAIM_MQTT_PASSWORD_INLINE: {
     message: (p: { path: string }) =>

@@ -5,13 +5,11 @@ export { contractErrorDocs } from './contract.error-docs.js';
 // Claim: schema, validation, types
 export {
   databases,
-  plannedDatabases,
   visualizations,
   streamProcessors,
   conditionHolds,
   describeCondition,
   type Database,
-  type PlannedDatabase,
   type Visualization,
   type StreamProcessing,
   type MqttUser,
@@ -61,7 +59,13 @@ export {
   type ServicePortDefinition,
   type ServiceId,
 } from './services/service.catalog.js';
-export { databaseCatalog, type DatabaseDefinition } from './services/database.catalog.js';
+export {
+  databaseCatalog,
+  databaseEngineCatalog,
+  databaseUrl,
+  type DatabaseDefinition,
+  type DatabaseEngineDefinition,
+} from './services/database.catalog.js';
 
 // Secrets
 export {
@@ -72,6 +76,7 @@ export {
   credentialKeys,
   isPlatformSecretKey,
   applicationDatabaseName,
+  endpointPortName,
   type SecretId,
   type SecretKey,
   type CredentialKey,
@@ -80,9 +85,11 @@ export {
   type EndpointKeyDefinition,
   type CredentialKeyDefinition,
   type SettingKeyDefinition,
+  type ConnectionKeyDefinition,
 } from './secrets/secret.catalog.js';
 export {
   renderSecretData,
+  renderConnectionUrl,
   resolveEndpoint,
   credentialsFromClaim,
   renderKafkaPrincipalSecret,

@@ -14,20 +14,23 @@ import {
 describe('public types', () => {
   it('accept a claim with only a name and reject values the schema rejects', () => {
     const minimal: RealtimePlatformSpecInput = { name: 'health-data' };
-    // @ts-expect-error mysql is planned, not implemented
     const mysql: RealtimePlatformSpecInput = { name: 'p', database: 'mysql' };
+    // @ts-expect-error oracle is no database engine
+    const oracle: RealtimePlatformSpecInput = { name: 'p', database: 'oracle' };
     // @ts-expect-error tableau is no visualization
     const tableau: RealtimePlatformSpecInput = { name: 'p', visualization: 'tableau' };
-    expect([minimal, mysql, tableau]).toHaveLength(3);
+    expect([minimal, mysql, oracle, tableau]).toHaveLength(4);
   });
 
   it('type credentials by key, so endpoint keys cannot be passed as credentials', () => {
     const key: CredentialKey = 'DB_PASSWORD';
     // @ts-expect-error DB_HOST is an endpoint, derived, never passed in
     const endpoint: CredentialKey = 'DB_HOST';
+    // @ts-expect-error DB_URL is composed from the other keys, never passed in
+    const composed: CredentialKey = 'DB_URL';
     const secretKey: SecretKey = 'KAFKA_BOOTSTRAP_SERVERS';
     const credentials: PlatformCredentials = { [key]: 'x' };
-    expect([endpoint, secretKey, credentials]).toHaveLength(3);
+    expect([endpoint, composed, secretKey, credentials]).toHaveLength(4);
   });
 
   it('type the parsed connections: ports are numbers, MQTT and Lenses may be off', () => {

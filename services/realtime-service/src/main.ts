@@ -14,7 +14,6 @@ import {
   type RealtimeSdk,
   type SdkMetrics,
 } from '@realtime-platform/realtime-sdk';
-import type pg from 'pg';
 import { container as rootContainer } from 'tsyringe';
 import type { GetLatestVitalsUseCase, ListRecentAlertsUseCase } from './application/index.js';
 import type { ServiceConfig } from './infrastructure/config/service-config.js';
@@ -22,8 +21,7 @@ import { registerRealtimeService } from './infrastructure/di/service.registratio
 import { serviceTokens } from './infrastructure/di/service.tokens.js';
 import type { VitalStreamConsumers } from './infrastructure/kafka/vital-stream.consumers.js';
 import { kindOfTopic, topicOfKind } from './infrastructure/kafka/vital-topics.js';
-import { checkPostgres } from './infrastructure/postgres/postgres.pool.js';
-import type { SqlMigrator } from './infrastructure/postgres/sql-migrator.js';
+import type { AlertDatabase } from './infrastructure/database/alert-database.js';
 import { dashboardRoutes } from './interface/dashboard/dashboard.routes.js';
 import { apiRoutes } from './interface/http/api.routes.js';
 
@@ -35,14 +33,14 @@ async function main(): Promise<void> {
   const sdkConfig = container.resolve<RealtimeConfig>(realtimeTokens.Config);
   const logger = container.resolve<Logger>(realtimeTokens.Logger);
   const sdk = container.resolve<RealtimeSdk>(realtimeTokens.RealtimeSdk);
-  const pool = container.resolve<pg.Pool>(serviceTokens.PostgresPool);
+  const database = container.resolve<AlertDatabase>(serviceTokens.AlertDatabase);
   const consumers = container.resolve<VitalStreamConsumers>(serviceTokens.VitalStreamConsumers);
   const app = sdk.server.app;
 
   // Database first: the schema must exist before a record can raise an alert.
-  const migrations = await container.resolve<SqlMigrator>(serviceTokens.Migrator).migrate();
-  logger.info(migrations, 'database schema up to date');
-  sdk.health.add('postgres', () => checkPostgres(pool));
+  const migrations = await database.migrate();
+  logger.info({ ...migrations, database: database.type }, 'database schema up to date');
+  sdk.health.add(database.type, () => database.check());
 
   const auth = wsAuthFromConfig(sdkConfig.wsAuth);
   // The hub's defaults (claim name, device field): REST reads are decided like subscriptions, and
@@ -83,7 +81,7 @@ async function main(): Promise<void> {
   }));
   app.addHook('onClose', async () => {
     await consumers.stop();
-    await pool.end();
+    await database.close();
   });
 
   const address = await sdk.start();

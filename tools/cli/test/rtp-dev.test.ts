@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
 import { connectAsync } from 'mqtt';
+import mysql from 'mysql2/promise';
 
 const rtp = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -40,7 +42,8 @@ function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number)
 }
 
 const field = (output: string, label: string): string => {
-  const match = new RegExp(`${label}\\s+(\\S+)(?: / (\\S+))?`).exec(output);
+  const literal = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${literal}\\s+(\\S+)(?: / (\\S+))?`).exec(output);
   if (!match?.[1]) throw new Error(`no "${label}" in:\n${output}`);
   return match[2] ? `${match[1]} ${match[2]}` : match[1];
 };
@@ -118,6 +121,71 @@ describe('rtp dev', () => {
     expect(result.exitCode).toBe(0);
     expect(runDirs.flatMap(processesMentioning)).toEqual([]);
   }, 180_000);
+
+  it.each([
+    ['mysql', 'MySQL (MariaDB)', 'MySQL apps'],
+    ['mongodb', 'MongoDB (FerretDB)', 'MongoDB apps'],
+  ])(
+    '--database %s runs that server, prints its applications’ login, which works, and stops it on Ctrl-C',
+    async (database, urlLabel, appsLabel) => {
+      const child = execa(
+        'node',
+        [rtp, 'dev', '--name', `dev-${database}`, '--no-services', '--database', database],
+        { reject: false },
+      );
+      try {
+        await expectApplicationLogin(child, database, urlLabel, appsLabel);
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect((await child).exitCode).toBe(0);
+    },
+    180_000,
+  );
+
+  /** The printed application database login works with its driver; no server is left on Ctrl-C. */
+  async function expectApplicationLogin(
+    child: ResultPromise,
+    database: string,
+    urlLabel: string,
+    appsLabel: string,
+  ): Promise<void> {
+    const output = await waitForOutput(child, /Ctrl-C stops it[\s\S]*Logs\s+.+\n/, 120_000);
+    const url = new URL(field(output, urlLabel));
+    const [user = '', password = ''] = field(output, appsLabel).split(' ');
+    expect(decodeURIComponent(url.username)).toBe(user);
+    if (database === 'mysql') {
+      const connection = await mysql.createConnection({
+        host: url.hostname,
+        port: Number(url.port),
+        user,
+        password,
+        database: url.pathname.slice(1),
+      });
+      const [rows] = await connection.query('SELECT DATABASE() AS db');
+      expect(rows).toEqual([{ db: url.pathname.slice(1) }]);
+      await connection.end();
+    } else {
+      url.password = encodeURIComponent(password);
+      const client = new MongoClient(url.href, { serverSelectionTimeoutMS: 5_000 });
+      await client.connect();
+      expect((await client.db().command({ ping: 1 })).ok).toBe(1);
+      await client.close();
+    }
+    const runDir = field(output, 'Logs');
+    child.kill('SIGINT');
+    await child;
+    expect(processesMentioning(runDir)).toEqual([]);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+
+  it('exits 2 on --database of an engine the contract does not know, naming the option', async () => {
+    const result = await execa('node', [rtp, 'dev', '--database', 'oracle'], { reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      '--database must be one of postgres, mysql, mongodb, got "oracle"',
+    );
+  });
 
   it('prints help and exits 0 with --help', async () => {
     const result = await execa('node', [rtp, '--help']);

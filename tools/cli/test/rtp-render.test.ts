@@ -208,6 +208,39 @@ describe('rtp render: what each example becomes', () => {
     expect(refs(chart)).not.toContain('Service/clinic-metabase');
   });
 
+  it.each([
+    ['mysql', 'mysql', '3306', 'mysql://'],
+    ['mongodb', 'mongodb', '27017', 'mongodb://'],
+  ])(
+    '%s: the claim carries database %s; the chart runs its server beside PostgreSQL and the db secret points at it',
+    (engine, database, port, scheme) => {
+      const example = `${engine}.app.yaml`;
+      const claim = find(
+        objectsOf(example, '20-claims'),
+        'RealtimePlatformClaim',
+        'health-data-realtime',
+      );
+      expect(claim.spec.database).toBe(database);
+      const chart = objectsOf(example, '40-helm');
+      find(chart, 'StatefulSet', `health-data-${engine}`);
+      find(chart, 'StatefulSet', 'health-data-postgresql');
+      find(chart, 'Service', `health-data-${engine}`);
+      const secret = find(chart, 'Secret', 'health-data-db-secret');
+      const data = Object.fromEntries(
+        Object.entries(secret.data as Record<string, string>).map(([key, value]) => [
+          key,
+          Buffer.from(value, 'base64').toString('utf8'),
+        ]),
+      );
+      expect(data).toMatchObject({
+        DB_TYPE: database,
+        DB_HOST: `health-data-${engine}.apps.svc.cluster.local`,
+        DB_PORT: port,
+      });
+      expect(data.DB_URL?.startsWith(scheme)).toBe(true);
+    },
+  );
+
   it('iot-broker: an IotBrokerClaim and the iot-broker chart (Mosquitto alone)', () => {
     expect(refs(objectsOf('iot-broker.app.yaml', '20-claims'))).toEqual([
       'IotBrokerClaim/ward-devices-iot',
@@ -296,7 +329,7 @@ describe('rtp render: offline, refusals and usage', () => {
   it('exits 3 on an invalid Application, with the problems validate reports', async () => {
     const result = await rtp(['render', join(examplesDir, 'invalid', 'database-oracle.app.yaml')]);
     expect(result.stderr).toContain(
-      'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
+      'component "health-pipeline": properties.database: must be one of "postgres", "mysql", "mongodb", got "oracle"',
     );
     expect(result.exitCode).toBe(3);
   });

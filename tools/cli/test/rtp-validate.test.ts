@@ -12,7 +12,10 @@ const invalidDir = join(examplesDir, 'invalid');
 /** What stderr must say for each invalid example: `component "<name>"[ trait "<t>"]: <field>: ...`. */
 const invalidExamples: Record<string, string> = {
   'database-oracle.app.yaml':
-    'component "health-pipeline": properties.database: must be one of "postgres", got "oracle"',
+    'component "health-pipeline": properties.database: must be one of "postgres", "mysql", "mongodb", got "oracle"',
+  // A bad combination of two valid values, named by the field to change.
+  'grafana-mongodb.app.yaml':
+    'component "health-pipeline": properties.visualization: grafana cannot read properties.database: mongodb (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql',
   'kafka-brokers-two.app.yaml':
     'component "health-pipeline": properties.kafkaBrokers: must be one of 1, 3, got 2',
   'no-name.app.yaml': 'component "health-pipeline": properties.name: is required',
@@ -102,7 +105,7 @@ spec:
   components:
     - name: first
       type: realtime-platform
-      properties: { name: first, database: mysql }
+      properties: { name: first, database: mongodb, visualization: grafana }
     - name: second
       type: realtime-platfrom
       properties: { name: second }
@@ -114,7 +117,7 @@ spec:
         'component "second": type: "realtime-platfrom" is no component type of the realtime-platform addon or of vela-core',
       );
       expect(result.stderr).toContain(
-        'component "first": properties.database: "mysql" is planned but not implemented yet; use "postgres"',
+        'component "first": properties.visualization: grafana cannot read properties.database: mongodb',
       );
       expect(result.exitCode).toBe(3);
     });

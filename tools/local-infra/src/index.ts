@@ -28,6 +28,12 @@ export {
 export { MosquittoBroker, type MosquittoBrokerOptions, type MqttUser } from './mosquitto-broker.js';
 export type { MqttServer } from './mqtt-server.js';
 export { PostgresServer, type PostgresServerOptions } from './postgres-server.js';
+export { MariaDbServer, type MariaDbAccount, type MariaDbServerOptions } from './mariadb-server.js';
+export {
+  FerretDbServer,
+  type FerretDbServerOptions,
+  type MongoAccount,
+} from './ferretdb-server.js';
 export {
   PrometheusServer,
   type PrometheusAlert,

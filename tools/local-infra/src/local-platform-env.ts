@@ -1,6 +1,13 @@
-import type { KafkaPrincipalId, MqttRole } from '@realtime-platform/platform-contract';
+import {
+  databaseUrl,
+  type Database,
+  type KafkaPrincipalId,
+  type MqttRole,
+} from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
+import type { FerretDbServer } from './ferretdb-server.js';
 import type { KafkaBroker } from './kafka-broker.js';
+import type { MariaDbServer } from './mariadb-server.js';
 import type { MqttServer } from './mqtt-server.js';
 import type { PostgresServer } from './postgres-server.js';
 import type { SchemaRegistry } from './schema-registry.js';
@@ -9,6 +16,10 @@ export interface LocalPlatformServers {
   readonly kafka: KafkaBroker;
   readonly mqtt?: MqttServer;
   readonly postgres?: PostgresServer;
+  /** The application database with `database: mysql` (MariaDB, the MySQL stand-in). */
+  readonly mysql?: MariaDbServer;
+  /** The application database with `database: mongodb` (FerretDB, MongoDB's wire protocol). */
+  readonly mongodb?: FerretDbServer;
   readonly schemaRegistry?: SchemaRegistry;
   /** Where the local dashboard is served (the realtime service's page). */
   readonly dashboardUrl?: string;
@@ -33,6 +44,32 @@ export interface LocalPlatformEnvOptions {
    * (`{name}-mqtt-bridge-secret`) or a gateway (`{name}-mqtt-gateway-secret`) in its place.
    */
   readonly mqttRole?: MqttRole;
+  /**
+   * The application database engine `{name}-db-secret` describes (default `postgres`): its keys
+   * point at `servers.postgres`, `servers.mysql` or `servers.mongodb`.
+   */
+  readonly database?: Database;
+}
+
+/** The applications' database account on the engine's server, as the db secret carries it. */
+function databaseEndpoint(
+  servers: LocalPlatformServers,
+  database: Database,
+): { host: string; port: number; name: string; user: string; password: string } | undefined {
+  const server =
+    database === 'mysql'
+      ? servers.mysql
+      : database === 'mongodb'
+        ? servers.mongodb
+        : servers.postgres;
+  if (server === undefined) return undefined;
+  return {
+    host: server.host,
+    port: server.port,
+    name: server.database,
+    user: server.application.user,
+    password: server.application.password,
+  };
 }
 
 /**
@@ -46,7 +83,7 @@ export function localPlatformEnv(
   servers: LocalPlatformServers,
   options: LocalPlatformEnvOptions = {},
 ): Readonly<Record<string, string>> {
-  const { kafka, mqtt, postgres, schemaRegistry } = servers;
+  const { kafka, mqtt, schemaRegistry } = servers;
   const env: Record<string, string> = {
     ...kafka.kafkaSecret(options.kafkaPrincipal ?? 'app'),
     KAFKA_SCHEMA_REGISTRY_URL: schemaRegistry?.url ?? UNSERVED_URL,
@@ -72,13 +109,23 @@ export function localPlatformEnv(
     });
   }
   // The contract has no "disabled" flag for the database: without a server the keys point nowhere.
+  const type = options.database ?? 'postgres';
+  const db = databaseEndpoint(servers, type) ?? {
+    host: '127.0.0.1',
+    port: 9,
+    name: 'rtp',
+    user: 'app_local',
+    password: generatePassword(),
+  };
   Object.assign(env, {
-    DB_HOST: postgres?.host ?? '127.0.0.1',
-    DB_PORT: String(postgres?.port ?? 9),
-    DB_NAME: postgres?.database ?? 'rtp',
-    // The applications' role, never the superuser (as the chart's {name}-db-secret).
-    DB_USER: postgres?.application.user ?? 'app_local',
-    DB_PASSWORD: postgres?.application.password ?? generatePassword(),
+    DB_TYPE: type,
+    DB_HOST: db.host,
+    DB_PORT: String(db.port),
+    DB_NAME: db.name,
+    // The applications' account, never the administrator (as the chart's {name}-db-secret).
+    DB_USER: db.user,
+    DB_PASSWORD: db.password,
+    DB_URL: databaseUrl(type, { ...db, port: String(db.port), database: db.name }),
   });
   return env;
 }

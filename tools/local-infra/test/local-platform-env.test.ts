@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { checkPlatformEnv, parsePlatformEnv } from '@realtime-platform/platform-contract';
 import {
   localPlatformEnv,
+  type FerretDbServer,
   type KafkaBroker,
+  type MariaDbServer,
   type MosquittoBroker,
   type PostgresServer,
   type SchemaRegistry,
@@ -40,6 +42,18 @@ const postgres = {
   password: 'superuser-password-in-test',
   application: { user: 'app_local', password: 'generated-in-test' },
 } as unknown as PostgresServer;
+const mysql = {
+  host: '127.0.0.1',
+  port: 33306,
+  database: 'rtp',
+  application: { user: 'app_local', password: 'generated-in-test-mysql' },
+} as unknown as MariaDbServer;
+const mongodb = {
+  host: '127.0.0.1',
+  port: 37017,
+  database: 'rtp',
+  application: { user: 'app_local', password: 'generated-in-test-mongo' },
+} as unknown as FerretDbServer;
 const schemaRegistry = { url: 'http://127.0.0.1:38081/apis/ccompat/v7' } as SchemaRegistry;
 
 describe('localPlatformEnv', () => {
@@ -58,6 +72,19 @@ describe('localPlatformEnv', () => {
       user: 'app_local',
       password: 'generated-in-test',
     });
+  });
+
+  it.each([
+    ['postgres', 35432, 'postgresql://app_local:generated-in-test@127.0.0.1:35432/rtp'],
+    ['mysql', 33306, 'mysql://app_local:generated-in-test-mysql@127.0.0.1:33306/rtp'],
+    [
+      'mongodb',
+      37017,
+      'mongodb://app_local:generated-in-test-mongo@127.0.0.1:37017/rtp?authSource=rtp',
+    ],
+  ] as const)('points the db secret at the %s server with its URL', (database, port, url) => {
+    const env = localPlatformEnv({ kafka, postgres, mysql, mongodb }, { database });
+    expect(parsePlatformEnv(env).db).toMatchObject({ type: database, port, url });
   });
 
   it('carries the applications’ Kafka principal, or the one a platform service runs as', () => {

@@ -67,7 +67,7 @@ while IFS=$'\t' read -r key value; do spec[$key]=$value; done < <(node -e "
     return text.replaceAll('{version}', version).replaceAll('{major}', major).replaceAll('{minor}', minor);
   };
   for (const [name, t] of [...tools('tools'), ...tools('clusterTools')]) {
-    for (const f of ['module','version','package','binary','binaries','keep','optional','goToolchain','relativeReplaces'])
+    for (const f of ['module','version','package','binary','binaries','keep','optional','goToolchain','relativeReplaces','versionFile'])
       console.log(name + '.' + f + '\t' + (t[f] === undefined ? '' : t[f]));
     console.log(name + '.ldflags\t' + expand(t.ldflags ?? '', t.version));
   }
@@ -155,6 +155,11 @@ build_tool() {
   work=$(mktemp -d) || return 1
   { cp -R "$dir/." "$work/" && chmod -R u+w "$work"; } || { rm -rf "$work"; return 1; }
   [[ -z "$(field "$tool" ldflags)" ]] || extra=" $(field "$tool" ldflags)"
+  # A file the module's release tooling generates (FerretDB's version.txt, from git describe) is
+  # missing from the module zip: it gets the module version.
+  if [[ -n "$(field "$tool" versionFile)" ]]; then
+    echo "$version" >"$work/$(field "$tool" versionFile)" || { rm -rf "$work"; return 1; }
+  fi
   # A module may carry a go.work naming folders its zip lacks (k8s.io/kubernetes: ./staging): the
   # module's go.mod alone decides (GOWORK=off).
   # -mod=readonly: a module zip keeps vendor/modules.txt but no vendored code (distribution's),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, once and cached, the external tools realtime-platform runs against:
-#   - Debian packages mosquitto, postgresql, openssl, prometheus (the server and promtool: the
+#   - Debian packages mosquitto, postgresql, mariadb-server (MariaDB 10.11, the stand-in for MySQL
+#     in tests and rtp dev --database mysql), openssl, prometheus (the server and promtool: the
 #     chart's alert rules are unit-tested with promtool and fire in a scrape e2e) and shellcheck
 #     (the lint of every shell script) (apt-get, when running as root); chromium
 #     for the browser tests with --with-browser; buildah and mmdebstrap for the container images
@@ -74,6 +75,7 @@ mkdir -p "$cache_dir"
 # --- Debian packages ---------------------------------------------------------------------
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_mariadb() { [[ -x /usr/sbin/mariadbd && -x /usr/bin/mariadb-install-db ]]; }
 have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_buildah() { [[ -x /usr/bin/buildah ]]; }
 have_mmdebstrap() { [[ -x /usr/bin/mmdebstrap ]]; }
@@ -85,6 +87,7 @@ have_iproute2() { command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip || -x /sbi
 apt_wanted=()
 have_mosquitto || apt_wanted+=(mosquitto)
 have_postgresql || apt_wanted+=(postgresql)
+have_mariadb || apt_wanted+=(mariadb-server)
 have_openssl || apt_wanted+=(openssl)
 have_prometheus || apt_wanted+=(prometheus)
 have_shellcheck || apt_wanted+=(shellcheck)
@@ -107,6 +110,7 @@ if ((${#apt_wanted[@]} > 0)); then
 fi
 have_mosquitto && say "mosquitto: $( (mosquitto -h 2>/dev/null || /usr/sbin/mosquitto -h 2>/dev/null) | head -1)"
 have_postgresql && say "postgresql: $(compgen -G '/usr/lib/postgresql/*/bin' | head -1)"
+have_mariadb && say "mariadb: $(/usr/sbin/mariadbd --version 2>/dev/null)"
 have_prometheus && say "prometheus: $(/usr/bin/prometheus --version 2>&1 | head -1)"
 have_shellcheck && say "shellcheck: $(shellcheck --version | sed -n 's/^version: //p')"
 [[ -z "$with_browser" ]] || ! have_chromium || say "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1)"

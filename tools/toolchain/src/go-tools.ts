@@ -7,7 +7,8 @@ import { cacheDir } from './cache-dir.js';
 import { toolchainErrors } from './toolchain-errors.js';
 
 /** A Go module of the module proxy that install-go-tools.sh builds. */
-export type GoModuleToolName = 'vela' | 'crossplane' | 'function-auto-ready' | 'cue' | 'actionlint';
+export type GoModuleToolName =
+  'vela' | 'crossplane' | 'function-auto-ready' | 'cue' | 'actionlint' | 'ferretdb';
 /**
  * The local control plane of the cluster tests (`clusterTools`), built only with
  * `install-go-tools.sh --with-cluster-tools` (`install.sh --with-cluster-tools`).
@@ -38,6 +39,8 @@ export interface GoToolSpec {
   ldflags?: string;
   /** The version the module's folder replaces of required modules are rewritten to. */
   relativeReplaces?: string;
+  /** A file the module's release tooling generates, missing from its zip: written with `version`. */
+  versionFile?: string;
 }
 
 export interface GoLocalToolSpec {

@@ -28,6 +28,7 @@ export {
   promtoolBinary,
   opensslBinary,
   postgresBinDir,
+  mariadbBinaries,
 } from './system-binaries.js';
 export { toolchainErrors } from './toolchain-errors.js';
 export {

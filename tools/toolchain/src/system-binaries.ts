@@ -44,3 +44,14 @@ export function postgresBinDir(root = '/usr/lib/postgresql'): string {
     throw toolchainErrors.MISSING({ tool: 'postgresql', hint: installHint('postgresql') });
   return join(root, newest, 'bin');
 }
+
+/**
+ * MariaDB (Debian's mariadb-server 10.11), the stand-in for MySQL, which Debian does not package:
+ * the server and the script that initialises a data directory.
+ */
+export function mariadbBinaries(): { server: string; installDb: string } {
+  return {
+    server: requireExecutable('mariadbd', 'mariadb-server', ['/usr/sbin']),
+    installDb: requireExecutable('mariadb-install-db', 'mariadb-server', ['/usr/bin']),
+  };
+}

@@ -76,6 +76,15 @@ describe('go tools', () => {
     expect(await ldflags('function-compose-platform')).toBe('-s -w ');
   });
 
+  it("writes FerretDB's generated version file, so the binary starts and reports its version", async () => {
+    expect(goModuleToolSpec('ferretdb').versionFile).toBe('build/version/version.txt');
+    // Without the file FerretDB panics at start; a built binary proves the script wrote it.
+    if (!GoTool.isAvailable('ferretdb')) return;
+    const result = await GoTool.locate('ferretdb').run(['--version']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`version: ${goModuleToolSpec('ferretdb').version}`);
+  });
+
   it('builds the control plane at the versions of the CLIs it serves', () => {
     // vela addon enable and crossplane xpkg build talk to the controllers built from these.
     expect(goModuleToolSpec('vela-core').module).toBe(goModuleToolSpec('vela').module);

@@ -17,9 +17,10 @@
 #   ADMIN_EMAIL, ADMIN_PASSWORD    the admin account (required)
 #   VIEWER_EMAIL, VIEWER_PASSWORD  the viewer account, no admin rights (required)
 #   SITE_NAME                      site name (default "Realtime platform")
+#   APP_DB_TYPE                    the application database's engine: postgres, mysql or mongodb
 #   APP_DB_HOST, APP_DB_PORT, APP_DB_NAME, APP_DB_USER, APP_DB_PASSWORD   the application database
 #                                  (its read-only role)
-#   APP_DB_DISPLAY_NAME            its name in Metabase (default "<APP_DB_NAME> (PostgreSQL)")
+#   APP_DB_DISPLAY_NAME            its name in Metabase (default "<APP_DB_NAME> (<engine>)")
 #   SNOWFLAKE_DIR                  the mounted Snowflake credentials Secret (optional)
 #   SNOWFLAKE_KEY_PATH             where Metabase's pod sees SNOWFLAKE_PRIVATE_KEY (with SNOWFLAKE_DIR)
 #   DASHBOARDS_DIR                 where the dashboard definitions are (optional; none when unset)
@@ -35,12 +36,19 @@ die() {
   exit 1
 }
 
-for variable in MB_URL ADMIN_EMAIL ADMIN_PASSWORD VIEWER_EMAIL VIEWER_PASSWORD APP_DB_HOST APP_DB_PORT APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
+for variable in MB_URL ADMIN_EMAIL ADMIN_PASSWORD VIEWER_EMAIL VIEWER_PASSWORD APP_DB_TYPE APP_DB_HOST APP_DB_PORT APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
   eval "value=\${$variable:-}"
   [ -n "$value" ] || die "$variable is not set"
 done
 SITE_NAME=${SITE_NAME:-Realtime platform}
-APP_DB_DISPLAY_NAME=${APP_DB_DISPLAY_NAME:-"$APP_DB_NAME (PostgreSQL)"}
+# Metabase's driver and the name it is shown with, per engine.
+case $APP_DB_TYPE in
+postgres) app_engine=postgres app_engine_name=PostgreSQL ;;
+mysql) app_engine=mysql app_engine_name=MySQL ;;
+mongodb) app_engine=mongo app_engine_name=MongoDB ;;
+*) die "APP_DB_TYPE must be postgres, mysql or mongodb, got '$APP_DB_TYPE'" ;;
+esac
+APP_DB_DISPLAY_NAME=${APP_DB_DISPLAY_NAME:-"$APP_DB_NAME ($app_engine_name)"}
 WAIT_SECONDS=${WAIT_SECONDS:-900}
 POLL_SECONDS=${POLL_SECONDS:-5}
 CURL=${CURL:-curl}
@@ -139,9 +147,16 @@ ensure_database() {
   rm -f "$work/database.json"
 }
 
-$JQ -n --arg host "$APP_DB_HOST" --arg port "$APP_DB_PORT" --arg db "$APP_DB_NAME" --arg user "$APP_DB_USER" --arg password "$APP_DB_PASSWORD" \
-  '{host: $host, port: ($port | tonumber), dbname: $db, user: $user, password: $password, ssl: false}' >"$work/app.json"
-ensure_database "$APP_DB_DISPLAY_NAME" postgres "$work/app.json"
+# The connection details of Metabase's drivers: MongoDB's names the password "pass" and
+# authenticates against the application database (DB_URL's authSource).
+if [ "$app_engine" = mongo ]; then
+  $JQ -n --arg host "$APP_DB_HOST" --arg port "$APP_DB_PORT" --arg db "$APP_DB_NAME" --arg user "$APP_DB_USER" --arg password "$APP_DB_PASSWORD" \
+    '{host: $host, port: ($port | tonumber), dbname: $db, user: $user, pass: $password, authdb: $db, ssl: false}' >"$work/app.json"
+else
+  $JQ -n --arg host "$APP_DB_HOST" --arg port "$APP_DB_PORT" --arg db "$APP_DB_NAME" --arg user "$APP_DB_USER" --arg password "$APP_DB_PASSWORD" \
+    '{host: $host, port: ($port | tonumber), dbname: $db, user: $user, password: $password, ssl: false}' >"$work/app.json"
+fi
+ensure_database "$APP_DB_DISPLAY_NAME" "$app_engine" "$work/app.json"
 app_database_id=$database_id
 
 if [ -n "${SNOWFLAKE_DIR:-}" ]; then

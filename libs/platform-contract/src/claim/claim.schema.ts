@@ -74,6 +74,11 @@ export const claimCelRules = {
     message:
       'spec.mqttUsers[].password is refused: a device password in the claim travels in clear into the Release values and the Application revisions; put it in a Secret of this namespace and give passwordSecretRef: {name, key}',
   },
+  dashboardCannotReadDatabase: {
+    rule: "!(has(self.database) && self.database == 'mongodb' && has(self.visualization) && self.visualization == 'grafana')",
+    message:
+      'spec.visualization: grafana cannot read spec.database: mongodb (Grafana has no MongoDB data source outside its Enterprise edition); use visualization: metabase, or database: postgres or mysql',
+  },
   topicNameReserved: {
     rule: "!self.name.endsWith('.dlq')",
     message: 'spec.topics[].name must not end with .dlq (reserved for dead-letter topics)',
@@ -88,9 +93,8 @@ const retention = (description: string): ClaimJsonSchema => ({
 
 /**
  * The schema of a `RealtimePlatformClaim`'s `spec`, exactly the requirements' XRD plus
- * `streamProcessing` and declarative `topics`, with these deliberate differences: `database` allows
- * only `postgres` (mysql and mongodb are planned, not implemented: accepting them would ignore
- * them); `name` is a length-limited DNS-1035 label; the rules of `claimCelRules`.
+ * `streamProcessing` and declarative `topics`, with these deliberate differences: `name` is a
+ * length-limited DNS-1035 label; the rules of `claimCelRules`.
  */
 export const claimSpecSchema = {
   type: 'object',
@@ -106,7 +110,7 @@ export const claimSpecSchema = {
     database: {
       type: 'string',
       description:
-        'Database type for backend storage. Only postgres is implemented; mysql and mongodb are planned and rejected until then.',
+        "Database type for the applications' storage ({name}-db-secret): postgres, mysql (MySQL 8.4) or mongodb (MongoDB 7.0, authentication on). The platform's own databases (Lenses HQ and Agent, Metabase's application database) stay on PostgreSQL whatever this says.",
       enum: databases,
       default: 'postgres',
     },
@@ -254,5 +258,8 @@ export const claimSpecSchema = {
       'x-kubernetes-list-map-keys': ['name'],
     },
   },
-  'x-kubernetes-validations': [claimCelRules.mqttUsersWithoutIot],
+  'x-kubernetes-validations': [
+    claimCelRules.mqttUsersWithoutIot,
+    claimCelRules.dashboardCannotReadDatabase,
+  ],
 } as const satisfies ClaimJsonSchema;

@@ -1,13 +1,14 @@
-/** Databases the charts implement. The requirements also name mysql and mongodb: see `plannedDatabases`. */
-export const databases = ['postgres'] as const;
-/** Named by the requirements' XRD, not implemented by any chart yet: rejected with a clear error. */
-export const plannedDatabases = ['mysql', 'mongodb'] as const;
+/**
+ * The application database engines (`{name}-db-secret`): the requirements' three. The platform's
+ * own databases (Lenses HQ and Agent, Metabase's application database) stay on PostgreSQL whatever
+ * this says; `databaseEngineCatalog` holds what differs per engine.
+ */
+export const databases = ['postgres', 'mysql', 'mongodb'] as const;
 export const visualizations = ['metabase', 'grafana'] as const;
 /** `builtin` needs no licence; `lenses` runs the requirements' Lenses SQL processors on Lenses HQ + Agent. */
 export const streamProcessors = ['builtin', 'lenses'] as const;
 
 export type Database = (typeof databases)[number];
-export type PlannedDatabase = (typeof plannedDatabases)[number];
 export type Visualization = (typeof visualizations)[number];
 export type StreamProcessing = (typeof streamProcessors)[number];
 
@@ -81,6 +82,7 @@ export interface RealtimePlatformSpecInput {
 /** A condition on the spec that turns a Service, a secret or a database on. */
 export type SpecCondition =
   | { field: 'iot'; equals: boolean }
+  | { field: 'database'; equals: Database }
   | { field: 'visualization'; equals: Visualization }
   | { field: 'streamProcessing'; equals: StreamProcessing };
 

@@ -12,7 +12,7 @@ import { deviceAclRules, mqttRoleCatalog } from '../mqtt/mqtt-access.catalog.js'
 import { describePlatform, type PlatformModel } from '../platform/platform.model.js';
 import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
 import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
-import type { SecretKeyDefinition } from '../secrets/secret.catalog.js';
+import { endpointPortName, type SecretKeyDefinition } from '../secrets/secret.catalog.js';
 import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalog.js';
 import { runtimeEnvCatalog } from '../runtime/runtime-env.catalog.js';
 import { databaseCatalog } from '../services/database.catalog.js';
@@ -82,12 +82,15 @@ function example(platform: PlatformModel, key: SecretKeyDefinition): string {
       return code(key.value(platform.spec));
     case 'endpoint':
       return code(resolveEndpoint(platform, key).value);
+    case 'connection':
+      return '(composed)';
   }
 }
 
 function kindOf(key: SecretKeyDefinition): string {
+  if (key.kind === 'connection') return 'connection URL (from the keys above)';
   if (key.kind !== 'endpoint') return key.kind;
-  return `endpoint (${key.services.map((id) => `${id}/${key.port}`).join(' or ')})`;
+  return `endpoint (${key.services.map((id) => `${id}/${endpointPortName(key, id)}`).join(' or ')})`;
 }
 
 function secretsSection(): string {
@@ -105,7 +108,13 @@ function secretsSection(): string {
         key.description,
         example(platform, key),
         kindOf(key),
-        key.kind === 'credential' ? (key.sensitive ? 'yes, sensitive' : 'yes') : 'no',
+        key.kind === 'credential'
+          ? key.sensitive
+            ? 'yes, sensitive'
+            : 'yes'
+          : key.kind === 'connection'
+            ? 'carries one, sensitive'
+            : 'no',
       ]);
       return [
         heading,

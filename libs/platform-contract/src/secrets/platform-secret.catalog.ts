@@ -44,14 +44,44 @@ export const platformSecretCatalog = [
     description:
       "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
     keys: [
-      { key: 'DB_HOST', description: 'PostgreSQL host' },
-      { key: 'DB_PORT', description: 'PostgreSQL port' },
+      { key: 'DB_TYPE', description: 'the application database engine (`spec.database`)' },
+      { key: 'DB_HOST', description: 'database host' },
+      { key: 'DB_PORT', description: 'database port' },
       { key: 'DB_NAME', description: 'the application database' },
-      { key: 'DB_USER', description: 'the read-only role' },
+      {
+        key: 'DB_USER',
+        description: 'the read-only role (MySQL: SELECT on `DB_NAME`; MongoDB: `read`)',
+      },
       { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
+      { key: 'DB_URL', description: 'the same as one URL, with the read-only role' },
     ],
-    // postgresql: the password of the role it provisions.
-    loadedBy: ['postgresql', 'grafana', 'provisioning'],
+    // The database server of DB_TYPE: the password of the read-only user it provisions.
+    loadedBy: ['postgresql', 'mysql', 'mongodb', 'grafana', 'provisioning'],
+  },
+  {
+    suffix: 'mysql-admin-secret',
+    description:
+      "MySQL administration (`database: mysql`): root, which logs in on the MySQL pod's local socket only (it exists for `localhost` alone)",
+    enabledWhen: { field: 'database', equals: 'mysql' },
+    keys: [
+      {
+        key: 'MYSQL_ROOT_PASSWORD',
+        description:
+          "password of `root@localhost` (the image's first initialisation, and the pod's own provisioning of the application database and its users)",
+      },
+    ],
+    loadedBy: ['mysql'],
+  },
+  {
+    suffix: 'mongodb-admin-secret',
+    description:
+      "MongoDB administration (`database: mongodb`): the root user in `admin`, used by the MongoDB pod's own provisioning only",
+    enabledWhen: { field: 'database', equals: 'mongodb' },
+    keys: [
+      { key: 'MONGO_INITDB_ROOT_USERNAME', description: 'the root user (in `admin`)' },
+      { key: 'MONGO_INITDB_ROOT_PASSWORD', description: 'password of the root user' },
+    ],
+    loadedBy: ['mongodb'],
   },
   {
     suffix: 'metabase-admin-secret',

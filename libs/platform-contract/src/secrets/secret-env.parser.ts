@@ -1,5 +1,5 @@
 import type { RealtimePlatformError } from '@realtime-platform/errors';
-import type { Visualization } from '../claim/claim.types.js';
+import type { Database, Visualization } from '../claim/claim.types.js';
 import { contractErrors } from '../contract.errors.js';
 import type {
   KafkaSecurityProtocol,
@@ -34,11 +34,15 @@ export interface KafkaConnection {
 }
 
 export interface DatabaseConnection {
+  /** The engine: which adapter a service picks. */
+  readonly type: Database;
   readonly host: string;
   readonly port: number;
   readonly database: string;
   readonly user: string;
   readonly password: string;
+  /** The same as one URL (`postgresql://`, `mysql://`, `mongodb://…?authSource=`), with the password. */
+  readonly url: string;
 }
 
 export interface DashboardConnection {
@@ -106,6 +110,18 @@ function parseValue(definition: SecretKeyDefinition, raw: string): Parsed {
   switch (definition.kind) {
     case 'credential':
       return { value: raw === '' ? undefined : raw, expected: 'a non-empty value' };
+    case 'connection': {
+      const schemes = Object.values(definition.schemes);
+      const expected = `a ${schemes.join('/')} URL with a user, a password and a host`;
+      if (!URL.canParse(raw)) return { expected };
+      const url = new URL(raw);
+      const ok =
+        schemes.includes(url.protocol.slice(0, -1)) &&
+        url.hostname !== '' &&
+        url.username !== '' &&
+        url.password !== '';
+      return { value: ok ? raw : undefined, expected };
+    }
     case 'setting':
       switch (definition.format) {
         case 'flag':
@@ -175,8 +191,8 @@ export function checkPlatformEnv(env: PlatformEnv, options: EnvParseOptions = {}
             secret: secretLabel,
             key: key.key,
             expected: parsed.expected,
-            // Credential values never reach a message or a log.
-            ...(key.kind === 'credential' ? {} : { value: raw }),
+            // Credential values (and URLs that carry one) never reach a message or a log.
+            ...(key.kind === 'credential' || key.kind === 'connection' ? {} : { value: raw }),
           }),
         );
       }
@@ -193,6 +209,23 @@ export function checkPlatformEnv(env: PlatformEnv, options: EnvParseOptions = {}
       }
     }
     secret.keys.filter((key) => key !== flag).forEach(read);
+    // A connection URL of another engine than the secret's type (a stale or hand-made Secret).
+    for (const key of secret.keys) {
+      if (key.kind !== 'connection') continue;
+      const url = values.get(key.key);
+      const type = values.get('DB_TYPE');
+      if (typeof url !== 'string' || typeof type !== 'string') continue;
+      const scheme = key.schemes[type];
+      if (scheme !== undefined && !url.startsWith(`${scheme}://`)) {
+        errors.push(
+          contractErrors.ENV_KEY_MALFORMED({
+            secret: secretLabel,
+            key: key.key,
+            expected: `a ${scheme} URL (DB_TYPE is ${type})`,
+          }),
+        );
+      }
+    }
   }
   if (errors.length > 0) return { ok: false, errors };
   const get = <T>(key: string): T => values.get(key) as T;
@@ -220,11 +253,13 @@ export function checkPlatformEnv(env: PlatformEnv, options: EnvParseOptions = {}
         password: get('KAFKA_PASSWORD'),
       },
       db: {
+        type: get('DB_TYPE'),
         host: get('DB_HOST'),
         port: get('DB_PORT'),
         database: get('DB_NAME'),
         user: get('DB_USER'),
         password: get('DB_PASSWORD'),
+        url: get('DB_URL'),
       },
       dashboard: {
         type: get('DASHBOARD_TYPE'),

@@ -3,6 +3,7 @@ import {
   kafkaSaslMechanism,
   kafkaSecurityProtocols,
 } from '../kafka-access/kafka-principal.catalog.js';
+import { databases } from '../claim/claim.types.js';
 import type { ServiceId } from '../services/service.catalog.js';
 
 export type SecretId = 'mqtt' | 'kafka' | 'db' | 'metabase' | 'lenses';
@@ -17,9 +18,14 @@ interface KeyBase {
 export interface EndpointKeyDefinition extends KeyBase {
   readonly kind: 'endpoint';
   readonly format: 'host' | 'port' | 'bootstrap' | 'url';
-  /** Candidate Services; the key points at the one the spec enables (exactly one is enabled). */
+  /**
+   * Candidate Services in order: the key points at the first one the spec deploys (the database
+   * keys list the engine Services before PostgreSQL, which every platform deploys).
+   */
   readonly services: readonly ServiceId[];
+  /** The port's name on the Service (`portByService` for a candidate whose port is named otherwise). */
   readonly port: string;
+  readonly portByService?: Readonly<Partial<Record<ServiceId, string>>>;
   readonly scheme?: 'http' | 'mqtt' | 'ws';
   readonly path?: string;
 }
@@ -39,8 +45,24 @@ export interface SettingKeyDefinition extends KeyBase {
   readonly value: (spec: RealtimePlatformSpec) => string;
 }
 
+/**
+ * A ready connection URL composed from the secret's other keys (so it carries the password, and is
+ * as sensitive): what a driver's `connect(url)` takes.
+ */
+export interface ConnectionKeyDefinition extends KeyBase {
+  readonly kind: 'connection';
+  readonly format: 'url';
+  /** Its scheme per value of the secret's type setting (`DB_TYPE`). */
+  readonly schemes: Readonly<Record<string, string>>;
+}
+
 export type SecretKeyDefinition =
-  EndpointKeyDefinition | CredentialKeyDefinition | SettingKeyDefinition;
+  EndpointKeyDefinition | CredentialKeyDefinition | SettingKeyDefinition | ConnectionKeyDefinition;
+
+/** The name of the port `key` points at on the Service `service`. */
+export function endpointPortName(key: EndpointKeyDefinition, service: ServiceId): string {
+  return key.portByService?.[service] ?? key.port;
+}
 
 export interface SecretDefinition {
   readonly id: SecretId;
@@ -61,6 +83,11 @@ export interface SecretDefinition {
 export const applicationDatabaseName = 'realtime';
 
 const mqttEnabled = (spec: RealtimePlatformSpec): string => String(spec.iot);
+/** The engines' Services, the one `spec.database` deploys first: PostgreSQL is always deployed. */
+const databaseServices = ['mysql', 'mongodb', 'postgresql'] as const satisfies readonly ServiceId[];
+const databasePorts = { mysql: 'mysql', mongodb: 'mongodb' } as const;
+/** `DB_URL`'s scheme per `DB_TYPE` (databaseEngineCatalog's urlScheme; a test compares). */
+const databaseUrlSchemes = { postgres: 'postgresql', mysql: 'mysql', mongodb: 'mongodb' } as const;
 const lensesEnabled = (spec: RealtimePlatformSpec): string =>
   String(spec.streamProcessing === 'lenses');
 
@@ -212,23 +239,34 @@ export const secretCatalog = [
     id: 'db',
     suffix: 'db-secret',
     prefix: 'DB_',
-    description: 'PostgreSQL application database',
+    description:
+      "the application database: PostgreSQL, MySQL or MongoDB (`spec.database`); the platform's own databases stay on PostgreSQL",
     keys: [
+      {
+        key: 'DB_TYPE',
+        kind: 'setting',
+        format: 'enum',
+        values: databases,
+        value: (spec) => spec.database,
+        description: 'which engine: `postgres`, `mysql` or `mongodb` (`spec.database`)',
+      },
       {
         key: 'DB_HOST',
         kind: 'endpoint',
         format: 'host',
-        services: ['postgresql'],
+        services: databaseServices,
         port: 'postgresql',
-        description: 'PostgreSQL host',
+        portByService: databasePorts,
+        description: 'database host (the Service of the engine `DB_TYPE` names)',
       },
       {
         key: 'DB_PORT',
         kind: 'endpoint',
         format: 'port',
-        services: ['postgresql'],
+        services: databaseServices,
         port: 'postgresql',
-        description: 'PostgreSQL port',
+        portByService: databasePorts,
+        description: "database port: the engine's default (5432, 3306, 27017)",
       },
       {
         key: 'DB_NAME',
@@ -242,13 +280,21 @@ export const secretCatalog = [
         kind: 'credential',
         sensitive: false,
         description:
-          "the applications' role: may connect to `DB_NAME` only, create schemas and tables there (its migrations) and use what it created; not the database owner, no other database, no role or database creation, never the superuser (which cannot log in over the network)",
+          "the applications' user: may use `DB_NAME` only - create tables, indexes or collections there (its migrations) and use them; no other database, no user or database creation, never the administrator (PostgreSQL: not the database owner, and its superuser cannot log in over the network; MySQL: all privileges on `DB_NAME` alone; MongoDB: `readWrite` and `dbAdmin` on `DB_NAME`, authenticated against it)",
       },
       {
         key: 'DB_PASSWORD',
         kind: 'credential',
         sensitive: true,
         description: 'password of `DB_USER`',
+      },
+      {
+        key: 'DB_URL',
+        kind: 'connection',
+        format: 'url',
+        schemes: databaseUrlSchemes,
+        description:
+          'the same as one URL, user and password percent-encoded: `postgresql://`, `mysql://` or `mongodb://<user>:<password>@<host>:<port>/<name>` (MongoDB with `?authSource=<name>`); as sensitive as `DB_PASSWORD`',
       },
     ],
   },

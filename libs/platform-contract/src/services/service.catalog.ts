@@ -29,6 +29,8 @@ export type ServiceId =
   | 'kafkaConnect'
   | 'mqtt'
   | 'postgresql'
+  | 'mysql'
+  | 'mongodb'
   | 'metabase'
   | 'grafana'
   | 'lensesHq';
@@ -84,8 +86,26 @@ export const serviceCatalog: readonly ServiceDefinition[] = [
   {
     id: 'postgresql',
     suffix: 'postgresql',
-    description: 'PostgreSQL: the application database and the Lenses and Metabase databases',
+    description:
+      "PostgreSQL: the platform's own databases (Lenses, Metabase), and the application database with `database: postgres`",
     ports: [{ name: 'postgresql', port: 5432, description: 'PostgreSQL protocol' }],
+    stateful: true,
+  },
+  {
+    id: 'mysql',
+    suffix: 'mysql',
+    description: 'MySQL 8.4: the application database with `database: mysql`',
+    ports: [{ name: 'mysql', port: 3306, description: 'MySQL protocol' }],
+    enabledWhen: { field: 'database', equals: 'mysql' },
+    stateful: true,
+  },
+  {
+    id: 'mongodb',
+    suffix: 'mongodb',
+    description:
+      'MongoDB 7.0, authentication on: the application database with `database: mongodb`',
+    ports: [{ name: 'mongodb', port: 27017, description: 'MongoDB wire protocol' }],
+    enabledWhen: { field: 'database', equals: 'mongodb' },
     stateful: true,
   },
   {

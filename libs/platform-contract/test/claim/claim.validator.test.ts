@@ -37,6 +37,11 @@ describe('validateClaimSpec', () => {
       });
     });
 
+    it.each(['postgres', 'mysql', 'mongodb'])('accepts database: %s as given', (database) => {
+      const result = validateClaimSpec({ name: 'p', database });
+      expect(result.ok && result.spec.database).toBe(database);
+    });
+
     it('fills nested defaults inside a partly given object and keeps the given values', () => {
       const result = validateClaimSpec({
         name: 'p',
@@ -78,16 +83,12 @@ describe('validateClaimSpec', () => {
       ]);
     });
 
-    it.each(['mysql', 'mongodb'])(
-      'database: %s as planned but not implemented, pointing to postgres',
-      (database) => {
-        const [error] = errorsOf({ name: 'p', database });
-        expect(error?.code).toBe(contractErrors.CLAIM_FIELD_NOT_IMPLEMENTED.code);
-        expect(error?.message).toBe(
-          `spec.database: "${database}" is planned but not implemented yet; use "postgres"`,
-        );
-      },
-    );
+    it('database: oracle names the three engines it accepts', () => {
+      const [error] = errorsOf({ name: 'p', database: 'oracle' });
+      expect(error?.message).toBe(
+        'spec.database must be one of "postgres", "mysql", "mongodb", got "oracle"',
+      );
+    });
 
     it('dataRetention: 7x with a hint of the syntax', () => {
       const [error] = errorsOf({ name: 'p', dataRetention: '7x' });
@@ -164,6 +165,20 @@ describe('validateClaimSpec', () => {
           mqttUsers: [{ username: 'u', passwordSecretRef: { name: 'devices', key: 'u' } }],
         }),
       ).toEqual([contractErrors.CLAIM_MQTT_USERS_WITHOUT_IOT.code, 'spec.mqttUsers']);
+    });
+
+    it('visualization: grafana with database: mongodb, naming the field (Grafana cannot read MongoDB)', () => {
+      const [error] = errorsOf({ name: 'p', visualization: 'grafana', database: 'mongodb' });
+      expect([error?.code, error?.details.path]).toEqual([
+        contractErrors.CLAIM_DASHBOARD_CANNOT_READ_DATABASE.code,
+        'spec.visualization',
+      ]);
+      expect(error?.message).toContain('use visualization: metabase');
+      // Metabase reads MongoDB; Grafana reads MySQL.
+      expect(validateClaimSpec({ name: 'p', database: 'mongodb' }).ok).toBe(true);
+      expect(validateClaimSpec({ name: 'p', visualization: 'grafana', database: 'mysql' }).ok).toBe(
+        true,
+      );
     });
 
     const ref = (key: string) => ({ name: 'devices', key });

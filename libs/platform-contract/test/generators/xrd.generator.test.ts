@@ -53,7 +53,10 @@ describe('renderXrd', () => {
   });
 
   it('enforces the cross-field rules at admission with CEL', () => {
-    expect(spec?.['x-kubernetes-validations']).toEqual([claimCelRules.mqttUsersWithoutIot]);
+    expect(spec?.['x-kubernetes-validations']).toEqual([
+      claimCelRules.mqttUsersWithoutIot,
+      claimCelRules.dashboardCannotReadDatabase,
+    ]);
     expect(spec?.properties?.scaling?.['x-kubernetes-validations']).toEqual([
       claimCelRules.scalingMinAboveMax,
     ]);

@@ -121,17 +121,74 @@ describe('renderSecretData', () => {
     expect(lenses?.stringData).toEqual({ LENSES_ENABLED: 'false' });
   });
 
+  it.each([
+    [
+      'mysql',
+      'health-data-mysql.apps.svc.cluster.local',
+      '3306',
+      'mysql://test-db_user:test-db_password@health-data-mysql.apps.svc.cluster.local:3306/realtime',
+    ],
+    [
+      'mongodb',
+      'health-data-mongodb.apps.svc.cluster.local',
+      '27017',
+      'mongodb://test-db_user:test-db_password@health-data-mongodb.apps.svc.cluster.local:27017/realtime?authSource=realtime',
+    ],
+  ])(
+    'points the db secret at the %s Service, its default port and a URL of its scheme',
+    (database, host, port, url) => {
+      const platform = describePlatform({
+        namespace: 'apps',
+        claim: { name: 'health-data', database },
+      });
+      const db = renderSecretData(platform, credentials).find((s) => s.id === 'db');
+      expect(db?.stringData).toEqual({
+        DB_TYPE: database,
+        DB_HOST: host,
+        DB_PORT: port,
+        DB_NAME: 'realtime',
+        DB_USER: 'test-db_user',
+        DB_PASSWORD: 'test-db_password',
+        DB_URL: url,
+      });
+      // PostgreSQL stays (Lenses, Metabase); the engine's Service is deployed beside it.
+      expect(platform.services.map((s) => s.id)).toEqual(
+        expect.arrayContaining(['postgresql', database]),
+      );
+    },
+  );
+
+  it('percent-encodes a user and password that need it in DB_URL', () => {
+    const platform = describePlatform({
+      namespace: 'apps',
+      claim: { name: 'p', database: 'mysql' },
+    });
+    const db = renderSecretData(platform, {
+      ...credentials,
+      DB_USER: 'app user',
+      DB_PASSWORD: 'p@ss:w/rd',
+    }).find((s) => s.id === 'db');
+    const url = new URL(db?.stringData.DB_URL ?? '');
+    expect([decodeURIComponent(url.username), decodeURIComponent(url.password)]).toEqual([
+      'app user',
+      'p@ss:w/rd',
+    ]);
+  });
+
   it('renders the exact data of the db and kafka secrets', () => {
     const platform = describePlatform({ namespace: 'apps', claim: { name: 'health-data' } });
     const byId = Object.fromEntries(
       renderSecretData(platform, credentials).map((s) => [s.id, s.stringData]),
     );
     expect(byId.db).toEqual({
+      DB_TYPE: 'postgres',
       DB_HOST: 'health-data-postgresql.apps.svc.cluster.local',
       DB_PORT: '5432',
       DB_NAME: 'realtime',
       DB_USER: 'test-db_user',
       DB_PASSWORD: 'test-db_password',
+      DB_URL:
+        'postgresql://test-db_user:test-db_password@health-data-postgresql.apps.svc.cluster.local:5432/realtime',
     });
     expect(byId.kafka).toEqual({
       KAFKA_BOOTSTRAP_SERVERS: 'health-data-kafka.apps.svc.cluster.local:9092',

@@ -53,11 +53,13 @@ describe('parsePlatformEnv', () => {
         password: 's3cret-kafka_password',
       },
       db: {
+        type: 'postgres',
         host: 'health-data-postgresql.apps.svc.cluster.local',
         port: 5432,
         database: 'realtime',
         user: 's3cret-db_user',
         password: 's3cret-db_password',
+        url: 'postgresql://s3cret-db_user:s3cret-db_password@health-data-postgresql.apps.svc.cluster.local:5432/realtime',
       },
       dashboard: {
         type: 'metabase',
@@ -67,6 +69,20 @@ describe('parsePlatformEnv', () => {
       },
       lenses: { url: 'http://health-data-lenses-hq.apps.svc.cluster.local:9991' },
     });
+  });
+
+  it('refuses a DB_URL of another engine than DB_TYPE, without showing it (it has the password)', () => {
+    const env = envFor({ name: 'p', database: 'mysql' });
+    env.DB_URL = String(env.DB_URL).replace('mysql://', 'postgresql://');
+    const errors = errorsOf(env);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('DB_URL')]);
+    expect(errors[0]?.message).toContain('a mysql URL (DB_TYPE is mysql)');
+    expect(errors[0]?.message).not.toContain('s3cret');
+  });
+
+  it.each(['mysql', 'mongodb'] as const)('reads the db secret of database: %s back', (database) => {
+    const { db } = parsePlatformEnv(envFor({ name: 'p', database }));
+    expect([db.type, new URL(db.url).protocol]).toEqual([database, `${database}:`]);
   });
 
   it('reports MQTT and Lenses as turned off, not missing, when their flags say false', () => {
@@ -146,11 +162,13 @@ describe('parsePlatformEnv', () => {
       'KAFKA_PASSWORD',
       'KAFKA_SCHEMA_REGISTRY_URL',
       'KAFKA_CONNECT_URL',
+      'DB_TYPE',
       'DB_HOST',
       'DB_PORT',
       'DB_NAME',
       'DB_USER',
       'DB_PASSWORD',
+      'DB_URL',
       'DASHBOARD_TYPE',
       'DASHBOARD_URL',
       'DASHBOARD_USER',

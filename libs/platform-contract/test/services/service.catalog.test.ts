@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { serviceCatalog, servicePort } from '../../src/index.js';
+import {
+  databaseEngineCatalog,
+  secretDefinition,
+  serviceCatalog,
+  serviceDefinition,
+  servicePort,
+} from '../../src/index.js';
 
 describe('serviceCatalog', () => {
   // The requirements' "Port Mappings and Network Configuration", written out independently.
@@ -11,6 +17,8 @@ describe('serviceCatalog', () => {
     ['mqtt', 'mqtt', 1883],
     ['mqtt', 'websocket', 9001],
     ['postgresql', 'postgresql', 5432],
+    ['mysql', 'mysql', 3306],
+    ['mongodb', 'mongodb', 27017],
     ['metabase', 'http', 3000],
     ['lensesHq', 'http', 9991],
     ['lensesHq', 'agents', 10000],
@@ -25,6 +33,8 @@ describe('serviceCatalog', () => {
       'kafka-connect',
       'mqtt',
       'postgresql',
+      'mysql',
+      'mongodb',
       'metabase',
       'grafana',
       'lenses-hq',
@@ -49,6 +59,22 @@ describe('serviceCatalog', () => {
     }
   });
 
+  it.each([
+    ['postgres', 'postgresql', 5432, 'postgresql'],
+    ['mysql', 'mysql', 3306, 'mysql'],
+    ['mongodb', 'mongodb', 27017, 'mongodb'],
+  ] as const)(
+    'gives database %s the Service %s on its default port %d and DB_URL scheme %s',
+    (type, service, port, scheme) => {
+      const engine = databaseEngineCatalog[type];
+      expect(engine.service).toBe(service);
+      expect(serviceDefinition(service).ports.map((p) => p.port)).toEqual([port]);
+      expect(engine.urlScheme).toBe(scheme);
+      const dbUrl = secretDefinition('db').keys.find((k) => k.key === 'DB_URL');
+      expect(dbUrl?.kind === 'connection' && dbUrl.schemes[type]).toBe(scheme);
+    },
+  );
+
   it('ties optional Services to the claim options that enable them', () => {
     const conditions = Object.fromEntries(serviceCatalog.map((s) => [s.id, s.enabledWhen]));
     expect(conditions).toEqual({
@@ -57,6 +83,8 @@ describe('serviceCatalog', () => {
       kafkaConnect: undefined,
       mqtt: { field: 'iot', equals: true },
       postgresql: undefined,
+      mysql: { field: 'database', equals: 'mysql' },
+      mongodb: { field: 'database', equals: 'mongodb' },
       metabase: { field: 'visualization', equals: 'metabase' },
       grafana: { field: 'visualization', equals: 'grafana' },
       lensesHq: { field: 'streamProcessing', equals: 'lenses' },

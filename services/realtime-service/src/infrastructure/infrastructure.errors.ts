@@ -7,13 +7,13 @@ export const infrastructureErrors = defineErrors('RTP_ERR_REALTIME_SERVICE', {
       `configuration is invalid:\n- ${p.problems.join('\n- ')}`,
   },
   DATABASE_UNAVAILABLE: {
-    message: (p: { operation: string; reason: string }) =>
-      `PostgreSQL is unavailable (${p.operation}): ${p.reason}`,
+    message: (p: { operation: string; reason: string; database?: string }) =>
+      `${p.database ?? 'PostgreSQL'} is unavailable (${p.operation}): ${p.reason}`,
     retriable: true,
   },
   DATABASE_QUERY_FAILED: {
-    message: (p: { operation: string; reason: string }) =>
-      `PostgreSQL refused ${p.operation}: ${p.reason}`,
+    message: (p: { operation: string; reason: string; database?: string }) =>
+      `${p.database ?? 'PostgreSQL'} refused ${p.operation}: ${p.reason}`,
   },
   MIGRATION_FAILED: {
     message: (p: { migration: string; reason: string }) =>

@@ -25,6 +25,8 @@ const logger = createLogger({ level: 'silent' });
 // As the applications' role, as on a cluster ({name}-db-secret): migrations and repository work
 // without owner or superuser rights.
 const connection = () => ({
+  type: 'postgres' as const,
+  url: postgres().connectionString(),
   host: postgres().host,
   port: postgres().port,
   database: postgres().database,

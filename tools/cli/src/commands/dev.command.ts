@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { FerretDbServer, MariaDbServer } from '@realtime-platform/local-infra';
+import { databases, deviceMqttTopic, type Database } from '@realtime-platform/platform-contract';
 import { exitCodes, UsageError, type Command } from '../cli/command.js';
 import { LocalPlatform, maxListedDashboardDevices } from '../local-platform/local-platform.js';
 import { StepReporter } from '../terminal/step-reporter.js';
@@ -19,6 +20,10 @@ Options:
   --rate <r>           readings per second, all devices together (default: 10)
   --grant-devices <ids> devices the dashboard token grants besides the simulated ones
                        (comma-separated, for readings you publish yourself)
+  --database <engine>  the application database (the claim's database): postgres (default),
+                       mysql (MariaDB 10.11, Debian's stand-in for MySQL) or mongodb (FerretDB
+                       1.24, MongoDB's wire protocol; npm run setup -- --with-go-tools builds it);
+                       the db secret points at it, PostgreSQL runs in every case
   --embedded-mqtt      use the in-process aedes broker even when Mosquitto is installed
   --no-services        only the servers and topics (no bridge, processor, service, simulator)
   -h, --help           show this help
@@ -34,6 +39,7 @@ export const devCommand: Command = {
     devices: { type: 'string', default: '10' },
     rate: { type: 'string', default: '10' },
     'grant-devices': { type: 'string', default: '' },
+    database: { type: 'string', default: 'postgres' },
     'no-services': { type: 'boolean', default: false },
     'embedded-mqtt': { type: 'boolean', default: false },
   },
@@ -42,6 +48,10 @@ export const devCommand: Command = {
     const devices = positiveNumber('--devices', values.devices, { allowZero: true, integer: true });
     const rate = positiveNumber('--rate', values.rate);
     const name = String(values.name);
+    const database = String(values.database);
+    if (!(databases as readonly string[]).includes(database)) {
+      throw new UsageError(`--database must be one of ${databases.join(', ')}, got "${database}"`);
+    }
     const services = values['no-services'] !== true;
     const dashboardDevices = String(values['grant-devices'])
       .split(',')
@@ -62,6 +72,7 @@ export const devCommand: Command = {
         simulator: devices > 0 ? { devices, rate } : false,
         mqttBroker: values['embedded-mqtt'] === true ? 'embedded' : 'auto',
         dashboardDevices,
+        database: database as Database,
       },
       (label, work) => progress.step(label, work),
     );
@@ -105,7 +116,8 @@ export const devCommand: Command = {
         `    bridge            ${mqtt.credentials.bridge.username} / ${mqtt.credentials.bridge.password}   (reads the readings)`,
         `  PostgreSQL          ${postgres.connectionString().replace(encodeURIComponent(postgres.password), '****')}`,
         `  PostgreSQL password ${postgres.password}   (generated for this run; the superuser, for inspecting)`,
-        `  PostgreSQL apps     ${postgres.application.user} / ${postgres.application.password}   (the applications' role in the env file: its own schemas, nothing more)`,
+        `  PostgreSQL apps     ${postgres.application.user} / ${postgres.application.password}   (${platform.database === 'postgres' ? "the applications' role in the env file: its own schemas, nothing more" : 'not the application database of this run'})`,
+        ...applicationDatabaseLines(platform.applicationDatabase),
         `  Topics              ${platform.topics
           .filter((topic) => topic.role !== 'dlq')
           .map((topic) => topic.name)
@@ -124,6 +136,25 @@ export const devCommand: Command = {
     return exitCodes.ok;
   },
 };
+
+/** With --database mysql or mongodb: where the application database is, for the printout. */
+function applicationDatabaseLines(server: MariaDbServer | FerretDbServer | undefined): string[] {
+  if (server instanceof MariaDbServer) {
+    return [
+      `  MySQL (MariaDB)     ${server.connectionUrl().replace(encodeURIComponent(server.application.password), '****')}   (the db secret: DB_TYPE mysql)`,
+      `  MySQL apps          ${server.application.user} / ${server.application.password}   (every privilege on ${server.database}, nothing more)`,
+      `  MySQL admin         ${server.admin.user} / ${server.admin.password}   (generated for this run, for inspecting)`,
+    ];
+  }
+  if (server instanceof FerretDbServer) {
+    return [
+      `  MongoDB (FerretDB)  ${server.connectionUrl().replace(encodeURIComponent(server.application.password), '****')}   (the db secret: DB_TYPE mongodb)`,
+      `  MongoDB apps        ${server.application.user} / ${server.application.password}   (authenticates against ${server.database})`,
+      `  MongoDB admin       ${server.admin.user} / ${server.admin.password}   (in admin; generated for this run)`,
+    ];
+  }
+  return [];
+}
 
 /** The devices of the dashboard token, for the printout. */
 function describeGrant(devices: readonly string[] | '*'): string {

@@ -20,7 +20,7 @@ finds problems reports them all):
   4. vela dry-run --offline with the addon's definitions: CUE errors, traits, unknown platform
      references, reserved env names
 Each problem names the component, the trait when there is one, and the field, e.g.
-  component "health-pipeline": properties.database: must be one of "postgres", got "oracle"
+  component "health-pipeline": properties.database: must be one of "postgres", "mysql", "mongodb", got "oracle"
 
 Options:
   --set <key=value>    an addon parameter, as \`rtp render --set\` takes it (e.g. overrideWebservice=true)

@@ -3,7 +3,9 @@ import { findExecutable } from '@realtime-platform/toolchain';
 import {
   ContainerService,
   EmbeddedMqttBroker,
+  FerretDbServer,
   KafkaBroker,
+  MariaDbServer,
   localPlatformEnv,
   type LocalPlatformEnvOptions,
   MosquittoBroker,
@@ -17,6 +19,7 @@ import { SimulatedFleet, defaultSimulationOptions } from '@realtime-platform/dev
 import {
   alertsTopic,
   parseClaimSpec,
+  type Database,
   planTopics,
   vitalTopics,
   type PlannedTopic,
@@ -43,7 +46,16 @@ export interface LocalPlatformOptions {
   readonly runtime?: 'process' | 'container';
   /** RTP_* variables for every platform service on top of their own, e.g. `RTP_KAFKA_CLIENT` (the benches). */
   readonly serviceEnv?: Readonly<Record<string, string>>;
+  /**
+   * The application database engine (the claim's `database`, default `postgres`): `mysql` runs a
+   * MariaDB (Debian's stand-in for MySQL), `mongodb` a FerretDB (MongoDB's wire protocol), and
+   * `{name}-db-secret` points at it. PostgreSQL runs in every case, as in a cluster.
+   */
+  readonly database?: Database;
 }
+
+/** The server of a non-PostgreSQL application database. */
+export type ApplicationDatabaseServer = MariaDbServer | FerretDbServer;
 
 /**
  * Up to this many devices the dashboard token lists them (the dashboard shows at most 200, and a
@@ -78,6 +90,9 @@ export class LocalPlatform {
     readonly kafka: KafkaBroker,
     readonly mqtt: MqttServer,
     readonly postgres: PostgresServer,
+    /** The claim's `database`; with `mysql` or `mongodb` its server is `applicationDatabase`. */
+    readonly database: Database,
+    readonly applicationDatabase: ApplicationDatabaseServer | undefined,
     readonly schemaRegistry: SchemaRegistry,
     readonly topics: readonly PlannedTopic[],
     readonly wsJwtSecret: string,
@@ -97,7 +112,7 @@ export class LocalPlatform {
     options: LocalPlatformOptions,
     step: StepRunner = runSilently,
   ): Promise<LocalPlatform> {
-    const spec = parseClaimSpec({ name: options.name });
+    const spec = parseClaimSpec({ name: options.name, database: options.database });
     const started: Stoppable[] = [];
     try {
       const kafka = await step('Kafka 3.9 (KRaft, SASL/SCRAM, ACLs)', () =>
@@ -119,6 +134,17 @@ export class LocalPlatform {
       started.push(mqtt);
       const postgres = await step('PostgreSQL', () => PostgresServer.start());
       started.push(postgres);
+      const applicationDatabase =
+        spec.database === 'mysql'
+          ? await step('MySQL: MariaDB 10.11, the stand-in Debian packages (database: mysql)', () =>
+              MariaDbServer.start(),
+            )
+          : spec.database === 'mongodb'
+            ? await step('MongoDB wire protocol: FerretDB 1.24, auth on (database: mongodb)', () =>
+                FerretDbServer.start(),
+              )
+            : undefined;
+      if (applicationDatabase) started.push(applicationDatabase);
       // Logins: the Kafka principals with their Kafka passwords (the kafka secret logs in to both).
       const schemaRegistry = await step(
         'Schema Registry (Apicurio, Confluent API, logins on)',
@@ -133,6 +159,8 @@ export class LocalPlatform {
         kafka,
         mqtt,
         postgres,
+        spec.database,
+        applicationDatabase,
         schemaRegistry,
         topics,
         randomBytes(32).toString('base64url'),
@@ -160,10 +188,19 @@ export class LocalPlatform {
         kafka: this.kafka,
         mqtt: this.mqtt,
         postgres: this.postgres,
+        ...(this.applicationDatabase instanceof MariaDbServer
+          ? { mysql: this.applicationDatabase }
+          : this.applicationDatabase instanceof FerretDbServer
+            ? { mongodb: this.applicationDatabase }
+            : {}),
         schemaRegistry: this.schemaRegistry,
         dashboardUrl: this.services.get('realtime-service')?.url,
       },
-      { kafkaPrincipal: identity.kafkaPrincipal, mqttRole: identity.mqttRole },
+      {
+        kafkaPrincipal: identity.kafkaPrincipal,
+        mqttRole: identity.mqttRole,
+        database: this.database,
+      },
     );
   }
 
@@ -197,6 +234,7 @@ export class LocalPlatform {
       this.kafka.logFile,
       this.mqtt.logFile,
       this.postgres.logFile,
+      ...(this.applicationDatabase ? [this.applicationDatabase.logFile] : []),
       this.schemaRegistry.logFile,
       ...[...this.services.values()].map((service) => service.logFile),
     ];

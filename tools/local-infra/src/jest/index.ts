@@ -1,6 +1,8 @@
 export {
+  useFerretDbServer,
   useKafkaBroker,
   useKafkaCluster,
+  useMariaDbServer,
   useMosquittoBroker,
   usePostgresServer,
   useSchemaRegistry,

@@ -5,6 +5,8 @@ import { localInfraErrors } from '../local-infra-errors.js';
 import { logTail } from '../log-tail.js';
 import { MosquittoBroker, type MosquittoBrokerOptions } from '../mosquitto-broker.js';
 import { PostgresServer, type PostgresServerOptions } from '../postgres-server.js';
+import { MariaDbServer, type MariaDbServerOptions } from '../mariadb-server.js';
+import { FerretDbServer, type FerretDbServerOptions } from '../ferretdb-server.js';
 import { SchemaRegistry, type SchemaRegistryOptions } from '../schema-registry.js';
 
 /** Set by tools/config/jest-environment.js: names of the tests that failed in this file. */
@@ -66,6 +68,14 @@ export const useMosquittoBroker = (options?: MosquittoBrokerOptions): (() => Mos
 /** A real PostgreSQL for this test file. */
 export const usePostgresServer = (options?: PostgresServerOptions): (() => PostgresServer) =>
   useServer('postgres', () => PostgresServer.start(options));
+
+/** A real MariaDB (the MySQL stand-in) with generated accounts for this test file. */
+export const useMariaDbServer = (options?: MariaDbServerOptions): (() => MariaDbServer) =>
+  useServer('mariadb', () => MariaDbServer.start(options));
+
+/** A real MongoDB-protocol server (FerretDB) with authentication for this test file. */
+export const useFerretDbServer = (options?: FerretDbServerOptions): (() => FerretDbServer) =>
+  useServer('ferretdb', () => FerretDbServer.start(options));
 
 /**
  * A real Schema Registry (Confluent API, logins required) for this test file:

@@ -10,7 +10,6 @@ import {
   type RealtimeSdk,
   type SdkMetrics,
 } from '@realtime-platform/realtime-sdk';
-import type pg from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
@@ -33,11 +32,9 @@ import { KafkaAlertPublisher } from '../kafka/kafka-alert.publisher.js';
 import { VitalStreamConsumers } from '../kafka/vital-stream.consumers.js';
 import { WsHubLiveFeed } from '../live-feed/ws-hub.live-feed.js';
 import { InMemoryLatestVitalsStore } from '../memory/in-memory.latest-vitals.store.js';
+import type { AlertDatabase } from '../database/alert-database.js';
+import { openAlertDatabase } from '../database/open-alert-database.js';
 import { databaseSchema } from '../postgres/database-schema.js';
-import { PostgresAlertRuleStateStore } from '../postgres/postgres-alert-rule-state.store.js';
-import { PostgresAlertRepository } from '../postgres/postgres-alert.repository.js';
-import { createPostgresPool } from '../postgres/postgres.pool.js';
-import { SqlMigrator, readMigrations } from '../postgres/sql-migrator.js';
 import { serviceTokens } from './service.tokens.js';
 
 export interface RegisterRealtimeServiceOptions {
@@ -79,26 +76,16 @@ export function registerRealtimeService(
 
   container.register(serviceTokens.ServiceConfig, { useValue: config });
   container.register(serviceTokens.Clock, { useValue: systemClock });
+  // The engine DB_TYPE names (PostgreSQL, MySQL or MongoDB) behind the same two ports.
   container.register(
-    serviceTokens.PostgresPool,
+    serviceTokens.AlertDatabase,
     singleton((c) =>
-      createPostgresPool(sdkConfig.platform.db, {
-        schema: databaseSchema,
+      openAlertDatabase(sdkConfig.platform.db, {
+        namespace: databaseSchema,
         applicationName: config.serviceName,
+        migrationsDir: options.migrationsDir,
         logger: resolve<Logger>(c, realtimeTokens.Logger),
       }),
-    ),
-  );
-  container.register(
-    serviceTokens.Migrator,
-    singleton(
-      (c) =>
-        new SqlMigrator(
-          resolve<pg.Pool>(c, serviceTokens.PostgresPool),
-          databaseSchema,
-          readMigrations(options.migrationsDir),
-          resolve<Logger>(c, realtimeTokens.Logger),
-        ),
     ),
   );
   container.register(
@@ -117,13 +104,11 @@ export function registerRealtimeService(
   );
   container.register(
     serviceTokens.AlertRepository,
-    singleton((c) => new PostgresAlertRepository(resolve<pg.Pool>(c, serviceTokens.PostgresPool))),
+    singleton((c) => resolve<AlertDatabase>(c, serviceTokens.AlertDatabase).alerts),
   );
   container.register(
     serviceTokens.AlertRuleStateStore,
-    singleton(
-      (c) => new PostgresAlertRuleStateStore(resolve<pg.Pool>(c, serviceTokens.PostgresPool)),
-    ),
+    singleton((c) => resolve<AlertDatabase>(c, serviceTokens.AlertDatabase).ruleState),
   );
   container.register(
     serviceTokens.AlertPublisher,

@@ -1,8 +1,7 @@
 /** Injection tokens of this service (symbols; the SDK's are in `realtimeTokens`). */
 export const serviceTokens = {
   ServiceConfig: Symbol.for('realtime-service.ServiceConfig'),
-  PostgresPool: Symbol.for('realtime-service.PostgresPool'),
-  Migrator: Symbol.for('realtime-service.Migrator'),
+  AlertDatabase: Symbol.for('realtime-service.AlertDatabase'),
   SchemaRegistry: Symbol.for('realtime-service.SchemaRegistry'),
   Clock: Symbol.for('realtime-service.Clock'),
   AlertPolicy: Symbol.for('realtime-service.AlertPolicy'),

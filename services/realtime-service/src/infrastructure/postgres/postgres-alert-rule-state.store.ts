@@ -22,7 +22,16 @@ export class PostgresAlertRuleStateStore implements AlertRuleStateStore {
     }
   }
 
-  async record(transitions: readonly RecordedRuleTransition[]): Promise<void> {
+  async record(batch: readonly RecordedRuleTransition[]): Promise<void> {
+    // One row per pair: ON CONFLICT cannot touch a row twice in one statement, so a batch with
+    // two transitions of the same pair keeps only its latest (the later one of equal times).
+    const latest = new Map<string, RecordedRuleTransition>();
+    for (const t of batch) {
+      const key = JSON.stringify([t.ruleId, t.deviceId]);
+      const kept = latest.get(key);
+      if (kept === undefined || kept.recordedAt <= t.recordedAt) latest.set(key, t);
+    }
+    const transitions = [...latest.values()];
     if (transitions.length === 0) return;
     try {
       await this.pool.query(

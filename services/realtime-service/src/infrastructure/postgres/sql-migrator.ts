@@ -19,10 +19,8 @@ export interface Migration {
   readonly checksum: string;
 }
 
-export interface MigrationResult {
-  readonly applied: readonly string[];
-  readonly alreadyApplied: readonly string[];
-}
+export type { MigrationResult } from '../database/alert-database.js';
+import type { MigrationResult } from '../database/alert-database.js';
 
 const migrationFile = /^([0-9]{4})_[a-z0-9_]+\.sql$/;
 

@@ -28,7 +28,8 @@ const rules: Record<string, { layers: string[]; packages: RegExp }> = {
   application: { layers: ['domain', 'application'], packages: /^@realtime-platform\/errors$/ },
   infrastructure: {
     layers: ['domain', 'application', 'infrastructure'],
-    packages: /^(@realtime-platform\/|node:|pg$|prom-client$|tsyringe$|reflect-metadata$)/,
+    packages:
+      /^(@realtime-platform\/|node:|pg$|mysql2\/promise$|mongodb$|prom-client$|tsyringe$|reflect-metadata$)/,
   },
   interface: {
     layers: ['domain', 'application', 'interface'],
