@@ -9,7 +9,10 @@ import { manifestsToYaml, parseManifests, type KubeObject } from './kube-object.
 import { renderErrors } from './render.errors.js';
 import { goTool } from './render-tools.js';
 
-async function freePort(): Promise<number> {
+/** Ports handed out by this process: the OS may offer a just-closed port again, and two functions must not share one. */
+const handedOut = new Set<number>();
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -18,6 +21,13 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+async function freePort(): Promise<number> {
+  let port = await probePort();
+  while (handedOut.has(port)) port = await probePort();
+  handedOut.add(port);
+  return port;
 }
 
 function isListening(port: number): Promise<boolean> {

@@ -31,6 +31,12 @@ export const localInfraErrors = defineErrors('RTP_ERR_INFRA', {
     message: (p: { service: string; request: string; status: number; body: string }) =>
       `${p.service} refused ${p.request}: HTTP ${p.status} ${p.body}`,
   },
+  /** The OS kept offering ports this process had already handed out. */
+  NO_FREE_PORT: {
+    message: (p: { host: string; probes: number }) =>
+      `no port on ${p.host} that this process has not handed out already after ${p.probes} probes`,
+    retriable: true,
+  },
   /** Used before start() resolved, or after stop(). */
   NOT_STARTED: {
     message: (p: { service: string }) =>
