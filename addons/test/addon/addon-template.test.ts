@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { renderXrd } from '@realtime-platform/platform-contract';
+import { renderXrd } from '@realtime-platform/contract-generators';
 import { Helm, goToolsManifest } from '@realtime-platform/toolchain';
 import {
   addonNames,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { claimApi } from '@realtime-platform/contract-generators';
 import {
-  claimApi,
   credentialKeys,
   describePlatform,
   findService,

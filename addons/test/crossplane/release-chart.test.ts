@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import { claimApi } from '@realtime-platform/platform-contract';
+import { claimApi } from '@realtime-platform/contract-generators';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
 import {
   addonNames,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { claimApi } from '@realtime-platform/platform-contract';
+import { claimApi } from '@realtime-platform/contract-generators';
 import {
   addonNames,
   addonsRoot,

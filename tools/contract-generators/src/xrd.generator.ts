@@ -1,6 +1,10 @@
-import { claimSpecSchema, type ClaimJsonSchema } from '../claim/claim.schema.js';
-import { statusEndpointFields, statusSecretFields } from '../platform/platform.status.js';
-import { secretDefinition } from '../secrets/secret.catalog.js';
+import {
+  claimSpecSchema,
+  secretDefinition,
+  statusEndpointFields,
+  statusSecretFields,
+  type ClaimJsonSchema,
+} from '@realtime-platform/platform-contract';
 
 /** The claim API of the requirements. */
 export const claimApi = {

@@ -1,4 +1,4 @@
-import { claimSpecSchema, type ClaimJsonSchema } from '../claim/claim.schema.js';
+import { claimSpecSchema, type ClaimJsonSchema } from '@realtime-platform/platform-contract';
 
 /** A piece of CUE and the packages it imports (they go at the top of the definition template). */
 export interface CueSnippet {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderCueClaimSpec, renderCueImports, renderCueParameter } from '../../src/index.js';
+import { renderCueClaimSpec, renderCueImports, renderCueParameter } from '../src/index.js';
 
 describe('renderCueParameter', () => {
   it('renders the realtime-platform parameter block', () => {

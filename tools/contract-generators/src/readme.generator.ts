@@ -1,29 +1,33 @@
-import { claimSpecSchema, type ClaimJsonSchema } from '../claim/claim.schema.js';
-import { describeCondition } from '../claim/claim.types.js';
-import { contractErrorDocs } from '../contract.error-docs.js';
-import { contractErrors, type ContractErrorKey } from '../contract.errors.js';
-import { maxPlatformNameLength, nameBudget } from '../naming/platform-name.rules.js';
 import {
+  claimSpecSchema,
+  contractErrorDocs,
+  contractErrors,
+  databaseCatalog,
+  defaultTopicCatalog,
+  defaultTopicPartitions,
+  describeCondition,
+  describePlatform,
+  deviceAclRules,
+  dlqSuffix,
+  dlqTopicPartitions,
+  endpointPortName,
+  kafkaPrincipalCatalog,
+  maxPlatformNameLength,
   mosquittoBrokerSettings,
   mosquittoSettingsConf,
   mqttOutagePlan,
-} from '../mqtt/mosquitto-broker.settings.js';
-import { deviceAclRules, mqttRoleCatalog } from '../mqtt/mqtt-access.catalog.js';
-import { describePlatform, type PlatformModel } from '../platform/platform.model.js';
-import { kafkaPrincipalCatalog } from '../kafka-access/kafka-principal.catalog.js';
-import { resolveEndpoint } from '../secrets/secret-data.renderer.js';
-import { endpointPortName, type SecretKeyDefinition } from '../secrets/secret.catalog.js';
-import { snowflakeCredentialKeys } from '../secrets/snowflake-credentials.catalog.js';
-import { runtimeEnvCatalog } from '../runtime/runtime-env.catalog.js';
-import { databaseCatalog } from '../services/database.catalog.js';
-import { serviceCatalog } from '../services/service.catalog.js';
-import { platformSecretCatalog } from '../secrets/platform-secret.catalog.js';
-import {
-  defaultTopicCatalog,
-  defaultTopicPartitions,
-  dlqSuffix,
-  dlqTopicPartitions,
-} from '../topics/topic.catalog.js';
+  mqttRoleCatalog,
+  nameBudget,
+  platformSecretCatalog,
+  resolveEndpoint,
+  runtimeEnvCatalog,
+  serviceCatalog,
+  snowflakeCredentialKeys,
+  type ClaimJsonSchema,
+  type ContractErrorKey,
+  type PlatformModel,
+  type SecretKeyDefinition,
+} from '@realtime-platform/platform-contract';
 
 /** The README regions generated from the model, between `<!-- contract:<id>:start/end -->`. */
 export const readmeSections = [

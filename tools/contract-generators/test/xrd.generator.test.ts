@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import {
   claimCelRules,
   claimSpecSchema,
-  renderXrd,
   type ClaimJsonSchema,
-} from '../../src/index.js';
+} from '@realtime-platform/platform-contract';
+import { renderXrd } from '../src/index.js';
 
 type Xrd = {
   metadata: { name: string };

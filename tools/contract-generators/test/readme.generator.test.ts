@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { contractErrors, secretCatalog, syncReadme } from '../../src/index.js';
+import { contractErrors, secretCatalog } from '@realtime-platform/platform-contract';
+import { syncReadme } from '../src/index.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(
+  new URL('../../../libs/platform-contract/README.md', import.meta.url),
+  'utf8',
+);
 
 describe('README.md', () => {
-  it('agrees with the model (else run `npm run docs -w @realtime-platform/platform-contract`)', () => {
+  it('agrees with the model (else run `npm run docs -w @realtime-platform/contract-generators`)', () => {
     expect(readme).toBe(syncReadme(readme));
   });
 
