@@ -29,8 +29,8 @@ export interface PlatformServiceSpec {
   readonly mqttRole?: MqttRole;
 }
 
-/** The repository root, from tools/cli/dist/local-platform. */
-const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
+/** The repository root, from tools/local-platform/dist. */
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
 export const serviceEntry = (name: PlatformServiceName): string =>
   join(repoRoot, 'services', name, 'dist', 'main.js');
