@@ -1,12 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { addonDefinitionsDir } from '@realtime-platform/addons';
 import { validateClaimSpec } from '@realtime-platform/platform-contract';
 import type { RenderedAddon } from './addon-template.js';
 import { installedDefinitions } from './addon-template.js';
 import type { ApplicationProblem } from './application-problem.js';
 import type { OamApplication } from './oam-application.js';
 import {
-  addonDefinitionsDir,
   builtinDefinitionFile,
   type DefinitionKind,
   type VelaDefinitions,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { addonsRoot, dryRunApplication } from '../../src/index.js';
+import { addonsRoot } from '@realtime-platform/addons';
+import { dryRunApplication } from '../../src/index.js';
 
 // The same three mistakes are refused at the XRD too: crossplane/xrd-validation.test.ts.
 const invalid = (name: string): string => join(addonsRoot, 'examples', 'invalid', name);

@@ -15,13 +15,10 @@ import {
   type GoToolResult,
 } from '@realtime-platform/toolchain';
 import { stringify } from 'yaml';
-import { addonDir } from '../addon-paths.js';
+import { addonDefinitionsDir } from '@realtime-platform/addons';
 import { parseManifests, type KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';
 import { goTool, goToolsSetupHint } from './render-tools.js';
-
-/** addons/realtime-platform/definitions: the definitions the addon ships as .cue files. */
-export const addonDefinitionsDir = join(addonDir, 'definitions');
 
 /** The kinds of definition an Application refers to by `type`, as vela-core's folders name them. */
 export type DefinitionKind = 'component' | 'trait' | 'policy' | 'workflowstep';

@@ -1,3 +1,7 @@
+// The engine of `rtp render` and `rtp validate` (tools/cli): an OAM Application through the
+// realtime-platform addon (@realtime-platform/addons), offline, with the real vela, cue, crossplane
+// and helm. It lives beside the CLI, not in addons/, so the addon package holds only the addon,
+// its generators and the Go function; the dependency runs one way, engine -> addon.
 export {
   formatProblem,
   type ApplicationProblem,
@@ -61,7 +65,6 @@ export { renderErrors } from './render.errors.js';
 export { goTool, goToolsSetupHint, helmTool } from './render-tools.js';
 export { explainVelaError } from './vela-error.explainer.js';
 export {
-  addonDefinitionsDir,
   builtinDefinitionFile,
   builtinDefinitionsDir,
   dryRunApplication,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addonDir } from '../addon-paths.js';
+import { addonDir } from '@realtime-platform/addons';
 
 /**
  * The addon's parameters as dotted paths (`chartRepository`, `lenses.acceptEULA`, ...), read from

@@ -6,10 +6,12 @@ import {
   addonNames,
   addonsRoot,
   composeFunction,
+  generatedFunctionFiles,
+} from '@realtime-platform/addons';
+import {
   compositeFromClaim,
   crossplaneValidate,
   dryRunApplication,
-  generatedFunctionFiles,
   LocalFunctions,
   objectOf,
   renderComposite,

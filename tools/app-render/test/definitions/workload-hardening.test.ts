@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { addonsRoot } from '@realtime-platform/addons';
 import {
-  addonsRoot,
   dryRunApplication,
   objectOf,
   type KubeObject,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { addonDir } from '../addon-paths.js';
+import { addonDir } from '@realtime-platform/addons';
 import type { KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';
 import { goTool } from './render-tools.js';

@@ -3,7 +3,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GoTool, GoToolName } from '@realtime-platform/toolchain';
-import { addonNames } from '../contract-values.js';
+import { addonNames } from '@realtime-platform/addons';
 import type { RenderedAddon } from './addon-template.js';
 import { manifestsToYaml, parseManifests, type KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';

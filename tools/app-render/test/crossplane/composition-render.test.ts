@@ -8,9 +8,8 @@ import {
   platformStatusFields,
   renderSecretData,
 } from '@realtime-platform/platform-contract';
+import { addonNames, composeFunction } from '@realtime-platform/addons';
 import {
-  addonNames,
-  composeFunction,
   compositeFromClaim,
   LocalFunctions,
   objectOf,

@@ -5,11 +5,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderXrd } from '@realtime-platform/contract-generators';
 import { Helm, goToolsManifest } from '@realtime-platform/toolchain';
+import { addonNames, chartsDir, composeFunction, composedCharts } from '@realtime-platform/addons';
 import {
-  addonNames,
-  chartsDir,
-  composeFunction,
-  composedCharts,
   dryRunApplication,
   objectOf,
   previewValues,

@@ -7,12 +7,10 @@ import {
   secretEnvFrom,
   vitalTopics,
 } from '@realtime-platform/platform-contract';
+import { addonsRoot, realtimeEnv, serviceEnv } from '@realtime-platform/addons';
 import {
-  addonsRoot,
   dryRunApplication,
   objectOf,
-  realtimeEnv,
-  serviceEnv,
   type KubeObject,
   type RenderedAddon,
 } from '../../src/index.js';

@@ -1,12 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { secretEnvFrom } from '@realtime-platform/platform-contract';
-import {
-  addonsRoot,
-  formatProblem,
-  renderApplication,
-  type RenderedApplication,
-} from '../../src/index.js';
+import { addonsRoot } from '@realtime-platform/addons';
+import { formatProblem, renderApplication, type RenderedApplication } from '../../src/index.js';
 import { containerOf, findObject } from '../support/kube-object.js';
 
 // renderApplication, the pipeline behind `rtp render`: vela dry-run → crossplane render of each

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { addonsRoot, dryRunApplication, objectOf, type KubeObject } from '../../src/index.js';
+import { addonsRoot } from '@realtime-platform/addons';
+import { dryRunApplication, objectOf, type KubeObject } from '../../src/index.js';
 import { renderAddonOk } from './addon-render.js';
 
 /**

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addonsRoot } from '@realtime-platform/addons';
 import {
   addonParameterPaths,
-  addonsRoot,
   formatProblem,
   validateApplication,
   type ApplicationProblem,

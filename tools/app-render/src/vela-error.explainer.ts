@@ -1,5 +1,4 @@
-import { reservedEnvPattern } from '../contract-values.js';
-import { reservedEnvMessage } from '../definitions/realtime-wiring.cue-snippet.js';
+import { reservedEnvMessage, reservedEnvPattern } from '@realtime-platform/addons';
 import type { ApplicationProblem } from './application-problem.js';
 import type { OamApplication, OamComponent } from './oam-application.js';
 

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { claimApi } from '@realtime-platform/contract-generators';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
+import { addonNames, packageCharts } from '@realtime-platform/addons';
 import {
-  addonNames,
   compositeFromClaim,
   LocalFunctions,
   objectOf,
-  packageCharts,
   previewValues,
   renderComposite,
   type KubeObject,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolchainErrors, type Helm } from '@realtime-platform/toolchain';
 import { parse } from 'yaml';
-import { chartsDir as repositoryChartsDir } from '../chart-repository.js';
+import { chartsDir as repositoryChartsDir } from '@realtime-platform/addons';
 import type { KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';
 import { helmTool } from './render-tools.js';

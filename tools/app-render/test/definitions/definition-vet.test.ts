@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addonDefinitionsDir, objectOf, runVelaOffline } from '../../src/index.js';
+import { addonDefinitionsDir } from '@realtime-platform/addons';
+import { objectOf, runVelaOffline } from '../../src/index.js';
 import { definitionObjectToCue, renderAddonOk } from '../support/addon-render.js';
 
 /** `vela def vet <files>`, offline. */
