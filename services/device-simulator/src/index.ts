@@ -41,11 +41,11 @@ export {
   type StartSimulationOptions,
 } from './infrastructure/simulation.launcher.js';
 export { MqttReadingPublisher } from './infrastructure/mqtt-reading.publisher.js';
-export { simulationOptionsFromEnv } from './infrastructure/simulator.settings.js';
+export { simulationOptionsFromEnv } from './infrastructure/config/service-config.js';
 export {
   DeviceSimulatorService,
   type DeviceSimulatorServiceOptions,
-} from './infrastructure/device-simulator.module.js';
+} from './composition-root.js';
 export {
   parseSimulatorArguments,
   simulatorUsage,

@@ -9,12 +9,12 @@ import {
   type Logger,
   type RealtimeConfig,
 } from '@realtime-platform/realtime-sdk';
-import type { SimulationOptionsInput } from '../application/simulation.options.js';
-import type { SimulationReport } from '../application/simulation.use-case.js';
-import type { SimulatorArguments } from '../interface/simulator.argv.js';
-import { registerSimulatorMetrics } from './prometheus-simulator.metrics.js';
-import { simulationOptionsFromEnv } from './simulator.settings.js';
-import { startSimulation, type SimulationHandle } from './simulation.launcher.js';
+import type { SimulationOptionsInput } from './application/simulation.options.js';
+import type { SimulationReport } from './application/simulation.use-case.js';
+import type { SimulatorArguments } from './interface/simulator.argv.js';
+import { registerSimulatorMetrics } from './infrastructure/prometheus-simulator.metrics.js';
+import { simulationOptionsFromEnv } from './infrastructure/config/service-config.js';
+import { startSimulation, type SimulationHandle } from './infrastructure/simulation.launcher.js';
 
 export interface DeviceSimulatorServiceOptions {
   /** Defaults to `process.env`: the five platform secrets plus `RTP_*`. */
