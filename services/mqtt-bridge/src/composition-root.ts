@@ -16,7 +16,10 @@ import {
 import { defaultReadingRoutePolicy } from './domain/reading-route.policy.js';
 import { loadBridgeSettings, type BridgeSettings } from './infrastructure/config/service-config.js';
 import { KafkaReadingSink } from './infrastructure/kafka-reading.sink.js';
-import { MqttReadingSource, type MqttReadingSourceOptions } from './infrastructure/mqtt-reading.source.js';
+import {
+  MqttReadingSource,
+  type MqttReadingSourceOptions,
+} from './infrastructure/mqtt-reading.source.js';
 import { PrometheusBridgeMetrics } from './infrastructure/prometheus-bridge.metrics.js';
 
 export interface MqttBridgeOptions {

@@ -89,9 +89,12 @@ export class StreamProcessor {
     });
     const codecs = vitalValueCodecs(settings.valueFormat, registry);
     await setUpVitalSubjects(codecs, registry, logger);
-    const useCase = new SplitReadingsUseCase(new PrometheusProcessorMetrics(this.metrics.registry), {
-      maxFutureSkewMs: settings.maxFutureSkewMs,
-    });
+    const useCase = new SplitReadingsUseCase(
+      new PrometheusProcessorMetrics(this.metrics.registry),
+      {
+        maxFutureSkewMs: settings.maxFutureSkewMs,
+      },
+    );
     await new DeviceDataSubscriber(this.bus, useCase, codecs, { topics: settings.topics }).start();
     this.subscribed = true;
     logger.info(
