@@ -42,10 +42,7 @@ export {
 } from './infrastructure/simulation.launcher.js';
 export { MqttReadingPublisher } from './infrastructure/mqtt-reading.publisher.js';
 export { simulationOptionsFromEnv } from './infrastructure/config/service-config.js';
-export {
-  DeviceSimulatorService,
-  type DeviceSimulatorServiceOptions,
-} from './composition-root.js';
+export { DeviceSimulatorService, type DeviceSimulatorServiceOptions } from './composition-root.js';
 export {
   parseSimulatorArguments,
   simulatorUsage,
