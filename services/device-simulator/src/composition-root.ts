@@ -27,9 +27,10 @@ export interface DeviceSimulatorServiceOptions {
 }
 
 /**
- * The simulator as a service: the simulation from env (and argv), `/health/live`,
- * `/health/ready` (MQTT connected) and `/metrics` from the SDK's operations plugin, the achieved
- * rate in the log. With `--count` or `--duration` it ends by itself; otherwise on SIGTERM.
+ * The composition root of the simulator as a service: the simulation from env (and argv),
+ * `/health/live`, `/health/ready` (MQTT connected) and `/metrics` from the SDK's operations plugin,
+ * the achieved rate in the log. With `--count` or `--duration` it ends by itself; otherwise on
+ * SIGTERM.
  */
 export class DeviceSimulatorService {
   readonly config: RealtimeConfig;
