@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { bridgeErrors } from '../../src/bridge.errors.js';
-import { loadBridgeSettings } from '../../src/infrastructure/bridge.settings.js';
+import { bridgeErrors } from '../../../src/bridge.errors.js';
+import { loadBridgeSettings } from '../../../src/infrastructure/config/service-config.js';
 
 describe('loadBridgeSettings', () => {
   it("should default to the contract's topics, a plain subscription and session defaults", () => {

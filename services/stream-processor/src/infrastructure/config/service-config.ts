@@ -5,8 +5,8 @@ import {
   topicNamePattern,
 } from '@realtime-platform/platform-contract';
 import { defaultMaxFutureSkewMs } from '@realtime-platform/health-domain';
-import { processorErrors } from '../processor.errors.js';
-import { valueFormats, type ValueFormat } from '../infrastructure/vital-value.codecs.js';
+import { processorErrors } from '../../processor.errors.js';
+import { valueFormats, type ValueFormat } from '../vital-value.codecs.js';
 
 /** The stream-processor's own settings (the SDK reads the rest of the `RTP_*` variables). */
 export interface ProcessorSettings {

@@ -1,6 +1,6 @@
 import { deviceMqttTopic, runtimeEnv } from '@realtime-platform/platform-contract';
-import type { SimulationOptionsInput } from '../application/simulation.options.js';
-import { simulatorErrors } from '../simulator.errors.js';
+import type { SimulationOptionsInput } from '../../application/simulation.options.js';
+import { simulatorErrors } from '../../simulator.errors.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -3,9 +3,9 @@ import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import {
   defaultSimulationOptions,
   resolveSimulationOptions,
-} from '../../src/application/simulation.options.js';
-import { simulationOptionsFromEnv } from '../../src/infrastructure/simulator.settings.js';
-import { simulatorErrors } from '../../src/simulator.errors.js';
+} from '../../../src/application/simulation.options.js';
+import { simulationOptionsFromEnv } from '../../../src/infrastructure/config/service-config.js';
+import { simulatorErrors } from '../../../src/simulator.errors.js';
 
 describe('simulationOptionsFromEnv', () => {
   it("should default to the contract's catalog defaults", () => {

@@ -9,12 +9,12 @@ import {
   type Logger,
   type RealtimeConfig,
 } from '@realtime-platform/realtime-sdk';
-import type { SimulationOptionsInput } from '../application/simulation.options.js';
-import type { SimulationReport } from '../application/simulation.use-case.js';
-import type { SimulatorArguments } from '../interface/simulator.argv.js';
-import { registerSimulatorMetrics } from './prometheus-simulator.metrics.js';
-import { simulationOptionsFromEnv } from './simulator.settings.js';
-import { startSimulation, type SimulationHandle } from './simulation.launcher.js';
+import type { SimulationOptionsInput } from './application/simulation.options.js';
+import type { SimulationReport } from './application/simulation.use-case.js';
+import type { SimulatorArguments } from './interface/simulator.argv.js';
+import { registerSimulatorMetrics } from './infrastructure/prometheus-simulator.metrics.js';
+import { simulationOptionsFromEnv } from './infrastructure/config/service-config.js';
+import { startSimulation, type SimulationHandle } from './infrastructure/simulation.launcher.js';
 
 export interface DeviceSimulatorServiceOptions {
   /** Defaults to `process.env`: the five platform secrets plus `RTP_*`. */
@@ -27,9 +27,10 @@ export interface DeviceSimulatorServiceOptions {
 }
 
 /**
- * The simulator as a service: the simulation from env (and argv), `/health/live`,
- * `/health/ready` (MQTT connected) and `/metrics` from the SDK's operations plugin, the achieved
- * rate in the log. With `--count` or `--duration` it ends by itself; otherwise on SIGTERM.
+ * The composition root of the simulator as a service: the simulation from env (and argv),
+ * `/health/live`, `/health/ready` (MQTT connected) and `/metrics` from the SDK's operations plugin,
+ * the achieved rate in the log. With `--count` or `--duration` it ends by itself; otherwise on
+ * SIGTERM.
  */
 export class DeviceSimulatorService {
   readonly config: RealtimeConfig;

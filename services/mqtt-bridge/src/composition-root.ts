@@ -12,12 +12,15 @@ import {
 import {
   ReadingForwarder,
   type ReadingForwarderOptions,
-} from '../application/reading-forwarder.use-case.js';
-import { defaultReadingRoutePolicy } from '../domain/reading-route.policy.js';
-import { loadBridgeSettings, type BridgeSettings } from './bridge.settings.js';
-import { KafkaReadingSink } from './kafka-reading.sink.js';
-import { MqttReadingSource, type MqttReadingSourceOptions } from './mqtt-reading.source.js';
-import { PrometheusBridgeMetrics } from './prometheus-bridge.metrics.js';
+} from './application/reading-forwarder.use-case.js';
+import { defaultReadingRoutePolicy } from './domain/reading-route.policy.js';
+import { loadBridgeSettings, type BridgeSettings } from './infrastructure/config/service-config.js';
+import { KafkaReadingSink } from './infrastructure/kafka-reading.sink.js';
+import {
+  MqttReadingSource,
+  type MqttReadingSourceOptions,
+} from './infrastructure/mqtt-reading.source.js';
+import { PrometheusBridgeMetrics } from './infrastructure/prometheus-bridge.metrics.js';
 
 export interface MqttBridgeOptions {
   /** Defaults to `process.env`: the five platform secrets plus the `RTP_*` variables. */

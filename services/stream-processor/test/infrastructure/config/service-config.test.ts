@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { readProcessorSettings } from '../../src/interface/processor-settings.env.js';
-import { processorErrors } from '../../src/processor.errors.js';
+import { readProcessorSettings } from '../../../src/infrastructure/config/service-config.js';
+import { processorErrors } from '../../../src/processor.errors.js';
 
 describe('readProcessorSettings', () => {
   it('should default to device_data, shared mode and Avro values', () => {

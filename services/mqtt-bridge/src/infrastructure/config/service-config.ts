@@ -6,7 +6,7 @@ import {
   topicNamePattern,
 } from '@realtime-platform/platform-contract';
 import { defaultMaxFutureSkewMs } from '@realtime-platform/health-domain';
-import { bridgeErrors } from '../bridge.errors.js';
+import { bridgeErrors } from '../../bridge.errors.js';
 
 /** The bridge's own settings (the SDK reads the secrets and its `RTP_*` variables). */
 export interface BridgeSettings {
