@@ -41,6 +41,9 @@ const monorepoOnly = [
   /^test\/integration\//,
   // Only the integration suites use it (it logs in to the local broker of local-infra).
   /^test\/helpers\/platform-kafka\.ts$/,
+  // The shared onion rules run through @realtime-platform/testkit and the root's dependency-cruiser
+  // config; the standalone repository keeps the self-contained layer-dependencies test.
+  /^test\/unit\/architecture\/onion-layers\.test\.ts$/,
   /^Dockerfile$/,
   /^Dockerfile\.dockerignore$/,
 ];

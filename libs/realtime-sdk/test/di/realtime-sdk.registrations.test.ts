@@ -26,7 +26,7 @@ describe('registerRealtimeSdk', () => {
     );
   });
 
-  it('should bind the MessageBus port to the kafkajs adapter and resolve singletons', () => {
+  it('should bind the MessageBus port to the default adapter (platformatic) and resolve singletons', () => {
     const child = registerRealtimeSdk(container.createChildContainer(), {
       env: platformEnv(),
       logger: silentLogger,
@@ -34,7 +34,7 @@ describe('registerRealtimeSdk', () => {
     });
     expect(child.resolve<RealtimeConfig>(realtimeTokens.Config).serviceName).toBe('vitals-gateway');
     const bus = child.resolve<MessageBus>(realtimeTokens.MessageBus);
-    expect(bus).toBeInstanceOf(KafkajsMessageBus);
+    expect(bus).toBeInstanceOf(PlatformaticMessageBus);
     expect(child.resolve(realtimeTokens.MessageBus)).toBe(bus);
     const sdk = child.resolve<RealtimeSdk>(realtimeTokens.RealtimeSdk);
     expect(sdk).toBeInstanceOf(RealtimeSdk);
