@@ -11,6 +11,7 @@ import {
   claimSpecSchema,
   databaseEngineCatalog,
   databases,
+  deviceAclRules,
   kafkaPrincipalCatalog,
   maxPlatformNameLength,
   mqttRoleCatalog,
@@ -30,6 +31,12 @@ export const chartsRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The charts whose templates read files/contract.json. */
 export const contractCharts = ['iot-broker', 'realtime-platform'] as const;
+
+/**
+ * The token the chart replaces with a device's user name in the topics of `mqtt.deviceRules`
+ * (replaced in the contract's topic text, never searched for in a user name).
+ */
+const deviceNamePlaceholder = '{device}';
 
 const generatedNote =
   'Generated from @realtime-platform/platform-contract by charts/scripts/generate-contract-files.js (npx nx run charts:build); do not edit.';
@@ -51,8 +58,8 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  * - `ports`: every Service's ports, {service suffix: {port name: number}} (the Service is
  *   `{name}-<suffix>`);
  * - `secrets`: the five Secrets applications load, in the contract's envFrom order;
- * - `mqtt`: the MQTT roles (their Secret and user name prefix, in the contract's order) and the
- *   MQTT over TLS port;
+ * - `mqtt`: the MQTT roles (their Secret, user name prefix and ACL rules, in the contract's
+ *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
  *   name, Secret suffix, super-user flag and the claim condition that deploys it (absent: always);
  * - `applicationDatabase` and `databaseEngines`: the applications' database name, and per
@@ -75,7 +82,10 @@ export function platformContract(): Record<string, unknown> {
         role: entry.role,
         secretSuffix: entry.secretSuffix,
         usernamePrefix: entry.usernamePrefix,
+        rules: entry.rules,
       })),
+      // A device's rules with `{device}` where its user name (its deviceId) goes.
+      deviceRules: deviceAclRules(deviceNamePlaceholder),
     },
     kafkaPrincipals: kafkaPrincipalCatalog.map((principal) => ({
       id: principal.id,

@@ -376,33 +376,32 @@ printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "
 
 {{/*
 iot-broker.v1.aclFile: Mosquitto's acl_file: one `user` block per identity and nothing outside
-them, so nobody reads `#`. The same text as the platform contract's renderMosquittoAcl (a chart
-test compares them): applications readwrite app/#; the bridge reads the gateways' topic and every
-device's own topic; gateways write health/device_data for any deviceId; a device writes only
+them, so nobody reads `#`. The rules are the contract's (mqttRoleCatalog and deviceAclRules, in
+files/contract.json), and the text is its renderMosquittoAcl's (a chart test compares them):
+applications readwrite app/#; the bridge reads the gateways' topic and every device's own topic;
+gateways write health/device_data for any deviceId; a device writes only
 health/device_data/<its user name>.
 */}}
 {{- define "iot-broker.v1.aclFile" -}}
 {{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
-{{- $rules := dict
-  "app" (list "topic readwrite app/#")
-  "bridge" (list "topic read health/device_data" "topic read health/device_data/+")
-  "gateway" (list "topic write health/device_data") -}}
+{{- $mqtt := (include "iot-broker.v1.contract" . | fromJson).mqtt -}}
 # Mosquitto acl_file rendered from the platform contract (mqttRoleCatalog): nothing is
 # granted outside these blocks.
-{{- range include "iot-broker.v1.roles" . | fromJsonArray }}
-{{- $role := index . 0 }}
+{{- range $mqtt.roles }}
 
-# role {{ $role }}
-user {{ (get $credentials.roles $role).username }}
-{{- range get $rules $role }}
-{{ . }}
+# role {{ .role }}
+user {{ (get $credentials.roles .role).username }}
+{{- range .rules }}
+topic {{ .access }} {{ .topic }}
 {{- end }}
 {{- end }}
-{{- range $credentials.devices }}
+{{- range $device := $credentials.devices }}
 
 # device
-user {{ .username }}
-topic write health/device_data/{{ .username }}
+user {{ $device.username }}
+{{- range $mqtt.deviceRules }}
+topic {{ .access }} {{ .topic | replace "{device}" $device.username }}
+{{- end }}
 {{- end }}
 {{ end -}}
 
