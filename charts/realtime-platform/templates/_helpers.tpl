@@ -1147,7 +1147,7 @@ logged with the message, restarted by the reconciling CronJob).
   "name" "device_data_connector"
   "connector.class" "io.lenses.streamreactor.connect.mqtt.source.MqttSourceConnector"
   "tasks.max" "1"
-  "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:1883" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain)
+  "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:%s" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain (include "realtime-platform.v1.port" (list . "mqtt" "mqtt")))
   "connect.mqtt.kcql" "INSERT INTO device_data SELECT * FROM health/device_data WITHKEY(deviceId)"
   "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
   "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
@@ -1290,7 +1290,10 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if $wrong -}}
 {{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
 {{- end -}}
-{{- range $pair := list (list "lenses-hq.http.port" 9991) (list "lenses-hq.agents.port" 10000) (list "lenses-agent.hq.httpPort" 9991) (list "lenses-agent.hq.agentsPort" 10000) (list "lenses-hq.postgresql.database" "hq") (list "lenses-agent.postgresql.database" "agent1") (list "lenses-hq.postgresql.port" 5432) (list "lenses-agent.postgresql.port" 5432) -}}
+{{- $hqHttp := include "realtime-platform.v1.port" (list $ "lenses-hq" "http") | int -}}
+{{- $hqAgents := include "realtime-platform.v1.port" (list $ "lenses-hq" "agents") | int -}}
+{{- $postgresql := include "realtime-platform.v1.port" (list $ "postgresql" "postgresql") | int -}}
+{{- range $pair := list (list "lenses-hq.http.port" $hqHttp) (list "lenses-hq.agents.port" $hqAgents) (list "lenses-agent.hq.httpPort" $hqHttp) (list "lenses-agent.hq.agentsPort" $hqAgents) (list "lenses-hq.postgresql.database" "hq") (list "lenses-agent.postgresql.database" "agent1") (list "lenses-hq.postgresql.port" $postgresql) (list "lenses-agent.postgresql.port" $postgresql) -}}
 {{- $actual := include "realtime-platform.v1.valueAt" (list $ (index $pair 0)) -}}
 {{- if ne $actual (index $pair 1 | toJson) -}}
 {{- $problems = append $problems (printf "%s: must be %v, the platform contract's (got %s)." (index $pair 0) (index $pair 1) $actual) -}}
