@@ -1,6 +1,6 @@
+import { claimApi } from '@realtime-platform/contract-generators';
 import {
   alertsTopic,
-  claimApi,
   maxPlatformNameLength,
   platformNamePattern,
   runtimeEnv,

@@ -19,7 +19,7 @@ export {
   generatedFunctionFiles,
   lensesWiringValues,
 } from './crossplane/compose-function.js';
-export { addonDir, addonsRoot } from './addon-paths.js';
+export { addonDefinitionsDir, addonDir, addonsRoot } from './addon-paths.js';
 export {
   packageCharts,
   composedCharts,
@@ -27,4 +27,3 @@ export {
   type PackageChartsOptions,
 } from './chart-repository.js';
 export { reservedEnvMessage } from './definitions/realtime-wiring.cue-snippet.js';
-export * from './render/index.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { MongoClient } from 'mongodb';
-import { LocalPlatform } from '@realtime-platform/cli';
+import { LocalPlatform } from '@realtime-platform/local-platform';
 import { FerretDbServer, MariaDbServer } from '@realtime-platform/local-infra';
 import { alertsTopic, deviceMqttTopic, type Database } from '@realtime-platform/platform-contract';
 import { reading } from './support/readings.js';

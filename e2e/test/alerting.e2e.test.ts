@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LocalPlatform } from '@realtime-platform/cli';
+import { LocalPlatform } from '@realtime-platform/local-platform';
 import {
   PrometheusServer,
   type PrometheusAlert,

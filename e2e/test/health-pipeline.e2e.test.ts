@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { LocalPlatform } from '@realtime-platform/cli';
+import { LocalPlatform } from '@realtime-platform/local-platform';
 import {
   deviceDataDlqTopic,
   splitReading,

@@ -54,9 +54,56 @@ const toolPaths = (folders) => {
 };
 const allTools = tools.map((t) => t.folder.slice('tools/'.length));
 
+// The onion layers of a service (STYLE.md, Onion service layout): every import points inward.
+// A package is laid out in layers when its src/ has domain/, application/, infrastructure/ and
+// interface/ folders (every service, a generated one included); the files directly in src/ are
+// outside the layers: the composition root (composition-root.ts, the only file that knows every
+// layer), main.ts (starts it), index.ts (a library entry) and the service's error table. $1 is the
+// package's folder as dependency-cruiser names it (empty when run in the package), so an arrow
+// only counts inside one package.
+const inPackage = (folder) => `^(|.*/)src/${folder}`;
+const samePackage = (folder) => `^$1src/${folder}`;
+
+/** The onion rules, one set for every service (names start with `onion-`). */
+export const onionRules = [
+  {
+    name: 'onion-domain-inward',
+    comment:
+      'The domain knows no other layer: no use case, port, adapter or controller (imports point inward).',
+    severity: 'error',
+    from: { path: inPackage('domain/') },
+    to: { path: samePackage('(?:application|infrastructure|interface)/') },
+  },
+  {
+    name: 'onion-application-inward',
+    comment:
+      'Use cases and their ports know only the domain: adapters (infrastructure) and controllers (interface) plug into the ports, never the other way round.',
+    severity: 'error',
+    from: { path: inPackage('application/') },
+    to: { path: samePackage('(?:infrastructure|interface)/') },
+  },
+  {
+    name: 'onion-adapters-apart',
+    comment:
+      'Infrastructure (driven adapters) and interface (driving adapters) do not import each other: both reach the core through the application, and the composition root joins them.',
+    severity: 'error',
+    from: { path: inPackage('(infrastructure|interface)/') },
+    to: { path: samePackage('(?:infrastructure|interface)/'), pathNot: samePackage('$2/') },
+  },
+  {
+    name: 'onion-layers-not-to-composition-root',
+    comment:
+      'No layer imports the composition root, main.ts or the library entry: they sit outside the layers and import them, not the other way round.',
+    severity: 'error',
+    from: { path: inPackage('(?:domain|application|infrastructure|interface)/') },
+    to: { path: samePackage('(?:composition-root|main|index)\\.ts$') },
+  },
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
+    ...onionRules,
     {
       name: 'runtime-not-to-tools',
       comment:

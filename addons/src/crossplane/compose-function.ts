@@ -1,5 +1,5 @@
+import { claimApi } from '@realtime-platform/contract-generators';
 import {
-  claimApi,
   claimSpecSchema,
   defaultClusterDomain,
   describePlatform,

@@ -1,4 +1,4 @@
-import { claimApi } from '@realtime-platform/platform-contract';
+import { claimApi } from '@realtime-platform/contract-generators';
 import { addonNames } from '../contract-values.js';
 import { composeFunction } from './compose-function.js';
 

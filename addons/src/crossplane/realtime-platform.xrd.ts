@@ -1,4 +1,4 @@
-import { renderXrd } from '@realtime-platform/platform-contract';
+import { renderXrd } from '@realtime-platform/contract-generators';
 import { addonNames } from '../contract-values.js';
 
 /**

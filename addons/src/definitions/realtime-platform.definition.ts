@@ -1,9 +1,11 @@
 import {
   claimApi,
-  claimResourceSuffix,
   renderCueClaimSpec,
   renderCueImports,
   renderCueParameter,
+} from '@realtime-platform/contract-generators';
+import {
+  claimResourceSuffix,
   secretCatalog,
   statusEndpointFields,
 } from '@realtime-platform/platform-contract';

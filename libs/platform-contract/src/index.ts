@@ -235,27 +235,6 @@ export {
   type PlatformStatusFields,
 } from './platform/platform.status.js';
 
-// Generators for the other layers
-export {
-  renderCueParameter,
-  renderCueClaimSpec,
-  renderCueImports,
-  type CueSnippet,
-} from './generators/cue.generator.js';
-export {
-  renderXrd,
-  renderXrdOpenApiSchema,
-  claimStatusSchema,
-  claimApi,
-} from './generators/xrd.generator.js';
-export {
-  syncReadme,
-  renderReadmeSection,
-  readmeSections,
-  examplePlatform,
-  type ReadmeSection,
-} from './generators/readme.generator.js';
-
 // Kafka brokers: count, replication, broker hosts
 export {
   kafkaBrokerCounts,

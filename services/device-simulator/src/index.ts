@@ -41,11 +41,8 @@ export {
   type StartSimulationOptions,
 } from './infrastructure/simulation.launcher.js';
 export { MqttReadingPublisher } from './infrastructure/mqtt-reading.publisher.js';
-export { simulationOptionsFromEnv } from './infrastructure/simulator.settings.js';
-export {
-  DeviceSimulatorService,
-  type DeviceSimulatorServiceOptions,
-} from './infrastructure/device-simulator.module.js';
+export { simulationOptionsFromEnv } from './infrastructure/config/service-config.js';
+export { DeviceSimulatorService, type DeviceSimulatorServiceOptions } from './composition-root.js';
 export {
   parseSimulatorArguments,
   simulatorUsage,

@@ -1,5 +1,5 @@
 import { createLogger } from '@realtime-platform/realtime-sdk';
-import { DeviceSimulatorService } from './infrastructure/device-simulator.module.js';
+import { DeviceSimulatorService } from './composition-root.js';
 import { parseSimulatorArguments, simulatorUsage } from './interface/simulator.argv.js';
 
 /**

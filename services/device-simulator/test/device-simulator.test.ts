@@ -7,7 +7,7 @@ import { useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { runtimeEnv } from '@realtime-platform/platform-contract';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { eventually } from '@realtime-platform/testkit';
-import { DeviceSimulatorService } from '../src/infrastructure/device-simulator.module.js';
+import { DeviceSimulatorService } from '../src/composition-root.js';
 import { startSimulation } from '../src/infrastructure/simulation.launcher.js';
 import { simulatorEnv } from './helpers/simulator-env.js';
 

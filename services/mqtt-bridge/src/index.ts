@@ -29,11 +29,11 @@ export {
   type ForwarderStopReport,
   type ReadingForwarderOptions,
 } from './application/reading-forwarder.use-case.js';
-export { loadBridgeSettings, type BridgeSettings } from './infrastructure/bridge.settings.js';
+export { loadBridgeSettings, type BridgeSettings } from './infrastructure/config/service-config.js';
 export { KafkaReadingSink, payloadTruncatedHeader } from './infrastructure/kafka-reading.sink.js';
 export {
   MqttReadingSource,
   defaultMqttReadingSourceOptions,
   type MqttReadingSourceOptions,
 } from './infrastructure/mqtt-reading.source.js';
-export { MqttBridge, type MqttBridgeOptions } from './infrastructure/mqtt-bridge.module.js';
+export { MqttBridge, type MqttBridgeOptions } from './composition-root.js';

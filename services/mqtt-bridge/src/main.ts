@@ -1,7 +1,7 @@
 import { createLogger } from '@realtime-platform/realtime-sdk';
-import { MqttBridge } from './infrastructure/mqtt-bridge.module.js';
+import { MqttBridge } from './composition-root.js';
 
-/** The composition root as a process: configuration from env, SIGTERM drains. */
+/** `node dist/main.js`: starts the composition root (configuration from env); SIGTERM drains. */
 async function main(): Promise<void> {
   let bridge: MqttBridge;
   try {

@@ -14,7 +14,7 @@ import { eventually } from '@realtime-platform/testkit';
 import { bridgeErrors } from '../src/bridge.errors.js';
 import type { InboundMessage } from '../src/application/ports/reading-source.port.js';
 import { payloadTruncatedHeader } from '../src/infrastructure/kafka-reading.sink.js';
-import { MqttBridge } from '../src/infrastructure/mqtt-bridge.module.js';
+import { MqttBridge } from '../src/composition-root.js';
 import { MqttReadingSource } from '../src/infrastructure/mqtt-reading.source.js';
 import { bridgeEnv } from './helpers/bridge-env.js';
 import { TopicRecorder, createPipelineTopics } from './helpers/kafka.js';

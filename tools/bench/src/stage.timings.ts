@@ -1,4 +1,4 @@
-import type { LocalPlatform, PlatformServiceName } from '@realtime-platform/cli';
+import type { LocalPlatform, PlatformServiceName } from '@realtime-platform/local-platform';
 
 /** A stage of the realtime path, from one histogram of one service's `/metrics`. */
 export interface StageTiming {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
-import { LocalPlatform } from '@realtime-platform/cli';
+import { LocalPlatform } from '@realtime-platform/local-platform';
 import { deviceMqttTopic, vitalTopics } from '@realtime-platform/platform-contract';
 import { ProbeProcess } from '../src/probes/probe.client.js';
 import { percentile } from '../src/probes/probe.protocol.js';

@@ -17,7 +17,7 @@ import {
   parseManifests,
   renderAddonTemplate,
   type KubeObject,
-} from '@realtime-platform/addons';
+} from '@realtime-platform/app-render';
 import { secretEnvFrom } from '@realtime-platform/platform-contract';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
 import { parse } from 'yaml';

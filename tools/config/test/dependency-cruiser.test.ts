@@ -174,3 +174,78 @@ describe('module boundaries: libs/ and services/ never import tools/', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('onion layers: every import of a service points inward', () => {
+  /** The service of the fixture workspace, laid out in the four layers, imports pointing inward. */
+  const layered = (files: Record<string, string> = {}) =>
+    workspace({
+      'services/mqtt-bridge/src/domain/reading.model.ts': 'export type Reading = { id: string };\n',
+      'services/mqtt-bridge/src/application/forward.use-case.ts':
+        "import type { Reading } from '../domain/reading.model.js';\nexport const forward = (r: Reading) => r.id;\n",
+      'services/mqtt-bridge/src/infrastructure/kafka.sink.ts':
+        "import { forward } from '../application/forward.use-case.js';\nexport const sink = forward;\n",
+      'services/mqtt-bridge/src/interface/http.routes.ts':
+        "import { forward } from '../application/forward.use-case.js';\nexport const routes = forward;\n",
+      'services/mqtt-bridge/src/composition-root.ts':
+        "import { sink } from './infrastructure/kafka.sink.js';\nimport { routes } from './interface/http.routes.js';\nexport const parts = [sink, routes];\n",
+      'services/mqtt-bridge/test/domain.test.ts':
+        "import { parts } from '../src/composition-root.js';\nvoid parts;\n",
+      ...files,
+    });
+
+  it('passes a service whose layers import inward and whose composition root and tests import every layer', () => {
+    expect(lintPackage(layered(), 'services/mqtt-bridge')).toMatchObject({ status: 0 });
+  });
+
+  it.each([
+    [
+      'the domain imports a use case',
+      'src/domain/reading.policy.ts',
+      "import { forward } from '../application/forward.use-case.js';\nexport const policy = forward;\n",
+      'error onion-domain-inward: src/domain/reading.policy.ts → src/application/forward.use-case.ts',
+    ],
+    [
+      'a use case imports an adapter (type-only)',
+      'src/application/send.use-case.ts',
+      "import type { sink } from '../infrastructure/kafka.sink.js';\nexport type Sink = typeof sink;\n",
+      'error onion-application-inward: src/application/send.use-case.ts → src/infrastructure/kafka.sink.ts',
+    ],
+    [
+      'infrastructure imports interface',
+      'src/infrastructure/routes.adapter.ts',
+      "import { routes } from '../interface/http.routes.js';\nexport const adapter = routes;\n",
+      'error onion-adapters-apart: src/infrastructure/routes.adapter.ts → src/interface/http.routes.ts',
+    ],
+    [
+      'interface imports infrastructure',
+      'src/interface/sink.routes.ts',
+      "import { sink } from '../infrastructure/kafka.sink.js';\nexport const routes = sink;\n",
+      'error onion-adapters-apart: src/interface/sink.routes.ts → src/infrastructure/kafka.sink.ts',
+    ],
+    [
+      'a layer imports the composition root',
+      'src/infrastructure/restart.adapter.ts',
+      "import { parts } from '../composition-root.js';\nexport const restart = parts;\n",
+      'error onion-layers-not-to-composition-root: src/infrastructure/restart.adapter.ts → src/composition-root.ts',
+    ],
+  ])('fails a service where %s', (_what, file, text, message) => {
+    const result = lintPackage(
+      layered({ [`services/mqtt-bridge/${file}`]: text }),
+      'services/mqtt-bridge',
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(message);
+  });
+
+  it('finds the same violation when run over libs and services from the root', () => {
+    const root = layered({
+      'services/mqtt-bridge/src/domain/reading.policy.ts':
+        "import { forward } from '../application/forward.use-case.js';\nexport const policy = forward;\n",
+    });
+    const result = run(root, 'tools/config/dependency-cruiser.js', ['libs', 'services']);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(
+      'error onion-domain-inward: services/mqtt-bridge/src/domain/reading.policy.ts → services/mqtt-bridge/src/application/forward.use-case.ts',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import type { LocalPlatform } from '@realtime-platform/cli';
+import type { LocalPlatform } from '@realtime-platform/local-platform';
 
 /** A server or service a drill can crash and bring back on the same port and data. */
 interface Crashable {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LocalPlatform } from '@realtime-platform/cli';
+import { LocalPlatform } from '@realtime-platform/local-platform';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import { ArrivalWatch } from './arrival-watch.js';
 import { faults, type FaultName } from './drill-faults.js';

@@ -2,7 +2,11 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { LocalPlatform, platformServices, type PlatformServiceName } from '@realtime-platform/cli';
+import {
+  LocalPlatform,
+  platformServices,
+  type PlatformServiceName,
+} from '@realtime-platform/local-platform';
 import { ContainerService } from '@realtime-platform/local-infra';
 import { isPlatformSecretKey, runtimeEnvCatalog } from '@realtime-platform/platform-contract';
 import { Buildah, type ImageConfig } from '@realtime-platform/toolchain';

@@ -121,7 +121,7 @@ export const runtimeEnvCatalog = [
   },
   {
     name: runtimeEnv.kafkaClient,
-    default: 'kafkajs',
+    default: 'platformatic',
     readBy: 'sdk',
     setBy: ['user'],
     description:

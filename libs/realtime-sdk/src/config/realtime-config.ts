@@ -121,7 +121,7 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     malformed(runtimeEnv.platformName, `a platform name (${platformNamePattern})`, platformName);
   }
 
-  const kafkaClient = read(runtimeEnv.kafkaClient) ?? 'kafkajs';
+  const kafkaClient = read(runtimeEnv.kafkaClient) ?? 'platformatic';
   if (!(kafkaClients as readonly string[]).includes(kafkaClient)) {
     malformed(runtimeEnv.kafkaClient, `one of ${kafkaClients.join(', ')}`, kafkaClient);
   }

@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LocalPlatform, platformServices, type PlatformServiceName } from '@realtime-platform/cli';
+import {
+  LocalPlatform,
+  platformServices,
+  type PlatformServiceName,
+} from '@realtime-platform/local-platform';
 import { NodeService } from '@realtime-platform/local-infra';
 import { deviceMqttTopic, runtimeEnv, vitalTopics } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';

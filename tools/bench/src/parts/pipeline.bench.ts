@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { LocalPlatform, platformServices, type PlatformServiceName } from '@realtime-platform/cli';
+import {
+  LocalPlatform,
+  platformServices,
+  type PlatformServiceName,
+} from '@realtime-platform/local-platform';
 import { MosquittoBroker, NodeService } from '@realtime-platform/local-infra';
 import {
   deviceDataTopic,

@@ -1,4 +1,4 @@
-import { addonParameterPaths, withAddonParameter } from '@realtime-platform/addons';
+import { addonParameterPaths, withAddonParameter } from '@realtime-platform/app-render';
 import { parse } from 'yaml';
 import { UsageError } from '../cli/command.js';
 

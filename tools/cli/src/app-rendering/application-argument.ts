@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { formatProblem, type ApplicationProblem } from '@realtime-platform/addons';
+import { formatProblem, type ApplicationProblem } from '@realtime-platform/app-render';
 import { exitCodes, UsageError, type ExitCode } from '../cli/command.js';
 
 /**

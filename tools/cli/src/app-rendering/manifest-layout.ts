@@ -1,4 +1,4 @@
-import type { KubeObject, RenderedApplication } from '@realtime-platform/addons';
+import type { KubeObject, RenderedApplication } from '@realtime-platform/app-render';
 
 /** The stages of a render, as the folders `rtp render -o <dir>` writes. */
 export const renderStages = {

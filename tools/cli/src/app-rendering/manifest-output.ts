@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import type { KubeObject } from '@realtime-platform/addons';
+import type { KubeObject } from '@realtime-platform/app-render';
 import { renderStages, type ManifestFile } from './manifest-layout.js';
 
 /** Mode of a written Secret: it holds credentials, so only its owner may read it. */

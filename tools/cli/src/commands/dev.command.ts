@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FerretDbServer, MariaDbServer } from '@realtime-platform/local-infra';
+import { LocalPlatform, maxListedDashboardDevices } from '@realtime-platform/local-platform';
 import { databases, deviceMqttTopic, type Database } from '@realtime-platform/platform-contract';
 import { exitCodes, UsageError, type Command } from '../cli/command.js';
-import { LocalPlatform, maxListedDashboardDevices } from '../local-platform/local-platform.js';
 import { StepReporter } from '../terminal/step-reporter.js';
 import { positiveNumber } from '../cli/option-parsers.js';
 

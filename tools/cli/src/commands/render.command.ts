@@ -1,4 +1,4 @@
-import { renderApplication, defaultAddonParameters } from '@realtime-platform/addons';
+import { renderApplication, defaultAddonParameters } from '@realtime-platform/app-render';
 import { exitCodes, type Command } from '../cli/command.js';
 import { addonParameters } from '../app-rendering/addon-parameter.options.js';
 import {

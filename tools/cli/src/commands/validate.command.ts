@@ -1,4 +1,4 @@
-import { validateApplication } from '@realtime-platform/addons';
+import { validateApplication } from '@realtime-platform/app-render';
 import { exitCodes, type Command } from '../cli/command.js';
 import { addonParameters } from '../app-rendering/addon-parameter.options.js';
 import {

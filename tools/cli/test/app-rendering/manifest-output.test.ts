@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeObject } from '@realtime-platform/addons';
+import type { KubeObject } from '@realtime-platform/app-render';
 import { parse } from 'yaml';
 import { writeManifestDirectory } from '../../src/app-rendering/manifest-output.js';
 
