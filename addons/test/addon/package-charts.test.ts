@@ -45,7 +45,9 @@ describe('packageCharts (real helm package + helm repo index)', () => {
       .split('\n')
       .filter((path) => /^realtime-platform\/charts\/[^/]+\/Chart\.yaml$/.test(path))
       .sort();
+    // common is the charts' library chart (names, labels, images), carried once by the umbrella.
     expect(subcharts).toEqual([
+      'realtime-platform/charts/common/Chart.yaml',
       'realtime-platform/charts/iot-broker/Chart.yaml',
       'realtime-platform/charts/lenses-agent/Chart.yaml',
       'realtime-platform/charts/lenses-hq/Chart.yaml',

@@ -15,8 +15,7 @@ the platform contract find the broker as `{name}-mqtt` and its credentials in `{
 iot-broker.v1.objectName: "{name}-<suffix>". Call with (list $ "suffix").
 */}}
 {{- define "iot-broker.v1.objectName" -}}
-{{- $root := index . 0 -}}
-{{- printf "%s-%s" $root.Values.name (index . 1) -}}
+{{- include "common.v1.names.platformObject" (list (index . 0).Values.name (index . 1)) -}}
 {{- end -}}
 
 {{/*
@@ -27,10 +26,11 @@ iot-broker.v1.serviceName: the Service (and StatefulSet) "{name}-mqtt" of the pl
 {{- end -}}
 
 {{/*
-iot-broker.v1.secretName: the contract Secret "{name}-mqtt-secret" applications load with envFrom.
+iot-broker.v1.secretName: the contract Secret "{name}-mqtt-secret" applications load with envFrom
+(the app role's Secret).
 */}}
 {{- define "iot-broker.v1.secretName" -}}
-{{- include "iot-broker.v1.objectName" (list . "mqtt-secret") -}}
+{{- include "iot-broker.v1.roleSecretName" (list . "app") -}}
 {{- end -}}
 
 {{/*
@@ -52,49 +52,46 @@ iot-broker.v1.host: the fully qualified host of the broker's Service,
 "{name}-mqtt.<namespace>.svc.<clusterDomain>", so it works from any namespace.
 */}}
 {{- define "iot-broker.v1.host" -}}
-{{- printf "%s.%s.svc.%s" (include "iot-broker.v1.serviceName" .) .Release.Namespace .Values.clusterDomain -}}
+{{- include "common.v1.names.serviceHost" (list (include "iot-broker.v1.serviceName" .) .Release.Namespace .Values.clusterDomain) -}}
 {{- end -}}
 
 {{/*
-iot-broker.v1.mqttPort and iot-broker.v1.websocketPort: the broker's ports. They are the platform
-contract's (`mqtt` 1883, `websocket` 9001) and are not configurable, so every published URL is
+iot-broker.v1.contract: files/contract.json, the platform contract's values this chart uses (the
+`mqtt` Service's ports, the MQTT roles, the TLS port), generated from
+@realtime-platform/platform-contract by charts/scripts/generate-contract-files.js. Returns the
+JSON text: use with `fromJson`.
+*/}}
+{{- define "iot-broker.v1.contract" -}}
+{{- .Files.Get "files/contract.json" -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.mqttPort and iot-broker.v1.websocketPort: the broker's ports, the contract's `mqtt`
+and `websocket` ports of the mqtt Service. They are not configurable, so every published URL is
 right by construction.
 */}}
-{{- define "iot-broker.v1.mqttPort" -}}1883{{- end -}}
-{{- define "iot-broker.v1.websocketPort" -}}9001{{- end -}}
+{{- define "iot-broker.v1.mqttPort" -}}
+{{- (include "iot-broker.v1.contract" . | fromJson).ports.mqtt.mqtt | int -}}
+{{- end -}}
+{{- define "iot-broker.v1.websocketPort" -}}
+{{- (include "iot-broker.v1.contract" . | fromJson).ports.mqtt.websocket | int -}}
+{{- end -}}
 
 {{/* ---------------------------------------------------------------- labels and image */}}
-
-{{/*
-iot-broker.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
-*/}}
-{{- define "iot-broker.v1.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
-{{- end -}}
 
 {{/*
 iot-broker.v1.selectorLabels: the immutable labels that select the broker's pod. The platform
 name is part of them: two platforms in one release or namespace never share a selector.
 */}}
 {{- define "iot-broker.v1.selectorLabels" -}}
-app.kubernetes.io/name: iot-broker
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: mqtt
-realtime-platform.io/platform: {{ .Values.name }}
+{{- include "common.v1.labels.selector" (dict "context" . "name" "iot-broker" "component" "mqtt" "platform" .Values.name) -}}
 {{- end -}}
 
 {{/*
 iot-broker.v1.labels: the labels of every object (selector labels, versions, commonLabels).
 */}}
 {{- define "iot-broker.v1.labels" -}}
-helm.sh/chart: {{ include "iot-broker.v1.chart" . }}
-{{ include "iot-broker.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | trunc 63 | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: realtime-platform
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.standard" (dict "context" . "name" "iot-broker" "component" "mqtt" "platform" .Values.name "version" .Values.image.tag "partOf" "realtime-platform" "commonLabels" .Values.commonLabels) -}}
 {{- end -}}
 
 {{/*
@@ -102,30 +99,14 @@ iot-broker.v1.podLabels: the pod template's labels; without helm.sh/chart, so a 
 bump alone restarts nothing.
 */}}
 {{- define "iot-broker.v1.podLabels" -}}
-{{ include "iot-broker.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | trunc 63 | quote }}
-app.kubernetes.io/part-of: realtime-platform
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
-{{- with .Values.podLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.pod" (dict "context" . "name" "iot-broker" "component" "mqtt" "platform" .Values.name "version" .Values.image.tag "partOf" "realtime-platform" "commonLabels" .Values.commonLabels "podLabels" .Values.podLabels) -}}
 {{- end -}}
 
 {{/*
 iot-broker.v1.image: the image reference; the digest wins over the tag.
 */}}
 {{- define "iot-broker.v1.image" -}}
-{{- $repository := .Values.image.repository -}}
-{{- if .Values.image.registry -}}
-{{- $repository = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
-{{- end -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" $repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" $repository .Values.image.tag -}}
-{{- end -}}
+{{- include "common.v1.images.image" .Values.image -}}
 {{- end -}}
 
 {{/* ---------------------------------------------------------------- password hashing */}}
@@ -190,12 +171,16 @@ Call with (list $secretData "KEY").
 {{- end -}}
 
 {{/*
-iot-broker.v1.roles: the MQTT roles of the platform contract (mqttRoleCatalog) as JSON
-[[role, secret suffix, user name prefix]], in the contract's order. A chart test compares them,
-and the ACL below, with the contract.
+iot-broker.v1.roles: the MQTT roles of the platform contract (mqttRoleCatalog, in
+files/contract.json) as JSON [[role, secret suffix, user name prefix]], in the contract's order.
+A chart test compares the ACL below with the contract.
 */}}
 {{- define "iot-broker.v1.roles" -}}
-[["app","mqtt-secret","app-"],["bridge","mqtt-bridge-secret","bridge-"],["gateway","mqtt-gateway-secret","gateway-"]]
+{{- $roles := list -}}
+{{- range (include "iot-broker.v1.contract" . | fromJson).mqtt.roles -}}
+{{- $roles = append $roles (list .role .secretSuffix .usernamePrefix) -}}
+{{- end -}}
+{{- toJson $roles -}}
 {{- end -}}
 
 {{/*
@@ -391,33 +376,32 @@ printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "
 
 {{/*
 iot-broker.v1.aclFile: Mosquitto's acl_file: one `user` block per identity and nothing outside
-them, so nobody reads `#`. The same text as the platform contract's renderMosquittoAcl (a chart
-test compares them): applications readwrite app/#; the bridge reads the gateways' topic and every
-device's own topic; gateways write health/device_data for any deviceId; a device writes only
+them, so nobody reads `#`. The rules are the contract's (mqttRoleCatalog and deviceAclRules, in
+files/contract.json), and the text is its renderMosquittoAcl's (a chart test compares them):
+applications readwrite app/#; the bridge reads the gateways' topic and every device's own topic;
+gateways write health/device_data for any deviceId; a device writes only
 health/device_data/<its user name>.
 */}}
 {{- define "iot-broker.v1.aclFile" -}}
 {{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
-{{- $rules := dict
-  "app" (list "topic readwrite app/#")
-  "bridge" (list "topic read health/device_data" "topic read health/device_data/+")
-  "gateway" (list "topic write health/device_data") -}}
+{{- $mqtt := (include "iot-broker.v1.contract" . | fromJson).mqtt -}}
 # Mosquitto acl_file rendered from the platform contract (mqttRoleCatalog): nothing is
 # granted outside these blocks.
-{{- range include "iot-broker.v1.roles" . | fromJsonArray }}
-{{- $role := index . 0 }}
+{{- range $mqtt.roles }}
 
-# role {{ $role }}
-user {{ (get $credentials.roles $role).username }}
-{{- range get $rules $role }}
-{{ . }}
+# role {{ .role }}
+user {{ (get $credentials.roles .role).username }}
+{{- range .rules }}
+topic {{ .access }} {{ .topic }}
 {{- end }}
 {{- end }}
-{{- range $credentials.devices }}
+{{- range $device := $credentials.devices }}
 
 # device
-user {{ .username }}
-topic write health/device_data/{{ .username }}
+user {{ $device.username }}
+{{- range $mqtt.deviceRules }}
+topic {{ .access }} {{ .topic | replace "{device}" $device.username }}
+{{- end }}
 {{- end }}
 {{ end -}}
 
@@ -456,7 +440,9 @@ as JSON.
 iot-broker.v1.tlsPort: the MQTT over TLS port (the platform contract's mqttTlsPort), listened on
 and published by the Service only when tls.enabled.
 */}}
-{{- define "iot-broker.v1.tlsPort" -}}8883{{- end -}}
+{{- define "iot-broker.v1.tlsPort" -}}
+{{- (include "iot-broker.v1.contract" . | fromJson).mqtt.tlsPort | int -}}
+{{- end -}}
 
 {{/*
 iot-broker.v1.mosquittoConf: mosquitto.conf (https://mosquitto.org/man/mosquitto-conf-5.html).
@@ -764,7 +750,7 @@ spec:
       {{- end }}
       terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
       securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+        {{- include "common.v1.securityContext.pod" (dict "values" .Values.podSecurityContext) | nindent 8 }}
       initContainers:
         # Mosquitto's password file: the roles' hashed lines and the devices' from their Secrets.
         - name: password-file
@@ -783,7 +769,7 @@ spec:
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
-            {{- toYaml .Values.containerSecurityContext | nindent 12 }}
+            {{- include "common.v1.securityContext.container" .Values.containerSecurityContext | nindent 12 }}
           volumeMounts:
             - name: config
               mountPath: /mosquitto/config
@@ -840,7 +826,7 @@ spec:
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
           securityContext:
-            {{- toYaml .Values.containerSecurityContext | nindent 12 }}
+            {{- include "common.v1.securityContext.container" .Values.containerSecurityContext | nindent 12 }}
           volumeMounts:
             - name: config
               mountPath: /mosquitto/config

@@ -5,111 +5,48 @@ changes, so a parent chart can rely on it.
 */}}
 
 {{/*
-lenses-agent.v1.shorten: the given string when it fits a DNS label (63 characters), otherwise its
-first 54 characters, a dash and 8 hex characters of its sha256, so that two long names that share
-a prefix still differ.
-*/}}
-{{- define "lenses-agent.v1.shorten" -}}
-{{- if le (len .) 63 -}}
-{{- . -}}
-{{- else -}}
-{{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-lenses-agent.v1.name: the chart name, or nameOverride.
+lenses-agent.v1.name, lenses-agent.v1.fullname and lenses-agent.v1.componentName: the chart name (or
+nameOverride), the prefix of every object name derived from the release (so two releases in one
+namespace never collide) and "<fullname>-<suffix>" (call with (list $ "suffix")); the common
+library chart's names, shortened to DNS labels.
 */}}
 {{- define "lenses-agent.v1.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- include "common.v1.names.name" . -}}
 {{- end -}}
-
-{{/*
-lenses-agent.v1.fullname: the prefix of every object name, derived from the release so that two
-releases in one namespace never collide: fullnameOverride, else "<release>-<name>" (just
-"<release>" when the release is named exactly like the chart).
-*/}}
 {{- define "lenses-agent.v1.fullname" -}}
-{{- if .Values.fullnameOverride -}}
-{{- include "lenses-agent.v1.shorten" .Values.fullnameOverride -}}
-{{- else -}}
-{{- $name := default .Chart.Name .Values.nameOverride -}}
-{{- if eq .Release.Name $name -}}
-{{- include "lenses-agent.v1.shorten" .Release.Name -}}
-{{- else -}}
-{{- include "lenses-agent.v1.shorten" (printf "%s-%s" .Release.Name $name) -}}
+{{- include "common.v1.names.fullname" . -}}
 {{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-lenses-agent.v1.componentName: "<fullname>-<suffix>", shortened to a DNS label.
-Call with (list $ "suffix").
-*/}}
 {{- define "lenses-agent.v1.componentName" -}}
-{{- $root := index . 0 -}}
-{{- include "lenses-agent.v1.shorten" (printf "%s-%s" (include "lenses-agent.v1.fullname" $root) (index . 1)) -}}
-{{- end -}}
-
-{{/*
-lenses-agent.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
-*/}}
-{{- define "lenses-agent.v1.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- include "common.v1.names.componentName" . -}}
 {{- end -}}
 
 {{/*
 lenses-agent.v1.selectorLabels: the immutable labels that select the agent pods.
 */}}
 {{- define "lenses-agent.v1.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "lenses-agent.v1.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: agent
+{{- include "common.v1.labels.selector" (dict "context" . "name" (include "lenses-agent.v1.name" .) "component" "agent") -}}
 {{- end -}}
 
 {{/*
 lenses-agent.v1.labels: the labels of every object (selector labels, versions, commonLabels).
 */}}
 {{- define "lenses-agent.v1.labels" -}}
-helm.sh/chart: {{ include "lenses-agent.v1.chart" . }}
-{{ include "lenses-agent.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: lenses
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.standard" (dict "context" . "name" (include "lenses-agent.v1.name" .) "component" "agent" "version" (.Values.image.tag | default .Chart.AppVersion) "partOf" "lenses" "commonLabels" .Values.commonLabels) -}}
 {{- end -}}
 
 {{/*
-lenses-agent.v1.podLabels: the pod template's labels. Unlike lenses-agent.v1.labels they leave out
-helm.sh/chart, so a chart version bump alone does not restart the agent.
+lenses-agent.v1.podLabels: the pod template's labels; without helm.sh/chart, so a chart version bump
+alone restarts nothing.
 */}}
 {{- define "lenses-agent.v1.podLabels" -}}
-{{ include "lenses-agent.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
-app.kubernetes.io/part-of: lenses
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
-{{- with .Values.podLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.pod" (dict "context" . "name" (include "lenses-agent.v1.name" .) "component" "agent" "version" (.Values.image.tag | default .Chart.AppVersion) "partOf" "lenses" "commonLabels" .Values.commonLabels "podLabels" .Values.podLabels) -}}
 {{- end -}}
 
 {{/*
 lenses-agent.v1.image: the image reference; the digest wins over the tag.
 */}}
 {{- define "lenses-agent.v1.image" -}}
-{{- $repository := .Values.image.repository -}}
-{{- if .Values.image.registry -}}
-{{- $repository = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
-{{- end -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" $repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" $repository .Values.image.tag -}}
-{{- end -}}
+{{- include "common.v1.images.image" .Values.image -}}
 {{- end -}}
 
 {{/*
@@ -127,16 +64,7 @@ lenses-agent.v1.serviceAccountName: the ServiceAccount the agent runs as.
 lenses-agent.v1.jobImage: the agent-key Job's image reference; the digest wins over the tag.
 */}}
 {{- define "lenses-agent.v1.jobImage" -}}
-{{- $image := .Values.agentKey.job.image -}}
-{{- $repository := $image.repository -}}
-{{- if $image.registry -}}
-{{- $repository = printf "%s/%s" $image.registry $image.repository -}}
-{{- end -}}
-{{- if $image.digest -}}
-{{- printf "%s@%s" $repository $image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" $repository $image.tag -}}
-{{- end -}}
+{{- include "common.v1.images.image" .Values.agentKey.job.image -}}
 {{- end -}}
 
 {{/* ---------------------------------------------------------------- HQ and the agent key */}}
@@ -191,22 +119,14 @@ lenses-agent.v1.agentKeyJobSelectorLabels: labels that identify the agent-key Jo
 (component agent-key, so they never match the agent Deployment's selector).
 */}}
 {{- define "lenses-agent.v1.agentKeyJobSelectorLabels" -}}
-app.kubernetes.io/name: {{ include "lenses-agent.v1.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: agent-key
+{{- include "common.v1.labels.selector" (dict "context" . "name" (include "lenses-agent.v1.name" .) "component" "agent-key") -}}
 {{- end -}}
 
 {{/*
 lenses-agent.v1.agentKeyJobLabels: labels of the agent-key Job's objects.
 */}}
 {{- define "lenses-agent.v1.agentKeyJobLabels" -}}
-helm.sh/chart: {{ include "lenses-agent.v1.chart" . }}
-{{ include "lenses-agent.v1.agentKeyJobSelectorLabels" . }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: lenses
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.standard" (dict "context" . "name" (include "lenses-agent.v1.name" .) "component" "agent-key" "partOf" "lenses" "commonLabels" .Values.commonLabels) -}}
 {{- end -}}
 
 {{/* ---------------------------------------------------------------- PostgreSQL */}}

@@ -5,111 +5,48 @@ changes, so a parent chart can rely on it.
 */}}
 
 {{/*
-lenses-hq.v1.shorten: the given string when it fits a DNS label (63 characters), otherwise its
-first 54 characters, a dash and 8 hex characters of its sha256, so that two long names that share
-a prefix still differ.
-*/}}
-{{- define "lenses-hq.v1.shorten" -}}
-{{- if le (len .) 63 -}}
-{{- . -}}
-{{- else -}}
-{{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-lenses-hq.v1.name: the chart name, or nameOverride.
+lenses-hq.v1.name, lenses-hq.v1.fullname and lenses-hq.v1.componentName: the chart name (or
+nameOverride), the prefix of every object name derived from the release (so two releases in one
+namespace never collide) and "<fullname>-<suffix>" (call with (list $ "suffix")); the common
+library chart's names, shortened to DNS labels.
 */}}
 {{- define "lenses-hq.v1.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- include "common.v1.names.name" . -}}
 {{- end -}}
-
-{{/*
-lenses-hq.v1.fullname: the prefix of every object name, derived from the release so that two
-releases in one namespace never collide: fullnameOverride, else "<release>-<name>" (just
-"<release>" when the release is named exactly like the chart).
-*/}}
 {{- define "lenses-hq.v1.fullname" -}}
-{{- if .Values.fullnameOverride -}}
-{{- include "lenses-hq.v1.shorten" .Values.fullnameOverride -}}
-{{- else -}}
-{{- $name := default .Chart.Name .Values.nameOverride -}}
-{{- if eq .Release.Name $name -}}
-{{- include "lenses-hq.v1.shorten" .Release.Name -}}
-{{- else -}}
-{{- include "lenses-hq.v1.shorten" (printf "%s-%s" .Release.Name $name) -}}
+{{- include "common.v1.names.fullname" . -}}
 {{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-lenses-hq.v1.componentName: "<fullname>-<suffix>", shortened to a DNS label.
-Call with (list $ "suffix").
-*/}}
 {{- define "lenses-hq.v1.componentName" -}}
-{{- $root := index . 0 -}}
-{{- include "lenses-hq.v1.shorten" (printf "%s-%s" (include "lenses-hq.v1.fullname" $root) (index . 1)) -}}
-{{- end -}}
-
-{{/*
-lenses-hq.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
-*/}}
-{{- define "lenses-hq.v1.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- include "common.v1.names.componentName" . -}}
 {{- end -}}
 
 {{/*
 lenses-hq.v1.selectorLabels: the immutable labels that select HQ's pods.
 */}}
 {{- define "lenses-hq.v1.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "lenses-hq.v1.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: hq
+{{- include "common.v1.labels.selector" (dict "context" . "name" (include "lenses-hq.v1.name" .) "component" "hq") -}}
 {{- end -}}
 
 {{/*
 lenses-hq.v1.labels: the labels of every object (selector labels, versions, commonLabels).
 */}}
 {{- define "lenses-hq.v1.labels" -}}
-helm.sh/chart: {{ include "lenses-hq.v1.chart" . }}
-{{ include "lenses-hq.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: lenses
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.standard" (dict "context" . "name" (include "lenses-hq.v1.name" .) "component" "hq" "version" (.Values.image.tag | default .Chart.AppVersion) "partOf" "lenses" "commonLabels" .Values.commonLabels) -}}
 {{- end -}}
 
 {{/*
-lenses-hq.v1.podLabels: the pod template's labels. Unlike lenses-hq.v1.labels they leave out
-helm.sh/chart, so a chart version bump alone does not restart HQ.
+lenses-hq.v1.podLabels: the pod template's labels; without helm.sh/chart, so a chart version bump
+alone restarts nothing.
 */}}
 {{- define "lenses-hq.v1.podLabels" -}}
-{{ include "lenses-hq.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | quote }}
-app.kubernetes.io/part-of: lenses
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
-{{- with .Values.podLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.pod" (dict "context" . "name" (include "lenses-hq.v1.name" .) "component" "hq" "version" (.Values.image.tag | default .Chart.AppVersion) "partOf" "lenses" "commonLabels" .Values.commonLabels "podLabels" .Values.podLabels) -}}
 {{- end -}}
 
 {{/*
 lenses-hq.v1.image: the image reference; the digest wins over the tag.
 */}}
 {{- define "lenses-hq.v1.image" -}}
-{{- $repository := .Values.image.repository -}}
-{{- if .Values.image.registry -}}
-{{- $repository = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
-{{- end -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" $repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" $repository .Values.image.tag -}}
-{{- end -}}
+{{- include "common.v1.images.image" .Values.image -}}
 {{- end -}}
 
 {{/*

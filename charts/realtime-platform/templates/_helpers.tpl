@@ -19,7 +19,7 @@ realtime-platform.v1.name: the platform name.
 realtime-platform.v1.objectName: "{name}-<suffix>". Call with (list $ "suffix").
 */}}
 {{- define "realtime-platform.v1.objectName" -}}
-{{- printf "%s-%s" (include "realtime-platform.v1.name" (index . 0)) (index . 1) -}}
+{{- include "common.v1.names.platformObject" (list (include "realtime-platform.v1.name" (index . 0)) (index . 1)) -}}
 {{- end -}}
 
 {{/*
@@ -29,25 +29,44 @@ Call with (list $ "suffix").
 */}}
 {{- define "realtime-platform.v1.host" -}}
 {{- $root := index . 0 -}}
-{{- printf "%s.%s.svc.%s" (include "realtime-platform.v1.objectName" .) $root.Release.Namespace $root.Values.clusterDomain -}}
+{{- include "common.v1.names.serviceHost" (list (include "realtime-platform.v1.objectName" .) $root.Release.Namespace $root.Values.clusterDomain) -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.ports: the contract's Service ports as JSON ({service: {portName: number}}).
-They are not configurable: every URL in the five Secrets is right by construction.
+realtime-platform.v1.contract: files/contract.json, the platform contract's values this chart uses
+(Service ports, the five Secrets, the MQTT roles, the Kafka principals, the database engines),
+generated from @realtime-platform/platform-contract by charts/scripts/generate-contract-files.js.
+Returns the JSON text: use with `fromJson`.
+*/}}
+{{- define "realtime-platform.v1.contract" -}}
+{{- .Files.Get "files/contract.json" -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.ports: the contract's Service ports as JSON ({service suffix: {portName:
+number}}). They are not configurable: every URL in the five Secrets is right by construction.
 */}}
 {{- define "realtime-platform.v1.ports" -}}
-{{- dict
-  "kafka" (dict "kafka" 9092 "kafka-external" 19092)
-  "schema-registry" (dict "http" 8081)
-  "kafka-connect" (dict "http" 8083)
-  "postgresql" (dict "postgresql" 5432)
-  "mysql" (dict "mysql" 3306)
-  "mongodb" (dict "mongodb" 27017)
-  "metabase" (dict "http" 3000)
-  "grafana" (dict "http" 3000)
-  "lenses-hq" (dict "http" 9991 "agents" 10000)
-  | toJson -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).ports | toJson -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.applicationDatabase: the applications' database name (the contract's
+applicationDatabaseName), DB_NAME of {name}-db-secret.
+*/}}
+{{- define "realtime-platform.v1.applicationDatabase" -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).applicationDatabase -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.conditionHolds: "true" when the claim option of a contract condition
+({field, equals}, as the contract's SpecCondition) has that value, else "". Call with
+(list $ condition).
+*/}}
+{{- define "realtime-platform.v1.conditionHolds" -}}
+{{- $root := index . 0 -}}
+{{- $condition := index . 1 -}}
+{{- if eq (toString (get $root.Values.platform $condition.field)) (toString $condition.equals) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -204,22 +223,12 @@ podAntiAffinity:
 {{/* ---------------------------------------------------------------- labels, images, pods */}}
 
 {{/*
-realtime-platform.v1.chart: "<chart>-<version>" for the helm.sh/chart label.
-*/}}
-{{- define "realtime-platform.v1.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
-{{- end -}}
-
-{{/*
 realtime-platform.v1.selectorLabels: the immutable labels selecting one component's pods.
 Call with (list $ "component").
 */}}
 {{- define "realtime-platform.v1.selectorLabels" -}}
 {{- $root := index . 0 -}}
-app.kubernetes.io/name: realtime-platform
-app.kubernetes.io/instance: {{ $root.Release.Name }}
-app.kubernetes.io/component: {{ index . 1 }}
-realtime-platform.io/platform: {{ include "realtime-platform.v1.name" $root }}
+{{- include "common.v1.labels.selector" (dict "context" $root "name" "realtime-platform" "component" (index . 1) "platform" (include "realtime-platform.v1.name" $root)) -}}
 {{- end -}}
 
 {{/*
@@ -227,42 +236,23 @@ realtime-platform.v1.labels: the labels of every object of a component. Call wit
 */}}
 {{- define "realtime-platform.v1.labels" -}}
 {{- $root := index . 0 -}}
-helm.sh/chart: {{ include "realtime-platform.v1.chart" $root }}
-{{ include "realtime-platform.v1.selectorLabels" . }}
-app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ $root.Release.Service }}
-app.kubernetes.io/part-of: realtime-platform
-{{- with $root.Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.standard" (dict "context" $root "name" "realtime-platform" "component" (index . 1) "platform" (include "realtime-platform.v1.name" $root) "version" $root.Chart.AppVersion "partOf" "realtime-platform" "commonLabels" $root.Values.commonLabels) -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.podLabels: a pod template's labels (no helm.sh/chart, so a chart version bump
-alone restarts nothing). Call with (list $ "component").
+realtime-platform.v1.podLabels: a pod template's labels (no helm.sh/chart and no version, so a
+chart version bump alone restarts nothing). Call with (list $ "component").
 */}}
 {{- define "realtime-platform.v1.podLabels" -}}
 {{- $root := index . 0 -}}
-{{ include "realtime-platform.v1.selectorLabels" . }}
-app.kubernetes.io/part-of: realtime-platform
-{{- with $root.Values.commonLabels }}
-{{ toYaml . }}
-{{- end }}
+{{- include "common.v1.labels.pod" (dict "context" $root "name" "realtime-platform" "component" (index . 1) "platform" (include "realtime-platform.v1.name" $root) "partOf" "realtime-platform" "commonLabels" $root.Values.commonLabels) -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.image: an image reference from an image values block; the digest wins.
 */}}
 {{- define "realtime-platform.v1.image" -}}
-{{- $repository := .repository -}}
-{{- if .registry -}}
-{{- $repository = printf "%s/%s" .registry .repository -}}
-{{- end -}}
-{{- if .digest -}}
-{{- printf "%s@%s" $repository .digest -}}
-{{- else -}}
-{{- printf "%s:%s" $repository .tag -}}
-{{- end -}}
+{{- include "common.v1.images.image" . -}}
 {{- end -}}
 
 {{/*
@@ -293,19 +283,14 @@ imagePullSecrets:
   {{- end }}
 {{- end }}
 securityContext:
-  runAsNonRoot: {{ $root.Values.podSecurityContext.runAsNonRoot }}
-  runAsUser: {{ $uid }}
-  runAsGroup: {{ $uid }}
-  fsGroup: {{ $uid }}
-  seccompProfile:
-    type: {{ $root.Values.podSecurityContext.seccompProfile.type }}
+  {{- include "common.v1.securityContext.pod" (dict "values" $root.Values.podSecurityContext "uid" $uid) | nindent 2 }}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.containerSecurityContext: the hardened container security context.
 */}}
 {{- define "realtime-platform.v1.containerSecurityContext" -}}
-{{- toYaml .Values.containerSecurityContext -}}
+{{- include "common.v1.securityContext.container" .Values.containerSecurityContext -}}
 {{- end -}}
 
 {{/*
@@ -314,8 +299,8 @@ realtime-platform.v1.secretNames: the five contract Secrets in the contract's en
 {{- define "realtime-platform.v1.secretNames" -}}
 {{- $root := . -}}
 {{- $names := list -}}
-{{- range list "mqtt-secret" "kafka-secret" "db-secret" "metabase-secret" "lenses-secret" -}}
-{{- $names = append $names (include "realtime-platform.v1.objectName" (list $root .)) -}}
+{{- range (include "realtime-platform.v1.contract" . | fromJson).secrets -}}
+{{- $names = append $names (include "realtime-platform.v1.objectName" (list $root .suffix)) -}}
 {{- end -}}
 {{- toJson $names -}}
 {{- end -}}
@@ -669,20 +654,17 @@ each (kafkaAclLine), for ensure-acls.sh. A chart test compares it with the contr
 
 {{/*
 realtime-platform.v1.kafkaPrincipals: the platform contract's Kafka principals this platform runs
-(kafkaPrincipalCatalog, filtered like planKafkaAccess), as a JSON list of {id, username,
-secretSuffix, superUser}. A chart test compares it with the contract.
+(kafkaPrincipalCatalog in files/contract.json, filtered by their claim condition like
+planKafkaAccess), as a JSON list of {id, username, secretSuffix, superUser}.
 */}}
 {{- define "realtime-platform.v1.kafkaPrincipals" -}}
-{{- $principals := list (dict "id" "admin" "username" "rtp-admin" "secretSuffix" "kafka-admin-secret" "superUser" true) -}}
-{{- if .Values.platform.iot -}}
-{{- $principals = append $principals (dict "id" "bridge" "username" "mqtt-bridge" "secretSuffix" "kafka-bridge-secret" "superUser" false) -}}
+{{- $root := . -}}
+{{- $principals := list -}}
+{{- range (include "realtime-platform.v1.contract" . | fromJson).kafkaPrincipals -}}
+{{- if or (not .enabledWhen) (include "realtime-platform.v1.conditionHolds" (list $root .enabledWhen)) -}}
+{{- $principals = append $principals (dict "id" .id "username" .username "secretSuffix" .secretSuffix "superUser" .superUser) -}}
 {{- end -}}
-{{- if not (include "realtime-platform.v1.lenses" .) -}}
-{{- $principals = append $principals (dict "id" "stream" "username" "stream-processor" "secretSuffix" "kafka-stream-secret" "superUser" false) -}}
 {{- end -}}
-{{- $principals = append $principals (dict "id" "app" "username" "app" "secretSuffix" "kafka-secret" "superUser" false) -}}
-{{- $principals = append $principals (dict "id" "connect" "username" "kafka-connect" "secretSuffix" "kafka-connect-secret" "superUser" false) -}}
-{{- $principals = append $principals (dict "id" "registry" "username" "schema-registry" "secretSuffix" "kafka-registry-secret" "superUser" false) -}}
 {{- toJson $principals -}}
 {{- end -}}
 
@@ -691,11 +673,7 @@ realtime-platform.v1.databaseEngine: the application database engine's Service (
 same name) and DB_URL's scheme and query, as JSON: the contract's databaseEngineCatalog.
 */}}
 {{- define "realtime-platform.v1.databaseEngine" -}}
-{{- $engines := dict
-  "postgres" (dict "service" "postgresql" "scheme" "postgresql" "query" "")
-  "mysql" (dict "service" "mysql" "scheme" "mysql" "query" "")
-  "mongodb" (dict "service" "mongodb" "scheme" "mongodb" "query" "?authSource=realtime") -}}
-{{- get $engines .Values.platform.database | toJson -}}
+{{- get (include "realtime-platform.v1.contract" . | fromJson).databaseEngines .Values.platform.database | toJson -}}
 {{- end -}}
 
 {{/*
@@ -722,7 +700,7 @@ engine platform.database names, as the applications' user (no owner, no superuse
   "DB_TYPE" .Values.platform.database
   "DB_HOST" (include "realtime-platform.v1.host" (list . $engine.service))
   "DB_PORT" (include "realtime-platform.v1.port" (list . $engine.service $engine.service))
-  "DB_NAME" "realtime"
+  "DB_NAME" (include "realtime-platform.v1.applicationDatabase" .)
   "DB_USER" $credentials.DB_USER
   "DB_PASSWORD" $credentials.DB_PASSWORD -}}
 {{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
@@ -810,7 +788,8 @@ Returns "".
 {{- if not $values.imagePullSecrets -}}
 {{- $_ := set $values "imagePullSecrets" .Values.imagePullSecrets -}}
 {{- end -}}
-{{- $context := dict "Values" $values "Release" .Release "Chart" (index .Subcharts "iot-broker").Chart "Capabilities" .Capabilities "Template" .Template -}}
+{{- $subchart := index .Subcharts "iot-broker" -}}
+{{- $context := dict "Values" $values "Release" .Release "Chart" $subchart.Chart "Files" $subchart.Files "Capabilities" .Capabilities "Template" .Template -}}
 {{- $_ := set .Values "__rtpMqttContext" $context -}}
 {{- end -}}
 {{- end -}}
@@ -1007,7 +986,7 @@ keeps its state there.
 {{- define "realtime-platform.v1.databases" -}}
 {{- $databases := list -}}
 {{- if eq .Values.platform.database "postgres" -}}
-{{- $databases = append $databases (dict "database" "realtime" "owner" "postgres") -}}
+{{- $databases = append $databases (dict "database" (include "realtime-platform.v1.applicationDatabase" .) "owner" "postgres") -}}
 {{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
 {{- $databases = append $databases (dict "database" "metabaseappdb" "owner" .Values.postgresql.metabaseUser) -}}
@@ -1034,6 +1013,7 @@ error, including a password variable that is not set. Passwords reach it as envi
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $app := $credentials.DB_USER -}}
 {{- $reader := $credentials.DB_READER_USER -}}
+{{- $database := include "realtime-platform.v1.applicationDatabase" . -}}
 -- Roles and databases of platform {{ include "realtime-platform.v1.name" . }}, rendered by the realtime-platform chart.
 -- Run as the superuser with: psql -v ON_ERROR_STOP=1 --no-psqlrc -f init.sql
 \set ON_ERROR_STOP on
@@ -1066,10 +1046,10 @@ REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC;
 
 -- the application database: the applications' role connects, creates its schemas and tables and
 -- uses them; the read-only role connects and reads, and nothing else
-SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', 'realtime', '{{ $app }}') \gexec
-SELECT format('GRANT CONNECT ON DATABASE %I TO %I', 'realtime', '{{ $reader }}') \gexec
+SELECT format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', '{{ $database }}', '{{ $app }}') \gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', '{{ $database }}', '{{ $reader }}') \gexec
 SELECT format('ALTER ROLE %I SET default_transaction_read_only = on', '{{ $reader }}') \gexec
-\connect realtime
+\connect {{ $database }}
 \set ON_ERROR_STOP on
 \set QUIET on
 SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', '{{ $app }}') \gexec
@@ -1167,7 +1147,7 @@ logged with the message, restarted by the reconciling CronJob).
   "name" "device_data_connector"
   "connector.class" "io.lenses.streamreactor.connect.mqtt.source.MqttSourceConnector"
   "tasks.max" "1"
-  "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:1883" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain)
+  "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:%s" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain (include "realtime-platform.v1.port" (list . "mqtt" "mqtt")))
   "connect.mqtt.kcql" "INSERT INTO device_data SELECT * FROM health/device_data WITHKEY(deviceId)"
   "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
   "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
@@ -1310,7 +1290,10 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if $wrong -}}
 {{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
 {{- end -}}
-{{- range $pair := list (list "lenses-hq.http.port" 9991) (list "lenses-hq.agents.port" 10000) (list "lenses-agent.hq.httpPort" 9991) (list "lenses-agent.hq.agentsPort" 10000) (list "lenses-hq.postgresql.database" "hq") (list "lenses-agent.postgresql.database" "agent1") (list "lenses-hq.postgresql.port" 5432) (list "lenses-agent.postgresql.port" 5432) -}}
+{{- $hqHttp := include "realtime-platform.v1.port" (list $ "lenses-hq" "http") | int -}}
+{{- $hqAgents := include "realtime-platform.v1.port" (list $ "lenses-hq" "agents") | int -}}
+{{- $postgresql := include "realtime-platform.v1.port" (list $ "postgresql" "postgresql") | int -}}
+{{- range $pair := list (list "lenses-hq.http.port" $hqHttp) (list "lenses-hq.agents.port" $hqAgents) (list "lenses-agent.hq.httpPort" $hqHttp) (list "lenses-agent.hq.agentsPort" $hqAgents) (list "lenses-hq.postgresql.database" "hq") (list "lenses-agent.postgresql.database" "agent1") (list "lenses-hq.postgresql.port" $postgresql) (list "lenses-agent.postgresql.port" $postgresql) -}}
 {{- $actual := include "realtime-platform.v1.valueAt" (list $ (index $pair 0)) -}}
 {{- if ne $actual (index $pair 1 | toJson) -}}
 {{- $problems = append $problems (printf "%s: must be %v, the platform contract's (got %s)." (index $pair 0) (index $pair 1) $actual) -}}
