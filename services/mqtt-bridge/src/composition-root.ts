@@ -1,9 +1,8 @@
 import {
-  createMessageBus,
+  messageBusFromConfig,
   RealtimeServer,
   SdkMetrics,
   createLogger,
-  kafkaBusSecurity,
   loadRealtimeConfig,
   sdkErrors,
   type Logger,
@@ -58,16 +57,7 @@ export class MqttBridge {
     this.logger =
       options.logger ?? createLogger({ level: config.logLevel, name: config.serviceName });
     this.metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
-    const bus = createMessageBus({
-      client: config.kafkaClient,
-      brokers: config.platform.kafka.bootstrapServers,
-      security: kafkaBusSecurity(config.platform.kafka),
-      clientId: config.serviceName,
-      consumerGroup: config.consumerGroup,
-      instanceId: config.instanceId,
-      logger: this.logger,
-      metrics: this.metrics,
-    });
+    const bus = messageBusFromConfig(config, { logger: this.logger, metrics: this.metrics });
     this.server = new RealtimeServer({
       config,
       logger: this.logger,

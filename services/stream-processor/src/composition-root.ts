@@ -3,12 +3,11 @@
 // for its own variables) and wires the SDK's server and message bus, the Schema Registry codecs,
 // the use case and the device_data subscriber; `main.ts` only starts it.
 import {
-  createMessageBus,
+  messageBusFromConfig,
   RealtimeServer,
   SchemaRegistryClient,
   SdkMetrics,
   createLogger,
-  kafkaBusSecurity,
   loadRealtimeConfig,
   schemaRegistryLogin,
   type Logger,
@@ -52,16 +51,7 @@ export class StreamProcessor {
     const { config, settings } = this;
     this.logger = createLogger({ name: config.serviceName, level: config.logLevel });
     this.metrics = new SdkMetrics({ defaultLabels: { service: config.serviceName } });
-    this.bus = createMessageBus({
-      client: config.kafkaClient,
-      brokers: config.platform.kafka.bootstrapServers,
-      security: kafkaBusSecurity(config.platform.kafka),
-      clientId: config.serviceName,
-      consumerGroup: config.consumerGroup,
-      instanceId: config.instanceId,
-      logger: this.logger,
-      metrics: this.metrics,
-    });
+    this.bus = messageBusFromConfig(config, { logger: this.logger, metrics: this.metrics });
     this.server = new RealtimeServer({
       config,
       logger: this.logger,

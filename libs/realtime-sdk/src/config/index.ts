@@ -12,3 +12,4 @@ export {
 export { readSecretsDir, type SecretsDirContent } from './secrets-dir.reader.js';
 export { sdkEnvCatalog, type SdkEnvName, type SdkEnvVariable } from './sdk-env.catalog.js';
 export { isLoopbackHost, jwksUrlProblem } from './loopback-host.js';
+export { messageBusFromConfig } from './message-bus.factory.js';

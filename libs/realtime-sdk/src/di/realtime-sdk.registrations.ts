@@ -5,8 +5,7 @@ import {
   type LoadConfigOptions,
   type RealtimeConfig,
 } from '../config/realtime-config.js';
-import { kafkaBusSecurity } from '../kafka/kafka-access.errors.js';
-import { createMessageBus } from '../kafka/kafka-client.js';
+import { messageBusFromConfig } from '../config/message-bus.factory.js';
 import type { KafkaBusInput } from '../kafka/kafka.options.js';
 import { HealthRegistry } from '../operations/health.registry.js';
 import { createLogger, type Logger } from '../telemetry/sdk.logger.js';
@@ -54,14 +53,8 @@ export function registerRealtimeSdk(
   });
   container.register(realtimeTokens.MessageBus, {
     useFactory: instanceCachingFactory((c) =>
-      createMessageBus({
-        client: config.kafkaClient,
+      messageBusFromConfig(config, {
         ...options.kafka,
-        brokers: config.platform.kafka.bootstrapServers,
-        security: kafkaBusSecurity(config.platform.kafka),
-        clientId: config.serviceName,
-        consumerGroup: config.consumerGroup,
-        instanceId: config.instanceId,
         logger: c.resolve<Logger>(realtimeTokens.Logger),
         metrics: c.resolve<SdkMetrics>(realtimeTokens.Metrics),
       }),
