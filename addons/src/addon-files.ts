@@ -1,6 +1,7 @@
-import { goToolsManifest } from '@realtime-platform/toolchain';
 import { addonNames } from './contract-values.js';
 import { composeFunction, generatedFunctionFiles } from './crossplane/compose-function.js';
+import { functionExampleFiles } from './crossplane/function-example.js';
+import { functionPackages } from './crossplane/function-packages.js';
 import { compositionsResource } from './crossplane/compositions.js';
 import { renderIotBrokerXrd } from './crossplane/iot-broker.xrd.js';
 import { addonRealtimePlatformXrd } from './crossplane/realtime-platform.xrd.js';
@@ -15,22 +16,6 @@ import { realtimeTraitDefinition } from './definitions/realtime-trait.definition
 
 /** A CUE value from JSON (JSON is CUE), tab-indented like `cue fmt`. */
 const cueValue = (value: unknown): string => JSON.stringify(value, null, '\t');
-
-/**
- * The Crossplane Function packages the addon installs: this project's function-compose-platform
- * (addon parameter `composeFunctionPackage`, default `composeFunction.package`) and
- * function-auto-ready at the version the toolchain builds for `crossplane render`.
- */
-export function functionPackages(): { name: string; package: string }[] {
-  const { tools } = goToolsManifest;
-  return [
-    { name: composeFunction.name, package: composeFunction.package },
-    {
-      name: addonNames.functionAutoReady,
-      package: `xpkg.crossplane.io/crossplane-contrib/function-auto-ready:${tools['function-auto-ready'].version}`,
-    },
-  ];
-}
 
 function functionsResource(): string {
   const [compose, autoReady] = functionPackages() as [
@@ -87,14 +72,17 @@ export function generatedAddonFiles(): Record<string, string> {
 
 /**
  * Every generated file, by path relative to addons/: the addon's (realtime-platform/...) and the
- * composition function's data (functions/compose-platform/...).
+ * composition function's data and example (functions/compose-platform/...).
  */
 export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [path, content] of Object.entries(generatedAddonFiles())) {
     files[`realtime-platform/${path}`] = content;
   }
-  for (const [path, content] of Object.entries(generatedFunctionFiles())) {
+  for (const [path, content] of Object.entries({
+    ...generatedFunctionFiles(),
+    ...functionExampleFiles(),
+  })) {
     files[`${composeFunction.dir}/${path}`] = content;
   }
   return files;

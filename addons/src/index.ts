@@ -1,4 +1,10 @@
-export { generatedAddonFiles, generatedFiles, functionPackages } from './addon-files.js';
+export { generatedAddonFiles, generatedFiles } from './addon-files.js';
+export { functionPackages } from './crossplane/function-packages.js';
+export {
+  functionExample,
+  functionExampleFiles,
+  type FunctionExample,
+} from './crossplane/function-example.js';
 export {
   addonNames,
   chartObjects,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/crossplane/function-sdk-go/logging"
@@ -14,27 +15,9 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-)
 
-// Input is the function's input (compose.platform.example.org/v1alpha1 Input), after the defaults
-// of its schema.
-type Input struct {
-	Release struct {
-		Chart struct {
-			Name       string `json:"name"`
-			Repository string `json:"repository"`
-			Version    string `json:"version"`
-		} `json:"chart"`
-		WaitTimeout        string `json:"waitTimeout"`
-		RollbackLimit      int    `json:"rollbackLimit"`
-		ProviderConfigName string `json:"providerConfigName"`
-	} `json:"release"`
-	ClusterDomain string `json:"clusterDomain"`
-	Lenses        struct {
-		AcceptEULA    bool   `json:"acceptEULA"`
-		LicenseSecret string `json:"licenseSecret"`
-	} `json:"lenses"`
-}
+	"github.com/realtime-platform/realtime-platform/addons/functions/compose-platform/input/v1alpha1"
+)
 
 // Function composes a RealtimePlatformClaim's or IotBrokerClaim's provider-helm Release (with the
 // connection details of the secrets its chart renders) and writes the claim's status.
@@ -86,20 +69,23 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, fmt.Errorf("%s %s is invalid: %s", kind, name, strings.Join(problems, "; ")))
 		return rsp, nil
 	}
-	spec := normalized.(map[string]any)
+	// The schema makes spec an object with a string name (required): checked all the same, so a
+	// schema without them is a fatal result, not a panic of the server.
+	spec, _ := normalized.(map[string]any)
+	platformName, _ := spec["name"].(string)
+	if platformName == "" {
+		response.Fatal(rsp, fmt.Errorf("%s %s is invalid: spec.name: Required value", kind, name))
+		return rsp, nil
+	}
 	platform := &Platform{
 		contract:      f.contract,
-		Name:          spec["name"].(string),
+		Name:          platformName,
 		Namespace:     claimNamespace(oxr.Resource.Object),
 		ClusterDomain: in.ClusterDomain,
 		Spec:          map[string]any{},
 	}
-	for field, value := range spec {
-		platform.Spec[field] = value
-	}
-	for field, value := range shape.Conditions {
-		platform.Spec[field] = value
-	}
+	maps.Copy(platform.Spec, spec)
+	maps.Copy(platform.Spec, shape.Conditions)
 
 	composition, err := f.compose(in, shape, platform, spec, name)
 	if err != nil {
@@ -163,9 +149,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		if dxr.ConnectionDetails == nil {
 			dxr.ConnectionDetails = resource.ConnectionDetails{}
 		}
-		for key, value := range observedRelease.ConnectionDetails {
-			dxr.ConnectionDetails[key] = value
-		}
+		maps.Copy(dxr.ConnectionDetails, observedRelease.ConnectionDetails)
 	}
 	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
 		response.Fatal(rsp, fmt.Errorf("cannot set the desired composite resource: %w", err))
@@ -176,7 +160,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 }
 
 // input is the step's input, defaulted and validated against its schema in contract.json.
-func (f *Function) input(req *fnv1.RunFunctionRequest) (*Input, error) {
+func (f *Function) input(req *fnv1.RunFunctionRequest) (*v1alpha1.Input, error) {
 	raw := map[string]any{}
 	if req.GetInput() != nil {
 		raw = req.GetInput().AsMap()
@@ -193,10 +177,12 @@ func (f *Function) input(req *fnv1.RunFunctionRequest) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Input{}
+	in := &v1alpha1.Input{}
 	if err := json.Unmarshal(data, in); err != nil {
 		return nil, fmt.Errorf("invalid function input: %w", err)
 	}
+	// The schema has no apiVersion and kind (every object has them), so pruning dropped them.
+	in.APIVersion, in.Kind = schema.APIVersion, schema.Kind
 	return in, nil
 }
 
@@ -206,7 +192,7 @@ type composition struct {
 }
 
 // compose builds the Release and the status (less ready and message) of one composite.
-func (f *Function) compose(in *Input, shape *CompositeShape, p *Platform, spec map[string]any, xrName string) (*composition, error) {
+func (f *Function) compose(in *v1alpha1.Input, shape *CompositeShape, p *Platform, spec map[string]any, xrName string) (*composition, error) {
 	var values map[string]any
 	if shape == &f.contract.RealtimePlatform {
 		values = f.platformValues(in, p, spec)
@@ -299,7 +285,7 @@ func (f *Function) compose(in *Input, shape *CompositeShape, p *Platform, spec m
 // platformValues are the realtime-platform chart's values: `platform` is the claim spec (only the
 // contract's fields, defaulted), and the Lenses subcharts are loaded and wired exactly for
 // streamProcessing: lenses (the chart refuses anything else).
-func (f *Function) platformValues(in *Input, p *Platform, spec map[string]any) map[string]any {
+func (f *Function) platformValues(in *v1alpha1.Input, p *Platform, spec map[string]any) map[string]any {
 	lenses := spec["streamProcessing"] == "lenses"
 	values := map[string]any{
 		"platform":      spec,
@@ -310,7 +296,7 @@ func (f *Function) platformValues(in *Input, p *Platform, spec map[string]any) m
 		return values
 	}
 	replacer := strings.NewReplacer("{name}", p.Name, "{namespace}", p.Namespace, "{clusterDomain}", p.ClusterDomain)
-	wiring := substitute(deepCopy(f.contract.RealtimePlatform.LensesValues), replacer).(map[string]any)
+	wiring, _ := substitute(deepCopy(f.contract.RealtimePlatform.LensesValues), replacer).(map[string]any)
 	hq, _ := wiring["lenses-hq"].(map[string]any)
 	agent, _ := wiring["lenses-agent"].(map[string]any)
 	if hq == nil || agent == nil {

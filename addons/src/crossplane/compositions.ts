@@ -2,6 +2,12 @@ import { claimApi } from '@realtime-platform/contract-generators';
 import { addonNames } from '../contract-values.js';
 import { composeFunction } from './compose-function.js';
 
+/** The pipeline steps of both Compositions (the function's example Composition has the same). */
+export const compositionSteps = {
+  compose: 'release-connection-and-status',
+  autoReady: 'ready-when-composed-resources-are',
+} as const;
+
 /**
  * The input of function-compose-platform in a Composition, as CUE: the chart and the provider-helm
  * settings come from the addon parameters (`parameter.*` references, resolved by vela addon enable).
@@ -59,12 +65,12 @@ function composition(
 		pipeline: [{
 			// This project's function (addons/functions/compose-platform): the Release, its
 			// connection details and the status, from the composite and the platform contract.
-			step: "release-connection-and-status"
+			step: "${compositionSteps.compose}"
 			functionRef: name: "${composeFunction.name}"
 			input: ${indentedInput}
 		}, {
 			// Last: the composite is Ready when every composed resource is.
-			step: "ready-when-composed-resources-are"
+			step: "${compositionSteps.autoReady}"
 			functionRef: name: "${addonNames.functionAutoReady}"
 		}]
 	}
