@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The Go side of the addon: this project's composition function (functions/compose-platform).
-#   go-function.sh lint   gofmt (no file may need formatting) and go vet
+#   go-function.sh lint   gofmt (no file may need formatting), go vet and golangci-lint (the
+#                         function's .golangci.yml; the binary is built once from the Go module
+#                         proxy by install-go-tools.sh, as npm test's install does)
 #   go-function.sh test   go test, then the function binary the render tests run (cached by the
 #                         hash of its sources: a no-op when nothing changed)
 # Both use the Go environment install-go-tools.sh builds the binary with (GOTOOLCHAIN, GOFLAGS,
@@ -21,6 +23,10 @@ case "${1:-}" in
       exit 1
     fi
     nice go vet ./...
+    golangci_lint=$(bash "$install_go_tools" --print-bin golangci-lint)
+    # npm test builds every Go tool first; a lint run on its own builds it here (once, cached).
+    [[ -x "$golangci_lint" ]] || bash "$install_go_tools" --only golangci-lint
+    nice "$golangci_lint" run ./...
     ;;
   test)
     nice go test -count=1 ./...

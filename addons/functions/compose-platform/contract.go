@@ -3,6 +3,7 @@ package main
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -136,7 +137,7 @@ func LoadContract(data []byte) (*Contract, error) {
 		}
 	}
 	if c.Input.Schema == nil {
-		return nil, fmt.Errorf("contract.json: no input schema")
+		return nil, errors.New("contract.json: no input schema")
 	}
 	return c, nil
 }

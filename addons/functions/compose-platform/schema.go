@@ -122,9 +122,10 @@ func (s *Schema) validate(path string, value any, problems *[]string) {
 		}
 		add("%s: Unsupported value: %s: supported values: %s", path, render(value), strings.Join(allowed, ", "))
 	}
+	// hasType has checked value's type: the assertions below cannot fail.
 	switch s.Type {
 	case "string":
-		text := value.(string)
+		text, _ := value.(string)
 		if s.MaxLength != nil && len(text) > *s.MaxLength {
 			add("%s: Too long: may not be more than %d bytes", path, *s.MaxLength)
 		}
@@ -139,11 +140,11 @@ func (s *Schema) validate(path string, value any, problems *[]string) {
 			}
 		}
 	case "integer":
-		if s.Minimum != nil && value.(float64) < *s.Minimum {
+		if number, _ := value.(float64); s.Minimum != nil && number < *s.Minimum {
 			add("%s: Invalid value: %s: %s in body should be greater than or equal to %s", path, render(value), path, render(*s.Minimum))
 		}
 	case "object":
-		object := value.(map[string]any)
+		object, _ := value.(map[string]any)
 		for _, rule := range s.Validations {
 			if field := refusedField.FindStringSubmatch(rule.Rule); field != nil {
 				if _, present := object[field[1]]; present {
@@ -162,7 +163,7 @@ func (s *Schema) validate(path string, value any, problems *[]string) {
 			}
 		}
 	case "array":
-		list := value.([]any)
+		list, _ := value.([]any)
 		if s.MaxItems != nil && len(list) > *s.MaxItems {
 			add("%s: Too many: %d: must have at most %d items", path, len(list), *s.MaxItems)
 		}

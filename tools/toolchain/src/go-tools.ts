@@ -8,7 +8,13 @@ import { toolchainErrors } from './toolchain-errors.js';
 
 /** A Go module of the module proxy that install-go-tools.sh builds. */
 export type GoModuleToolName =
-  'vela' | 'crossplane' | 'function-auto-ready' | 'cue' | 'actionlint' | 'ferretdb';
+  | 'vela'
+  | 'crossplane'
+  | 'function-auto-ready'
+  | 'cue'
+  | 'actionlint'
+  | 'ferretdb'
+  | 'golangci-lint';
 /**
  * The local control plane of the cluster tests (`clusterTools`), built only with
  * `install-go-tools.sh --with-cluster-tools` (`install.sh --with-cluster-tools`).

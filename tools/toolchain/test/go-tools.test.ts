@@ -85,6 +85,16 @@ describe('go tools', () => {
     expect(result.stdout).toContain(`version: ${goModuleToolSpec('ferretdb').version}`);
   });
 
+  it('stamps golangci-lint with its release, so --version names it instead of (devel)', async () => {
+    expect(await ldflags('golangci-lint')).toContain(
+      `-X main.version=${goModuleToolSpec('golangci-lint').version}`,
+    );
+    if (!GoTool.isAvailable('golangci-lint')) return;
+    const result = await GoTool.locate('golangci-lint').run(['--version']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`version ${goModuleToolSpec('golangci-lint').version}`);
+  });
+
   it('builds the control plane at the versions of the CLIs it serves', () => {
     // vela addon enable and crossplane xpkg build talk to the controllers built from these.
     expect(goModuleToolSpec('vela-core').module).toBe(goModuleToolSpec('vela').module);
