@@ -1,4 +1,3 @@
-import { addonNames } from './contract-values.js';
 import { composeFunction, generatedFunctionFiles } from './crossplane/compose-function.js';
 import { functionExampleFiles } from './crossplane/function-example.js';
 import { functionPackages } from './crossplane/function-packages.js';

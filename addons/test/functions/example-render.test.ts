@@ -67,7 +67,11 @@ describe('the function example (example/)', () => {
       const fn = GoTool.locate(tool).start(['--insecure', `--address=127.0.0.1:${port}`, ...args]);
       running.push(fn);
       let exited = false;
-      void fn.then(() => (exited = true));
+      // Settles when the binary exits (execa with reject: false never rejects).
+      const markExited = (): void => {
+        exited = true;
+      };
+      fn.then(markExited, markExited);
       // Until it listens, or it exited (a broken binary fails here, not as a render timeout).
       while (!(await listening(port))) {
         if (exited) throw new Error(`${name} exited before listening on 127.0.0.1:${port}`);

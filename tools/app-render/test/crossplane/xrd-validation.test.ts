@@ -120,6 +120,33 @@ describe('the XRD (crossplane beta validate)', () => {
     expect(result.output).toContain('spec.mqttUsers[].password is refused');
   });
 
+  // More of what function-compose-platform refuses (its fn_test.go), refused offline by the XRD
+  // too. Two of its refusals are not: crossplane beta validate accepts `iot: "yes"` and two topics
+  // of one name (x-kubernetes-list-type: map), which only the API server and the function refuse.
+  for (const [what, spec, message] of [
+    [
+      'a name that is no DNS label',
+      { name: 'Health_Data' },
+      'spec.name: Invalid value: "Health_Data"',
+    ],
+    [
+      'scaling.minReplicas: 0',
+      { name: 'h', scaling: { minReplicas: 0 } },
+      'spec.scaling.minReplicas: Invalid value: 0',
+    ],
+    [
+      'a device without its passwordSecretRef',
+      { name: 'h', mqttUsers: [{ username: 'd' }] },
+      'spec.mqttUsers[0].passwordSecretRef: Required value',
+    ],
+  ] as const) {
+    it(`rejects ${what}, naming the field`, async () => {
+      const result = await crossplaneValidate([platformXrd], [claim(spec)]);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.output).toContain(message);
+    });
+  }
+
   it('accepts the status the Composition writes (crossplane render with the real functions)', async () => {
     const claimObject = (
       await dryRunApplication(join(addonsRoot, 'examples', 'every-option.app.yaml'))
