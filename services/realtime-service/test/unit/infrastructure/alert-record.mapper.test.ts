@@ -6,6 +6,7 @@ import {
   alertFromRow,
   alertRowValues,
   toAlertRecord,
+  type AlertRow,
 } from '../../../src/infrastructure/database/alert-record.mapper.js';
 
 const alert = Alert.restore({
@@ -41,9 +42,7 @@ describe('alert records (what every engine stores of an alert)', () => {
       device_id: 'bed-3',
       rule_id: 'tachycardia',
     });
-    expect(alertFromRow(row as Parameters<typeof alertFromRow>[0]).toProps()).toEqual(
-      alert.toProps(),
-    );
+    expect(alertFromRow(row as unknown as AlertRow).toProps()).toEqual(alert.toProps());
   });
 
   it('refuses a stored alert the domain would not have written (ALERT_INVALID)', () => {
