@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { MongoClient } from 'mongodb';
 import { LocalPlatform } from '@realtime-platform/local-platform';
 import { FerretDbServer, MariaDbServer } from '@realtime-platform/local-infra';
 import { alertsTopic, deviceMqttTopic, type Database } from '@realtime-platform/platform-contract';
+import { gatewayPublisher, stopPlatform } from './support/platform-lifecycle.js';
 import { reading } from './support/readings.js';
 import { HubClient } from './support/ws-client.js';
 
@@ -56,21 +57,13 @@ describe.each(['postgres', 'mysql', 'mongodb'] as const)(
         database,
       });
       token = await platform.token({ devices: ['bed-3'], topics: [alertsTopic] }, 'e2e-db');
-      publisher = await connectAsync(platform.mqtt.mqttUrl, {
-        ...platform.mqtt.credentials.gateway,
-        clientId: `e2e-${database}`,
-      });
+      publisher = await gatewayPublisher(platform, `e2e-${database}`);
     }, 300_000);
 
     afterAll(async () => {
       client?.close();
       await publisher?.endAsync();
-      if (platform) {
-        const failed =
-          ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
-        if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
-        await platform.stop();
-      }
+      await stopPlatform(platform);
     }, 60_000);
 
     it('gives the services a db secret of that engine', () => {

@@ -11,6 +11,7 @@ import { closeCodes } from '@realtime-platform/realtime-sdk';
 import { pollUntil } from '@realtime-platform/testkit';
 import { Helm, type KubernetesObject } from '@realtime-platform/toolchain';
 import { stringify } from 'yaml';
+import { stopPlatform } from './support/platform-lifecycle.js';
 
 /**
  * Issue 17: a real Prometheus (Debian's package) scrapes the platform's services on loopback with
@@ -107,13 +108,7 @@ describe('alerting on the local platform (real Prometheus scraping real services
 
   afterAll(async () => {
     await prometheus?.stop();
-    if (platform) {
-      const failed =
-        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
-      if (failed.length > 0)
-        console.error(`logs: ${[...platform.logFiles, prometheus?.logFile].join('\n')}`);
-      await platform.stop();
-    }
+    await stopPlatform(platform, [prometheus?.logFile]);
   }, 60_000);
 
   it('scrapes every built-in service the chart’s PodMonitors name, and the realtime service', async () => {

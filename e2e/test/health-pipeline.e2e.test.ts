@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { LocalPlatform } from '@realtime-platform/local-platform';
 import {
   deviceDataDlqTopic,
@@ -17,6 +17,7 @@ import {
 } from '@realtime-platform/realtime-sdk';
 import { identity, reading } from './support/readings.js';
 import { TopicReader } from './support/topic-reader.js';
+import { gatewayPublisher, stopPlatform } from './support/platform-lifecycle.js';
 
 /**
  * Issue 10: MQTT → mqtt-bridge → Kafka device_data → stream-processor → the four vital topics,
@@ -46,22 +47,13 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       );
     }
     reader = await TopicReader.start(platform.kafka, [...vitalTopics, deviceDataDlqTopic]);
-    // A gateway: it may publish readings of any device on the requirements' topic.
-    publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.credentials.gateway,
-      clientId: 'e2e-devices',
-    });
+    publisher = await gatewayPublisher(platform, 'e2e-devices');
   }, 300_000);
 
   afterAll(async () => {
     await publisher?.endAsync();
     await reader?.stop();
-    if (platform) {
-      const failed =
-        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
-      if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
-      await platform.stop();
-    }
+    await stopPlatform(platform);
   }, 60_000);
 
   const publish = (value: unknown): Promise<unknown> =>

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { LocalPlatform } from '@realtime-platform/local-platform';
 import { ContainerService } from '@realtime-platform/local-infra';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { gatewayPublisher, stopPlatform } from './support/platform-lifecycle.js';
 import { reading } from './support/readings.js';
 import { HubClient } from './support/ws-client.js';
 
@@ -24,22 +25,13 @@ describe('health-data pipeline with the services as containers of their images',
       simulator: false,
       runtime: 'container',
     });
-    // A gateway: it may publish readings of any device on the requirements' topic.
-    publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.credentials.gateway,
-      clientId: 'e2e-containers',
-    });
+    publisher = await gatewayPublisher(platform, 'e2e-containers');
   }, 300_000);
 
   afterAll(async () => {
     watcher?.close();
     await publisher?.endAsync();
-    if (platform) {
-      const failed =
-        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
-      if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
-      await platform.stop();
-    }
+    await stopPlatform(platform);
   }, 60_000);
 
   it('runs every service from its image', () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectAsync, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { LocalPlatform } from '@realtime-platform/local-platform';
 import { SignJWT } from 'jose';
 import { alertsTopic, deviceMqttTopic } from '@realtime-platform/platform-contract';
+import { gatewayPublisher, stopPlatform } from './support/platform-lifecycle.js';
 import { reading } from './support/readings.js';
 import { HubClient } from './support/ws-client.js';
 
@@ -32,22 +33,13 @@ describe('realtime service behind the pipeline (real Mosquitto, Kafka, Schema Re
       'e2e-ward-nurse',
     );
     wsUrl = `${platform.service('realtime-service').url.replace('http', 'ws')}/ws`;
-    // A gateway: it may publish readings of any device on the requirements' topic.
-    publisher = await connectAsync(platform.mqtt.mqttUrl, {
-      ...platform.mqtt.credentials.gateway,
-      clientId: 'e2e-ward',
-    });
+    publisher = await gatewayPublisher(platform, 'e2e-ward');
   }, 300_000);
 
   afterAll(async () => {
     clients.forEach((client) => client.close());
     await publisher?.endAsync();
-    if (platform) {
-      const failed =
-        ((globalThis as Record<string, unknown>).__rtpFailedTests as string[] | undefined) ?? [];
-      if (failed.length > 0) console.error(`logs: ${platform.logFiles.join('\n')}`);
-      await platform.stop();
-    }
+    await stopPlatform(platform);
   }, 60_000);
 
   const connect = async (): Promise<HubClient> => {

@@ -127,6 +127,7 @@ export {
   runtimeEnv,
   runtimeEnvPrefix,
   runtimeEnvCatalog,
+  runtimeEnvDefault,
   runtimeEnvSetBy,
   type RuntimeEnvName,
   type SdkRuntimeEnvName,

@@ -28,7 +28,8 @@ export function deployedMemoryLimitsMiB(): Record<
   ) as { builtin: Record<string, { resources: { limits: { memory: string } } }> };
   const chartLimit = (key: string): number => {
     const memory = values.builtin[key]?.resources.limits.memory;
-    if (memory === undefined) throw new Error(`no builtin.${key}.resources.limits.memory in values.yaml`);
+    if (memory === undefined)
+      throw new Error(`no builtin.${key}.resources.limits.memory in values.yaml`);
     return quantityMiB(memory);
   };
   const cue = readFileSync(
@@ -45,16 +46,33 @@ export function deployedMemoryLimitsMiB(): Record<
 }
 
 /**
- * The limits the bench runs the services under: the deployed ones (default), none
- * (`BENCH_MEMORY_LIMITS=off`, or a machine where no memory cgroup can be created: said in the log).
+ * The limits the bench runs the services under. Default none, as `rtp dev` runs them (the issue's
+ * latency curve). `BENCH_MEMORY_LIMITS=deployed`: each in the box its pod has (the deployed
+ * defaults above); `deployed,realtime-service=512,…` replaces some (what-if). Needs root for the
+ * memory cgroups; elsewhere the bench says so and runs without.
  */
 export function benchMemoryLimitsMiB(
   log: (line: string) => void,
 ): Partial<Record<PlatformServiceName, number>> {
-  if (process.env.BENCH_MEMORY_LIMITS === 'off') return {};
+  const [mode = 'off', ...overrides] = (process.env.BENCH_MEMORY_LIMITS ?? 'off').split(',');
+  if (mode === 'off') return {};
+  if (mode !== 'deployed')
+    throw new Error(
+      `BENCH_MEMORY_LIMITS: expected off or deployed[,<service>=<MiB>…], got ${mode}`,
+    );
   if (!MemoryCgroup.available() || process.getuid?.() !== 0) {
     log('no memory cgroup can be created here (needs root): services run without a memory limit');
     return {};
   }
-  return deployedMemoryLimitsMiB();
+  const limits: Partial<Record<PlatformServiceName, number>> = deployedMemoryLimitsMiB();
+  for (const entry of overrides) {
+    const [name = '', mib = ''] = entry.split('=');
+    if (!(name in limits) || !(Number(mib) > 0))
+      throw new Error(
+        `BENCH_MEMORY_LIMITS: expected <service>=<MiB> of ${Object.keys(limits).join(', ')}, got ${entry}`,
+      );
+    limits[name as PlatformServiceName] = Number(mib);
+  }
+  log(`memory limits (MiB): ${JSON.stringify(limits)}`);
+  return limits;
 }

@@ -140,6 +140,8 @@ describe.each(catalogServices)('image of %s', (service) => {
       '@realtime-platform/local-infra',
       '@realtime-platform/toolchain',
       '@realtime-platform/cli',
+      '@realtime-platform/local-platform',
+      '@realtime-platform/testkit',
     ])
       expect([tool, existsSync(join(modules, tool))]).toEqual([tool, false]);
   });

@@ -48,7 +48,9 @@ export class MemoryCgroup {
   static create(name: string, limitMiB: number): MemoryCgroup {
     const found = hierarchy();
     if (found === undefined)
-      throw localInfraErrors.CGROUP_UNAVAILABLE({ reason: `no memory controller under ${cgroupRoot}` });
+      throw localInfraErrors.CGROUP_UNAVAILABLE({
+        reason: `no memory controller under ${cgroupRoot}`,
+      });
     const path = join(found.root, `rtp-${name}-${randomBytes(4).toString('hex')}`);
     const limit = String(Math.floor(limitMiB * 1024 * 1024));
     try {
@@ -56,7 +58,8 @@ export class MemoryCgroup {
       if (found.version === 2) {
         writeFileSync(join(path, 'memory.max'), limit);
         // No swap: a container at its limit is OOM-killed rather than swapped, as on a node.
-        if (existsSync(join(path, 'memory.swap.max'))) writeFileSync(join(path, 'memory.swap.max'), '0');
+        if (existsSync(join(path, 'memory.swap.max')))
+          writeFileSync(join(path, 'memory.swap.max'), '0');
       } else {
         writeFileSync(join(path, 'memory.limit_in_bytes'), limit);
         writeFileSync(join(path, 'memory.swappiness'), '0');
@@ -91,7 +94,9 @@ export class MemoryCgroup {
     const read = (file: string): string => readFileSync(join(this.path, file), 'utf8');
     if (this.hierarchy.version === 2) {
       const events = read('memory.events');
-      const peak = existsSync(join(this.path, 'memory.peak')) ? read('memory.peak') : read('memory.current');
+      const peak = existsSync(join(this.path, 'memory.peak'))
+        ? read('memory.peak')
+        : read('memory.current');
       return {
         limitMiB: this.limitMiB,
         peakMiB: mib(Number(peak.trim())),

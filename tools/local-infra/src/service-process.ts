@@ -136,11 +136,10 @@ export abstract class ServiceProcess {
     const { memoryLimitMiB } = this.options;
     if (memoryLimitMiB !== undefined && this.cgroup === undefined)
       this.cgroup = MemoryCgroup.create(this.options.name, memoryLimitMiB);
-    const { command, args } =
-      this.cgroup?.wrap(launch.command, launch.args) ?? {
-        command: launch.command,
-        args: [...launch.args],
-      };
+    const { command, args } = this.cgroup?.wrap(launch.command, launch.args) ?? {
+      command: launch.command,
+      args: [...launch.args],
+    };
     return new ManagedProcess({
       service: this.options.name,
       command,

@@ -74,7 +74,12 @@ withCgroups('NodeService under a memory limit (a memory cgroup, as a pod limit)'
     (await (await fetch(`${service.url}/memory`)).json()) as MemoryView;
 
   it('shows the process the limit, and the kernel OOM-kills it past the limit', async () => {
-    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 96 });
+    const service = await NodeService.start({
+      name: 'limited',
+      entry,
+      env: {},
+      memoryLimitMiB: 96,
+    });
     try {
       expect((await memory(service)).constrainedMiB).toBe(96);
       await fetch(`${service.url}/hold?mib=160`).catch(() => undefined);
@@ -86,7 +91,12 @@ withCgroups('NodeService under a memory limit (a memory cgroup, as a pod limit)'
   });
 
   it('stays alive below the limit and reports its peak', async () => {
-    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 128 });
+    const service = await NodeService.start({
+      name: 'limited',
+      entry,
+      env: {},
+      memoryLimitMiB: 128,
+    });
     try {
       expect(await (await fetch(`${service.url}/hold?mib=32`)).text()).toBe('32');
       const stats = service.memoryStats();
@@ -100,7 +110,12 @@ withCgroups('NodeService under a memory limit (a memory cgroup, as a pod limit)'
   });
 
   it('without a heap flag, Node sizes its heap to about the whole limit (the reason images set one)', async () => {
-    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 256 });
+    const service = await NodeService.start({
+      name: 'limited',
+      entry,
+      env: {},
+      memoryLimitMiB: 256,
+    });
     try {
       expect((await memory(service)).heapLimitMiB).toBeGreaterThan(256 * 0.9);
     } finally {

@@ -124,6 +124,7 @@ export class LocalPlatform {
   ): Promise<LocalPlatform> {
     const spec = parseClaimSpec({ name: options.name, database: options.database });
     const started: Stoppable[] = [];
+    let platform: LocalPlatform | undefined;
     try {
       const kafka = await step('Kafka 3.9 (KRaft, SASL/SCRAM, ACLs)', () =>
         KafkaBroker.start({ spec }),
@@ -164,7 +165,7 @@ export class LocalPlatform {
       const topics = planTopics(spec);
       await step(`${topics.length} topics`, () => createTopics(kafka, topics));
       // 32 random bytes: the hub's HS256 secret for this run only.
-      const platform = new LocalPlatform(
+      platform = new LocalPlatform(
         spec.name,
         kafka,
         mqtt,
@@ -181,6 +182,9 @@ export class LocalPlatform {
       if (options.services !== false) await platform.startServices(options, step);
       return platform;
     } catch (error) {
+      // A service that failed to start: the servers (now the platform's) and the services started
+      // before it are stopped too, or the caller, who never gets the platform, could not.
+      if (platform !== undefined) await platform.stop().catch(() => undefined);
       for (const server of started.reverse()) await server.stop().catch(() => undefined);
       throw error;
     }

@@ -371,3 +371,10 @@ export function runtimeEnvSetBy(setter: RuntimeEnvSetter): readonly RuntimeEnvNa
     .filter((variable) => (variable.setBy as readonly RuntimeEnvSetter[]).includes(setter))
     .map((variable) => variable.name);
 }
+
+/** The default the catalog states for `name` (what a reader uses when it is unset), if any. */
+export function runtimeEnvDefault(name: RuntimeEnvName): string | undefined {
+  const variable = runtimeEnvCatalog.find((entry) => entry.name === name) as
+    RuntimeEnvVariable | undefined;
+  return variable?.default;
+}

@@ -4,6 +4,7 @@ import {
   isPlatformSecretKey,
   platformNamePattern,
   runtimeEnv,
+  runtimeEnvDefault,
   type PlatformConnections,
 } from '@realtime-platform/platform-contract';
 import type { RealtimePlatformError } from '@realtime-platform/errors';
@@ -121,12 +122,14 @@ export function loadRealtimeConfig(options: LoadConfigOptions = {}): RealtimeCon
     malformed(runtimeEnv.platformName, `a platform name (${platformNamePattern})`, platformName);
   }
 
-  const kafkaClient = read(runtimeEnv.kafkaClient) ?? 'platformatic';
+  // Defaults are the contract's (its env catalog), not second literals here.
+  const kafkaClient =
+    read(runtimeEnv.kafkaClient) ?? runtimeEnvDefault(runtimeEnv.kafkaClient) ?? '';
   if (!(kafkaClients as readonly string[]).includes(kafkaClient)) {
     malformed(runtimeEnv.kafkaClient, `one of ${kafkaClients.join(', ')}`, kafkaClient);
   }
 
-  const logLevel = read(runtimeEnv.logLevel) ?? 'info';
+  const logLevel = read(runtimeEnv.logLevel) ?? runtimeEnvDefault(runtimeEnv.logLevel) ?? '';
   if (!(logLevels as readonly string[]).includes(logLevel)) {
     malformed(runtimeEnv.logLevel, `one of ${logLevels.join(', ')}`, logLevel);
   }

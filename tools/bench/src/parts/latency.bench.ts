@@ -4,7 +4,7 @@ import {
   platformServices,
   type PlatformServiceName,
 } from '@realtime-platform/local-platform';
-import { NodeService, type MemoryCgroupStats } from '@realtime-platform/local-infra';
+import { logTail, NodeService, type MemoryCgroupStats } from '@realtime-platform/local-infra';
 import { deviceMqttTopic, runtimeEnv, vitalTopics } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';
 import { benchMemoryLimitsMiB } from '../pod-memory-limits.js';
@@ -122,6 +122,7 @@ export function latencyPart(kafkaClient: string): BenchPart {
               await platformProbe.stop(),
               await baselineProbe.stop(),
             ];
+            servicesAlive(platform);
             const stages = await stageTimings(platform, before);
             const stats = Object.fromEntries(
               services.map((name) => [name, processStats(platform.service(name).pid!)]),
@@ -173,6 +174,24 @@ export function latencyPart(kafkaClient: string): BenchPart {
       };
     },
   };
+}
+
+/** A service that died under load (e.g. OOM-killed at its pod's limit) fails the part, saying so. */
+function servicesAlive(platform: LocalPlatform): void {
+  for (const name of services) {
+    const service = platform.service(name);
+    if (service.running) continue;
+    const memory = service.memoryStats();
+    // V8's own verdict when the heap cap (not the kernel) ended it.
+    const heapOut = /FATAL ERROR: .*heap.*/i.exec(logTail(service.logFile, 80))?.[0];
+    throw new Error(
+      `${name} is not running any more` +
+        (memory === undefined
+          ? ''
+          : ` (memory limit ${memory.limitMiB} MiB, peak ${memory.peakMiB.toFixed(0)} MiB, OOM kills ${memory.oomKills})`) +
+        (heapOut === undefined ? '' : `: ${heapOut}`),
+    );
+  }
 }
 
 function latencyFigures(steps: readonly LatencyStep[]): BenchFigure[] {
