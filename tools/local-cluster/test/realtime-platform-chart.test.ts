@@ -18,14 +18,16 @@ const namespace = 'direct';
 const release = 'health-data';
 const wait = ['--wait=watcher', '--wait-for-jobs', '--timeout=5m'];
 
-const helmOnCluster = (args: string[]) =>
-  helm.run([...args, '--kubeconfig', cluster().kubeconfig, '-n', namespace]);
+const helmOnCluster = (args: string[], inNamespace = namespace) =>
+  helm.run([...args, '--kubeconfig', cluster().kubeconfig, '-n', inNamespace]);
 
 /** Every Secret the release made (not Helm's own release records), decoded. */
-async function releaseSecrets(): Promise<Record<string, Record<string, string>>> {
+async function releaseSecrets(
+  inNamespace = namespace,
+): Promise<Record<string, Record<string, string>>> {
   const secrets = await cluster().kubectl.list<KubeObject & { data?: Record<string, string> }>(
     'secrets',
-    { namespace },
+    { namespace: inNamespace },
   );
   return Object.fromEntries(
     secrets
@@ -62,8 +64,8 @@ async function kafkaContainers(): Promise<string[]> {
   return (kafka?.spec.template.spec.containers ?? []).map((c) => c.name);
 }
 
-async function jobs(): Promise<{ name: string; complete: boolean }[]> {
-  const list = await cluster().kubectl.list('jobs', { namespace });
+async function jobs(inNamespace = namespace): Promise<{ name: string; complete: boolean }[]> {
+  const list = await cluster().kubectl.list('jobs', { namespace: inNamespace });
   return list.map((job) => ({
     name: job.metadata.name,
     complete: ((job.status?.conditions ?? []) as { type: string; status: string }[]).some(
@@ -204,4 +206,117 @@ describe('helm install of charts/realtime-platform on a real API server', () => 
     const accounts = (await left('serviceaccounts')).filter((n) => n !== 'default');
     expect(accounts).toEqual([]);
   }, 420_000);
+});
+
+describe('helm install with database: mysql and database: mongodb (beside the minimal one)', () => {
+  // Both at once, each in its own namespace, on the cluster the minimal release ran on.
+  const engines = [
+    { database: 'mysql', namespace: 'with-mysql', port: '3306', scheme: 'mysql:' },
+    { database: 'mongodb', namespace: 'with-mongodb', port: '27017', scheme: 'mongodb:' },
+  ] as const;
+  const fixture = (database: string) =>
+    join(chartsDir, 'test', 'realtime-platform', 'values', `${database}.yaml`);
+
+  beforeAll(async () => {
+    await Promise.all(
+      engines.map((engine) =>
+        helmOnCluster(
+          [
+            'install',
+            release,
+            chart,
+            '--create-namespace',
+            '-f',
+            fixture(engine.database),
+            ...wait,
+          ],
+          engine.namespace,
+        ),
+      ),
+    );
+  }, 420_000);
+
+  it.each(engines)(
+    "$database: deployed once its workloads are ready, every Job complete, every PVC bound (its server's among them)",
+    async (engine) => {
+      const status = JSON.parse(
+        (await helmOnCluster(['status', release, '-o', 'json'], engine.namespace)).stdout,
+      ) as { info: { status: string } };
+      expect(status.info.status).toBe('deployed');
+      const all = await jobs(engine.namespace);
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.filter((job) => !job.complete)).toEqual([]);
+      const claims = await cluster().kubectl.list<KubeObject & { status?: { phase?: string } }>(
+        'pvc',
+        { namespace: engine.namespace },
+      );
+      expect(claims.map((c) => c.metadata.name)).toContain(`data-${release}-${engine.database}-0`);
+      expect(claims.filter((c) => c.status?.phase !== 'Bound')).toEqual([]);
+    },
+  );
+
+  it.each(engines)(
+    '$database: the five secrets are what the contract renders; {name}-db-secret carries DB_TYPE, host, port and URL',
+    async (engine) => {
+      const { live, expected } = await platformSecrets(
+        cluster().kubectl,
+        { name: release, database: engine.database },
+        engine.namespace,
+      );
+      for (const secret of expected)
+        expect([secret.name, live[secret.name]]).toEqual([secret.name, secret.stringData]);
+      const db = live[secretName(release, 'db')] ?? {};
+      expect(db).toMatchObject({
+        DB_TYPE: engine.database,
+        DB_HOST: `${release}-${engine.database}.${engine.namespace}.svc.cluster.local`,
+        DB_PORT: engine.port,
+      });
+      const url = new URL(db.DB_URL ?? '');
+      expect([url.protocol, url.hostname, url.port]).toEqual([
+        engine.scheme,
+        db.DB_HOST,
+        engine.port,
+      ]);
+    },
+  );
+
+  it.each(engines)(
+    "$database: every host in the release's secrets resolves to one of its Services, on a port that Service serves",
+    async (engine) => {
+      const services = await cluster().kubectl.list<
+        KubeObject & { spec?: { ports?: { port: number }[] } }
+      >('services', { namespace: engine.namespace });
+      const served = new Map(
+        services.map((s) => [
+          `${s.metadata.name}.${engine.namespace}.svc.cluster.local`,
+          (s.spec?.ports ?? []).map((p) => String(p.port)),
+        ]),
+      );
+      // Every endpoint a secret hands out: HOST with its PORT, and every URL's host and port.
+      const endpoints = Object.entries(await releaseSecrets(engine.namespace)).flatMap(
+        ([name, data]) =>
+          Object.entries(data).flatMap(([key, value]) => {
+            if (value === '') return [];
+            if (key.endsWith('_HOST'))
+              return [
+                { at: `${name}/${key}`, host: value, port: data[key.replace(/_HOST$/, '_PORT')] },
+              ];
+            if (!key.endsWith('_URL')) return [];
+            const url = new URL(value);
+            return [{ at: `${name}/${key}`, host: url.hostname, port: url.port || undefined }];
+          }),
+      );
+      expect(endpoints.map((e) => e.at)).toEqual(
+        expect.arrayContaining([
+          `${secretName(release, 'db')}/DB_HOST`,
+          `${secretName(release, 'db')}/DB_URL`,
+        ]),
+      );
+      for (const { at, host, port } of endpoints) {
+        expect([at, host, served.has(host)]).toEqual([at, host, true]);
+        if (port !== undefined)
+          expect([at, served.get(host)]).toEqual([at, expect.arrayContaining([port])]);
+      }
+    },
+  );
 });

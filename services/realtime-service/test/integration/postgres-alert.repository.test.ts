@@ -11,7 +11,8 @@ import { databaseSchema } from '../../src/infrastructure/postgres/database-schem
 import { PostgresAlertRuleStateStore } from '../../src/infrastructure/postgres/postgres-alert-rule-state.store.js';
 import { PostgresAlertRepository } from '../../src/infrastructure/postgres/postgres-alert.repository.js';
 import { createPostgresPool } from '../../src/infrastructure/postgres/postgres.pool.js';
-import { SqlMigrator, readMigrations } from '../../src/infrastructure/postgres/sql-migrator.js';
+import { readMigrations } from '../../src/infrastructure/database/sql-migration-files.js';
+import { SqlMigrator } from '../../src/infrastructure/postgres/sql-migrator.js';
 import { heartRateOf, t0 } from '../helpers/vitals.fixture.js';
 
 let pool: pg.Pool;

@@ -1,52 +1,25 @@
 import type { Collection, Filter } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { AlertRepository, RecentAlertsQuery } from '../../application/index.js';
+import type { Alert } from '../../domain/index.js';
 import {
-  Alert,
-  type AlertSeverity,
-  type BreachDirection,
-  type VitalKind,
-  type VitalMetric,
-} from '../../domain/index.js';
+  alertFromRecord,
+  toAlertRecord,
+  type AlertRecord,
+} from '../database/alert-record.mapper.js';
 import { duplicateKeyCode, mongodbError } from './mongodb.errors.js';
 
 /** An alert as a document: its id is `_id`, times are BSON dates (milliseconds, exactly). */
-export interface AlertDocument {
-  _id: string;
-  deviceId: string;
-  ruleId: string;
-  kind: string;
-  metric: string;
-  value: number;
-  threshold: number;
-  direction: string;
-  severity: string;
-  message: string;
-  recordedAt: Date;
-  raisedAt: Date;
-}
+export type AlertDocument = Omit<AlertRecord, 'id'> & { _id: string };
 
 /** Alerts in MongoDB (collection `<prefix>_alerts`, indexes in mongodb-migrations.ts). */
 export class MongodbAlertRepository implements AlertRepository {
   constructor(private readonly collection: Collection<AlertDocument>) {}
 
   async save(alert: Alert): Promise<boolean> {
-    const a = alert.toProps();
+    const { id, ...fields } = toAlertRecord(alert);
     try {
-      await this.collection.insertOne({
-        _id: a.id,
-        deviceId: a.deviceId,
-        ruleId: a.ruleId,
-        kind: a.kind,
-        metric: a.metric,
-        value: a.value,
-        threshold: a.threshold,
-        direction: a.direction,
-        severity: a.severity,
-        message: a.message,
-        recordedAt: new Date(a.recordedAt),
-        raisedAt: new Date(a.raisedAt),
-      });
+      await this.collection.insertOne({ _id: id, ...fields });
       return true;
     } catch (error) {
       // The same id again (a redelivery): already stored, nothing changes.
@@ -71,21 +44,6 @@ export class MongodbAlertRepository implements AlertRepository {
     } catch (error) {
       throw mongodbError('list alerts', error);
     }
-    return documents.map((d) =>
-      Alert.restore({
-        id: d._id,
-        deviceId: d.deviceId,
-        ruleId: d.ruleId,
-        kind: d.kind as VitalKind,
-        metric: d.metric as VitalMetric,
-        value: d.value,
-        threshold: d.threshold,
-        direction: d.direction as BreachDirection,
-        severity: d.severity as AlertSeverity,
-        message: d.message,
-        recordedAt: d.recordedAt.getTime(),
-        raisedAt: d.raisedAt.getTime(),
-      }),
-    );
+    return documents.map(({ _id, ...fields }) => alertFromRecord({ id: _id, ...fields }));
   }
 }

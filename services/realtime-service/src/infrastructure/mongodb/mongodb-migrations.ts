@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@realtime-platform/realtime-sdk';
 import type { Db } from 'mongodb';
 import type { MigrationResult } from '../database/alert-database.js';
+import { applyPendingMigrations } from '../database/migration-ledger.js';
 import { infrastructureErrors } from '../infrastructure.errors.js';
 import { mongodbError } from './mongodb.errors.js';
 
@@ -58,23 +59,17 @@ export class MongodbMigrator {
     const history = this.db.collection<{ _id: string; name: string; checksum: string }>(
       `${this.prefix}_schema_migrations`,
     );
-    const applied: string[] = [];
-    const alreadyApplied: string[] = [];
-    let done: Map<string, string>;
+    let recorded: Map<string, string>;
     try {
-      done = new Map((await history.find({}).toArray()).map((d) => [d._id, d.checksum]));
+      recorded = new Map((await history.find({}).toArray()).map((d) => [d._id, d.checksum]));
     } catch (error) {
       throw mongodbError('migrations', error);
     }
-    for (const migration of this.migrations) {
-      const checksum = checksumOf(migration);
-      const recorded = done.get(migration.version);
-      if (recorded !== undefined) {
-        if (recorded !== checksum)
-          throw infrastructureErrors.MIGRATION_CHANGED({ migration: migration.name });
-        alreadyApplied.push(migration.name);
-        continue;
-      }
+    const steps = this.migrations.map((migration) => ({
+      ...migration,
+      checksum: checksumOf(migration),
+    }));
+    return applyPendingMigrations(steps, recorded, async (migration) => {
       const name = `${this.prefix}_${migration.collection}`;
       try {
         const exists = await this.db.listCollections({ name }, { nameOnly: true }).hasNext();
@@ -83,7 +78,7 @@ export class MongodbMigrator {
           await this.db.collection(name).createIndex(index.keys, { name: index.name });
         await history.updateOne(
           { _id: migration.version },
-          { $set: { name: migration.name, checksum } },
+          { $set: { name: migration.name, checksum: migration.checksum } },
           { upsert: true },
         );
       } catch (error) {
@@ -92,9 +87,7 @@ export class MongodbMigrator {
           { cause: error },
         );
       }
-      applied.push(migration.name);
       this.logger?.info({ migration: migration.name, database: 'mongodb' }, 'migration applied');
-    }
-    return { applied, alreadyApplied };
+    });
   }
 }

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { DatabaseConnection } from '@realtime-platform/platform-contract';
 import type { Logger } from '@realtime-platform/realtime-sdk';
 import type { AlertDatabase } from '../database/alert-database.js';
-import { readMigrations } from '../postgres/sql-migrator.js';
+import { readMigrations } from '../database/sql-migration-files.js';
 import { MysqlAlertRuleStateStore } from './mysql-alert-rule-state.store.js';
 import { MysqlAlertRepository } from './mysql-alert.repository.js';
 import { MysqlMigrator } from './mysql-migrator.js';

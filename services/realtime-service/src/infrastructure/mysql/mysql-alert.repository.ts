@@ -1,31 +1,15 @@
 import type mysql from 'mysql2/promise';
 import type { AlertRepository, RecentAlertsQuery } from '../../application/index.js';
+import type { Alert } from '../../domain/index.js';
 import {
-  Alert,
-  type AlertSeverity,
-  type BreachDirection,
-  type VitalKind,
-  type VitalMetric,
-} from '../../domain/index.js';
+  alertColumns as columns,
+  alertFromRow,
+  alertRowValues,
+  type AlertRow,
+} from '../database/alert-record.mapper.js';
 import { mysqlError } from './mysql.errors.js';
 
-interface AlertRow extends mysql.RowDataPacket {
-  id: string;
-  device_id: string;
-  rule_id: string;
-  kind: string;
-  metric: string;
-  value: number;
-  threshold: number;
-  direction: string;
-  severity: string;
-  message: string;
-  recorded_at: Date;
-  raised_at: Date;
-}
-
-const columns =
-  'id, device_id, rule_id, kind, metric, value, threshold, direction, severity, message, recorded_at, raised_at';
+interface MysqlAlertRow extends mysql.RowDataPacket, AlertRow {}
 
 /** Alerts in MySQL (table `<prefix>_alerts`, see migrations/mysql). */
 export class MysqlAlertRepository implements AlertRepository {
@@ -39,27 +23,13 @@ export class MysqlAlertRepository implements AlertRepository {
   }
 
   async save(alert: Alert): Promise<boolean> {
-    const a = alert.toProps();
     try {
       // A duplicate id changes nothing (redeliveries) and reports 0 affected rows (no FOUND_ROWS).
       // Not INSERT IGNORE, which would also turn a CHECK violation into a warning.
       const [result] = await this.pool.query<mysql.ResultSetHeader>(
         `INSERT INTO ${this.table} (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON DUPLICATE KEY UPDATE id = id`,
-        [
-          a.id,
-          a.deviceId,
-          a.ruleId,
-          a.kind,
-          a.metric,
-          a.value,
-          a.threshold,
-          a.direction,
-          a.severity,
-          a.message,
-          new Date(a.recordedAt),
-          new Date(a.raisedAt),
-        ],
+        alertRowValues(alert),
       );
       return result.affectedRows === 1;
     } catch (error) {
@@ -84,9 +54,9 @@ export class MysqlAlertRepository implements AlertRepository {
       where.push('device_id IN (?)');
       params.push([...query.deviceIds]);
     }
-    let rows: AlertRow[];
+    let rows: MysqlAlertRow[];
     try {
-      [rows] = await this.pool.query<AlertRow[]>(
+      [rows] = await this.pool.query<MysqlAlertRow[]>(
         `SELECT ${columns} FROM ${this.table}
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY raised_at DESC, id DESC
@@ -96,21 +66,6 @@ export class MysqlAlertRepository implements AlertRepository {
     } catch (error) {
       throw mysqlError('list alerts', error);
     }
-    return rows.map((row) =>
-      Alert.restore({
-        id: row.id,
-        deviceId: row.device_id,
-        ruleId: row.rule_id,
-        kind: row.kind as VitalKind,
-        metric: row.metric as VitalMetric,
-        value: row.value,
-        threshold: row.threshold,
-        direction: row.direction as BreachDirection,
-        severity: row.severity as AlertSeverity,
-        message: row.message,
-        recordedAt: row.recorded_at.getTime(),
-        raisedAt: row.raised_at.getTime(),
-      }),
-    );
+    return rows.map(alertFromRow);
   }
 }

@@ -2,8 +2,9 @@ import { isRealtimePlatformError } from '@realtime-platform/errors';
 import type { Logger } from '@realtime-platform/realtime-sdk';
 import type mysql from 'mysql2/promise';
 import type { MigrationResult } from '../database/alert-database.js';
+import { applyPendingMigrations } from '../database/migration-ledger.js';
+import type { Migration } from '../database/sql-migration-files.js';
 import { infrastructureErrors } from '../infrastructure.errors.js';
-import type { Migration } from '../postgres/sql-migrator.js';
 import { mysqlError } from './mysql.errors.js';
 
 /** The history table: MySQL has no schemas inside a database, so it carries the prefix. */
@@ -48,22 +49,13 @@ export class MysqlMigrator {
         const [rows] = await connection.query<mysql.RowDataPacket[]>(
           `SELECT version, checksum FROM ${table}`,
         );
-        const done = new Map(rows.map((row) => [row.version as string, row.checksum as string]));
-        const applied: string[] = [];
-        const alreadyApplied: string[] = [];
-        for (const migration of this.migrations) {
-          const checksum = done.get(migration.version);
-          if (checksum !== undefined) {
-            if (checksum !== migration.checksum)
-              throw infrastructureErrors.MIGRATION_CHANGED({ migration: migration.name });
-            alreadyApplied.push(migration.name);
-            continue;
-          }
+        const recorded = new Map(
+          rows.map((row) => [row.version as string, row.checksum as string]),
+        );
+        return await applyPendingMigrations(this.migrations, recorded, async (migration) => {
           await this.apply(connection, table, migration);
-          applied.push(migration.name);
           this.logger?.info({ migration: migration.name, database: 'mysql' }, 'migration applied');
-        }
-        return { applied, alreadyApplied };
+        });
       } finally {
         await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
       }

@@ -1,31 +1,13 @@
 import type pg from 'pg';
 import type { AlertRepository, RecentAlertsQuery } from '../../application/index.js';
+import type { Alert } from '../../domain/index.js';
 import {
-  Alert,
-  type AlertSeverity,
-  type BreachDirection,
-  type VitalKind,
-  type VitalMetric,
-} from '../../domain/index.js';
+  alertColumns as columns,
+  alertFromRow,
+  alertRowValues,
+  type AlertRow,
+} from '../database/alert-record.mapper.js';
 import { databaseError } from './postgres.errors.js';
-
-interface AlertRow {
-  id: string;
-  device_id: string;
-  rule_id: string;
-  kind: string;
-  metric: string;
-  value: number;
-  threshold: number;
-  direction: string;
-  severity: string;
-  message: string;
-  recorded_at: Date;
-  raised_at: Date;
-}
-
-const columns =
-  'id, device_id, rule_id, kind, metric, value, threshold, direction, severity, message, recorded_at, raised_at';
 
 /**
  * Alerts in PostgreSQL (table `alerts` of the service's schema; the pool's search_path points
@@ -35,26 +17,12 @@ export class PostgresAlertRepository implements AlertRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async save(alert: Alert): Promise<boolean> {
-    const a = alert.toProps();
     try {
       const result = await this.pool.query(
         `INSERT INTO alerts (${columns})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO NOTHING`,
-        [
-          a.id,
-          a.deviceId,
-          a.ruleId,
-          a.kind,
-          a.metric,
-          a.value,
-          a.threshold,
-          a.direction,
-          a.severity,
-          a.message,
-          new Date(a.recordedAt),
-          new Date(a.raisedAt),
-        ],
+        alertRowValues(alert),
       );
       return result.rowCount === 1;
     } catch (error) {
@@ -82,21 +50,6 @@ export class PostgresAlertRepository implements AlertRepository {
     } catch (error) {
       throw databaseError('list alerts', error);
     }
-    return rows.map((row) =>
-      Alert.restore({
-        id: row.id,
-        deviceId: row.device_id,
-        ruleId: row.rule_id,
-        kind: row.kind as VitalKind,
-        metric: row.metric as VitalMetric,
-        value: row.value,
-        threshold: row.threshold,
-        direction: row.direction as BreachDirection,
-        severity: row.severity as AlertSeverity,
-        message: row.message,
-        recordedAt: row.recorded_at.getTime(),
-        raisedAt: row.raised_at.getTime(),
-      }),
-    );
+    return rows.map(alertFromRow);
   }
 }

@@ -1,55 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isRealtimePlatformError } from '@realtime-platform/errors';
 import type { Logger } from '@realtime-platform/realtime-sdk';
 import type pg from 'pg';
+import type { MigrationResult } from '../database/alert-database.js';
+import { applyPendingMigrations } from '../database/migration-ledger.js';
+import type { Migration } from '../database/sql-migration-files.js';
 import { infrastructureErrors } from '../infrastructure.errors.js';
 import { quoteIdentifier } from './database-schema.js';
 import { databaseError } from './postgres.errors.js';
-
-export interface Migration {
-  /** The file name's number, e.g. `0001`. */
-  readonly version: string;
-  /** The file name, e.g. `0001_create_alerts.sql`. */
-  readonly name: string;
-  readonly sql: string;
-  /** sha256 of the SQL: an applied migration must never change. */
-  readonly checksum: string;
-}
-
-export type { MigrationResult } from '../database/alert-database.js';
-import type { MigrationResult } from '../database/alert-database.js';
-
-const migrationFile = /^([0-9]{4})_[a-z0-9_]+\.sql$/;
-
-/** The migrations of a directory: `NNNN_snake_name.sql`, in order. Other files are ignored. */
-export function readMigrations(directory: string | URL): Migration[] {
-  const dir = typeof directory === 'string' ? directory : fileURLToPath(directory);
-  const migrations = readdirSync(dir)
-    .filter((name) => migrationFile.test(name))
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(join(dir, name), 'utf8');
-      return {
-        version: (migrationFile.exec(name) as RegExpExecArray)[1] as string,
-        name,
-        sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
-      };
-    });
-  const versions = new Set<string>();
-  for (const migration of migrations) {
-    if (versions.has(migration.version))
-      throw infrastructureErrors.MIGRATION_FAILED({
-        migration: migration.name,
-        reason: `version ${migration.version} is used twice`,
-      });
-    versions.add(migration.version);
-  }
-  return migrations;
-}
 
 /** A 64-bit advisory lock key per schema (PostgreSQL takes a signed bigint). */
 function lockKey(schema: string): string {
@@ -99,25 +57,14 @@ export class SqlMigrator {
         const { rows } = await client.query<{ version: string; checksum: string }>(
           `SELECT version, checksum FROM ${schema}.schema_migrations`,
         );
-        const done = new Map(rows.map((row) => [row.version, row.checksum]));
-        const applied: string[] = [];
-        const alreadyApplied: string[] = [];
-        for (const migration of this.migrations) {
-          const checksum = done.get(migration.version);
-          if (checksum !== undefined) {
-            if (checksum !== migration.checksum)
-              throw infrastructureErrors.MIGRATION_CHANGED({ migration: migration.name });
-            alreadyApplied.push(migration.name);
-            continue;
-          }
+        const recorded = new Map(rows.map((row) => [row.version, row.checksum]));
+        return await applyPendingMigrations(this.migrations, recorded, async (migration) => {
           await this.apply(client, schema, migration);
-          applied.push(migration.name);
           this.logger?.info(
             { migration: migration.name, schema: this.schema },
             'migration applied',
           );
-        }
-        return { applied, alreadyApplied };
+        });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
       }
