@@ -11,18 +11,29 @@ import {
   claimSpecSchema,
   databaseEngineCatalog,
   databases,
+  defaultTopicCatalog,
+  defaultTopicPartitions,
   deviceAclRules,
+  dlqSuffix,
+  dlqTopicPartitions,
+  kafkaAclLine,
   kafkaPrincipalCatalog,
   maxPlatformNameLength,
   mqttRoleCatalog,
   mqttTlsPort,
   mqttUsernamePattern,
+  parseClaimSpec,
+  planKafkaAccess,
   platformNamePattern,
+  retentionUnitMs,
   secretCatalog,
   secretKeyPattern,
   serviceCatalog,
   serviceDefinition,
   type ClaimJsonSchema,
+  type KafkaPrincipalId,
+  type RealtimePlatformSpec,
+  type SpecCondition,
 } from '@realtime-platform/platform-contract';
 import * as prettier from 'prettier';
 
@@ -37,6 +48,13 @@ export const contractCharts = ['iot-broker', 'realtime-platform'] as const;
  * (replaced in the contract's topic text, never searched for in a user name).
  */
 const deviceNamePlaceholder = '{device}';
+
+/**
+ * The token the chart replaces with each declared topic in the lines of `kafkaPrincipals[].acls`
+ * that depend on the claim's declared topics (replaced in the contract's text, never searched for
+ * in a topic name: topic names cannot hold braces).
+ */
+const declaredTopicPlaceholder = '{topic}';
 
 const generatedNote =
   'Generated from @realtime-platform/platform-contract by charts/scripts/generate-contract-files.js (npx nx run charts:build); do not edit.';
@@ -93,7 +111,19 @@ export function platformContract(): Record<string, unknown> {
       secretSuffix: principal.secretSuffix,
       superUser: principal.superUser,
       ...(principal.enabledWhen ? { enabledWhen: principal.enabledWhen } : {}),
+      acls: kafkaAclTemplate(principal.id, principal.enabledWhen),
     })),
+    kafkaAclDeclaredTopics: {
+      placeholder: declaredTopicPlaceholder,
+      without: declaredTopicsWithoutAcls(),
+    },
+    topics: {
+      defaults: defaultTopicCatalog.map((topic) => ({ name: topic.name, role: topic.role })),
+      partitions: defaultTopicPartitions,
+      dlqPartitions: dlqTopicPartitions,
+      dlqSuffix,
+      retentionUnits: retentionUnits(),
+    },
     applicationDatabase: applicationDatabaseName,
     databaseEngines: Object.fromEntries(
       databases.map((type) => {
@@ -109,6 +139,71 @@ export function platformContract(): Record<string, unknown> {
       }),
     ),
   };
+}
+
+/** A claim with every default: what the ACL and topic data is planned from. */
+const defaultSpec = (): RealtimePlatformSpec => parseClaimSpec({ name: 'contract' });
+
+/** The default claim with `condition` holding, so the principal it enables is planned. */
+const specWhere = (condition: SpecCondition | undefined): RealtimePlatformSpec =>
+  condition ? { ...defaultSpec(), [condition.field]: condition.equals } : defaultSpec();
+
+/** The ACL lines planKafkaAccess gives a principal for a claim (kafkaAclLine each). */
+function aclLines(id: KafkaPrincipalId, spec: RealtimePlatformSpec): string[] {
+  const principal = planKafkaAccess(spec).find((planned) => planned.id === id);
+  if (!principal) throw new Error(`planKafkaAccess does not plan ${id} where its condition holds`);
+  return principal.acls.map(kafkaAclLine);
+}
+
+/**
+ * A principal's ACL lines (kafkaAclLine, planKafkaAccess's order) where it runs, planned for a
+ * claim declaring one topic named `{topic}`: the chart repeats each line holding the placeholder
+ * once per declared topic (except kafkaAclDeclaredTopics.without), in place, and keeps the rest.
+ * Checked here: the plan without declared topics is exactly the lines without the placeholder.
+ */
+export function kafkaAclTemplate(
+  id: KafkaPrincipalId,
+  enabledWhen: SpecCondition | undefined,
+): string[] {
+  const spec = specWhere(enabledWhen);
+  const template = aclLines(id, { ...spec, topics: [{ name: declaredTopicPlaceholder, partitions: defaultTopicPartitions }] });
+  const fixed = template.filter((line) => !line.includes(declaredTopicPlaceholder));
+  if (JSON.stringify(fixed) !== JSON.stringify(aclLines(id, { ...spec, topics: [] }))) {
+    throw new Error(`the ACLs of Kafka principal ${id} are more than lines per declared topic`);
+  }
+  return template;
+}
+
+/**
+ * The default topics whose declaration adds no ACL (a declared topic only overrides their
+ * partitions and retention, and the ACLs already name them or leave them alone): the chart skips
+ * them when it repeats the `{topic}` lines.
+ */
+export function declaredTopicsWithoutAcls(): string[] {
+  const plan = (topics: RealtimePlatformSpec['topics']): string =>
+    JSON.stringify(
+      kafkaPrincipalCatalog.map((principal) =>
+        aclLines(principal.id, { ...specWhere(principal.enabledWhen), topics }),
+      ),
+    );
+  const none = plan([]);
+  return defaultTopicCatalog
+    .map((topic) => topic.name)
+    .filter((name) => plan([{ name, partitions: defaultTopicPartitions }]) === none);
+}
+
+/**
+ * Per retention unit (`7d`, `2w`, `6m`): its milliseconds and the largest count that stays within
+ * 2^53-1 ms (the contract's retentionToMs refuses more), so the chart multiplies and compares but
+ * computes no limit.
+ */
+export function retentionUnits(): Record<string, { ms: number; maxCount: number }> {
+  return Object.fromEntries(
+    Object.entries(retentionUnitMs).map(([unit, ms]) => [
+      unit,
+      { ms, maxCount: Math.floor(Number.MAX_SAFE_INTEGER / ms) },
+    ]),
+  );
 }
 
 export interface PropertyNamesRule {

@@ -596,73 +596,45 @@ realtime-platform.v1.provisionerLogin: env entries with the provisioning princip
 {{/*
 realtime-platform.v1.kafkaAclsFile: the platform contract's ACLs (planKafkaAccess, one per
 operation, in its order), one "<principal> <permission> <operation> <type> <pattern> <name>" line
-each (kafkaAclLine), for ensure-acls.sh. A chart test compares it with the contract.
+each (kafkaAclLine), for ensure-acls.sh: the lines of each principal this platform runs
+(kafkaPrincipals[].acls in files/contract.json), those holding the declared-topic placeholder once
+per declared topic (in claim order, each once; the default topics a declaration adds no ACL for,
+kafkaAclDeclaredTopics.without, are left out).
 */}}
 {{- define "realtime-platform.v1.kafkaAclsFile" -}}
-{{- $vitals := list "blood_pressure_device_topic" "heart_rate_device_topic" "oxygen_saturation_device_topic" "temperature_device_topic" -}}
-{{- $lines := list -}}
-{{- if .Values.platform.iot -}}
-{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data" -}}
-{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
-{{- end -}}
-{{- if not (include "realtime-platform.v1.lenses" .) -}}
-{{- $lines = append $lines "User:stream-processor ALLOW READ TOPIC LITERAL device_data" -}}
-{{- $lines = append $lines "User:stream-processor ALLOW READ GROUP PREFIXED stream-processor" -}}
-{{- range $vitals -}}
-{{- $lines = append $lines (printf "User:stream-processor ALLOW WRITE TOPIC LITERAL %s" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:stream-processor ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
-{{- end -}}
-{{- /* The applications' principal: the vital topics, the alerts, the declared topics. */ -}}
-{{- $readable := concat $vitals (list "health_alerts") -}}
+{{- $declaredTopics := (include "realtime-platform.v1.contract" . | fromJson).kafkaAclDeclaredTopics -}}
+{{- $declared := list -}}
 {{- range .Values.platform.topics -}}
-{{- if and (ne .name "device_data") (not (has .name $readable)) -}}
-{{- $readable = append $readable .name -}}
+{{- if not (or (has .name $declaredTopics.without) (has .name $declared)) -}}
+{{- $declared = append $declared .name -}}
 {{- end -}}
 {{- end -}}
-{{- range $readable -}}
-{{- $lines = append $lines (printf "User:app ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- $lines := list -}}
+{{- range $principal := include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- range $line := $principal.acls -}}
+{{- if contains $declaredTopics.placeholder $line -}}
+{{- range $declared -}}
+{{- $lines = append $lines (replace $declaredTopics.placeholder . $line) -}}
 {{- end -}}
-{{- range $readable -}}
-{{- if not (has . $vitals) -}}
-{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- else -}}
+{{- $lines = append $lines $line -}}
 {{- end -}}
 {{- end -}}
-{{- range $readable -}}
-{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s.dlq" .) -}}
 {{- end -}}
-{{- $lines = append $lines "User:app ALLOW READ GROUP LITERAL *" -}}
-{{- range list "stream-processor" "connect-" "schema-registry" -}}
-{{- $lines = append $lines (printf "User:app DENY ALL GROUP PREFIXED %s" .) -}}
-{{- end -}}
-{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
-{{- $lines = append $lines (printf "User:kafka-connect ALLOW %s TOPIC PREFIXED connect-" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW READ GROUP PREFIXED connect-" -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW WRITE TOPIC LITERAL device_data" -}}
-{{- range $vitals -}}
-{{- $lines = append $lines (printf "User:kafka-connect ALLOW READ TOPIC LITERAL %s" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
-{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
-{{- $lines = append $lines (printf "User:schema-registry ALLOW %s TOPIC LITERAL _schemas" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:schema-registry ALLOW READ GROUP PREFIXED schema-registry" -}}
-{{- $lines = append $lines "User:schema-registry ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
 {{- join "\n" $lines -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.kafkaPrincipals: the platform contract's Kafka principals this platform runs
 (kafkaPrincipalCatalog in files/contract.json, filtered by their claim condition like
-planKafkaAccess), as a JSON list of {id, username, secretSuffix, superUser}.
+planKafkaAccess), as a JSON list of {id, username, secretSuffix, superUser, acls}.
 */}}
 {{- define "realtime-platform.v1.kafkaPrincipals" -}}
 {{- $root := . -}}
 {{- $principals := list -}}
 {{- range (include "realtime-platform.v1.contract" . | fromJson).kafkaPrincipals -}}
 {{- if or (not .enabledWhen) (include "realtime-platform.v1.conditionHolds" (list $root .enabledWhen)) -}}
-{{- $principals = append $principals (dict "id" .id "username" .username "secretSuffix" .secretSuffix "superUser" .superUser) -}}
+{{- $principals = append $principals (dict "id" .id "username" .username "secretSuffix" .secretSuffix "superUser" .superUser "acls" .acls) -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $principals -}}
@@ -867,50 +839,41 @@ chart's own rule: environment.name, else its release-derived name).
 {{/* ---------------------------------------------------------------- topics */}}
 
 {{/*
-realtime-platform.v1.retentionMs: Kafka's retention.ms for a retention such as "7d", "2w", "6m"
-(a month is 30 days), or "" when it is malformed or beyond 2^53-1 ms: the platform contract's
-retentionToMs.
+realtime-platform.v1.retentionMs: Kafka's retention.ms for a retention such as "7d", "2w", "6m", or
+"" when it is malformed or beyond 2^53-1 ms: the platform contract's retentionToMs, with its units'
+milliseconds and largest counts from files/contract.json (topics.retentionUnits). At most 15 digits
+are read, so the count never overflows Sprig's integers. Call with (list $ "retention").
 */}}
 {{- define "realtime-platform.v1.retentionMs" -}}
-{{- if regexMatch "^[0-9]{1,15}[dwm]$" . -}}
-{{- $unitMs := get (dict "d" 86400000 "w" 604800000 "m" 2592000000) (substr (int (sub (len .) 1)) (len .) .) -}}
-{{- $count := atoi (substr 0 (int (sub (len .) 1)) .) -}}
-{{- if le $count (div 9007199254740991 $unitMs) -}}
-{{- mul $count $unitMs -}}
+{{- $retention := index . 1 -}}
+{{- $units := (include "realtime-platform.v1.contract" (index . 0) | fromJson).topics.retentionUnits -}}
+{{- if regexMatch (printf "^[0-9]{1,15}[%s]$" (keys $units | sortAlpha | join "")) $retention -}}
+{{- $unit := get $units (substr (int (sub (len $retention) 1)) (len $retention) $retention) -}}
+{{- $count := atoi (substr 0 (int (sub (len $retention) 1)) $retention) -}}
+{{- if le $count (int64 $unit.maxCount) -}}
+{{- mul $count (int64 $unit.ms) -}}
 {{- end -}}
 {{- end -}}
-{{- end -}}
-
-{{/*
-realtime-platform.v1.defaultTopics: the topics every platform has (the contract's
-defaultTopicCatalog), in order, as JSON [{name, role}].
-*/}}
-{{- define "realtime-platform.v1.defaultTopics" -}}
-{{- list
-  (dict "name" "device_data" "role" "input")
-  (dict "name" "blood_pressure_device_topic" "role" "derived")
-  (dict "name" "heart_rate_device_topic" "role" "derived")
-  (dict "name" "oxygen_saturation_device_topic" "role" "derived")
-  (dict "name" "temperature_device_topic" "role" "derived")
-  (dict "name" "health_alerts" "role" "derived")
-  | toJson -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.topics: every topic the platform creates, as JSON
 [{name, role, partitions, retention, retentionMs}]: the contract's planTopics. The default topics
-(a declared topic of the same name overrides their partitions and retention), then the other
-declared topics, each followed by its "<name>.dlq" with 1 partition and the same retention.
-Retention falls back to platform.dataRetention; partitions to 6.
+(files/contract.json topics.defaults; a declared topic of the same name overrides their partitions
+and retention), then the other declared topics, each followed by its dead-letter topic
+("<name><topics.dlqSuffix>", topics.dlqPartitions partitions, the same retention). Retention falls
+back to platform.dataRetention; partitions to topics.partitions.
 */}}
 {{- define "realtime-platform.v1.topics" -}}
+{{- $catalog := (include "realtime-platform.v1.contract" . | fromJson).topics -}}
 {{- $declared := dict -}}
 {{- range .Values.platform.topics -}}
 {{- $_ := set $declared .name . -}}
 {{- end -}}
-{{- $base := include "realtime-platform.v1.defaultTopics" . | fromJsonArray -}}
+{{- $base := list -}}
 {{- $defaultNames := list -}}
-{{- range $base -}}
+{{- range $catalog.defaults -}}
+{{- $base = append $base (dict "name" .name "role" .role) -}}
 {{- $defaultNames = append $defaultNames .name -}}
 {{- end -}}
 {{- range .Values.platform.topics -}}
@@ -922,10 +885,10 @@ Retention falls back to platform.dataRetention; partitions to 6.
 {{- range $base -}}
 {{- $override := get $declared .name | default dict -}}
 {{- $retention := $override.retention | default $.Values.platform.dataRetention -}}
-{{- $retentionMs := include "realtime-platform.v1.retentionMs" $retention -}}
-{{- $partitions := $override.partitions | default 6 | int -}}
+{{- $retentionMs := include "realtime-platform.v1.retentionMs" (list $ $retention) -}}
+{{- $partitions := $override.partitions | default $catalog.partitions | int -}}
 {{- $plan = append $plan (dict "name" .name "role" .role "partitions" $partitions "retention" $retention "retentionMs" $retentionMs) -}}
-{{- $plan = append $plan (dict "name" (printf "%s.dlq" .name) "role" "dlq" "partitions" 1 "retention" $retention "retentionMs" $retentionMs "dlqOf" .name) -}}
+{{- $plan = append $plan (dict "name" (printf "%s%s" .name $catalog.dlqSuffix) "role" "dlq" "partitions" (int $catalog.dlqPartitions) "retention" $retention "retentionMs" $retentionMs "dlqOf" .name) -}}
 {{- end -}}
 {{- toJson $plan -}}
 {{- end -}}
@@ -1238,7 +1201,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if and $p.snowflake.enabled (not $p.snowflake.credentialsSecret) -}}
 {{- $problems = append $problems "platform.snowflake.credentialsSecret is required when platform.snowflake.enabled is true: name the Secret with the Snowflake key pair (SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY)." -}}
 {{- end -}}
-{{- if not (include "realtime-platform.v1.retentionMs" ($p.dataRetention | toString)) -}}
+{{- if not (include "realtime-platform.v1.retentionMs" (list $ ($p.dataRetention | toString))) -}}
 {{- $problems = append $problems (printf "platform.dataRetention: %q must be a number and d, w or m (30 days), e.g. 7d, at most 2^53-1 milliseconds." ($p.dataRetention | toString)) -}}
 {{- end -}}
 {{- $seenTopics := dict -}}
@@ -1250,7 +1213,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if hasSuffix ".dlq" $topic.name -}}
 {{- $problems = append $problems (printf "platform.topics[%d].name: %q must not end with .dlq (reserved for dead-letter topics)." $index $topic.name) -}}
 {{- end -}}
-{{- if and $topic.retention (not (include "realtime-platform.v1.retentionMs" ($topic.retention | toString))) -}}
+{{- if and $topic.retention (not (include "realtime-platform.v1.retentionMs" (list $ ($topic.retention | toString)))) -}}
 {{- $problems = append $problems (printf "platform.topics[%d].retention: %q must be a number and d, w or m, at most 2^53-1 milliseconds." $index ($topic.retention | toString)) -}}
 {{- end -}}
 {{- end -}}
