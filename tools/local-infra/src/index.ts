@@ -41,6 +41,7 @@ export {
   type PrometheusServerOptions,
   type ScrapeTarget,
 } from './prometheus-server.js';
+export { MemoryCgroup, type MemoryCgroupStats } from './memory-cgroup.js';
 export { makeRunDir } from './run-dir.js';
 export {
   CONFLUENT_COMPAT_PATH,

@@ -37,6 +37,11 @@ export const localInfraErrors = defineErrors('RTP_ERR_INFRA', {
       `no port on ${p.host} that this process has not handed out already after ${p.probes} probes`,
     retriable: true,
   },
+  /** A memory limit was asked for, but this machine lets us create no memory cgroup (not root, no controller). */
+  CGROUP_UNAVAILABLE: {
+    message: (p: { reason: string }) =>
+      `cannot run a service under a memory limit: ${p.reason} (needs root or a delegated cgroup subtree)`,
+  },
   /** Used before start() resolved, or after stop(). */
   NOT_STARTED: {
     message: (p: { service: string }) =>

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { ManagedProcess } from './managed-process.js';
+import { MemoryCgroup, type MemoryCgroupStats } from './memory-cgroup.js';
 import { makeRunDir } from './run-dir.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
@@ -12,6 +13,12 @@ export interface ServiceProcessOptions {
   /** Wait for `/health/ready` (default) or only `/health/live` after start and restart. */
   readonly waitFor?: 'ready' | 'live' | 'none';
   readonly startTimeoutMs?: number;
+  /**
+   * Run it under a hard memory limit, as a pod's `resources.limits.memory` would (a memory
+   * cgroup: needs root). The process sees the limit as a container does; `memoryStats()` tells
+   * its peak and whether the kernel OOM-killed it.
+   */
+  readonly memoryLimitMiB?: number;
 }
 
 /** How to start the service's process: the command and its whole environment. */
@@ -31,6 +38,7 @@ export abstract class ServiceProcess {
   readonly runDir: string;
   readonly httpPort: number;
   private current: ManagedProcess | undefined;
+  private cgroup: MemoryCgroup | undefined;
 
   protected constructor(
     protected readonly options: ServiceProcessOptions,
@@ -75,6 +83,11 @@ export abstract class ServiceProcess {
     return this.current?.running ?? false;
   }
 
+  /** The peak memory and OOM kills of its memory cgroup; undefined without `memoryLimitMiB`. */
+  memoryStats(): MemoryCgroupStats | undefined {
+    return this.cgroup?.stats();
+  }
+
   /** Resolves when the process has exited, with its exit code or signal. */
   get exited(): ManagedProcess['exited'] {
     return this.process.exited;
@@ -98,7 +111,12 @@ export abstract class ServiceProcess {
     try {
       if (this.current !== undefined) await this.current.stop(graceMs);
     } finally {
-      await this.release();
+      try {
+        await this.release();
+      } finally {
+        this.cgroup?.remove();
+        this.cgroup = undefined;
+      }
     }
   }
 
@@ -115,10 +133,18 @@ export abstract class ServiceProcess {
 
   private spawn(): ManagedProcess {
     const launch = this.launch();
+    const { memoryLimitMiB } = this.options;
+    if (memoryLimitMiB !== undefined && this.cgroup === undefined)
+      this.cgroup = MemoryCgroup.create(this.options.name, memoryLimitMiB);
+    const { command, args } =
+      this.cgroup?.wrap(launch.command, launch.args) ?? {
+        command: launch.command,
+        args: [...launch.args],
+      };
     return new ManagedProcess({
       service: this.options.name,
-      command: launch.command,
-      args: [...launch.args],
+      command,
+      args,
       logFile: this.logFile,
       env: { ...launch.env },
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeService } from '../src/index.js';
+import { MemoryCgroup, NodeService } from '../src/index.js';
 
 const entry = join(import.meta.dirname, 'fixtures/node-service/health-server.mjs');
 
@@ -58,5 +58,53 @@ describe('NodeService', () => {
         env: {},
       }),
     ).rejects.toMatchObject({ code: 'RTP_ERR_INFRA_EXITED' });
+  });
+});
+
+interface MemoryView {
+  constrainedMiB: number;
+  heapLimitMiB: number;
+}
+
+// Creating a memory cgroup needs root (CI runs as root); elsewhere these are skipped, not faked.
+const withCgroups = MemoryCgroup.available() && process.getuid?.() === 0 ? describe : describe.skip;
+
+withCgroups('NodeService under a memory limit (a memory cgroup, as a pod limit)', () => {
+  const memory = async (service: NodeService): Promise<MemoryView> =>
+    (await (await fetch(`${service.url}/memory`)).json()) as MemoryView;
+
+  it('shows the process the limit, and the kernel OOM-kills it past the limit', async () => {
+    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 96 });
+    try {
+      expect((await memory(service)).constrainedMiB).toBe(96);
+      await fetch(`${service.url}/hold?mib=160`).catch(() => undefined);
+      expect((await service.exited).signal).toBe('SIGKILL');
+      expect(service.memoryStats()).toMatchObject({ limitMiB: 96, oomKills: 1 });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('stays alive below the limit and reports its peak', async () => {
+    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 128 });
+    try {
+      expect(await (await fetch(`${service.url}/hold?mib=32`)).text()).toBe('32');
+      const stats = service.memoryStats();
+      expect(stats?.oomKills).toBe(0);
+      expect(stats?.peakMiB).toBeGreaterThan(32);
+      expect(stats?.peakMiB).toBeLessThanOrEqual(128);
+      expect(service.running).toBe(true);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('without a heap flag, Node sizes its heap to about the whole limit (the reason images set one)', async () => {
+    const service = await NodeService.start({ name: 'limited', entry, env: {}, memoryLimitMiB: 256 });
+    try {
+      expect((await memory(service)).heapLimitMiB).toBeGreaterThan(256 * 0.9);
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -13,6 +13,7 @@ export {
   platformServices,
   serviceEntry,
   serviceImage,
+  serviceNodeOptions,
   type PlatformServiceName,
   type PlatformServiceSpec,
 } from './platform-services.js';

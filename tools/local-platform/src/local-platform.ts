@@ -25,7 +25,12 @@ import {
   type PlannedTopic,
 } from '@realtime-platform/platform-contract';
 import { mintDashboardToken, type AccessGrantClaim } from './dashboard-token.js';
-import { platformServices, serviceImage, type PlatformServiceName } from './platform-services.js';
+import {
+  platformServices,
+  serviceImage,
+  serviceNodeOptions,
+  type PlatformServiceName,
+} from './platform-services.js';
 
 export interface LocalPlatformOptions {
   /** Platform name (secret names, service names in logs). */
@@ -52,6 +57,11 @@ export interface LocalPlatformOptions {
    * `{name}-db-secret` points at it. PostgreSQL runs in every case, as in a cluster.
    */
   readonly database?: Database;
+  /**
+   * Hard memory limits (MiB) per service, as a pod's `resources.limits.memory`: each runs in a
+   * memory cgroup (needs root; `ServiceProcess.memoryStats()` tells its peak and OOM kills).
+   */
+  readonly memoryLimitsMiB?: Readonly<Partial<Record<PlatformServiceName, number>>>;
 }
 
 /** The server of a non-PostgreSQL application database. */
@@ -261,9 +271,11 @@ export class LocalPlatform {
       .filter((spec) => spec.name !== 'device-simulator' || simulator !== false)
       .filter((spec) => !Array.isArray(options.services) || options.services.includes(spec.name));
     for (const spec of specs) {
+      const memoryLimit = options.memoryLimitsMiB?.[spec.name];
       const service = await step(spec.name, (): Promise<ServiceProcess> =>
         options.runtime === 'container'
           ? ContainerService.start({
+              ...(memoryLimit === undefined ? {} : { memoryLimitMiB: memoryLimit }),
               name: spec.name,
               image: serviceImage(spec.name),
               // Where to listen: the container shares the host's network, so loopback only (in a
@@ -278,7 +290,14 @@ export class LocalPlatform {
           : NodeService.start({
               name: spec.name,
               entry: spec.entry,
-              env: { ...this.envFor(spec), ...spec.env, ...options.serviceEnv },
+              // The image's V8 flags (its heap cap), so a process behaves as its pod would.
+              env: {
+                NODE_OPTIONS: serviceNodeOptions(spec.name),
+                ...this.envFor(spec),
+                ...spec.env,
+                ...options.serviceEnv,
+              },
+              ...(memoryLimit === undefined ? {} : { memoryLimitMiB: memoryLimit }),
             }),
       );
       this.services.set(spec.name, service);

@@ -39,10 +39,29 @@ export const serviceEntry = (name: PlatformServiceName): string =>
  * The image of a service as tools/images/scripts/build-images.sh tags it (and a release publishes
  * it): <registry>/<namespace>/<service>:<version of its package.json>, from tools/images/images.json.
  */
-export function serviceImage(name: PlatformServiceName): string {
-  const catalog = JSON.parse(
+interface ImageCatalog {
+  readonly registry: string;
+  readonly namespace: string;
+  readonly services: Readonly<
+    Record<string, { readonly buildArgs?: Readonly<Record<string, string>> } | undefined>
+  >;
+}
+
+const imageCatalog = (): ImageCatalog =>
+  JSON.parse(
     readFileSync(join(repoRoot, 'tools', 'images', 'images.json'), 'utf8'),
-  ) as { registry: string; namespace: string };
+  ) as ImageCatalog;
+
+/**
+ * The V8 flags the service's image sets (NODE_OPTIONS, tools/images/images.json): a process runs
+ * with the heap cap and young generation its pod has.
+ */
+export function serviceNodeOptions(name: PlatformServiceName): string {
+  return imageCatalog().services[name]?.buildArgs?.NODE_OPTIONS ?? '';
+}
+
+export function serviceImage(name: PlatformServiceName): string {
+  const catalog = imageCatalog();
   const { version } = JSON.parse(
     readFileSync(join(repoRoot, 'services', name, 'package.json'), 'utf8'),
   ) as { version: string };

@@ -4,9 +4,10 @@ import {
   platformServices,
   type PlatformServiceName,
 } from '@realtime-platform/local-platform';
-import { NodeService } from '@realtime-platform/local-infra';
+import { NodeService, type MemoryCgroupStats } from '@realtime-platform/local-infra';
 import { deviceMqttTopic, runtimeEnv, vitalTopics } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';
+import { benchMemoryLimitsMiB } from '../pod-memory-limits.js';
 import { processStats } from '../process.stats.js';
 import { ProbeProcess } from '../probes/probe.client.js';
 import type { ProbeResult } from '../probes/probe.protocol.js';
@@ -31,6 +32,8 @@ export interface LatencyStep {
   readonly stages: readonly StageTiming[];
   readonly rssMiB: Readonly<Record<string, number>>;
   readonly cpuSeconds: Readonly<Record<string, number>>;
+  /** Per service under a memory limit: the limit, the group's peak and the kernel's OOM kills. */
+  readonly memory: Readonly<Record<string, MemoryCgroupStats>>;
 }
 
 const services: readonly PlatformServiceName[] = [
@@ -57,11 +60,13 @@ export function latencyPart(kafkaClient: string): BenchPart {
     variant: kafkaClient,
     description: `MQTT publish → WebSocket frame from outside (separate probe processes) at ${rates.join(', ')} readings/s, beside MQTT over Mosquitto's WebSocket listener (MessageBus ${kafkaClient})`,
     async run(log) {
+      const memoryLimitsMiB = benchMemoryLimitsMiB(log);
       const platform = await LocalPlatform.start({
         name: 'bench',
         services: [...services],
         simulator: false,
         serviceEnv: { [runtimeEnv.kafkaClient]: kafkaClient },
+        memoryLimitsMiB,
       });
       const probes: ProbeProcess[] = [];
       const steps: LatencyStep[] = [];
@@ -136,6 +141,12 @@ export function latencyPart(kafkaClient: string): BenchPart {
                   stat.cpuSeconds - (cpuBefore[name] ?? 0),
                 ]),
               ),
+              memory: Object.fromEntries(
+                services.flatMap((name) => {
+                  const memory = platform.service(name).memoryStats();
+                  return memory === undefined ? [] : [[name, memory]];
+                }),
+              ),
             };
             steps.push(step);
             log(
@@ -158,7 +169,7 @@ export function latencyPart(kafkaClient: string): BenchPart {
       }
       return {
         figures: latencyFigures(steps),
-        details: { kafkaClient, devices, stepSeconds, steps },
+        details: { kafkaClient, devices, stepSeconds, memoryLimitsMiB, steps },
       };
     },
   };
@@ -213,11 +224,16 @@ function latencyFigures(steps: readonly LatencyStep[]): BenchFigure[] {
   const last = steps.at(-1);
   if (last !== undefined) {
     for (const [name, rss] of Object.entries(last.rssMiB)) {
+      const memory = last.memory[name];
       figures.push({
         name: `RSS ${name} @${last.rate}/s`,
         value: rss,
         unit: 'MiB',
-        note: `target < 256; CPU ${((100 * (last.cpuSeconds[name] ?? 0)) / last.platform.wallSeconds).toFixed(0)} % of a core`,
+        note:
+          `target < 256; CPU ${((100 * (last.cpuSeconds[name] ?? 0)) / last.platform.wallSeconds).toFixed(0)} % of a core; ` +
+          (memory === undefined
+            ? 'no memory limit'
+            : `pod limit ${memory.limitMiB} MiB, peak ${memory.peakMiB.toFixed(0)} MiB, OOM kills ${memory.oomKills}`),
       });
     }
   }

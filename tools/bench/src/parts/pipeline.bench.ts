@@ -5,7 +5,7 @@ import {
   platformServices,
   type PlatformServiceName,
 } from '@realtime-platform/local-platform';
-import { MosquittoBroker, NodeService } from '@realtime-platform/local-infra';
+import { MosquittoBroker, NodeService, type ServiceProcess } from '@realtime-platform/local-infra';
 import {
   deviceDataTopic,
   deviceMqttTopic,
@@ -13,6 +13,7 @@ import {
   vitalTopics,
 } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';
+import { benchMemoryLimitsMiB } from '../pod-memory-limits.js';
 import { processStats } from '../process.stats.js';
 import { ProbeProcess } from '../probes/probe.client.js';
 import { endOffsetTotal } from '../topic.progress.js';
@@ -76,11 +77,13 @@ export function pipelinePart(kafkaClient: string): BenchPart {
     description: `MQTT → bridge → Kafka → splitter → topics: sustained readings/s (offered ${sustainedRate}/s) beside raw Mosquitto QoS 1 pub → sub with the same simulator, RSS (MessageBus ${kafkaClient})`,
     async run(log) {
       const figures: BenchFigure[] = [];
+      const memoryLimitsMiB = benchMemoryLimitsMiB(log);
       const platform = await LocalPlatform.start({
         name: 'bench',
         services: ['mqtt-bridge', 'stream-processor', 'realtime-service'],
         simulator: false,
         serviceEnv: { [runtimeEnv.kafkaClient]: kafkaClient },
+        memoryLimitsMiB,
       });
       const kafka = new Kafka({
         clientId: 'bench-pipeline',
@@ -167,19 +170,31 @@ export function pipelinePart(kafkaClient: string): BenchPart {
             },
           );
           // (3) Memory at the end of the sustained run, each service process.
-          const services: [string, number | undefined][] = [
+          const services: [string, ServiceProcess][] = [
             ...(
               ['mqtt-bridge', 'stream-processor', 'realtime-service'] as PlatformServiceName[]
-            ).map((name): [string, number | undefined] => [name, platform.service(name).pid]),
-            ['device-simulator', simulator.pid],
+            ).map((name): [string, ServiceProcess] => [name, platform.service(name)]),
+            ['device-simulator', simulator],
           ];
-          for (const [name, pid] of services) {
-            if (pid !== undefined)
+          for (const [name, service] of services) {
+            const memory = service.memoryStats();
+            if (service.pid !== undefined && service.running)
               figures.push({
                 name: `RSS ${name}`,
-                value: processStats(pid).rssMiB,
+                value: processStats(service.pid).rssMiB,
                 unit: 'MiB',
-                note: 'end of sustained run',
+                note:
+                  'end of sustained run; ' +
+                  (memory === undefined
+                    ? 'no memory limit'
+                    : `pod limit ${memory.limitMiB} MiB, peak ${memory.peakMiB.toFixed(0)} MiB, OOM kills ${memory.oomKills}`),
+              });
+            else
+              figures.push({
+                name: `RSS ${name}`,
+                value: Number.NaN,
+                unit: 'MiB',
+                note: `not running at the end (OOM kills ${memory?.oomKills ?? 'unknown'})`,
               });
           }
         } finally {
@@ -187,7 +202,15 @@ export function pipelinePart(kafkaClient: string): BenchPart {
         }
         return {
           figures,
-          details: { kafkaClient, sustainedRate, sustainedSeconds, devices, connections, rawRate },
+          details: {
+            kafkaClient,
+            sustainedRate,
+            sustainedSeconds,
+            devices,
+            connections,
+            rawRate,
+            memoryLimitsMiB,
+          },
         };
       } finally {
         await admin.disconnect();
