@@ -16,8 +16,8 @@ import {
   defaultTopicPartitions,
   deviceAclRules,
   dlqSuffix,
-  endpointPortName,
   dlqTopicPartitions,
+  endpointPortName,
   kafkaAclLine,
   kafkaPrincipalCatalog,
   kafkaSuperUsers,
@@ -96,8 +96,9 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
  *   name, Secret suffix, super-user flag, Schema Registry access, the claim condition that
- *   deploys it (absent: always) and its ACL lines (kafkaAclTemplate), with `kafkaAclDeclaredTopics` for the lines repeated
- *   per declared topic, and the brokers' `kafkaSuperUsers`;
+ *   deploys it (absent: always) and its ACL lines (kafkaAclTemplate), with
+ *   `kafkaAclDeclaredTopics` for the lines repeated per declared topic, and the brokers'
+ *   `kafkaSuperUsers`;
  * - `topics`: the default topics (name, role), the partitions of a topic and of a dead-letter
  *   topic, the dead-letter suffix and the retention units (retentionUnits);
  * - `applicationDatabase` and `databaseEngines`: the applications' database name, and per

@@ -36,7 +36,13 @@ describe('contract files: chartSecret', () => {
 
   it('fails on a setting the chart cannot render from data', () => {
     const definition = secret([
-      { key: 'DB_X', kind: 'setting', format: 'name', value: (s) => `${s.name}-x`, description: '' },
+      {
+        key: 'DB_X',
+        kind: 'setting',
+        format: 'name',
+        value: (s) => `${s.name}-x`,
+        description: '',
+      },
     ]);
     expect(() => chartSecret(definition)).toThrow(/DB_X/);
   });
