@@ -288,7 +288,10 @@ export function kafkaAclTemplate(
   enabledWhen: SpecCondition | undefined,
 ): string[] {
   const spec = specWhere(enabledWhen);
-  const template = aclLines(id, { ...spec, topics: [{ name: declaredTopicPlaceholder, partitions: defaultTopicPartitions }] });
+  const template = aclLines(id, {
+    ...spec,
+    topics: [{ name: declaredTopicPlaceholder, partitions: defaultTopicPartitions }],
+  });
   const fixed = template.filter((line) => !line.includes(declaredTopicPlaceholder));
   if (JSON.stringify(fixed) !== JSON.stringify(aclLines(id, { ...spec, topics: [] }))) {
     throw new Error(`the ACLs of Kafka principal ${id} are more than lines per declared topic`);

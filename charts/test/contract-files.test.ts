@@ -40,7 +40,7 @@ describe('contract files: chartSecret', () => {
         key: 'DB_X',
         kind: 'setting',
         format: 'name',
-        value: (s) => `${s.name}-x`,
+        value: (s) => `${s.database}-${s.visualization}`,
         description: '',
       },
     ]);
