@@ -9,20 +9,38 @@ import { fileURLToPath } from 'node:url';
 import {
   applicationDatabaseName,
   claimSpecSchema,
+  conditionHolds,
   databaseEngineCatalog,
   databases,
+  defaultTopicCatalog,
+  defaultTopicPartitions,
   deviceAclRules,
+  dlqSuffix,
+  dlqTopicPartitions,
+  endpointPortName,
+  kafkaAclLine,
   kafkaPrincipalCatalog,
+  kafkaSuperUsers,
   maxPlatformNameLength,
   mqttRoleCatalog,
   mqttTlsPort,
   mqttUsernamePattern,
+  parseClaimSpec,
+  planKafkaAccess,
   platformNamePattern,
+  retentionUnitMs,
   secretCatalog,
   secretKeyPattern,
   serviceCatalog,
   serviceDefinition,
+  streamProcessors,
+  visualizations,
   type ClaimJsonSchema,
+  type SecretDefinition,
+  type SecretKeyDefinition,
+  type KafkaPrincipalId,
+  type RealtimePlatformSpec,
+  type SpecCondition,
 } from '@realtime-platform/platform-contract';
 import * as prettier from 'prettier';
 
@@ -38,30 +56,51 @@ export const contractCharts = ['iot-broker', 'realtime-platform'] as const;
  */
 const deviceNamePlaceholder = '{device}';
 
+/**
+ * The token the chart replaces with each declared topic in the lines of `kafkaPrincipals[].acls`
+ * that depend on the claim's declared topics (replaced in the contract's text, never searched for
+ * in a topic name: topic names cannot hold braces).
+ */
+const declaredTopicPlaceholder = '{topic}';
+
 const generatedNote =
   'Generated from @realtime-platform/platform-contract by charts/scripts/generate-contract-files.js (npx nx run charts:build); do not edit.';
 
 /**
  * The contract values a chart's templates read (`.Files.Get "files/contract.json" | fromJson`): the
- * realtime-platform chart all of platformContract, the iot-broker chart its Service's ports and the
- * MQTT part.
+ * realtime-platform chart all of platformContract, the iot-broker chart its Service's ports, the
+ * MQTT part and {name}-mqtt-secret.
  */
 export function chartContract(chart: (typeof contractCharts)[number]): Record<string, unknown> {
   const contract = platformContract() as { $comment: string; ports: Record<string, unknown> };
   if (chart === 'realtime-platform') return contract;
-  const { $comment, ports, mqtt } = contract as typeof contract & { mqtt: unknown };
-  return { $comment, ports: { mqtt: ports.mqtt }, mqtt };
+  const { $comment, ports, mqtt, secrets } = contract as typeof contract & {
+    mqtt: unknown;
+    secrets: { id: string }[];
+  };
+  return {
+    $comment,
+    ports: { mqtt: ports.mqtt },
+    mqtt,
+    secrets: secrets.filter((secret) => secret.id === 'mqtt'),
+  };
 }
 
 /**
  * The contract values the charts' templates read (`.Files.Get "files/contract.json" | fromJson`):
  * - `ports`: every Service's ports, {service suffix: {port name: number}} (the Service is
  *   `{name}-<suffix>`);
- * - `secrets`: the five Secrets applications load, in the contract's envFrom order;
+ * - `secrets`: the five Secrets applications load, in the contract's envFrom order, each with
+ *   the claim condition enabling it and its keys (chartSecret: how each key's value is made);
  * - `mqtt`: the MQTT roles (their Secret, user name prefix and ACL rules, in the contract's
  *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
- *   name, Secret suffix, super-user flag and the claim condition that deploys it (absent: always);
+ *   name, Secret suffix, super-user flag, Schema Registry access, the claim condition that
+ *   deploys it (absent: always) and its ACL lines (kafkaAclTemplate), with
+ *   `kafkaAclDeclaredTopics` for the lines repeated per declared topic, and the brokers'
+ *   `kafkaSuperUsers`;
+ * - `topics`: the default topics (name, role), the partitions of a topic and of a dead-letter
+ *   topic, the dead-letter suffix and the retention units (retentionUnits);
  * - `applicationDatabase` and `databaseEngines`: the applications' database name, and per
  *   `spec.database` the engine's Service (its port has the same name) and DB_URL's scheme and
  *   query.
@@ -75,7 +114,7 @@ export function platformContract(): Record<string, unknown> {
         Object.fromEntries(service.ports.map((port) => [port.name, port.port])),
       ]),
     ),
-    secrets: secretCatalog.map((secret) => ({ id: secret.id, suffix: secret.suffix })),
+    secrets: (secretCatalog as readonly SecretDefinition[]).map(chartSecret),
     mqtt: {
       tlsPort: mqttTlsPort,
       roles: mqttRoleCatalog.map((entry) => ({
@@ -93,7 +132,21 @@ export function platformContract(): Record<string, unknown> {
       secretSuffix: principal.secretSuffix,
       superUser: principal.superUser,
       ...(principal.enabledWhen ? { enabledWhen: principal.enabledWhen } : {}),
+      schemaRegistry: principal.schemaRegistry,
+      acls: kafkaAclTemplate(principal.id, principal.enabledWhen),
     })),
+    kafkaSuperUsers: brokerSuperUsers(),
+    kafkaAclDeclaredTopics: {
+      placeholder: declaredTopicPlaceholder,
+      without: declaredTopicsWithoutAcls(),
+    },
+    topics: {
+      defaults: defaultTopicCatalog.map((topic) => ({ name: topic.name, role: topic.role })),
+      partitions: defaultTopicPartitions,
+      dlqPartitions: dlqTopicPartitions,
+      dlqSuffix,
+      retentionUnits: retentionUnits(),
+    },
     applicationDatabase: applicationDatabaseName,
     databaseEngines: Object.fromEntries(
       databases.map((type) => {
@@ -109,6 +162,173 @@ export function platformContract(): Record<string, unknown> {
       }),
     ),
   };
+}
+
+/** The claim options a Secret's settings may follow (the fields of the contract's SpecCondition). */
+const settingFields = ['database', 'visualization', 'streamProcessing', 'iot'] as const;
+
+/** Every combination of the claim options settings and conditions depend on, else defaults. */
+function claimSamples(): RealtimePlatformSpec[] {
+  const samples: RealtimePlatformSpec[] = [];
+  for (const database of databases)
+    for (const visualization of visualizations)
+      for (const streamProcessing of streamProcessors)
+        for (const iot of [true, false])
+          samples.push({ ...defaultSpec(), database, visualization, streamProcessing, iot });
+  return samples;
+}
+
+/**
+ * One key of a contract Secret as the chart renders it (realtime-platform.v1.contractSecretData,
+ * iot-broker.v1.roleSecretData), with every function of the catalog evaluated here:
+ * - endpoint: its format (host, port, url with scheme and path, bootstrap) and the candidate
+ *   Services in order, each with its port's name and the claim condition that deploys it (the key
+ *   points at the first deployed one, as resolveEndpoint);
+ * - credential: `login` says whether it takes the login's user name or its password;
+ * - setting: `flag` ("true"/"false": the Secret is enabled), `value` (the same for every claim) or
+ *   `field` (that claim option, as text), whichever the catalog's value function is on every
+ *   combination of claim options; anything else fails the build;
+ * - connection: composed from the Secret's other keys (DB_URL, the chart's databaseUrl).
+ */
+export function chartSecretKey(
+  secret: SecretDefinition,
+  key: SecretKeyDefinition,
+): Record<string, unknown> {
+  switch (key.kind) {
+    case 'endpoint':
+      return {
+        key: key.key,
+        kind: key.kind,
+        format: key.format,
+        ...(key.scheme ? { scheme: key.scheme } : {}),
+        ...(key.path ? { path: key.path } : {}),
+        services: key.services.map((id) => {
+          const service = serviceDefinition(id);
+          return {
+            service: service.suffix,
+            port: endpointPortName(key, id),
+            ...(service.enabledWhen ? { enabledWhen: service.enabledWhen } : {}),
+          };
+        }),
+      };
+    case 'credential':
+      return { key: key.key, kind: key.kind, login: key.sensitive ? 'password' : 'username' };
+    case 'connection':
+      return { key: key.key, kind: key.kind };
+    case 'setting': {
+      const samples = claimSamples();
+      const values = samples.map((spec) => key.value(spec));
+      const everywhere = (expected: (spec: RealtimePlatformSpec) => string): boolean =>
+        samples.every((spec, index) => values[index] === expected(spec));
+      if (key.format === 'flag') {
+        if (everywhere((spec) => String(conditionHolds(secret.enabledWhen, spec)))) {
+          return { key: key.key, kind: key.kind, flag: true };
+        }
+      } else if (new Set(values).size === 1) {
+        return { key: key.key, kind: key.kind, value: values[0] };
+      } else {
+        const field = settingFields.find((name) => everywhere((spec) => String(spec[name])));
+        if (field) return { key: key.key, kind: key.kind, field };
+      }
+      throw new Error(
+        `${key.key}: the chart renders a setting that is its Secret's enabled flag, a constant or a claim option; this one is none`,
+      );
+    }
+  }
+}
+
+/**
+ * A contract Secret as the charts render it: its id and suffix, the claim condition that enables
+ * it (absent: always), its keys in the catalog's order (chartSecretKey). A Secret holds one login
+ * at most (a user name and a password), so the chart fills credential keys from it.
+ */
+export function chartSecret(secret: SecretDefinition): Record<string, unknown> {
+  const logins = secret.keys.filter((key) => key.kind === 'credential');
+  const sensitive = logins.filter((key) => key.sensitive).length;
+  if (sensitive > 1 || logins.length - sensitive > 1) {
+    throw new Error(`${secret.suffix}: more than one user name or password`);
+  }
+  return {
+    id: secret.id,
+    suffix: secret.suffix,
+    ...(secret.enabledWhen ? { enabledWhen: secret.enabledWhen } : {}),
+    keys: secret.keys.map((key) => chartSecretKey(secret, key)),
+  };
+}
+
+/** The brokers' `super.users` (kafkaSuperUsers), which must be the same for every claim. */
+export function brokerSuperUsers(): string {
+  const values = new Set(claimSamples().map(kafkaSuperUsers));
+  if (values.size !== 1) throw new Error('super.users depends on the claim; the chart renders one');
+  return [...values][0] as string;
+}
+
+/** A claim with every default: what the ACL and topic data is planned from. */
+const defaultSpec = (): RealtimePlatformSpec => parseClaimSpec({ name: 'contract' });
+
+/** The default claim with `condition` holding, so the principal it enables is planned. */
+const specWhere = (condition: SpecCondition | undefined): RealtimePlatformSpec =>
+  condition ? { ...defaultSpec(), [condition.field]: condition.equals } : defaultSpec();
+
+/** The ACL lines planKafkaAccess gives a principal for a claim (kafkaAclLine each). */
+function aclLines(id: KafkaPrincipalId, spec: RealtimePlatformSpec): string[] {
+  const principal = planKafkaAccess(spec).find((planned) => planned.id === id);
+  if (!principal) throw new Error(`planKafkaAccess does not plan ${id} where its condition holds`);
+  return principal.acls.map(kafkaAclLine);
+}
+
+/**
+ * A principal's ACL lines (kafkaAclLine, planKafkaAccess's order) where it runs, planned for a
+ * claim declaring one topic named `{topic}`: the chart repeats each line holding the placeholder
+ * once per declared topic (except kafkaAclDeclaredTopics.without), in place, and keeps the rest.
+ * Checked here: the plan without declared topics is exactly the lines without the placeholder.
+ */
+export function kafkaAclTemplate(
+  id: KafkaPrincipalId,
+  enabledWhen: SpecCondition | undefined,
+): string[] {
+  const spec = specWhere(enabledWhen);
+  const template = aclLines(id, {
+    ...spec,
+    topics: [{ name: declaredTopicPlaceholder, partitions: defaultTopicPartitions }],
+  });
+  const fixed = template.filter((line) => !line.includes(declaredTopicPlaceholder));
+  if (JSON.stringify(fixed) !== JSON.stringify(aclLines(id, { ...spec, topics: [] }))) {
+    throw new Error(`the ACLs of Kafka principal ${id} are more than lines per declared topic`);
+  }
+  return template;
+}
+
+/**
+ * The default topics whose declaration adds no ACL (a declared topic only overrides their
+ * partitions and retention, and the ACLs already name them or leave them alone): the chart skips
+ * them when it repeats the `{topic}` lines.
+ */
+export function declaredTopicsWithoutAcls(): string[] {
+  const plan = (topics: RealtimePlatformSpec['topics']): string =>
+    JSON.stringify(
+      kafkaPrincipalCatalog.map((principal) =>
+        aclLines(principal.id, { ...specWhere(principal.enabledWhen), topics }),
+      ),
+    );
+  const none = plan([]);
+  return defaultTopicCatalog
+    .map((topic) => topic.name)
+    .filter((name) => plan([{ name, partitions: defaultTopicPartitions }]) === none);
+}
+
+/**
+ * Per retention unit (`7d`, `2w`, `6m`): its milliseconds and the largest count that stays within
+ * 2^53-1 ms (the contract's retentionToMs refuses more), so the chart multiplies and compares but
+ * computes no limit.
+ */
+export function retentionUnits(): Record<string, { ms: number; maxCount: number }> {
+  return Object.fromEntries(
+    Object.entries(retentionUnitMs).map(([unit, ms]) => [
+      unit,
+      { ms, maxCount: Math.floor(Number.MAX_SAFE_INTEGER / ms) },
+    ]),
+  );
 }
 
 export interface PropertyNamesRule {

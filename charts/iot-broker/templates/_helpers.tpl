@@ -407,23 +407,48 @@ topic {{ .access }} {{ .topic | replace "{device}" $device.username }}
 
 {{/*
 iot-broker.v1.roleSecretData: the data of a role's connection Secret as JSON, exactly the platform
-contract's MQTT keys: endpoints derived from the Service, the role's user. Call with
-(list $ "bridge").
+contract's MQTT keys (secrets[0].keys of files/contract.json, generated from its secretCatalog):
+endpoints from this broker's Service, its enabled flag ("true": the broker runs), the role's user
+name and password. Call with (list $ "bridge").
 */}}
 {{- define "iot-broker.v1.roleSecretData" -}}
 {{- $root := index . 0 -}}
+{{- $contract := include "iot-broker.v1.contract" $root | fromJson -}}
 {{- $host := include "iot-broker.v1.host" $root -}}
 {{- $user := get (include "iot-broker.v1.credentials" $root | fromJson).roles (index . 1) -}}
-{{- dict
-  "MQTT_ENABLED" "true"
-  "MQTT_HOST" $host
-  "MQTT_PORT" (include "iot-broker.v1.mqttPort" $root)
-  "MQTT_URL" (printf "mqtt://%s:%s" $host (include "iot-broker.v1.mqttPort" $root))
-  "MQTT_WS_PORT" (include "iot-broker.v1.websocketPort" $root)
-  "MQTT_WS_URL" (printf "ws://%s:%s/mqtt" $host (include "iot-broker.v1.websocketPort" $root))
-  "MQTT_USERNAME" $user.username
-  "MQTT_PASSWORD" $user.password
-  | toJson -}}
+{{- $login := dict "username" $user.username "password" $user.password -}}
+{{- $data := dict -}}
+{{- range $key := (first $contract.secrets).keys -}}
+{{- if eq $key.kind "setting" -}}
+{{- if $key.flag -}}
+{{- $_ := set $data $key.key "true" -}}
+{{- else if hasKey $key "value" -}}
+{{- $_ := set $data $key.key (toString $key.value) -}}
+{{- else -}}
+{{- fail (printf "iot-broker: %s follows a claim option, which this chart has not" $key.key) -}}
+{{- end -}}
+{{- else if eq $key.kind "credential" -}}
+{{- $_ := set $data $key.key (get $login $key.login) -}}
+{{- else if eq $key.kind "endpoint" -}}
+{{- /* This chart is the contract's `mqtt` Service. */ -}}
+{{- $port := "" -}}
+{{- range $key.services -}}
+{{- if eq .service "mqtt" -}}{{- $port = get $contract.ports.mqtt .port | int | toString -}}{{- end -}}
+{{- end -}}
+{{- if eq $key.format "host" -}}
+{{- $_ := set $data $key.key $host -}}
+{{- else if and $port (eq $key.format "port") -}}
+{{- $_ := set $data $key.key $port -}}
+{{- else if and $port (eq $key.format "url") -}}
+{{- $_ := set $data $key.key (printf "%s://%s:%s%s" $key.scheme $host $port ($key.path | default "")) -}}
+{{- else -}}
+{{- fail (printf "iot-broker: no rendering for %s (a %s endpoint)" $key.key $key.format) -}}
+{{- end -}}
+{{- else -}}
+{{- fail (printf "iot-broker: no rendering for %s (%s)" $key.key $key.kind) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $data -}}
 {{- end -}}
 
 {{/*

@@ -2,8 +2,10 @@
 Named templates of the realtime-platform chart, named `realtime-platform.v1.<thing>` (template names
 are global across a chart and its subcharts). Objects are named after the platform
 (`platform.name`), never after the release: applications find the Services and the five Secrets by
-that name, and the names, keys and ports are those of @realtime-platform/platform-contract (the
-chart's tests import the contract and compare).
+that name, and the names, keys, ports, topics and ACLs are those of
+@realtime-platform/platform-contract, read from files/contract.json (generated from it); the
+templates only combine them with the values and render (the chart's tests import the contract and
+compare the result).
 */}}
 
 {{/* ---------------------------------------------------------------- names and hosts */}}
@@ -528,15 +530,10 @@ the same endpoints and settings, that principal's user name and password. Call w
 {{- range include "realtime-platform.v1.kafkaPrincipals" $root | fromJsonArray -}}
 {{- if eq .id $id -}}{{- $principal = . -}}{{- end -}}
 {{- end -}}
-{{- dict
-  "KAFKA_BOOTSTRAP_SERVERS" (include "realtime-platform.v1.kafkaBootstrapServers" $root)
-  "KAFKA_SECURITY_PROTOCOL" "SASL_PLAINTEXT"
-  "KAFKA_SASL_MECHANISM" "SCRAM-SHA-512"
-  "KAFKA_USERNAME" (required (printf "unknown Kafka principal %s" $id) $principal.username)
-  "KAFKA_PASSWORD" (get $credentials (printf "KAFKA_PASSWORD_%s" $id))
-  "KAFKA_SCHEMA_REGISTRY_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "schema-registry")) (include "realtime-platform.v1.port" (list $root "schema-registry" "http")))
-  "KAFKA_CONNECT_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list $root "kafka-connect")) (include "realtime-platform.v1.port" (list $root "kafka-connect" "http")))
-  | toJson -}}
+{{- $login := dict
+  "username" (required (printf "unknown Kafka principal %s" $id) $principal.username)
+  "password" (get $credentials (printf "KAFKA_PASSWORD_%s" $id)) -}}
+{{- include "realtime-platform.v1.contractSecretData" (list $root "kafka" $login) -}}
 {{- end -}}
 
 {{/*
@@ -548,8 +545,9 @@ auth and of the Schema Registry's; the REST user lists.
 {{- define "realtime-platform.v1.kafkaAuthFiles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $admin := get $credentials "KAFKA_PASSWORD_admin" -}}
-{{- $scram := printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"rtp-admin\" password=\"%s\";" $admin -}}
-{{- $plain := printf "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"rtp-admin\" password=\"%s\" user_rtp-admin=\"%s\";" $admin $admin -}}
+{{- $adminUser := include "realtime-platform.v1.kafkaUsername" (list . "admin") -}}
+{{- $scram := printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";" $adminUser $admin -}}
+{{- $plain := printf "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\" user_%s=\"%s\";" $adminUser $admin $adminUser $admin -}}
 {{- $jaas := list
   (printf "client.KafkaServer {\n  %s\n};" $scram)
   (printf "external.KafkaServer {\n  %s\n};" $scram)
@@ -564,15 +562,15 @@ auth and of the Schema Registry's; the REST user lists.
 {{- end -}}
 {{- $registryUsers := list -}}
 {{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
-{{- if has .id (list "admin" "stream" "app" "connect") -}}
-{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials (printf "KAFKA_PASSWORD_%s" .id)) (eq .id "admin" | ternary "admin" "user")) -}}
+{{- if ne .schemaRegistry "none" -}}
+{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials (printf "KAFKA_PASSWORD_%s" .id)) (.superUser | ternary "admin" "user")) -}}
 {{- end -}}
 {{- end -}}
 {{- dict
   "kafka_jaas.conf" (printf "%s\n" (join "\n" $jaas))
-  "connect-users.properties" (printf "rtp-admin: %s\n" $admin)
+  "connect-users.properties" (printf "%s: %s\n" $adminUser $admin)
   "registry-users.properties" (printf "%s\n" (join "\n" $registryUsers))
-  "REGISTRY_USER_INFO" (printf "kafka-connect:%s" (get $credentials "KAFKA_PASSWORD_connect"))
+  "REGISTRY_USER_INFO" (printf "%s:%s" (include "realtime-platform.v1.kafkaUsername" (list . "connect")) (get $credentials "KAFKA_PASSWORD_connect"))
   | toJson -}}
 {{- end -}}
 
@@ -596,73 +594,66 @@ realtime-platform.v1.provisionerLogin: env entries with the provisioning princip
 {{/*
 realtime-platform.v1.kafkaAclsFile: the platform contract's ACLs (planKafkaAccess, one per
 operation, in its order), one "<principal> <permission> <operation> <type> <pattern> <name>" line
-each (kafkaAclLine), for ensure-acls.sh. A chart test compares it with the contract.
+each (kafkaAclLine), for ensure-acls.sh: the lines of each principal this platform runs
+(kafkaPrincipals[].acls in files/contract.json), those holding the declared-topic placeholder once
+per declared topic (in claim order, each once; the default topics a declaration adds no ACL for,
+kafkaAclDeclaredTopics.without, are left out).
 */}}
 {{- define "realtime-platform.v1.kafkaAclsFile" -}}
-{{- $vitals := list "blood_pressure_device_topic" "heart_rate_device_topic" "oxygen_saturation_device_topic" "temperature_device_topic" -}}
-{{- $lines := list -}}
-{{- if .Values.platform.iot -}}
-{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data" -}}
-{{- $lines = append $lines "User:mqtt-bridge ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
-{{- end -}}
-{{- if not (include "realtime-platform.v1.lenses" .) -}}
-{{- $lines = append $lines "User:stream-processor ALLOW READ TOPIC LITERAL device_data" -}}
-{{- $lines = append $lines "User:stream-processor ALLOW READ GROUP PREFIXED stream-processor" -}}
-{{- range $vitals -}}
-{{- $lines = append $lines (printf "User:stream-processor ALLOW WRITE TOPIC LITERAL %s" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:stream-processor ALLOW WRITE TOPIC LITERAL device_data.dlq" -}}
-{{- end -}}
-{{- /* The applications' principal: the vital topics, the alerts, the declared topics. */ -}}
-{{- $readable := concat $vitals (list "health_alerts") -}}
+{{- $declaredTopics := (include "realtime-platform.v1.contract" . | fromJson).kafkaAclDeclaredTopics -}}
+{{- $declared := list -}}
 {{- range .Values.platform.topics -}}
-{{- if and (ne .name "device_data") (not (has .name $readable)) -}}
-{{- $readable = append $readable .name -}}
+{{- if not (or (has .name $declaredTopics.without) (has .name $declared)) -}}
+{{- $declared = append $declared .name -}}
 {{- end -}}
 {{- end -}}
-{{- range $readable -}}
-{{- $lines = append $lines (printf "User:app ALLOW READ TOPIC LITERAL %s" .) -}}
+{{- $lines := list -}}
+{{- range $principal := include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
+{{- range $line := $principal.acls -}}
+{{- if contains $declaredTopics.placeholder $line -}}
+{{- range $declared -}}
+{{- $lines = append $lines (replace $declaredTopics.placeholder . $line) -}}
 {{- end -}}
-{{- range $readable -}}
-{{- if not (has . $vitals) -}}
-{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s" .) -}}
+{{- else -}}
+{{- $lines = append $lines $line -}}
 {{- end -}}
 {{- end -}}
-{{- range $readable -}}
-{{- $lines = append $lines (printf "User:app ALLOW WRITE TOPIC LITERAL %s.dlq" .) -}}
 {{- end -}}
-{{- $lines = append $lines "User:app ALLOW READ GROUP LITERAL *" -}}
-{{- range list "stream-processor" "connect-" "schema-registry" -}}
-{{- $lines = append $lines (printf "User:app DENY ALL GROUP PREFIXED %s" .) -}}
-{{- end -}}
-{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
-{{- $lines = append $lines (printf "User:kafka-connect ALLOW %s TOPIC PREFIXED connect-" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW READ GROUP PREFIXED connect-" -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW WRITE TOPIC LITERAL device_data" -}}
-{{- range $vitals -}}
-{{- $lines = append $lines (printf "User:kafka-connect ALLOW READ TOPIC LITERAL %s" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:kafka-connect ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
-{{- range list "READ" "WRITE" "CREATE" "DESCRIBE_CONFIGS" -}}
-{{- $lines = append $lines (printf "User:schema-registry ALLOW %s TOPIC LITERAL _schemas" .) -}}
-{{- end -}}
-{{- $lines = append $lines "User:schema-registry ALLOW READ GROUP PREFIXED schema-registry" -}}
-{{- $lines = append $lines "User:schema-registry ALLOW DESCRIBE_CONFIGS CLUSTER LITERAL kafka-cluster" -}}
 {{- join "\n" $lines -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaUsername: the SCRAM user name of a contract Kafka principal
+(kafkaPrincipals in files/contract.json). Call with (list $ "id").
+*/}}
+{{- define "realtime-platform.v1.kafkaUsername" -}}
+{{- $id := index . 1 -}}
+{{- $username := "" -}}
+{{- range (include "realtime-platform.v1.contract" (index . 0) | fromJson).kafkaPrincipals -}}
+{{- if eq .id $id -}}{{- $username = .username -}}{{- end -}}
+{{- end -}}
+{{- required (printf "unknown Kafka principal %s" $id) $username -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaSuperUsers: the brokers' super.users (the contract's kafkaSuperUsers:
+the provisioning principal, which bypasses every ACL).
+*/}}
+{{- define "realtime-platform.v1.kafkaSuperUsers" -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaSuperUsers -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.kafkaPrincipals: the platform contract's Kafka principals this platform runs
 (kafkaPrincipalCatalog in files/contract.json, filtered by their claim condition like
-planKafkaAccess), as a JSON list of {id, username, secretSuffix, superUser}.
+planKafkaAccess), as a JSON list of {id, username, secretSuffix, superUser, schemaRegistry, acls}.
 */}}
 {{- define "realtime-platform.v1.kafkaPrincipals" -}}
 {{- $root := . -}}
 {{- $principals := list -}}
 {{- range (include "realtime-platform.v1.contract" . | fromJson).kafkaPrincipals -}}
 {{- if or (not .enabledWhen) (include "realtime-platform.v1.conditionHolds" (list $root .enabledWhen)) -}}
-{{- $principals = append $principals (dict "id" .id "username" .username "secretSuffix" .secretSuffix "superUser" .superUser) -}}
+{{- $principals = append $principals (dict "id" .id "username" .username "secretSuffix" .secretSuffix "superUser" .superUser "schemaRegistry" .schemaRegistry "acls" .acls) -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $principals -}}
@@ -695,16 +686,7 @@ engine platform.database names, as the applications' user (no owner, no superuse
 */}}
 {{- define "realtime-platform.v1.dbSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $engine := include "realtime-platform.v1.databaseEngine" . | fromJson -}}
-{{- $data := dict
-  "DB_TYPE" .Values.platform.database
-  "DB_HOST" (include "realtime-platform.v1.host" (list . $engine.service))
-  "DB_PORT" (include "realtime-platform.v1.port" (list . $engine.service $engine.service))
-  "DB_NAME" (include "realtime-platform.v1.applicationDatabase" .)
-  "DB_USER" $credentials.DB_USER
-  "DB_PASSWORD" $credentials.DB_PASSWORD -}}
-{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
-{{- toJson $data -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "db" (dict "username" $credentials.DB_USER "password" $credentials.DB_PASSWORD)) -}}
 {{- end -}}
 
 {{/*
@@ -713,11 +695,7 @@ realtime-platform.v1.dbReaderSecretData: {name}-db-reader-secret (JSON): the key
 */}}
 {{- define "realtime-platform.v1.dbReaderSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $data := include "realtime-platform.v1.dbSecretData" . | fromJson -}}
-{{- $_ := set $data "DB_USER" $credentials.DB_READER_USER -}}
-{{- $_ := set $data "DB_PASSWORD" $credentials.DB_READER_PASSWORD -}}
-{{- $_ := set $data "DB_URL" (include "realtime-platform.v1.databaseUrl" (list . $data)) -}}
-{{- toJson $data -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "db" (dict "username" $credentials.DB_READER_USER "password" $credentials.DB_READER_PASSWORD)) -}}
 {{- end -}}
 
 {{/*
@@ -726,13 +704,7 @@ URL and a viewer login (created by the setup Job), never the admin.
 */}}
 {{- define "realtime-platform.v1.dashboardSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $dashboard := include "realtime-platform.v1.dashboard" . -}}
-{{- dict
-  "DASHBOARD_TYPE" $dashboard
-  "DASHBOARD_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . $dashboard)) (include "realtime-platform.v1.port" (list . $dashboard "http")))
-  "DASHBOARD_USER" $credentials.DASHBOARD_USER
-  "DASHBOARD_PASSWORD" $credentials.DASHBOARD_PASSWORD
-  | toJson -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "metabase" (dict "username" $credentials.DASHBOARD_USER "password" $credentials.DASHBOARD_PASSWORD)) -}}
 {{- end -}}
 
 {{/*
@@ -753,14 +725,80 @@ realtime-platform.v1.lensesSecretData: {name}-lenses-secret (JSON): where Lenses
 LENSES_ENABLED "false" without Lenses.
 */}}
 {{- define "realtime-platform.v1.lensesSecretData" -}}
-{{- if include "realtime-platform.v1.lenses" . -}}
-{{- dict
-  "LENSES_ENABLED" "true"
-  "LENSES_URL" (printf "http://%s:%s" (include "realtime-platform.v1.host" (list . "lenses-hq")) (include "realtime-platform.v1.port" (list . "lenses-hq" "http")))
-  | toJson -}}
-{{- else -}}
-{{- dict "LENSES_ENABLED" "false" | toJson -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "lenses" dict) -}}
 {{- end -}}
+
+{{/*
+realtime-platform.v1.contractSecretData: the data (JSON) of one of the contract's five Secrets,
+made from its keys in files/contract.json (secrets[].keys, generated from the contract's
+secretCatalog), so no key name or value is typed here: an endpoint points at the first of its
+Services this claim deploys (host, port, URL, or every broker for bootstrap), a setting is the
+Secret's enabled flag, a constant or a claim option, a credential takes the login's user name or
+password, and the connection key (DB_URL) is composed from the others (databaseUrl). A Secret
+whose claim condition does not hold keeps only its flag ("false"), so envFrom never fails.
+Call with (list $ "secret id" (dict "username" user "password" password)).
+*/}}
+{{- define "realtime-platform.v1.contractSecretData" -}}
+{{- $root := index . 0 -}}
+{{- $id := index . 1 -}}
+{{- $login := index . 2 -}}
+{{- $secret := dict -}}
+{{- range (include "realtime-platform.v1.contract" $root | fromJson).secrets -}}
+{{- if eq .id $id -}}{{- $secret = . -}}{{- end -}}
+{{- end -}}
+{{- if not $secret -}}
+{{- fail (printf "realtime-platform: the contract has no Secret %s" $id) -}}
+{{- end -}}
+{{- $enabled := true -}}
+{{- if $secret.enabledWhen -}}
+{{- $enabled = eq (include "realtime-platform.v1.conditionHolds" (list $root $secret.enabledWhen)) "true" -}}
+{{- end -}}
+{{- $data := dict -}}
+{{- $connections := list -}}
+{{- range $key := $secret.keys -}}
+{{- if or $enabled $key.flag -}}
+{{- if eq $key.kind "setting" -}}
+{{- if $key.flag -}}
+{{- $_ := set $data $key.key (toString $enabled) -}}
+{{- else if $key.field -}}
+{{- $_ := set $data $key.key (toString (get $root.Values.platform $key.field)) -}}
+{{- else -}}
+{{- $_ := set $data $key.key (toString $key.value) -}}
+{{- end -}}
+{{- else if eq $key.kind "credential" -}}
+{{- $_ := set $data $key.key (required (printf "realtime-platform: no %s for %s of {name}-%s" $key.login $key.key $secret.suffix) (get $login $key.login)) -}}
+{{- else if eq $key.kind "endpoint" -}}
+{{- $target := dict -}}
+{{- range $key.services -}}
+{{- if and (not $target) (or (not .enabledWhen) (include "realtime-platform.v1.conditionHolds" (list $root .enabledWhen))) -}}
+{{- $target = . -}}
+{{- end -}}
+{{- end -}}
+{{- if not $target -}}
+{{- fail (printf "realtime-platform: %s: the claim deploys none of its Services" $key.key) -}}
+{{- end -}}
+{{- $host := include "realtime-platform.v1.host" (list $root $target.service) -}}
+{{- $port := include "realtime-platform.v1.port" (list $root $target.service $target.port) -}}
+{{- if eq $key.format "host" -}}
+{{- $_ := set $data $key.key $host -}}
+{{- else if eq $key.format "port" -}}
+{{- $_ := set $data $key.key $port -}}
+{{- else if eq $key.format "url" -}}
+{{- $_ := set $data $key.key (printf "%s://%s:%s%s" $key.scheme $host $port ($key.path | default "")) -}}
+{{- else if and (eq $key.format "bootstrap") (eq $target.service "kafka") -}}
+{{- $_ := set $data $key.key (include "realtime-platform.v1.kafkaBootstrapServers" $root) -}}
+{{- else -}}
+{{- fail (printf "realtime-platform: %s: no rendering for a %s endpoint of %s" $key.key $key.format $target.service) -}}
+{{- end -}}
+{{- else if eq $key.kind "connection" -}}
+{{- $connections = append $connections $key.key -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $connections -}}
+{{- $_ := set $data . (include "realtime-platform.v1.databaseUrl" (list $root $data)) -}}
+{{- end -}}
+{{- toJson $data -}}
 {{- end -}}
 
 {{/* ---------------------------------------------------------------- the MQTT broker */}}
@@ -867,50 +905,41 @@ chart's own rule: environment.name, else its release-derived name).
 {{/* ---------------------------------------------------------------- topics */}}
 
 {{/*
-realtime-platform.v1.retentionMs: Kafka's retention.ms for a retention such as "7d", "2w", "6m"
-(a month is 30 days), or "" when it is malformed or beyond 2^53-1 ms: the platform contract's
-retentionToMs.
+realtime-platform.v1.retentionMs: Kafka's retention.ms for a retention such as "7d", "2w", "6m", or
+"" when it is malformed or beyond 2^53-1 ms: the platform contract's retentionToMs, with its units'
+milliseconds and largest counts from files/contract.json (topics.retentionUnits). At most 15 digits
+are read, so the count never overflows Sprig's integers. Call with (list $ "retention").
 */}}
 {{- define "realtime-platform.v1.retentionMs" -}}
-{{- if regexMatch "^[0-9]{1,15}[dwm]$" . -}}
-{{- $unitMs := get (dict "d" 86400000 "w" 604800000 "m" 2592000000) (substr (int (sub (len .) 1)) (len .) .) -}}
-{{- $count := atoi (substr 0 (int (sub (len .) 1)) .) -}}
-{{- if le $count (div 9007199254740991 $unitMs) -}}
-{{- mul $count $unitMs -}}
+{{- $retention := index . 1 -}}
+{{- $units := (include "realtime-platform.v1.contract" (index . 0) | fromJson).topics.retentionUnits -}}
+{{- if regexMatch (printf "^[0-9]{1,15}[%s]$" (keys $units | sortAlpha | join "")) $retention -}}
+{{- $unit := get $units (substr (int (sub (len $retention) 1)) (len $retention) $retention) -}}
+{{- $count := atoi (substr 0 (int (sub (len $retention) 1)) $retention) -}}
+{{- if le $count (int64 $unit.maxCount) -}}
+{{- mul $count (int64 $unit.ms) -}}
 {{- end -}}
 {{- end -}}
-{{- end -}}
-
-{{/*
-realtime-platform.v1.defaultTopics: the topics every platform has (the contract's
-defaultTopicCatalog), in order, as JSON [{name, role}].
-*/}}
-{{- define "realtime-platform.v1.defaultTopics" -}}
-{{- list
-  (dict "name" "device_data" "role" "input")
-  (dict "name" "blood_pressure_device_topic" "role" "derived")
-  (dict "name" "heart_rate_device_topic" "role" "derived")
-  (dict "name" "oxygen_saturation_device_topic" "role" "derived")
-  (dict "name" "temperature_device_topic" "role" "derived")
-  (dict "name" "health_alerts" "role" "derived")
-  | toJson -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.topics: every topic the platform creates, as JSON
 [{name, role, partitions, retention, retentionMs}]: the contract's planTopics. The default topics
-(a declared topic of the same name overrides their partitions and retention), then the other
-declared topics, each followed by its "<name>.dlq" with 1 partition and the same retention.
-Retention falls back to platform.dataRetention; partitions to 6.
+(files/contract.json topics.defaults; a declared topic of the same name overrides their partitions
+and retention), then the other declared topics, each followed by its dead-letter topic
+("<name><topics.dlqSuffix>", topics.dlqPartitions partitions, the same retention). Retention falls
+back to platform.dataRetention; partitions to topics.partitions.
 */}}
 {{- define "realtime-platform.v1.topics" -}}
+{{- $catalog := (include "realtime-platform.v1.contract" . | fromJson).topics -}}
 {{- $declared := dict -}}
 {{- range .Values.platform.topics -}}
 {{- $_ := set $declared .name . -}}
 {{- end -}}
-{{- $base := include "realtime-platform.v1.defaultTopics" . | fromJsonArray -}}
+{{- $base := list -}}
 {{- $defaultNames := list -}}
-{{- range $base -}}
+{{- range $catalog.defaults -}}
+{{- $base = append $base (dict "name" .name "role" .role) -}}
 {{- $defaultNames = append $defaultNames .name -}}
 {{- end -}}
 {{- range .Values.platform.topics -}}
@@ -922,10 +951,10 @@ Retention falls back to platform.dataRetention; partitions to 6.
 {{- range $base -}}
 {{- $override := get $declared .name | default dict -}}
 {{- $retention := $override.retention | default $.Values.platform.dataRetention -}}
-{{- $retentionMs := include "realtime-platform.v1.retentionMs" $retention -}}
-{{- $partitions := $override.partitions | default 6 | int -}}
+{{- $retentionMs := include "realtime-platform.v1.retentionMs" (list $ $retention) -}}
+{{- $partitions := $override.partitions | default $catalog.partitions | int -}}
 {{- $plan = append $plan (dict "name" .name "role" .role "partitions" $partitions "retention" $retention "retentionMs" $retentionMs) -}}
-{{- $plan = append $plan (dict "name" (printf "%s.dlq" .name) "role" "dlq" "partitions" 1 "retention" $retention "retentionMs" $retentionMs "dlqOf" .name) -}}
+{{- $plan = append $plan (dict "name" (printf "%s%s" .name $catalog.dlqSuffix) "role" "dlq" "partitions" (int $catalog.dlqPartitions) "retention" $retention "retentionMs" $retentionMs "dlqOf" .name) -}}
 {{- end -}}
 {{- toJson $plan -}}
 {{- end -}}
@@ -1238,7 +1267,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if and $p.snowflake.enabled (not $p.snowflake.credentialsSecret) -}}
 {{- $problems = append $problems "platform.snowflake.credentialsSecret is required when platform.snowflake.enabled is true: name the Secret with the Snowflake key pair (SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY)." -}}
 {{- end -}}
-{{- if not (include "realtime-platform.v1.retentionMs" ($p.dataRetention | toString)) -}}
+{{- if not (include "realtime-platform.v1.retentionMs" (list $ ($p.dataRetention | toString))) -}}
 {{- $problems = append $problems (printf "platform.dataRetention: %q must be a number and d, w or m (30 days), e.g. 7d, at most 2^53-1 milliseconds." ($p.dataRetention | toString)) -}}
 {{- end -}}
 {{- $seenTopics := dict -}}
@@ -1250,7 +1279,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- if hasSuffix ".dlq" $topic.name -}}
 {{- $problems = append $problems (printf "platform.topics[%d].name: %q must not end with .dlq (reserved for dead-letter topics)." $index $topic.name) -}}
 {{- end -}}
-{{- if and $topic.retention (not (include "realtime-platform.v1.retentionMs" ($topic.retention | toString))) -}}
+{{- if and $topic.retention (not (include "realtime-platform.v1.retentionMs" (list $ ($topic.retention | toString)))) -}}
 {{- $problems = append $problems (printf "platform.topics[%d].retention: %q must be a number and d, w or m, at most 2^53-1 milliseconds." $index ($topic.retention | toString)) -}}
 {{- end -}}
 {{- end -}}
