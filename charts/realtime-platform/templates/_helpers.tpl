@@ -53,6 +53,14 @@ number}}). They are not configurable: every URL in the five Secrets is right by 
 {{- end -}}
 
 {{/*
+realtime-platform.v1.databaseComponent: the component label of the applications' database server
+(its StatefulSet, Service and the Secrets that point at it): postgresql, mysql or mongodb.
+*/}}
+{{- define "realtime-platform.v1.databaseComponent" -}}
+{{- if eq .Values.platform.database "postgres" }}postgresql{{ else }}{{ .Values.platform.database }}{{ end -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.applicationDatabase: the applications' database name (the contract's
 applicationDatabaseName), DB_NAME of {name}-db-secret.
 */}}

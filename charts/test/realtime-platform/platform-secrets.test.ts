@@ -133,3 +133,26 @@ describe("realtime-platform: the platform's own Secrets", () => {
     }
   });
 });
+
+describe("realtime-platform: the applications' database Secrets", () => {
+  it.each([
+    ['minimal', 'postgresql'],
+    ['mysql', 'mysql'],
+    ['mongodb', 'mongodb'],
+  ] as const)(
+    '%s: {name}-db-secret and -db-reader-secret carry the component of the server they point at (%s)',
+    (fixture, component) => {
+      const server = renders[fixture]
+        .ofKind('StatefulSet')
+        .find((set) => set.metadata.labels?.['app.kubernetes.io/component'] === component);
+      expect(server).toBeDefined();
+      for (const suffix of ['db-secret', 'db-reader-secret']) {
+        const secret = renders[fixture].get('Secret', `${name}-${suffix}`);
+        expect([suffix, secret.metadata.labels?.['app.kubernetes.io/component']]).toEqual([
+          suffix,
+          component,
+        ]);
+      }
+    },
+  );
+});
