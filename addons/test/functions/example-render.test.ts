@@ -35,7 +35,7 @@ const parse = (text: string): KubeObject[] =>
     .filter((object): object is KubeObject => object !== null);
 
 /** A loopback port the OS reports free now. */
-function freePort(): Promise<number> {
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -44,6 +44,19 @@ function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** Ports already given to a function here: the OS may offer a just-closed port again (two functions, one port). */
+const handedOut = new Set<number>();
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 const listening = (port: number): Promise<boolean> =>
