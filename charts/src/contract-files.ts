@@ -20,6 +20,8 @@ import {
   endpointPortName,
   kafkaAclLine,
   kafkaPrincipalCatalog,
+  kafkaSaslMechanism,
+  kafkaSecurityProtocols,
   kafkaSuperUsers,
   maxPlatformNameLength,
   mqttRoleCatalog,
@@ -78,9 +80,12 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
     mqtt: unknown;
     secrets: { id: string }[];
   };
+  // The chart is the contract's MQTT broker: the Service its keys' endpoints point at.
+  const service = serviceDefinition('mqtt').suffix;
   return {
     $comment,
-    ports: { mqtt: ports.mqtt },
+    service,
+    ports: { [service]: ports[service] },
     mqtt,
     secrets: secrets.filter((secret) => secret.id === 'mqtt'),
   };
@@ -91,7 +96,11 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  * - `ports`: every Service's ports, {service suffix: {port name: number}} (the Service is
  *   `{name}-<suffix>`);
  * - `secrets`: the five Secrets applications load, in the contract's envFrom order, each with
- *   the claim condition enabling it and its keys (chartSecret: how each key's value is made);
+ *   the claim condition enabling it, its keys (chartSecret: how each key's value is made) and the
+ *   names of its login's keys (`login`), which the templates use to read stored credentials and
+ *   to point `secretKeyRef`s at;
+ * - `kafkaSecurity`: the security protocol and SASL mechanism of the brokers' client listeners,
+ *   those the kafka secret tells clients to use (kafkaSecurity);
  * - `mqtt`: the MQTT roles (their Secret, user name prefix and ACL rules, in the contract's
  *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
@@ -115,6 +124,7 @@ export function platformContract(): Record<string, unknown> {
       ]),
     ),
     secrets: (secretCatalog as readonly SecretDefinition[]).map(chartSecret),
+    kafkaSecurity: kafkaSecurity(),
     mqtt: {
       tlsPort: mqttTlsPort,
       roles: mqttRoleCatalog.map((entry) => ({
@@ -188,7 +198,8 @@ function claimSamples(): RealtimePlatformSpec[] {
  * - setting: `flag` ("true"/"false": the Secret is enabled), `value` (the same for every claim) or
  *   `field` (that claim option, as text), whichever the catalog's value function is on every
  *   combination of claim options; anything else fails the build;
- * - connection: composed from the Secret's other keys (DB_URL, the chart's databaseUrl).
+ * - connection: composed from the Secret's other keys (DB_URL, the chart's databaseUrl), named in
+ *   `parts` (connectionParts).
  */
 export function chartSecretKey(
   secret: SecretDefinition,
@@ -214,7 +225,7 @@ export function chartSecretKey(
     case 'credential':
       return { key: key.key, kind: key.kind, login: key.sensitive ? 'password' : 'username' };
     case 'connection':
-      return { key: key.key, kind: key.kind };
+      return { key: key.key, kind: key.kind, parts: connectionParts(secret) };
     case 'setting': {
       const samples = claimSamples();
       const values = samples.map((spec) => key.value(spec));
@@ -237,23 +248,83 @@ export function chartSecretKey(
   }
 }
 
+/** The one key of `secret` that `matches`, which must exist and be alone. */
+function onlyKey(
+  secret: SecretDefinition,
+  what: string,
+  matches: (key: SecretKeyDefinition) => boolean,
+): string {
+  const found = secret.keys.filter(matches);
+  if (found.length !== 1) {
+    throw new Error(`${secret.suffix}: ${found.length} keys hold ${what}; the chart needs one`);
+  }
+  return (found[0] as SecretKeyDefinition).key;
+}
+
+/**
+ * The names of a Secret's login keys ({username, password}), or undefined when it holds no
+ * credential: the templates read stored logins and point secretKeyRefs at these names. A Secret
+ * holds one login at most, so the chart fills credential keys from it.
+ */
+export function secretLogin(
+  secret: SecretDefinition,
+): { username: string; password: string } | undefined {
+  if (!secret.keys.some((key) => key.kind === 'credential')) return undefined;
+  return {
+    username: onlyKey(secret, 'a user name', (key) => key.kind === 'credential' && !key.sensitive),
+    password: onlyKey(secret, 'a password', (key) => key.kind === 'credential' && key.sensitive),
+  };
+}
+
+/**
+ * The keys a connection key is composed from (the chart's databaseUrl): the login, the endpoint's
+ * host and port, the database's name (the `name` setting); each must be the only one of its kind.
+ */
+export function connectionParts(secret: SecretDefinition): Record<string, string> {
+  const login = secretLogin(secret);
+  if (!login) throw new Error(`${secret.suffix}: a connection key needs a login`);
+  const endpoint = (format: string) => (key: SecretKeyDefinition) =>
+    key.kind === 'endpoint' && key.format === format;
+  return {
+    ...login,
+    host: onlyKey(secret, 'a host', endpoint('host')),
+    port: onlyKey(secret, 'a port', endpoint('port')),
+    database: onlyKey(secret, 'a name', (key) => key.kind === 'setting' && key.format === 'name'),
+  };
+}
+
 /**
  * A contract Secret as the charts render it: its id and suffix, the claim condition that enables
- * it (absent: always), its keys in the catalog's order (chartSecretKey). A Secret holds one login
- * at most (a user name and a password), so the chart fills credential keys from it.
+ * it (absent: always), its keys in the catalog's order (chartSecretKey) and the names of its
+ * login's keys (secretLogin; absent without credentials).
  */
 export function chartSecret(secret: SecretDefinition): Record<string, unknown> {
-  const logins = secret.keys.filter((key) => key.kind === 'credential');
-  const sensitive = logins.filter((key) => key.sensitive).length;
-  if (sensitive > 1 || logins.length - sensitive > 1) {
-    throw new Error(`${secret.suffix}: more than one user name or password`);
-  }
+  const login = secretLogin(secret);
   return {
     id: secret.id,
     suffix: secret.suffix,
     ...(secret.enabledWhen ? { enabledWhen: secret.enabledWhen } : {}),
+    ...(login ? { login } : {}),
     keys: secret.keys.map((key) => chartSecretKey(secret, key)),
   };
+}
+
+/**
+ * The security protocol and SASL mechanism the brokers' client listeners use: the values the
+ * kafka secret tells clients (its setting among kafkaSecurityProtocols, which must be the same for
+ * every claim) and the contract's kafkaSaslMechanism, so listeners and clients cannot disagree.
+ */
+export function kafkaSecurity(): { protocol: string; saslMechanism: string } {
+  const kafka = (secretCatalog as readonly SecretDefinition[]).find((s) => s.id === 'kafka');
+  const setting = kafka?.keys.find(
+    (key) => key.kind === 'setting' && key.values === kafkaSecurityProtocols,
+  );
+  if (!kafka || setting?.kind !== 'setting') {
+    throw new Error('the kafka secret has no security protocol setting');
+  }
+  const protocols = new Set(claimSamples().map((spec) => setting.value(spec)));
+  if (protocols.size !== 1) throw new Error('the security protocol depends on the claim');
+  return { protocol: [...protocols][0] as string, saslMechanism: kafkaSaslMechanism };
 }
 
 /** The brokers' `super.users` (kafkaSuperUsers), which must be the same for every claim. */
