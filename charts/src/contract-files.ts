@@ -278,7 +278,9 @@ export function secretLogin(
 
 /**
  * The keys a connection key is composed from (the chart's databaseUrl): the login, the endpoint's
- * host and port, the database's name (the `name` setting); each must be the only one of its kind.
+ * host and port, the database's name (the `name` setting) and the engine (the `enum` setting its
+ * scheme follows); each must be the only one of its kind. The templates also name the db secret's
+ * keys by these roles (databaseKeys).
  */
 export function connectionParts(secret: SecretDefinition): Record<string, string> {
   const login = secretLogin(secret);
@@ -290,6 +292,8 @@ export function connectionParts(secret: SecretDefinition): Record<string, string
     host: onlyKey(secret, 'a host', endpoint('host')),
     port: onlyKey(secret, 'a port', endpoint('port')),
     database: onlyKey(secret, 'a name', (key) => key.kind === 'setting' && key.format === 'name'),
+    // The engine the URL's scheme follows (ConnectionKeyDefinition.schemes).
+    type: onlyKey(secret, 'a type', (key) => key.kind === 'setting' && key.format === 'enum'),
   };
 }
 

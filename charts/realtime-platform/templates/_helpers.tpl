@@ -67,7 +67,7 @@ Call with (list $ "secret id").
 
 {{/*
 realtime-platform.v1.databaseKeys: the names of the db secret's keys by what they hold, as JSON
-{username, password, host, port, database}: the parts its connection key (DB_URL) is composed from
+{username, password, host, port, database, type}: the parts its connection key (DB_URL) is composed from
 (secrets[].keys[].parts in files/contract.json). {name}-db-reader-secret has the same keys.
 */}}
 {{- define "realtime-platform.v1.databaseKeys" -}}
@@ -1253,14 +1253,15 @@ logged with the message, restarted by the reconciling CronJob).
 */}}
 {{- define "realtime-platform.v1.mqttSourceConnector" -}}
 {{- $dir := printf "%s/mqtt" (include "realtime-platform.v1.connectSecretsDir" .) -}}
+{{- $login := include "realtime-platform.v1.loginKeys" (list . "mqtt") | fromJson -}}
 {{- $config := dict
   "name" "device_data_connector"
   "connector.class" "io.lenses.streamreactor.connect.mqtt.source.MqttSourceConnector"
   "tasks.max" "1"
   "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:%s" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain (include "realtime-platform.v1.port" (list . "mqtt" "mqtt")))
   "connect.mqtt.kcql" "INSERT INTO device_data SELECT * FROM health/device_data WITHKEY(deviceId)"
-  "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
-  "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
+  "connect.mqtt.username" (printf "${directory:%s:%s}" $dir $login.username)
+  "connect.mqtt.password" (printf "${directory:%s:%s}" $dir $login.password)
   "connect.mqtt.service.quality" "1"
   "errors.tolerance" "none"
   "errors.log.enable" "true"
