@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applicationDatabaseName,
+  claimCelRules,
   claimSpecSchema,
   conditionHolds,
   databaseEngineCatalog,
@@ -256,24 +257,30 @@ function onlyKey(
 ): string {
   const found = secret.keys.filter(matches);
   if (found.length !== 1) {
-    throw new Error(`${secret.suffix}: ${found.length} keys hold ${what}; the chart needs one`);
+    const count = found.length === 0 ? 'no key holds' : 'more than one key holds';
+    throw new Error(`${secret.suffix}: ${count} ${what}; the chart needs exactly one`);
   }
   return (found[0] as SecretKeyDefinition).key;
 }
 
 /**
- * The names of a Secret's login keys ({username, password}), or undefined when it holds no
- * credential: the templates read stored logins and point secretKeyRefs at these names. A Secret
- * holds one login at most, so the chart fills credential keys from it.
+ * The names of a Secret's login keys ({username, password}, each when it has one), or undefined
+ * when it holds no credential: the templates read stored logins and point secretKeyRefs at these
+ * names. A Secret holds one login at most (more than one user name or password fails), so the
+ * chart fills credential keys from it.
  */
 export function secretLogin(
   secret: SecretDefinition,
-): { username: string; password: string } | undefined {
-  if (!secret.keys.some((key) => key.kind === 'credential')) return undefined;
-  return {
-    username: onlyKey(secret, 'a user name', (key) => key.kind === 'credential' && !key.sensitive),
-    password: onlyKey(secret, 'a password', (key) => key.kind === 'credential' && key.sensitive),
+): { username?: string; password?: string } | undefined {
+  const credential = (sensitive: boolean, what: string): Record<string, string> => {
+    const found = secret.keys.filter(
+      (key) => key.kind === 'credential' && key.sensitive === sensitive,
+    );
+    if (found.length > 1) throw new Error(`${secret.suffix}: more than one key holds ${what}`);
+    return found[0] ? { [sensitive ? 'password' : 'username']: found[0].key } : {};
   };
+  const login = { ...credential(false, 'a user name'), ...credential(true, 'a password') };
+  return Object.keys(login).length ? login : undefined;
 }
 
 /**
@@ -283,12 +290,11 @@ export function secretLogin(
  * keys by these roles (databaseKeys).
  */
 export function connectionParts(secret: SecretDefinition): Record<string, string> {
-  const login = secretLogin(secret);
-  if (!login) throw new Error(`${secret.suffix}: a connection key needs a login`);
   const endpoint = (format: string) => (key: SecretKeyDefinition) =>
     key.kind === 'endpoint' && key.format === format;
   return {
-    ...login,
+    username: onlyKey(secret, 'a user name', (key) => key.kind === 'credential' && !key.sensitive),
+    password: onlyKey(secret, 'a password', (key) => key.kind === 'credential' && key.sensitive),
     host: onlyKey(secret, 'a host', endpoint('host')),
     port: onlyKey(secret, 'a port', endpoint('port')),
     database: onlyKey(secret, 'a name', (key) => key.kind === 'setting' && key.format === 'name'),
@@ -463,10 +469,96 @@ const isUnknownClaimFieldsRule = (entry: unknown): boolean =>
   (entry as { properties?: { platform?: { propertyNames?: unknown } } }).properties?.platform
     ?.propertyNames !== undefined;
 
+type Database = (typeof databases)[number];
+type Visualization = (typeof visualizations)[number];
+
+/** A JSON Schema rule over `platform` (the claim's spec) in values.schema.json. */
+const onPlatform = (schema: JsonObject): JsonObject => ({ properties: { platform: schema } });
+
+/** A regular expression matching `text` literally. */
+const literalPattern = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Each of the claim's CEL rules (claimCelRules) as a JSON Schema rule over `platform`, so Helm
+ * refuses what the API server would, or null with where the chart refuses it instead (JSON Schema
+ * cannot compare two fields; a message naming the field is clearer). Typed by rule name: a new
+ * CEL rule fails the build until it has its twin here. The values come from the contract
+ * (dlqSuffix) or are typed as its claim values.
+ */
+const celRuleTwins: Record<keyof typeof claimCelRules, JsonObject | null> = {
+  snowflakeSecretMissing: {
+    if: onPlatform({
+      properties: {
+        snowflake: { properties: { enabled: { const: true } }, required: ['enabled'] },
+      },
+      required: ['snowflake'],
+    }),
+    then: onPlatform({
+      properties: {
+        snowflake: {
+          required: ['credentialsSecret'],
+          properties: { credentialsSecret: { minLength: 1 } },
+        },
+      },
+    }),
+  },
+  mqttUsersWithoutIot: {
+    if: onPlatform({ properties: { mqttUsers: { minItems: 1 } }, required: ['mqttUsers'] }),
+    then: onPlatform({ properties: { iot: { const: true } } }),
+  },
+  topicNameReserved: onPlatform({
+    properties: {
+      topics: {
+        items: { properties: { name: { not: { pattern: `${literalPattern(dlqSuffix)}$` } } } },
+      },
+    },
+  }),
+  dashboardCannotReadDatabase: {
+    if: onPlatform({
+      properties: { database: { const: 'mongodb' satisfies Database } },
+      required: ['database'],
+    }),
+    then: onPlatform({
+      properties: { visualization: { not: { const: 'grafana' satisfies Visualization } } },
+    }),
+  },
+  // realtime-platform.v1.validateValues: one message naming both values.
+  scalingMinAboveMax: null,
+  // realtime-platform.v1.validateValues: the message says where the password goes instead.
+  mqttPasswordInline: null,
+};
+
+const celRuleComment = /^CEL rule (\w+):/;
+
+/**
+ * The allOf rules of the claim's CEL rules (celRuleTwins), each where the committed schema has it
+ * (its $comment names the rule), new ones last; the chart's own rules stay as they are.
+ */
+function withCelRuleTwins(allOf: JsonObject[]): JsonObject[] {
+  const twin = (name: keyof typeof claimCelRules): JsonObject => ({
+    $comment: `CEL rule ${name}: ${claimCelRules[name].message}.`,
+    ...(celRuleTwins[name] as JsonObject),
+  });
+  const placed = new Set<string>();
+  const rules = allOf.flatMap((entry) => {
+    const name = celRuleComment.exec(String(entry.$comment ?? ''))?.[1];
+    if (name === undefined) return [entry];
+    if (!(name in celRuleTwins) || celRuleTwins[name as keyof typeof claimCelRules] === null) {
+      return [];
+    }
+    placed.add(name);
+    return [twin(name as keyof typeof claimCelRules)];
+  });
+  for (const name of Object.keys(celRuleTwins) as (keyof typeof claimCelRules)[]) {
+    if (celRuleTwins[name] !== null && !placed.has(name)) rules.push(twin(name));
+  }
+  return rules;
+}
+
 /** What withContractSchema owns in each chart's values.schema.json (its root $comment says it). */
 const contractSchemaParts: Record<string, string> = {
   'realtime-platform':
-    'properties.platform (the claim schema) and the first allOf rule (unknown platform fields)',
+    "properties.platform (the claim schema), the first allOf rule (unknown platform fields) and the rules whose $comment names a CEL rule (the claim's claimCelRules)",
   'iot-broker':
     'the patterns of name, auth.users[].username and auth.users[].passwordSecretRef.key, and the maxLength of name',
 };
@@ -494,7 +586,7 @@ export function withContractSchema(chart: string, schema: JsonObject): JsonObjec
     };
     if (at === -1) allOf.unshift(rule);
     else allOf[at] = rule;
-    copy.allOf = allOf;
+    copy.allOf = withCelRuleTwins(allOf);
   }
   if (chart === 'iot-broker') {
     const name = objectAt(copy, ['properties', 'name']);
