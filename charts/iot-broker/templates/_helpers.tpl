@@ -252,11 +252,14 @@ and kept across upgrades:
 {{- $devices = append $devices (dict "username" .username "passwordSecretRef" .passwordSecretRef) -}}
 {{- $_ := set $deviceNames (.username | default "") true -}}
 {{- end -}}
+{{- /* The MQTT secret's login keys (files/contract.json): every role's Secret and
+auth.existingSecret hold the login under them. */ -}}
+{{- $loginKeys := (first (include "iot-broker.v1.contract" . | fromJson).secrets).login -}}
 {{- $given := dict -}}
 {{- with .Values.auth.existingSecret -}}
 {{- $found := lookup "v1" "Secret" $namespace . -}}
 {{- if not $found -}}
-{{- fail (printf "\n\niot-broker: auth.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server); create it with the keys MQTT_USERNAME and MQTT_PASSWORD, or leave auth.existingSecret empty to generate the credentials.\n" . $namespace) -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server); create it with the keys %s and %s, or leave auth.existingSecret empty to generate the credentials.\n" . $namespace $loginKeys.username $loginKeys.password) -}}
 {{- end -}}
 {{- $given = $found.data | default dict -}}
 {{- end -}}
@@ -264,8 +267,8 @@ and kept across upgrades:
 {{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
 {{- $role := index . 0 -}}
 {{- $stored := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.objectName" (list $root (index . 1))) | default dict).data | default dict -}}
-{{- $username := include "iot-broker.v1.secretValue" (list $stored "MQTT_USERNAME") -}}
-{{- $password := include "iot-broker.v1.secretValue" (list $stored "MQTT_PASSWORD") -}}
+{{- $username := include "iot-broker.v1.secretValue" (list $stored $loginKeys.username) -}}
+{{- $password := include "iot-broker.v1.secretValue" (list $stored $loginKeys.password) -}}
 {{- if hasKey $deviceNames $username -}}
 {{- $username = "" -}}
 {{- $password = "" -}}
@@ -273,13 +276,13 @@ and kept across upgrades:
 {{- $prefix := index . 2 -}}
 {{- if eq $role "app" -}}
 {{- $prefix = $root.Values.auth.generatedUsernamePrefix -}}
-{{- $givenUser := include "iot-broker.v1.secretValue" (list $given "MQTT_USERNAME") -}}
+{{- $givenUser := include "iot-broker.v1.secretValue" (list $given $loginKeys.username) -}}
 {{- if $givenUser -}}
 {{- if hasKey $deviceNames $givenUser -}}
-{{- fail (printf "\n\niot-broker: auth.existingSecret: MQTT_USERNAME %q is also a device in auth.users; the applications' user must be a user of its own.\n" $givenUser) -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: %s %q is also a device in auth.users; the applications' user must be a user of its own.\n" $loginKeys.username $givenUser) -}}
 {{- end -}}
 {{- $username = $givenUser -}}
-{{- $password = include "iot-broker.v1.secretValue" (list $given "MQTT_PASSWORD") -}}
+{{- $password = include "iot-broker.v1.secretValue" (list $given $loginKeys.password) -}}
 {{- end -}}
 {{- end -}}
 {{- $username = $username | default (printf "%s%s" $prefix (randAlphaNum 8 | lower)) -}}
@@ -430,10 +433,10 @@ name and password. Call with (list $ "bridge").
 {{- else if eq $key.kind "credential" -}}
 {{- $_ := set $data $key.key (get $login $key.login) -}}
 {{- else if eq $key.kind "endpoint" -}}
-{{- /* This chart is the contract's `mqtt` Service. */ -}}
+{{- /* This chart is the contract's MQTT broker Service (`service` in files/contract.json). */ -}}
 {{- $port := "" -}}
 {{- range $key.services -}}
-{{- if eq .service "mqtt" -}}{{- $port = get $contract.ports.mqtt .port | int | toString -}}{{- end -}}
+{{- if eq .service $contract.service -}}{{- $port = get (get $contract.ports $contract.service) .port | int | toString -}}{{- end -}}
 {{- end -}}
 {{- if eq $key.format "host" -}}
 {{- $_ := set $data $key.key $host -}}
