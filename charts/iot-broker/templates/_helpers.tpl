@@ -337,7 +337,8 @@ newline='
 '
 for role in $ROLES; do
   dir="$ROLES_DIR/$role"
-  [ -r "$dir/username" ] && [ -r "$dir/password" ] || die "role $role: cannot read the user name and password of its Secret"
+  [ -r "$dir/username" ] || die "role $role: cannot read the user name of its Secret"
+  [ -r "$dir/password" ] || die "role $role: cannot read the password of its Secret"
   # The "." keeps trailing newlines, which $(...) would drop: the password must match the Secret's.
   username=$(cat "$dir/username" && printf .)
   username=${username%.}
@@ -348,7 +349,9 @@ for role in $ROLES; do
   case $password in *"$newline"*) die "role $role: the password in its Secret holds a line break" ;; esac
   printf '%s:%s\n' "$username" "$password" >>"$plain"
 done
+device_count=0
 for device in $DEVICES; do
+  device_count=$((device_count + 1))
   file="$DEVICES_DIR/$device"
   [ -r "$file" ] || die "device $device: no password (the Secret key its mqttUsers passwordSecretRef names does not exist in this namespace)"
   password=$(cat "$file")
@@ -360,7 +363,7 @@ if [ -s "$plain" ]; then
   "${MOSQUITTO_PASSWD:-mosquitto_passwd}" -U "$plain" || die "mosquitto_passwd could not hash the passwords"
 fi
 mv "$plain" "$OUTPUT"
-printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "$(printf '%s\n' $DEVICES | grep -c . || true)"
+printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "$device_count"
 {{- end -}}
 
 {{/*

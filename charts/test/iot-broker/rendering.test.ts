@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   describePlatform,
@@ -237,6 +242,23 @@ describe('iot-broker: mosquitto.conf and the password file', () => {
     expect(text).toContain('max_inflight_messages 100');
     expect(text).toContain('\n# config.extra\nmax_keepalive 300\n');
     expect(text.match(/^log_type /gm)).toHaveLength(2);
+  });
+
+  // The script is a template, not a *.sh file, so the charts lint's shellcheck does not see it.
+  it("renders an init script that shellcheck finds clean (POSIX sh: the image's busybox)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtp-iot-broker-script-'));
+    try {
+      const script = join(dir, 'build-password-file.sh');
+      await writeFile(
+        script,
+        renders.users.configMapData('health-data-mqtt-config')['build-password-file.sh'] ?? '',
+      );
+      await expect(
+        promisify(execFile)('shellcheck', ['--norc', '--shell=sh', script]),
+      ).resolves.toMatchObject({ stdout: '' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('mounts the configuration, the password file (group-readable only) and the data volume', () => {
