@@ -888,7 +888,7 @@ realtime-platform.v1.mqttContext: builds, once per render, the context the iot-b
 templates render the broker with: that subchart's values (its defaults plus this chart's
 `iot-broker:` overrides) with `name` = platform.name, the devices of platform.mqttUsers and the
 applications' user from the MQTT keys of credentials.existingSecret (when set). It is stored in .Values.__rtpMqttContext, which every
-template of this chart shares, so the generated user and salts are the same in all of them.
+template of this chart shares, so the generated users are the same in all of them.
 Returns "".
 */}}
 {{- define "realtime-platform.v1.mqttContext" -}}
