@@ -28,6 +28,7 @@ import {
   mqttRoleCatalog,
   mqttTlsPort,
   mqttUsernamePattern,
+  platformSecretCatalog,
   parseClaimSpec,
   planKafkaAccess,
   platformNamePattern,
@@ -102,6 +103,9 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  *   to point `secretKeyRef`s at;
  * - `kafkaSecurity`: the security protocol and SASL mechanism of the brokers' client listeners,
  *   those the kafka secret tells clients to use (kafkaSecurity);
+ * - `platformSecrets`: the key names of the platform's own Secrets (platformSecretCatalog),
+ *   {suffix: {key id: key name}} (platformSecretKeys), which the templates write and read the
+ *   keys by (realtime-platform.v1.platformKeys);
  * - `mqtt`: the MQTT roles (their Secret, user name prefix and ACL rules, in the contract's
  *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
@@ -126,6 +130,7 @@ export function platformContract(): Record<string, unknown> {
     ),
     secrets: (secretCatalog as readonly SecretDefinition[]).map(chartSecret),
     kafkaSecurity: kafkaSecurity(),
+    platformSecrets: platformSecretKeys(),
     mqtt: {
       tlsPort: mqttTlsPort,
       roles: mqttRoleCatalog.map((entry) => ({
@@ -317,6 +322,24 @@ export function chartSecret(secret: SecretDefinition): Record<string, unknown> {
     ...(login ? { login } : {}),
     keys: secret.keys.map((key) => chartSecretKey(secret, key)),
   };
+}
+
+/**
+ * The key names of the platform's own Secrets by Secret suffix and key id (the catalog's `id`,
+ * what the templates name a key by): {"db-admin-secret": {"superuserPassword":
+ * "POSTGRES_PASSWORD"}, ...}. Two keys of one Secret with the same id fail the build.
+ */
+export function platformSecretKeys(): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    platformSecretCatalog.map((secret) => {
+      const keys: Record<string, string> = {};
+      for (const { id, key } of secret.keys) {
+        if (id in keys) throw new Error(`${secret.suffix}: more than one key has the id ${id}`);
+        keys[id] = key;
+      }
+      return [secret.suffix, keys];
+    }),
+  );
 }
 
 /**

@@ -84,6 +84,21 @@ realtime-platform.v1.databaseKeys: the names of the db secret's keys by what the
 {{- end -}}
 
 {{/*
+realtime-platform.v1.platformKeys: the key names of one of the platform's own Secrets by key id,
+as JSON {id: key} (platformSecrets in files/contract.json, from platformSecretCatalog: for
+"platform-credentials" {"metabaseDbPassword": "METABASE_DB_PASSWORD", ...}), so no template types
+the name of a key it writes, reads back or points a secretKeyRef at. Call with (list $ "suffix").
+*/}}
+{{- define "realtime-platform.v1.platformKeys" -}}
+{{- $suffix := index . 1 -}}
+{{- $keys := get ((include "realtime-platform.v1.contract" (index . 0) | fromJson).platformSecrets | default dict) $suffix -}}
+{{- if not $keys -}}
+{{- fail (printf "realtime-platform: the contract has no platform Secret %s" $suffix) -}}
+{{- end -}}
+{{- toJson $keys -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.kafkaSecurity: the security protocol and SASL mechanism of the brokers'
 client listeners as JSON {protocol, saslMechanism}: what the kafka secret tells clients
 (kafkaSecurity in files/contract.json), so brokers and clients cannot disagree.
@@ -536,25 +551,33 @@ read-only role's with this chart's DB_READER_USER and DB_READER_PASSWORD. */ -}}
 {{- $password := include "realtime-platform.v1.decoded" (list $given $givenKeys.password) | default (include "realtime-platform.v1.decoded" (list $stored $dbKeys.password)) -}}
 {{- $_ := set $credentials $login (dict "username" $username "password" $password) -}}
 {{- end -}}
-{{- /* Where each key is kept: [Secret data, key there], in order (older chart versions kept the
+{{- /* Where each key is kept: [Secret data, key there], in order: first the Secret that holds
+it now, under the contract's name (loginKeys, platformKeys), which is also its key in
+credentials.existingSecret; then where older chart versions kept it, under the name they used (the
 dashboard admin in {name}-metabase-secret, the superuser in {name}-platform-credentials and the
 Lenses admin password in {name}-lenses-secret). */ -}}
+{{- $viewerKeys := include "realtime-platform.v1.loginKeys" (list . "metabase") | fromJson -}}
+{{- $adminKeys := include "realtime-platform.v1.platformKeys" (list . "metabase-admin-secret") | fromJson -}}
+{{- $dbAdminKeys := include "realtime-platform.v1.platformKeys" (list . "db-admin-secret") | fromJson -}}
+{{- $internalKeys := include "realtime-platform.v1.platformKeys" (list . "platform-credentials") | fromJson -}}
+{{- $mysqlAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mysql-admin-secret") | fromJson -}}
+{{- $mongodbAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mongodb-admin-secret") | fromJson -}}
 {{- range $key, $sources := dict
-  "DASHBOARD_USER" (list (list $dashboard "DASHBOARD_USER"))
-  "DASHBOARD_PASSWORD" (list (list $dashboard "DASHBOARD_PASSWORD"))
-  "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin "DASHBOARD_ADMIN_USER") (list $dashboard "DASHBOARD_ADMIN_USER"))
-  "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin "DASHBOARD_ADMIN_PASSWORD") (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
+  "DASHBOARD_USER" (list (list $dashboard $viewerKeys.username))
+  "DASHBOARD_PASSWORD" (list (list $dashboard $viewerKeys.password))
+  "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin $adminKeys.username) (list $dashboard "DASHBOARD_ADMIN_USER"))
+  "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin $adminKeys.password) (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
   "LENSES_ADMIN_PASSWORD" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
-  "POSTGRES_PASSWORD" (list (list $dbAdmin "POSTGRES_PASSWORD") (list $internal "POSTGRES_PASSWORD"))
-  "METABASE_DB_PASSWORD" (list (list $internal "METABASE_DB_PASSWORD"))
-  "MB_ENCRYPTION_SECRET_KEY" (list (list $internal "MB_ENCRYPTION_SECRET_KEY"))
-  "GF_SECURITY_SECRET_KEY" (list (list $internal "GF_SECURITY_SECRET_KEY"))
-  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin "MYSQL_ROOT_PASSWORD"))
-  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_USERNAME"))
-  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin "MONGO_INITDB_ROOT_PASSWORD"))
-  "BACKUP_DB_PASSWORD" (list (list $internal "BACKUP_DB_PASSWORD"))
+  "POSTGRES_PASSWORD" (list (list $dbAdmin $dbAdminKeys.superuserPassword) (list $internal "POSTGRES_PASSWORD"))
+  "METABASE_DB_PASSWORD" (list (list $internal $internalKeys.metabaseDbPassword))
+  "MB_ENCRYPTION_SECRET_KEY" (list (list $internal $internalKeys.metabaseEncryptionKey))
+  "GF_SECURITY_SECRET_KEY" (list (list $internal $internalKeys.grafanaSecretKey))
+  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin $mysqlAdminKeys.rootPassword))
+  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin $mongodbAdminKeys.rootUsername))
+  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin $mongodbAdminKeys.rootPassword))
+  "BACKUP_DB_PASSWORD" (list (list $internal $internalKeys.backupDbPassword))
 -}}
-{{- $value := include "realtime-platform.v1.decoded" (list $given $key) -}}
+{{- $value := include "realtime-platform.v1.decoded" (list $given (index (index $sources 0) 1)) -}}
 {{- range $sources -}}
 {{- $value = $value | default (include "realtime-platform.v1.decoded" .) -}}
 {{- end -}}
@@ -807,9 +830,10 @@ administrator. Only the setup Jobs (and Grafana itself) load it.
 */}}
 {{- define "realtime-platform.v1.dashboardAdminSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
+{{- $keys := include "realtime-platform.v1.platformKeys" (list . "metabase-admin-secret") | fromJson -}}
 {{- dict
-  "DASHBOARD_ADMIN_USER" $credentials.DASHBOARD_ADMIN_USER
-  "DASHBOARD_ADMIN_PASSWORD" $credentials.DASHBOARD_ADMIN_PASSWORD
+  $keys.username $credentials.DASHBOARD_ADMIN_USER
+  $keys.password $credentials.DASHBOARD_ADMIN_PASSWORD
   | toJson -}}
 {{- end -}}
 
@@ -1084,10 +1108,10 @@ provisions them (init.sql over its local socket).
 {{- $roles = append $roles (dict "role" $credentials.dbReader.username "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" $passwordKey) -}}
 {{- end -}}
 {{- if .Values.backup.enabled -}}
-{{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "BACKUP_DB_PASSWORD") -}}
+{{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" (include "realtime-platform.v1.platformKeys" (list . "platform-credentials") | fromJson).backupDbPassword) -}}
 {{- end -}}
 {{- if eq (include "realtime-platform.v1.dashboard" .) "metabase" -}}
-{{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "METABASE_DB_PASSWORD") -}}
+{{- $roles = append $roles (dict "role" .Values.postgresql.metabaseUser "passwordEnv" "METABASE_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" (include "realtime-platform.v1.platformKeys" (list . "platform-credentials") | fromJson).metabaseDbPassword) -}}
 {{- end -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
 {{- $hq := index .Values "lenses-hq" -}}

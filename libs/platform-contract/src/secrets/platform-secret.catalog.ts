@@ -14,8 +14,16 @@ export interface PlatformSecretDefinition {
   readonly suffix: string;
   readonly description: string;
   readonly enabledWhen?: SpecCondition;
-  /** Keys and what each holds. */
-  readonly keys: readonly { readonly key: string; readonly description: string }[];
+  /**
+   * Keys and what each holds. `id` is what the charts name a key by (files/contract.json's
+   * `platformSecrets`: {suffix: {id: key}}), so no template types the key's name; unique within
+   * the Secret.
+   */
+  readonly keys: readonly {
+    readonly id: string;
+    readonly key: string;
+    readonly description: string;
+  }[];
   /** Chart components (`app.kubernetes.io/component`) whose pods load it; nobody else does. */
   readonly loadedBy: readonly string[];
 }
@@ -33,7 +41,7 @@ export const platformSecretCatalog = [
       "PostgreSQL administration: the superuser, which logs in on the PostgreSQL pod's local socket only (pg_hba rejects it over the network)",
     keys: [
       {
-        key: 'POSTGRES_PASSWORD',
+        id: 'superuserPassword', key: 'POSTGRES_PASSWORD',
         description: `password of the superuser \`${databaseSuperuser}\` (initdb, and the pod's own provisioning of roles and databases over its local socket)`,
       },
     ],
@@ -44,16 +52,16 @@ export const platformSecretCatalog = [
     description:
       "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
     keys: [
-      { key: 'DB_TYPE', description: 'the application database engine (`spec.database`)' },
-      { key: 'DB_HOST', description: 'database host' },
-      { key: 'DB_PORT', description: 'database port' },
-      { key: 'DB_NAME', description: 'the application database' },
+      { id: 'type', key: 'DB_TYPE', description: 'the application database engine (`spec.database`)' },
+      { id: 'host', key: 'DB_HOST', description: 'database host' },
+      { id: 'port', key: 'DB_PORT', description: 'database port' },
+      { id: 'database', key: 'DB_NAME', description: 'the application database' },
       {
-        key: 'DB_USER',
+        id: 'username', key: 'DB_USER',
         description: 'the read-only role (MySQL: SELECT on `DB_NAME`; MongoDB: `read`)',
       },
-      { key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
-      { key: 'DB_URL', description: 'the same as one URL, with the read-only role' },
+      { id: 'password', key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
+      { id: 'url', key: 'DB_URL', description: 'the same as one URL, with the read-only role' },
     ],
     // The database server of DB_TYPE: the password of the read-only user it provisions.
     loadedBy: ['postgresql', 'mysql', 'mongodb', 'grafana', 'provisioning'],
@@ -65,7 +73,7 @@ export const platformSecretCatalog = [
     enabledWhen: { field: 'database', equals: 'mysql' },
     keys: [
       {
-        key: 'MYSQL_ROOT_PASSWORD',
+        id: 'rootPassword', key: 'MYSQL_ROOT_PASSWORD',
         description:
           "password of `root@localhost` (the image's first initialisation, and the pod's own provisioning of the application database and its users)",
       },
@@ -78,8 +86,8 @@ export const platformSecretCatalog = [
       "MongoDB administration (`database: mongodb`): the root user in `admin`, used by the MongoDB pod's own provisioning only",
     enabledWhen: { field: 'database', equals: 'mongodb' },
     keys: [
-      { key: 'MONGO_INITDB_ROOT_USERNAME', description: 'the root user (in `admin`)' },
-      { key: 'MONGO_INITDB_ROOT_PASSWORD', description: 'password of the root user' },
+      { id: 'rootUsername', key: 'MONGO_INITDB_ROOT_USERNAME', description: 'the root user (in `admin`)' },
+      { id: 'rootPassword', key: 'MONGO_INITDB_ROOT_PASSWORD', description: 'password of the root user' },
     ],
     loadedBy: ['mongodb'],
   },
@@ -89,10 +97,10 @@ export const platformSecretCatalog = [
       'the dashboard administrator (Metabase or Grafana): set up and administered by the platform only',
     keys: [
       {
-        key: 'DASHBOARD_ADMIN_USER',
+        id: 'username', key: 'DASHBOARD_ADMIN_USER',
         description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
       },
-      { key: 'DASHBOARD_ADMIN_PASSWORD', description: 'password of `DASHBOARD_ADMIN_USER`' },
+      { id: 'password', key: 'DASHBOARD_ADMIN_PASSWORD', description: 'password of `DASHBOARD_ADMIN_USER`' },
     ],
     loadedBy: ['grafana', 'provisioning'],
   },
@@ -102,9 +110,9 @@ export const platformSecretCatalog = [
       "the Lenses HQ administrator (the lenses-hq chart's `auth.existingSecret`): HQ, the agent-key Job and the SQL processors Job",
     enabledWhen: { field: 'streamProcessing', equals: 'lenses' },
     keys: [
-      { key: 'username', description: 'administrator user name' },
-      { key: 'password', description: 'administrator password' },
-      { key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
+      { id: 'username', key: 'username', description: 'administrator user name' },
+      { id: 'password', key: 'password', description: 'administrator password' },
+      { id: 'passwordHash', key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
     ],
     // The component labels of the lenses-hq chart's HQ and of the lenses-agent chart's agent-key Job.
     loadedBy: ['hq', 'agent-key', 'provisioning'],
@@ -113,14 +121,14 @@ export const platformSecretCatalog = [
     suffix: 'platform-credentials',
     description: "the platform components' own keys and database passwords",
     keys: [
-      { key: 'METABASE_DB_PASSWORD', description: "password of Metabase's role on metabaseappdb" },
+      { id: 'metabaseDbPassword', key: 'METABASE_DB_PASSWORD', description: "password of Metabase's role on metabaseappdb" },
       {
-        key: 'MB_ENCRYPTION_SECRET_KEY',
+        id: 'metabaseEncryptionKey', key: 'MB_ENCRYPTION_SECRET_KEY',
         description: 'Metabase key for the connection details it stores',
       },
-      { key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
+      { id: 'grafanaSecretKey', key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
       {
-        key: 'BACKUP_DB_PASSWORD',
+        id: 'backupDbPassword', key: 'BACKUP_DB_PASSWORD',
         description:
           'password of the backup role (pg_read_all_data, read-only; with backup.enabled), which the backup CronJob logs in as',
       },
