@@ -1,8 +1,9 @@
 // The charts type no contract value they read from files/contract.json: in a copy of the charts
 // whose contract.json names every login and database key differently and gives Kafka another
-// security protocol and SASL mechanism, the render uses the new values everywhere and the old ones
-// nowhere. A template that re-typed KAFKA_PASSWORD, DB_USER or SCRAM-SHA-512 would still render
-// the old text here (and its secretKeyRef would point at a key the Secret no longer has). The
+// security protocol and SASL mechanism, and the platform's own Secrets' keys differently too
+// (platformSecrets), the render uses the new values everywhere and the old ones nowhere. A
+// template that re-typed KAFKA_PASSWORD, DB_USER, POSTGRES_PASSWORD or SCRAM-SHA-512 would still
+// render the old text here (and its secretKeyRef would point at a key the Secret no longer has). The
 // Kafka scripts (files/scripts) type no protocol or mechanism: they require SECURITY_PROTOCOL and
 // SASL_MECHANISM, which every container running one gets from the contract.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -42,6 +43,16 @@ const readKeys = [
     ]),
   ),
 ];
+/**
+ * The key names of the platform's own Secrets (platformSecrets) the templates take from
+ * contract.json (platformKeys), but for {name}-db-reader-secret, whose keys are the db secret's
+ * (readKeys), and {name}-lenses-hq-admin, whose keys the lenses-hq subchart's auth.secretKeys name.
+ */
+const platformKeys = Object.entries(
+  chartContract('realtime-platform').platformSecrets as Record<string, Record<string, string>>,
+)
+  .filter(([suffix]) => !['db-reader-secret', 'lenses-hq-admin'].includes(suffix))
+  .flatMap(([, keys]) => Object.values(keys));
 const renamed = (key: string): string => `RENAMED_${key}`;
 /** Another protocol and mechanism the contract could choose (Kafka knows both). */
 const otherSecurity = {
@@ -55,7 +66,7 @@ const otherSecurity = {
  */
 function renamedContract(text: string): string {
   const replacement = new Map<unknown, string>([
-    ...readKeys.map((key) => [key, renamed(key)] as const),
+    ...[...readKeys, ...platformKeys].map((key) => [key, renamed(key)] as const),
     [security.protocol, otherSecurity.protocol],
     [security.saslMechanism, otherSecurity.saslMechanism],
   ]);
@@ -110,22 +121,38 @@ function renderedStrings(objects: KubernetesObject[]): { at: string; text: strin
  */
 const chartOwnNames = [/^StatefulSet\/[a-z-]+-(mysql|mongodb)\..*\.env\[\d+\]\.name$/];
 
+/**
+ * Where a platform Secret's key name may stay: as the name of an environment variable, which is
+ * what a third-party image reads (POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, MONGO_INITDB_ROOT_*,
+ * MB_ENCRYPTION_SECRET_KEY, GF_SECURITY_SECRET_KEY) or the chart's own SQL reads (the roles'
+ * passwordEnv, METABASE_DB_PASSWORD and BACKUP_DB_PASSWORD, which init.sql takes with \getenv,
+ * like APP_DB_PASSWORD), not a Secret key; its valueFrom still names the key.
+ */
+const envVariableName = [
+  /\.env\[\d+\]\.name$/,
+  /^ConfigMap\/[a-z-]+-postgresql-init\.data\.init\.sql$/,
+];
+
 /** Where `word` appears as a whole word (APP_DB_PASSWORD is not DB_PASSWORD). */
 const occurrences = (strings: { at: string; text: string }[], word: string): string[] =>
   strings
     .filter(({ text }) => new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`).test(text))
     .map(({ at }) => at)
-    .filter((at) => !chartOwnNames.some((pattern) => pattern.test(at)));
+    .filter((at) => !chartOwnNames.some((pattern) => pattern.test(at)))
+    .filter(
+      (at) => !(platformKeys.includes(word) && envVariableName.some((place) => place.test(at))),
+    );
 
 /**
  * The Secrets holding the contract's keys (fixture platform `health-data`): the five, the Kafka
- * principals' and the MQTT roles' copies of theirs, and {name}-db-reader-secret (the db keys with
- * the dashboards' read-only login).
+ * principals' and the MQTT roles' copies of theirs, and the platform's own Secrets
+ * (platformSecrets; {name}-db-reader-secret: the db keys with the dashboards' read-only login).
  */
 const contractHeldSecrets = (): Set<string> => {
   const contract = chartContract('realtime-platform') as {
     kafkaPrincipals: { secretSuffix: string }[];
     mqtt: { roles: { secretSuffix: string }[] };
+    platformSecrets: Record<string, unknown>;
   };
   return new Set(
     [
@@ -134,7 +161,7 @@ const contractHeldSecrets = (): Set<string> => {
       ...contract.mqtt.roles,
     ]
       .map((entry) => ('suffix' in entry ? entry.suffix : entry.secretSuffix))
-      .concat('db-reader-secret')
+      .concat(Object.keys(contract.platformSecrets))
       .map((suffix) => `health-data-${suffix}`),
   );
 };
@@ -182,7 +209,12 @@ afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-async function renderCopy(chart: string, fixture: string): Promise<RenderedChart> {
+/** The copy's `chart` rendered with a values fixture (and `--set` each of `set`). */
+async function renderCopy(
+  chart: string,
+  fixture: string,
+  ...set: string[]
+): Promise<RenderedChart> {
   const { stdout } = await helm().run([
     'template',
     'platform',
@@ -193,6 +225,7 @@ async function renderCopy(chart: string, fixture: string): Promise<RenderedChart
     'credentials.renderWithoutCluster=generate',
     '--values',
     valuesFixture(chart, fixture),
+    ...set.flatMap((value) => ['--set', value]),
   ]);
   return new RenderedChart(
     parseAllDocuments(stdout)
@@ -210,24 +243,33 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
       'metabase',
     ]);
     expect(readKeys.length).toBeGreaterThanOrEqual(11);
+    expect(platformKeys).toEqual(
+      expect.arrayContaining([
+        'POSTGRES_PASSWORD',
+        'DASHBOARD_ADMIN_PASSWORD',
+        'BACKUP_DB_PASSWORD',
+      ]),
+    );
     expect(otherSecurity).not.toEqual(security);
   });
 
   it.each([
-    ['realtime-platform', 'every-option'],
-    ['realtime-platform', 'kafka-cluster'],
-    ['realtime-platform', 'lenses'],
-    ['realtime-platform', 'grafana'],
-    ['realtime-platform', 'mysql'],
-    ['realtime-platform', 'mongodb'],
-    ['iot-broker', 'users'],
+    ['realtime-platform', 'every-option', []],
+    // The backup CronJob and its role exist with backup.enabled only (no fixture sets it).
+    ['realtime-platform', 'every-option', ['backup.enabled=true']],
+    ['realtime-platform', 'kafka-cluster', []],
+    ['realtime-platform', 'lenses', []],
+    ['realtime-platform', 'grafana', []],
+    ['realtime-platform', 'mysql', []],
+    ['realtime-platform', 'mongodb', []],
+    ['iot-broker', 'users', []],
   ])(
-    '%s with %s renders no renamed key and no old protocol or mechanism',
-    async (chart, fixture) => {
-      const render = await renderCopy(chart, fixture);
+    '%s with %s %j renders no renamed key and no old protocol or mechanism',
+    async (chart, fixture, set: string[]) => {
+      const render = await renderCopy(chart, fixture, ...set);
       const strings = renderedStrings(render.objects);
       const stale = Object.fromEntries(
-        [...readKeys, security.protocol, security.saslMechanism]
+        [...readKeys, ...platformKeys, security.protocol, security.saslMechanism]
           .map((word) => [word, occurrences(strings, word)] as const)
           .filter(([, where]) => where.length > 0),
       );

@@ -57,6 +57,13 @@ describe('platformSecretCatalog', () => {
     );
   });
 
+  it('gives each key an id of its own within its Secret (what the charts name the key by)', () => {
+    for (const secret of platformSecretCatalog) {
+      const ids = secret.keys.map((key) => key.id);
+      expect([secret.suffix, new Set(ids).size]).toEqual([secret.suffix, ids.length]);
+    }
+  });
+
   it("reuses the application secret's key names only for the read-only database role", () => {
     // {name}-db-reader-secret has db-secret's layout (DB_*), so a dashboard reads it like an app
     // reads db-secret; every other platform key is outside the applications' prefixes or is a
