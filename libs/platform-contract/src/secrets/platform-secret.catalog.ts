@@ -41,7 +41,8 @@ export const platformSecretCatalog = [
       "PostgreSQL administration: the superuser, which logs in on the PostgreSQL pod's local socket only (pg_hba rejects it over the network)",
     keys: [
       {
-        id: 'superuserPassword', key: 'POSTGRES_PASSWORD',
+        id: 'superuserPassword',
+        key: 'POSTGRES_PASSWORD',
         description: `password of the superuser \`${databaseSuperuser}\` (initdb, and the pod's own provisioning of roles and databases over its local socket)`,
       },
     ],
@@ -52,12 +53,17 @@ export const platformSecretCatalog = [
     description:
       "the dashboards' read-only database role: the keys of `{name}-db-secret` with a role that may only read `DB_NAME` (SELECT on every table the applications create)",
     keys: [
-      { id: 'type', key: 'DB_TYPE', description: 'the application database engine (`spec.database`)' },
+      {
+        id: 'type',
+        key: 'DB_TYPE',
+        description: 'the application database engine (`spec.database`)',
+      },
       { id: 'host', key: 'DB_HOST', description: 'database host' },
       { id: 'port', key: 'DB_PORT', description: 'database port' },
       { id: 'database', key: 'DB_NAME', description: 'the application database' },
       {
-        id: 'username', key: 'DB_USER',
+        id: 'username',
+        key: 'DB_USER',
         description: 'the read-only role (MySQL: SELECT on `DB_NAME`; MongoDB: `read`)',
       },
       { id: 'password', key: 'DB_PASSWORD', description: 'password of `DB_USER`' },
@@ -73,7 +79,8 @@ export const platformSecretCatalog = [
     enabledWhen: { field: 'database', equals: 'mysql' },
     keys: [
       {
-        id: 'rootPassword', key: 'MYSQL_ROOT_PASSWORD',
+        id: 'rootPassword',
+        key: 'MYSQL_ROOT_PASSWORD',
         description:
           "password of `root@localhost` (the image's first initialisation, and the pod's own provisioning of the application database and its users)",
       },
@@ -86,8 +93,16 @@ export const platformSecretCatalog = [
       "MongoDB administration (`database: mongodb`): the root user in `admin`, used by the MongoDB pod's own provisioning only",
     enabledWhen: { field: 'database', equals: 'mongodb' },
     keys: [
-      { id: 'rootUsername', key: 'MONGO_INITDB_ROOT_USERNAME', description: 'the root user (in `admin`)' },
-      { id: 'rootPassword', key: 'MONGO_INITDB_ROOT_PASSWORD', description: 'password of the root user' },
+      {
+        id: 'rootUsername',
+        key: 'MONGO_INITDB_ROOT_USERNAME',
+        description: 'the root user (in `admin`)',
+      },
+      {
+        id: 'rootPassword',
+        key: 'MONGO_INITDB_ROOT_PASSWORD',
+        description: 'password of the root user',
+      },
     ],
     loadedBy: ['mongodb'],
   },
@@ -97,10 +112,15 @@ export const platformSecretCatalog = [
       'the dashboard administrator (Metabase or Grafana): set up and administered by the platform only',
     keys: [
       {
-        id: 'username', key: 'DASHBOARD_ADMIN_USER',
+        id: 'username',
+        key: 'DASHBOARD_ADMIN_USER',
         description: 'admin login (an e-mail address for Metabase, a user name for Grafana)',
       },
-      { id: 'password', key: 'DASHBOARD_ADMIN_PASSWORD', description: 'password of `DASHBOARD_ADMIN_USER`' },
+      {
+        id: 'password',
+        key: 'DASHBOARD_ADMIN_PASSWORD',
+        description: 'password of `DASHBOARD_ADMIN_USER`',
+      },
     ],
     loadedBy: ['grafana', 'provisioning'],
   },
@@ -112,7 +132,11 @@ export const platformSecretCatalog = [
     keys: [
       { id: 'username', key: 'username', description: 'administrator user name' },
       { id: 'password', key: 'password', description: 'administrator password' },
-      { id: 'passwordHash', key: 'passwordHash', description: "bcrypt hash of the password (HQ's config.yaml)" },
+      {
+        id: 'passwordHash',
+        key: 'passwordHash',
+        description: "bcrypt hash of the password (HQ's config.yaml)",
+      },
     ],
     // The component labels of the lenses-hq chart's HQ and of the lenses-agent chart's agent-key Job.
     loadedBy: ['hq', 'agent-key', 'provisioning'],
@@ -121,14 +145,24 @@ export const platformSecretCatalog = [
     suffix: 'platform-credentials',
     description: "the platform components' own keys and database passwords",
     keys: [
-      { id: 'metabaseDbPassword', key: 'METABASE_DB_PASSWORD', description: "password of Metabase's role on metabaseappdb" },
       {
-        id: 'metabaseEncryptionKey', key: 'MB_ENCRYPTION_SECRET_KEY',
+        id: 'metabaseDbPassword',
+        key: 'METABASE_DB_PASSWORD',
+        description: "password of Metabase's role on metabaseappdb",
+      },
+      {
+        id: 'metabaseEncryptionKey',
+        key: 'MB_ENCRYPTION_SECRET_KEY',
         description: 'Metabase key for the connection details it stores',
       },
-      { id: 'grafanaSecretKey', key: 'GF_SECURITY_SECRET_KEY', description: 'Grafana key for the data source passwords' },
       {
-        id: 'backupDbPassword', key: 'BACKUP_DB_PASSWORD',
+        id: 'grafanaSecretKey',
+        key: 'GF_SECURITY_SECRET_KEY',
+        description: 'Grafana key for the data source passwords',
+      },
+      {
+        id: 'backupDbPassword',
+        key: 'BACKUP_DB_PASSWORD',
         description:
           'password of the backup role (pg_read_all_data, read-only; with backup.enabled), which the backup CronJob logs in as',
       },
