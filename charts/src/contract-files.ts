@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   applicationDatabaseName,
+  claimCelRules,
   claimSpecSchema,
   conditionHolds,
   databaseEngineCatalog,
@@ -20,6 +21,8 @@ import {
   endpointPortName,
   kafkaAclLine,
   kafkaPrincipalCatalog,
+  kafkaSaslMechanism,
+  kafkaSecurityProtocols,
   kafkaSuperUsers,
   maxPlatformNameLength,
   mqttRoleCatalog,
@@ -78,9 +81,12 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
     mqtt: unknown;
     secrets: { id: string }[];
   };
+  // The chart is the contract's MQTT broker: the Service its keys' endpoints point at.
+  const service = serviceDefinition('mqtt').suffix;
   return {
     $comment,
-    ports: { mqtt: ports.mqtt },
+    service,
+    ports: { [service]: ports[service] },
     mqtt,
     secrets: secrets.filter((secret) => secret.id === 'mqtt'),
   };
@@ -91,7 +97,11 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  * - `ports`: every Service's ports, {service suffix: {port name: number}} (the Service is
  *   `{name}-<suffix>`);
  * - `secrets`: the five Secrets applications load, in the contract's envFrom order, each with
- *   the claim condition enabling it and its keys (chartSecret: how each key's value is made);
+ *   the claim condition enabling it, its keys (chartSecret: how each key's value is made) and the
+ *   names of its login's keys (`login`), which the templates use to read stored credentials and
+ *   to point `secretKeyRef`s at;
+ * - `kafkaSecurity`: the security protocol and SASL mechanism of the brokers' client listeners,
+ *   those the kafka secret tells clients to use (kafkaSecurity);
  * - `mqtt`: the MQTT roles (their Secret, user name prefix and ACL rules, in the contract's
  *   order), a device's ACL rules and the MQTT over TLS port;
  * - `kafkaPrincipals`: the Kafka SCRAM principals in the contract's order, each with its user
@@ -115,6 +125,7 @@ export function platformContract(): Record<string, unknown> {
       ]),
     ),
     secrets: (secretCatalog as readonly SecretDefinition[]).map(chartSecret),
+    kafkaSecurity: kafkaSecurity(),
     mqtt: {
       tlsPort: mqttTlsPort,
       roles: mqttRoleCatalog.map((entry) => ({
@@ -188,7 +199,8 @@ function claimSamples(): RealtimePlatformSpec[] {
  * - setting: `flag` ("true"/"false": the Secret is enabled), `value` (the same for every claim) or
  *   `field` (that claim option, as text), whichever the catalog's value function is on every
  *   combination of claim options; anything else fails the build;
- * - connection: composed from the Secret's other keys (DB_URL, the chart's databaseUrl).
+ * - connection: composed from the Secret's other keys (DB_URL, the chart's databaseUrl), named in
+ *   `parts` (connectionParts).
  */
 export function chartSecretKey(
   secret: SecretDefinition,
@@ -214,7 +226,7 @@ export function chartSecretKey(
     case 'credential':
       return { key: key.key, kind: key.kind, login: key.sensitive ? 'password' : 'username' };
     case 'connection':
-      return { key: key.key, kind: key.kind };
+      return { key: key.key, kind: key.kind, parts: connectionParts(secret) };
     case 'setting': {
       const samples = claimSamples();
       const values = samples.map((spec) => key.value(spec));
@@ -237,23 +249,92 @@ export function chartSecretKey(
   }
 }
 
+/** The one key of `secret` that `matches`, which must exist and be alone. */
+function onlyKey(
+  secret: SecretDefinition,
+  what: string,
+  matches: (key: SecretKeyDefinition) => boolean,
+): string {
+  const found = secret.keys.filter(matches);
+  if (found.length !== 1) {
+    const count = found.length === 0 ? 'no key holds' : 'more than one key holds';
+    throw new Error(`${secret.suffix}: ${count} ${what}; the chart needs exactly one`);
+  }
+  return (found[0] as SecretKeyDefinition).key;
+}
+
+/**
+ * The names of a Secret's login keys ({username, password}, each when it has one), or undefined
+ * when it holds no credential: the templates read stored logins and point secretKeyRefs at these
+ * names. A Secret holds one login at most (more than one user name or password fails), so the
+ * chart fills credential keys from it.
+ */
+export function secretLogin(
+  secret: SecretDefinition,
+): { username?: string; password?: string } | undefined {
+  const credential = (sensitive: boolean, what: string): Record<string, string> => {
+    const found = secret.keys.filter(
+      (key) => key.kind === 'credential' && key.sensitive === sensitive,
+    );
+    if (found.length > 1) throw new Error(`${secret.suffix}: more than one key holds ${what}`);
+    return found[0] ? { [sensitive ? 'password' : 'username']: found[0].key } : {};
+  };
+  const login = { ...credential(false, 'a user name'), ...credential(true, 'a password') };
+  return Object.keys(login).length ? login : undefined;
+}
+
+/**
+ * The keys a connection key is composed from (the chart's databaseUrl): the login, the endpoint's
+ * host and port, the database's name (the `name` setting) and the engine (the `enum` setting its
+ * scheme follows); each must be the only one of its kind. The templates also name the db secret's
+ * keys by these roles (databaseKeys).
+ */
+export function connectionParts(secret: SecretDefinition): Record<string, string> {
+  const endpoint = (format: string) => (key: SecretKeyDefinition) =>
+    key.kind === 'endpoint' && key.format === format;
+  return {
+    username: onlyKey(secret, 'a user name', (key) => key.kind === 'credential' && !key.sensitive),
+    password: onlyKey(secret, 'a password', (key) => key.kind === 'credential' && key.sensitive),
+    host: onlyKey(secret, 'a host', endpoint('host')),
+    port: onlyKey(secret, 'a port', endpoint('port')),
+    database: onlyKey(secret, 'a name', (key) => key.kind === 'setting' && key.format === 'name'),
+    // The engine the URL's scheme follows (ConnectionKeyDefinition.schemes).
+    type: onlyKey(secret, 'a type', (key) => key.kind === 'setting' && key.format === 'enum'),
+  };
+}
+
 /**
  * A contract Secret as the charts render it: its id and suffix, the claim condition that enables
- * it (absent: always), its keys in the catalog's order (chartSecretKey). A Secret holds one login
- * at most (a user name and a password), so the chart fills credential keys from it.
+ * it (absent: always), its keys in the catalog's order (chartSecretKey) and the names of its
+ * login's keys (secretLogin; absent without credentials).
  */
 export function chartSecret(secret: SecretDefinition): Record<string, unknown> {
-  const logins = secret.keys.filter((key) => key.kind === 'credential');
-  const sensitive = logins.filter((key) => key.sensitive).length;
-  if (sensitive > 1 || logins.length - sensitive > 1) {
-    throw new Error(`${secret.suffix}: more than one user name or password`);
-  }
+  const login = secretLogin(secret);
   return {
     id: secret.id,
     suffix: secret.suffix,
     ...(secret.enabledWhen ? { enabledWhen: secret.enabledWhen } : {}),
+    ...(login ? { login } : {}),
     keys: secret.keys.map((key) => chartSecretKey(secret, key)),
   };
+}
+
+/**
+ * The security protocol and SASL mechanism the brokers' client listeners use: the values the
+ * kafka secret tells clients (its setting among kafkaSecurityProtocols, which must be the same for
+ * every claim) and the contract's kafkaSaslMechanism, so listeners and clients cannot disagree.
+ */
+export function kafkaSecurity(): { protocol: string; saslMechanism: string } {
+  const kafka = (secretCatalog as readonly SecretDefinition[]).find((s) => s.id === 'kafka');
+  const setting = kafka?.keys.find(
+    (key) => key.kind === 'setting' && key.values === kafkaSecurityProtocols,
+  );
+  if (!kafka || setting?.kind !== 'setting') {
+    throw new Error('the kafka secret has no security protocol setting');
+  }
+  const protocols = new Set(claimSamples().map((spec) => setting.value(spec)));
+  if (protocols.size !== 1) throw new Error('the security protocol depends on the claim');
+  return { protocol: [...protocols][0] as string, saslMechanism: kafkaSaslMechanism };
 }
 
 /** The brokers' `super.users` (kafkaSuperUsers), which must be the same for every claim. */
@@ -388,10 +469,96 @@ const isUnknownClaimFieldsRule = (entry: unknown): boolean =>
   (entry as { properties?: { platform?: { propertyNames?: unknown } } }).properties?.platform
     ?.propertyNames !== undefined;
 
+type Database = (typeof databases)[number];
+type Visualization = (typeof visualizations)[number];
+
+/** A JSON Schema rule over `platform` (the claim's spec) in values.schema.json. */
+const onPlatform = (schema: JsonObject): JsonObject => ({ properties: { platform: schema } });
+
+/** A regular expression matching `text` literally. */
+const literalPattern = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Each of the claim's CEL rules (claimCelRules) as a JSON Schema rule over `platform`, so Helm
+ * refuses what the API server would, or null with where the chart refuses it instead (JSON Schema
+ * cannot compare two fields; a message naming the field is clearer). Typed by rule name: a new
+ * CEL rule fails the build until it has its twin here. The values come from the contract
+ * (dlqSuffix) or are typed as its claim values.
+ */
+const celRuleTwins: Record<keyof typeof claimCelRules, JsonObject | null> = {
+  snowflakeSecretMissing: {
+    if: onPlatform({
+      properties: {
+        snowflake: { properties: { enabled: { const: true } }, required: ['enabled'] },
+      },
+      required: ['snowflake'],
+    }),
+    then: onPlatform({
+      properties: {
+        snowflake: {
+          required: ['credentialsSecret'],
+          properties: { credentialsSecret: { minLength: 1 } },
+        },
+      },
+    }),
+  },
+  mqttUsersWithoutIot: {
+    if: onPlatform({ properties: { mqttUsers: { minItems: 1 } }, required: ['mqttUsers'] }),
+    then: onPlatform({ properties: { iot: { const: true } } }),
+  },
+  topicNameReserved: onPlatform({
+    properties: {
+      topics: {
+        items: { properties: { name: { not: { pattern: `${literalPattern(dlqSuffix)}$` } } } },
+      },
+    },
+  }),
+  dashboardCannotReadDatabase: {
+    if: onPlatform({
+      properties: { database: { const: 'mongodb' satisfies Database } },
+      required: ['database'],
+    }),
+    then: onPlatform({
+      properties: { visualization: { not: { const: 'grafana' satisfies Visualization } } },
+    }),
+  },
+  // realtime-platform.v1.validateValues: one message naming both values.
+  scalingMinAboveMax: null,
+  // realtime-platform.v1.validateValues: the message says where the password goes instead.
+  mqttPasswordInline: null,
+};
+
+const celRuleComment = /^CEL rule (\w+):/;
+
+/**
+ * The allOf rules of the claim's CEL rules (celRuleTwins), each where the committed schema has it
+ * (its $comment names the rule), new ones last; the chart's own rules stay as they are.
+ */
+function withCelRuleTwins(allOf: JsonObject[]): JsonObject[] {
+  const twin = (name: keyof typeof claimCelRules): JsonObject => ({
+    $comment: `CEL rule ${name}: ${claimCelRules[name].message}.`,
+    ...(celRuleTwins[name] as JsonObject),
+  });
+  const placed = new Set<string>();
+  const rules = allOf.flatMap((entry) => {
+    const name = celRuleComment.exec(String(entry.$comment ?? ''))?.[1];
+    if (name === undefined) return [entry];
+    if (!(name in celRuleTwins) || celRuleTwins[name as keyof typeof claimCelRules] === null) {
+      return [];
+    }
+    placed.add(name);
+    return [twin(name as keyof typeof claimCelRules)];
+  });
+  for (const name of Object.keys(celRuleTwins) as (keyof typeof claimCelRules)[]) {
+    if (celRuleTwins[name] !== null && !placed.has(name)) rules.push(twin(name));
+  }
+  return rules;
+}
+
 /** What withContractSchema owns in each chart's values.schema.json (its root $comment says it). */
 const contractSchemaParts: Record<string, string> = {
   'realtime-platform':
-    'properties.platform (the claim schema) and the first allOf rule (unknown platform fields)',
+    "properties.platform (the claim schema), the first allOf rule (unknown platform fields) and the rules whose $comment names a CEL rule (the claim's claimCelRules)",
   'iot-broker':
     'the patterns of name, auth.users[].username and auth.users[].passwordSecretRef.key, and the maxLength of name',
 };
@@ -419,7 +586,7 @@ export function withContractSchema(chart: string, schema: JsonObject): JsonObjec
     };
     if (at === -1) allOf.unshift(rule);
     else allOf[at] = rule;
-    copy.allOf = allOf;
+    copy.allOf = withCelRuleTwins(allOf);
   }
   if (chart === 'iot-broker') {
     const name = objectAt(copy, ['properties', 'name']);

@@ -109,56 +109,6 @@ iot-broker.v1.image: the image reference; the digest wins over the tag.
 {{- include "common.v1.images.image" .Values.image -}}
 {{- end -}}
 
-{{/* ---------------------------------------------------------------- password hashing */}}
-
-{{/*
-iot-broker.v1.hexToBase64: standard base64 (with padding) of the bytes a lowercase hex string
-spells. Sprig hashes return hex and has no hex decoder, so the bytes are regrouped by arithmetic:
-every 6 hex digits (3 bytes, 24 bits) become 4 base64 characters; a final 1 or 2 bytes become 2
-or 3 characters and "==" or "=".
-*/}}
-{{- define "iot-broker.v1.hexToBase64" -}}
-{{- $alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" -}}
-{{- $nibbles := dict "0" 0 "1" 1 "2" 2 "3" 3 "4" 4 "5" 5 "6" 6 "7" 7 "8" 8 "9" 9 "a" 10 "b" 11 "c" 12 "d" 13 "e" 14 "f" 15 -}}
-{{- $hex := lower . -}}
-{{- $length := len $hex -}}
-{{- $groups := int (div (add (div $length 2) 2) 3) -}}
-{{- $out := "" -}}
-{{- range $group := until $groups -}}
-{{- $start := int (mul $group 6) -}}
-{{- $chunk := substr $start (int (min (add $start 6) $length)) $hex -}}
-{{- $chunkBytes := div (len $chunk) 2 -}}
-{{- $value := 0 -}}
-{{- range $i := until 6 -}}
-{{- $digit := 0 -}}
-{{- if lt $i (len $chunk) -}}
-{{- $digit = get $nibbles (substr $i (int (add1 $i)) $chunk) -}}
-{{- end -}}
-{{- $value = add (mul $value 16) $digit -}}
-{{- end -}}
-{{- $sextets := list (div $value 262144) (mod (div $value 4096) 64) (mod (div $value 64) 64) (mod $value 64) -}}
-{{- range $i, $sextet := $sextets -}}
-{{- if le $i $chunkBytes -}}
-{{- $out = printf "%s%s" $out (substr (int $sextet) (int (add1 $sextet)) $alphabet) -}}
-{{- else -}}
-{{- $out = printf "%s=" $out -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- $out -}}
-{{- end -}}
-
-{{/*
-iot-broker.v1.passwordLine: one line of Mosquitto's password file for
-(dict "username" u "password" p "salt" s): "u:$6$<base64 salt>$<base64 sha512(p + s)>", the
-salted SHA-512 format that Mosquitto 2.x reads next to its PBKDF2 `$7$` format. The salt is 12
-printable characters, the salt length Mosquitto expects.
-*/}}
-{{- define "iot-broker.v1.passwordLine" -}}
-{{- $hash := include "iot-broker.v1.hexToBase64" (sha512sum (printf "%s%s" .password .salt)) -}}
-{{- printf "%s:$6$%s$%s" .username (b64enc .salt) $hash -}}
-{{- end -}}
-
 {{/* ---------------------------------------------------------------- credentials */}}
 
 {{/*
@@ -219,7 +169,7 @@ generated and would generate new ones, which an upgrade would apply over the run
 {{- end -}}
 
 {{/*
-iot-broker.v1.credentials: JSON {"roles": {app|bridge|gateway: {username, password, salt}},
+iot-broker.v1.credentials: JSON {"roles": {app|bridge|gateway: {username, password}},
 "devices": [{username, passwordSecretRef}]}: the users of the password file. Computed once per
 render (Helm re-evaluates an include on every call, and the random functions differ each time)
 and kept across upgrades:
@@ -229,34 +179,29 @@ and kept across upgrades:
     device (charts before roles published the first device) is replaced by a generated one;
   - the bridge and gateway users come from their Secrets in the cluster, else are generated;
   - devices are auth.users (user name = deviceId); their passwords are never in the values: each
-    names a key of a Secret, which only the broker pod's init container reads (buildPasswordFile);
-  - each role user's salt is read back from the {name}-mqtt-passwd Secret already in the cluster, so an
-    unchanged password hashes to the same line and the pod is not restarted.
+    names a key of a Secret, which only the broker pod's init container reads (buildPasswordFile).
+No password is hashed here: the init container hashes every user's password with mosquitto_passwd
+from the Secrets it mounts (roleSecretSources, deviceSecretSources).
 */}}
 {{- define "iot-broker.v1.credentials" -}}
 {{- if not (hasKey .Values "__iotBrokerCredentials") -}}
 {{- include "iot-broker.v1.guardRenderWithoutCluster" . -}}
 {{- $root := . -}}
 {{- $namespace := .Release.Namespace -}}
-{{- $storedFile := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.passwordFileSecretName" .) | default dict).data | default dict -}}
-{{- $salts := dict -}}
-{{- range (include "iot-broker.v1.secretValue" (list $storedFile "passwd") | splitList "\n") -}}
-{{- $fields := splitList "$" . -}}
-{{- if and (eq (len $fields) 4) (eq (index $fields 1) "6") -}}
-{{- $_ := set $salts (index $fields 0 | trimSuffix ":") (index $fields 2 | b64dec) -}}
-{{- end -}}
-{{- end -}}
 {{- $devices := list -}}
 {{- $deviceNames := dict -}}
 {{- range .Values.auth.users -}}
 {{- $devices = append $devices (dict "username" .username "passwordSecretRef" .passwordSecretRef) -}}
 {{- $_ := set $deviceNames (.username | default "") true -}}
 {{- end -}}
+{{- /* The MQTT secret's login keys (files/contract.json): every role's Secret and
+auth.existingSecret hold the login under them. */ -}}
+{{- $loginKeys := (first (include "iot-broker.v1.contract" . | fromJson).secrets).login -}}
 {{- $given := dict -}}
 {{- with .Values.auth.existingSecret -}}
 {{- $found := lookup "v1" "Secret" $namespace . -}}
 {{- if not $found -}}
-{{- fail (printf "\n\niot-broker: auth.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server); create it with the keys MQTT_USERNAME and MQTT_PASSWORD, or leave auth.existingSecret empty to generate the credentials.\n" . $namespace) -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: Secret %q was not found in namespace %q. It is read with lookup, which needs a cluster (helm install/upgrade, or helm template --dry-run=server); create it with the keys %s and %s, or leave auth.existingSecret empty to generate the credentials.\n" . $namespace $loginKeys.username $loginKeys.password) -}}
 {{- end -}}
 {{- $given = $found.data | default dict -}}
 {{- end -}}
@@ -264,8 +209,8 @@ and kept across upgrades:
 {{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
 {{- $role := index . 0 -}}
 {{- $stored := (lookup "v1" "Secret" $namespace (include "iot-broker.v1.objectName" (list $root (index . 1))) | default dict).data | default dict -}}
-{{- $username := include "iot-broker.v1.secretValue" (list $stored "MQTT_USERNAME") -}}
-{{- $password := include "iot-broker.v1.secretValue" (list $stored "MQTT_PASSWORD") -}}
+{{- $username := include "iot-broker.v1.secretValue" (list $stored $loginKeys.username) -}}
+{{- $password := include "iot-broker.v1.secretValue" (list $stored $loginKeys.password) -}}
 {{- if hasKey $deviceNames $username -}}
 {{- $username = "" -}}
 {{- $password = "" -}}
@@ -273,37 +218,22 @@ and kept across upgrades:
 {{- $prefix := index . 2 -}}
 {{- if eq $role "app" -}}
 {{- $prefix = $root.Values.auth.generatedUsernamePrefix -}}
-{{- $givenUser := include "iot-broker.v1.secretValue" (list $given "MQTT_USERNAME") -}}
+{{- $givenUser := include "iot-broker.v1.secretValue" (list $given $loginKeys.username) -}}
 {{- if $givenUser -}}
 {{- if hasKey $deviceNames $givenUser -}}
-{{- fail (printf "\n\niot-broker: auth.existingSecret: MQTT_USERNAME %q is also a device in auth.users; the applications' user must be a user of its own.\n" $givenUser) -}}
+{{- fail (printf "\n\niot-broker: auth.existingSecret: %s %q is also a device in auth.users; the applications' user must be a user of its own.\n" $loginKeys.username $givenUser) -}}
 {{- end -}}
 {{- $username = $givenUser -}}
-{{- $password = include "iot-broker.v1.secretValue" (list $given "MQTT_PASSWORD") -}}
+{{- $password = include "iot-broker.v1.secretValue" (list $given $loginKeys.password) -}}
 {{- end -}}
 {{- end -}}
 {{- $username = $username | default (printf "%s%s" $prefix (randAlphaNum 8 | lower)) -}}
 {{- $password = $password | default (randAlphaNum 32) -}}
 {{- $_ := set $roles $role (dict "username" $username "password" $password) -}}
 {{- end -}}
-{{- range $user := values $roles -}}
-{{- $_ := set $user "salt" (get $salts $user.username | default (randAlphaNum 12)) -}}
-{{- end -}}
 {{- $_ := set .Values "__iotBrokerCredentials" (dict "roles" $roles "devices" $devices) -}}
 {{- end -}}
 {{- get .Values "__iotBrokerCredentials" | toJson -}}
-{{- end -}}
-
-{{/*
-iot-broker.v1.passwordFile: the hashed lines of the roles' generated users, in the contract's
-order: the part of Mosquitto's password file the chart knows. The devices' lines are added in
-the pod (buildPasswordFile), from their Secrets.
-*/}}
-{{- define "iot-broker.v1.passwordFile" -}}
-{{- $credentials := include "iot-broker.v1.credentials" . | fromJson -}}
-{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
-{{ include "iot-broker.v1.passwordLine" (get $credentials.roles (index . 0)) }}
-{{ end -}}
 {{- end -}}
 
 {{/*
@@ -336,14 +266,65 @@ key is reported by buildPasswordFile naming the device, not by a pod stuck in Co
 {{- end -}}
 
 {{/*
+iot-broker.v1.loginKeys: JSON {"username": KEY, "password": KEY}: the keys of a role's connection
+Secret that hold its login (the contract's MQTT credential keys, secrets[0].keys of
+files/contract.json).
+*/}}
+{{- define "iot-broker.v1.loginKeys" -}}
+{{- $keys := dict -}}
+{{- range (first (include "iot-broker.v1.contract" . | fromJson).secrets).keys -}}
+{{- if eq .kind "credential" -}}
+{{- $_ := set $keys .login .key -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $keys -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.roleNames: the MQTT roles of the contract, space-separated, in its order.
+*/}}
+{{- define "iot-broker.v1.roleNames" -}}
+{{- $names := list -}}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
+{{- $names = append $names (index . 0) -}}
+{{- end -}}
+{{- join " " $names -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.roleSecretSources: the projected-volume sources (JSON) that put each role's user name
+and password, from its connection Secret ({name}-mqtt-secret, -mqtt-bridge-secret,
+-mqtt-gateway-secret), at /mosquitto/roles/<role>/username and .../password. Only those two keys
+are projected: the init container sees nothing else of the Secrets. Not optional: the chart
+renders these Secrets itself, in the same release.
+*/}}
+{{- define "iot-broker.v1.roleSecretSources" -}}
+{{- $root := . -}}
+{{- $keys := include "iot-broker.v1.loginKeys" . | fromJson -}}
+{{- $sources := list -}}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
+{{- $role := index . 0 -}}
+{{- $items := list (dict "key" $keys.username "path" (printf "%s/username" $role)) (dict "key" $keys.password "path" (printf "%s/password" $role)) -}}
+{{- $sources = append $sources (dict "secret" (dict "name" (include "iot-broker.v1.objectName" (list $root (index . 1))) "items" $items)) -}}
+{{- end -}}
+{{- toJson $sources -}}
+{{- end -}}
+
+{{/*
 iot-broker.v1.buildPasswordFile: the script of the broker pod's init container. It writes
-Mosquitto's password file into a memory-backed emptyDir: the chart's hashed lines (the generated
-roles), then each device's line, hashed here by mosquitto_passwd -U from the password its Secret
-holds. So a device's password is read only inside this pod: never by the chart, the Release or
-the Application. Trailing newlines of a password are dropped (kubectl create secret --from-file
-keeps the file's); a password that is empty or holds a newline is refused, naming the device.
-A device password changed in its Secret takes effect when the broker restarts.
-Environment: RENDERED_PASSWD, DEVICES_DIR, DEVICES (user names), OUTPUT, MOSQUITTO_PASSWD.
+Mosquitto's password file into a memory-backed emptyDir: each role's user (in the contract's
+order), then each device, every password hashed here by the real mosquitto_passwd -U (`$7$`,
+salted PBKDF2-SHA512 in Mosquitto 2.x, a fresh salt per user and start) from the Secret that holds
+it. So no password is hashed by the template, and a device's password is read only inside this
+pod: never by the chart, the Release or the Application. A role's user name and password are
+taken byte for byte (applications get them from the same Secret); a device password's trailing
+newlines are dropped (kubectl create secret --from-file keeps the file's). A user name that is
+empty or holds ':' or a line break, and a password that is empty or holds a line break, are
+refused, naming the role or device (the file has one `user:password` line per user). A password
+changed in its Secret takes effect when the broker restarts (a role's: the chart's
+checksum/passwd annotation does that).
+Environment: ROLES_DIR, ROLES (role names), DEVICES_DIR, DEVICES (user names), OUTPUT,
+MOSQUITTO_PASSWD.
 */}}
 {{- define "iot-broker.v1.buildPasswordFile" -}}
 #!/bin/sh
@@ -352,26 +333,40 @@ die() {
   printf 'build-password-file: ERROR: %s\n' "$*" >&2
   exit 1
 }
-[ -r "$RENDERED_PASSWD" ] || die "cannot read $RENDERED_PASSWD"
 umask 077
-devices="$OUTPUT.devices"
-: >"$devices"
+plain="$OUTPUT.plain"
+: >"$plain"
 newline='
 '
+for role in $ROLES; do
+  dir="$ROLES_DIR/$role"
+  [ -r "$dir/username" ] || die "role $role: cannot read the user name of its Secret"
+  [ -r "$dir/password" ] || die "role $role: cannot read the password of its Secret"
+  # The "." keeps trailing newlines, which $(...) would drop: the password must match the Secret's.
+  username=$(cat "$dir/username" && printf .)
+  username=${username%.}
+  password=$(cat "$dir/password" && printf .)
+  password=${password%.}
+  case $username in '' | *:* | *"$newline"*) die "role $role: the user name in its Secret is empty or holds ':' or a line break" ;; esac
+  [ -n "$password" ] || die "role $role: the password in its Secret is empty"
+  case $password in *"$newline"*) die "role $role: the password in its Secret holds a line break" ;; esac
+  printf '%s:%s\n' "$username" "$password" >>"$plain"
+done
+device_count=0
 for device in $DEVICES; do
+  device_count=$((device_count + 1))
   file="$DEVICES_DIR/$device"
   [ -r "$file" ] || die "device $device: no password (the Secret key its mqttUsers passwordSecretRef names does not exist in this namespace)"
   password=$(cat "$file")
   [ -n "$password" ] || die "device $device: the password in its Secret is empty"
   case $password in *"$newline"*) die "device $device: the password in its Secret holds a line break" ;; esac
-  printf '%s:%s\n' "$device" "$password" >>"$devices"
+  printf '%s:%s\n' "$device" "$password" >>"$plain"
 done
-if [ -s "$devices" ]; then
-  "${MOSQUITTO_PASSWD:-mosquitto_passwd}" -U "$devices" || die "mosquitto_passwd could not hash the devices' passwords"
+if [ -s "$plain" ]; then
+  "${MOSQUITTO_PASSWD:-mosquitto_passwd}" -U "$plain" || die "mosquitto_passwd could not hash the passwords"
 fi
-cat "$RENDERED_PASSWD" "$devices" >"$OUTPUT"
-rm -f "$devices"
-printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "$(printf '%s\n' $DEVICES | grep -c . || true)"
+mv "$plain" "$OUTPUT"
+printf 'build-password-file: %s users (%s devices)\n' "$(grep -c . "$OUTPUT")" "$device_count"
 {{- end -}}
 
 {{/*
@@ -430,10 +425,10 @@ name and password. Call with (list $ "bridge").
 {{- else if eq $key.kind "credential" -}}
 {{- $_ := set $data $key.key (get $login $key.login) -}}
 {{- else if eq $key.kind "endpoint" -}}
-{{- /* This chart is the contract's `mqtt` Service. */ -}}
+{{- /* This chart is the contract's MQTT broker Service (`service` in files/contract.json). */ -}}
 {{- $port := "" -}}
 {{- range $key.services -}}
-{{- if eq .service "mqtt" -}}{{- $port = get $contract.ports.mqtt .port | int | toString -}}{{- end -}}
+{{- if eq .service $contract.service -}}{{- $port = get (get $contract.ports $contract.service) .port | int | toString -}}{{- end -}}
 {{- end -}}
 {{- if eq $key.format "host" -}}
 {{- $_ := set $data $key.key $host -}}
@@ -457,6 +452,17 @@ as JSON.
 */}}
 {{- define "iot-broker.v1.secretData" -}}
 {{- include "iot-broker.v1.roleSecretData" (list . "app") -}}
+{{- end -}}
+
+{{/*
+iot-broker.v1.roleSecretsData: the data of every role's connection Secret, one JSON object per
+line in the contract's order: what the pod's checksum/passwd hashes, so that a rotated password
+restarts the broker (whose init container hashes it) and an unchanged one restarts nothing.
+*/}}
+{{- define "iot-broker.v1.roleSecretsData" -}}
+{{- range include "iot-broker.v1.roles" . | fromJsonArray -}}
+{{ include "iot-broker.v1.roleSecretData" (list $ (index . 0)) }}
+{{ end -}}
 {{- end -}}
 
 {{/* ---------------------------------------------------------------- mosquitto.conf */}}
@@ -589,9 +595,8 @@ data:
 {{- end -}}
 
 {{/*
-iot-broker.v1.passwordFileSecret: the hashed password file and the ACL file. A Secret although it
-holds only hashes: a salted SHA-512 hash of a user-chosen password can still be attacked offline,
-and the ACL lists every device.
+iot-broker.v1.passwordFileSecret: the ACL file (the password file itself is built in the pod by
+buildPasswordFile). A Secret: the ACL lists every user and device.
 */}}
 {{- define "iot-broker.v1.passwordFileSecret" -}}
 apiVersion: v1
@@ -603,7 +608,6 @@ metadata:
     {{- include "iot-broker.v1.labels" . | nindent 4 }}
 type: Opaque
 data:
-  passwd: {{ include "iot-broker.v1.passwordFile" . | b64enc | quote }}
   acl: {{ include "iot-broker.v1.aclFile" . | b64enc | quote }}
 {{- end -}}
 
@@ -755,7 +759,9 @@ spec:
       annotations:
         # Only the files' contents are hashed: a label or annotation change restarts nothing.
         checksum/config: {{ include "iot-broker.v1.mosquittoConf" . | sha256sum }}
-        checksum/passwd: {{ printf "%s\n%s\n%s" (include "iot-broker.v1.passwordFile" .) (include "iot-broker.v1.aclFile" .) (include "iot-broker.v1.deviceSecretSources" .) | sha256sum }}
+        # The roles' Secrets (a rotated password must reach the password file the pod builds), the
+        # ACL and the devices' Secret references.
+        checksum/passwd: {{ printf "%s\n%s\n%s" (include "iot-broker.v1.roleSecretsData" .) (include "iot-broker.v1.aclFile" .) (include "iot-broker.v1.deviceSecretSources" .) | sha256sum }}
         checksum/script: {{ include "iot-broker.v1.buildPasswordFile" . | sha256sum }}
         {{- with .Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -777,14 +783,17 @@ spec:
       securityContext:
         {{- include "common.v1.securityContext.pod" (dict "values" .Values.podSecurityContext) | nindent 8 }}
       initContainers:
-        # Mosquitto's password file: the roles' hashed lines and the devices' from their Secrets.
+        # Mosquitto's password file: the roles' and the devices' passwords from their Secrets, hashed
+        # by mosquitto_passwd.
         - name: password-file
           image: {{ include "iot-broker.v1.image" . }}
           imagePullPolicy: {{ .Values.image.pullPolicy }}
           command: ["/bin/sh", "/mosquitto/config/build-password-file.sh"]
           env:
-            - name: RENDERED_PASSWD
-              value: /mosquitto/rendered/passwd
+            - name: ROLES_DIR
+              value: /mosquitto/roles
+            - name: ROLES
+              value: {{ include "iot-broker.v1.roleNames" . | quote }}
             - name: DEVICES_DIR
               value: /mosquitto/devices
             - name: DEVICES
@@ -799,8 +808,8 @@ spec:
             - name: config
               mountPath: /mosquitto/config
               readOnly: true
-            - name: rendered
-              mountPath: /mosquitto/rendered
+            - name: roles
+              mountPath: /mosquitto/roles
               readOnly: true
             - name: devices
               mountPath: /mosquitto/devices
@@ -884,10 +893,13 @@ spec:
             # Owner root, group fsGroup: readable by Mosquitto only.
             defaultMode: 288 # 0440: read-only for owner and group
             items:
-              - key: passwd
-                path: passwd
               - key: acl
                 path: acl
+        # The roles' user names and passwords, from their connection Secrets (only those keys).
+        - name: roles
+          projected:
+            defaultMode: 288 # 0440: read-only for owner and group
+            sources: {{ include "iot-broker.v1.roleSecretSources" . }}
         # The devices' passwords, one file per device, from the Secrets their mqttUsers name.
         - name: devices
           projected:

@@ -45,6 +45,54 @@ Returns the JSON text: use with `fromJson`.
 {{- end -}}
 
 {{/*
+realtime-platform.v1.loginKeys: the names of the login keys of one of the contract's Secrets, as
+JSON {username, password} (secrets[].login in files/contract.json: DB_USER and DB_PASSWORD for
+"db", KAFKA_USERNAME and KAFKA_PASSWORD for "kafka"...), so no template types a key name: they
+read stored logins, fill credentials.existingSecret's and point secretKeyRefs at them. The
+platform's Secrets that repeat a contract Secret's keys with another login ({name}-db-reader-secret,
+the Kafka principals' {name}-kafka-<principal>-secret) use the same names.
+Call with (list $ "secret id").
+*/}}
+{{- define "realtime-platform.v1.loginKeys" -}}
+{{- $id := index . 1 -}}
+{{- $login := dict -}}
+{{- range (include "realtime-platform.v1.contract" (index . 0) | fromJson).secrets -}}
+{{- if eq .id $id -}}{{- $login = .login | default dict -}}{{- end -}}
+{{- end -}}
+{{- if not (and $login.username $login.password) -}}
+{{- fail (printf "realtime-platform: the contract's Secret %s has no login" $id) -}}
+{{- end -}}
+{{- toJson $login -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.databaseKeys: the names of the db secret's keys by what they hold, as JSON
+{username, password, host, port, database, type}: the parts its connection key (DB_URL) is composed from
+(secrets[].keys[].parts in files/contract.json). {name}-db-reader-secret has the same keys.
+*/}}
+{{- define "realtime-platform.v1.databaseKeys" -}}
+{{- $parts := dict -}}
+{{- range (include "realtime-platform.v1.contract" . | fromJson).secrets -}}
+{{- if eq .id "db" -}}
+{{- range .keys -}}{{- if .parts -}}{{- $parts = .parts -}}{{- end -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if not $parts.host -}}
+{{- fail "realtime-platform: the contract's db Secret has no connection key" -}}
+{{- end -}}
+{{- toJson $parts -}}
+{{- end -}}
+
+{{/*
+realtime-platform.v1.kafkaSecurity: the security protocol and SASL mechanism of the brokers'
+client listeners as JSON {protocol, saslMechanism}: what the kafka secret tells clients
+(kafkaSecurity in files/contract.json), so brokers and clients cannot disagree.
+*/}}
+{{- define "realtime-platform.v1.kafkaSecurity" -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaSecurity | toJson -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.ports: the contract's Service ports as JSON ({service suffix: {portName:
 number}}). They are not configurable: every URL in the five Secrets is right by construction.
 */}}
@@ -403,9 +451,16 @@ already holds it in the cluster (lookup; for a key that moved, the Secret of an 
 version next), a new random value. Nothing is ever a fixed default. Applications get only the
 first two lines' Secrets (the contract's five); the rest are the platform's own
 (platformSecretCatalog).
-  DB_USER, DB_PASSWORD                      the applications' role ({name}-db-secret)
+  db {username, password}                   the applications' role ({name}-db-secret; in
+                                            credentials.existingSecret: the db secret's login keys)
+  dbReader {username, password}             the dashboards' read-only role ({name}-db-reader-secret;
+                                            in credentials.existingSecret: DB_READER_USER and
+                                            DB_READER_PASSWORD, names of this chart: the contract
+                                            has no such Secret)
+  kafkaPasswords {principal id: password}   each Kafka principal's ({name}-kafka-secret for app,
+                                            which credentials.existingSecret may set with the
+                                            kafka secret's password key)
   DASHBOARD_USER, DASHBOARD_PASSWORD        a dashboard viewer, no admin ({name}-metabase-secret)
-  DB_READER_USER, DB_READER_PASSWORD        the dashboards' read-only role ({name}-db-reader-secret)
   DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-admin-secret)
   LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
@@ -439,26 +494,40 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
 {{- $mysqlAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mysql-admin-secret"))) | fromJson -}}
 {{- $mongodbAdmin := include "realtime-platform.v1.secretData" (list . (include "realtime-platform.v1.objectName" (list . "mongodb-admin-secret"))) | fromJson -}}
 {{- $credentials := dict -}}
-{{- /* Kafka: one password per principal, kept in that principal's Secret (the app principal's is
-{name}-kafka-secret, which credentials.existingSecret may set with KAFKA_PASSWORD). */ -}}
+{{- /* Kafka: one password per principal, kept in that principal's Secret under the kafka
+secret's password key (the app principal's is {name}-kafka-secret, which
+credentials.existingSecret may set with that key). */ -}}
+{{- $kafkaPasswordKey := (include "realtime-platform.v1.loginKeys" (list . "kafka") | fromJson).password -}}
+{{- $kafkaPasswords := dict -}}
 {{- range $principal := include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
 {{- $stored := include "realtime-platform.v1.secretData" (list $ (include "realtime-platform.v1.objectName" (list $ $principal.secretSuffix))) | fromJson -}}
-{{- $value := include "realtime-platform.v1.decoded" (list $stored "KAFKA_PASSWORD") -}}
+{{- $value := include "realtime-platform.v1.decoded" (list $stored $kafkaPasswordKey) -}}
 {{- if eq $principal.id "app" -}}
-{{- $value = include "realtime-platform.v1.decoded" (list $given "KAFKA_PASSWORD") | default $value -}}
+{{- $value = include "realtime-platform.v1.decoded" (list $given $kafkaPasswordKey) | default $value -}}
 {{- end -}}
-{{- $_ := set $credentials (printf "KAFKA_PASSWORD_%s" $principal.id) ($value | default (include "realtime-platform.v1.newPassword" $)) -}}
+{{- $_ := set $kafkaPasswords $principal.id ($value | default (include "realtime-platform.v1.newPassword" $)) -}}
+{{- end -}}
+{{- $_ := set $credentials "kafkaPasswords" $kafkaPasswords -}}
+{{- /* The database logins: {name}-db-secret's and {name}-db-reader-secret's keys are the db
+secret's login keys; credentials.existingSecret sets the applications' with those keys too, the
+read-only role's with this chart's DB_READER_USER and DB_READER_PASSWORD. */ -}}
+{{- $dbKeys := include "realtime-platform.v1.loginKeys" (list . "db") | fromJson -}}
+{{- range $login, $sources := dict
+  "db" (list $dbKeys $db)
+  "dbReader" (list (dict "username" "DB_READER_USER" "password" "DB_READER_PASSWORD") $dbReader)
+-}}
+{{- $givenKeys := index $sources 0 -}}
+{{- $stored := index $sources 1 -}}
+{{- $username := include "realtime-platform.v1.decoded" (list $given $givenKeys.username) | default (include "realtime-platform.v1.decoded" (list $stored $dbKeys.username)) -}}
+{{- $password := include "realtime-platform.v1.decoded" (list $given $givenKeys.password) | default (include "realtime-platform.v1.decoded" (list $stored $dbKeys.password)) -}}
+{{- $_ := set $credentials $login (dict "username" $username "password" $password) -}}
 {{- end -}}
 {{- /* Where each key is kept: [Secret data, key there], in order (older chart versions kept the
 dashboard admin in {name}-metabase-secret, the superuser in {name}-platform-credentials and the
 Lenses admin password in {name}-lenses-secret). */ -}}
 {{- range $key, $sources := dict
-  "DB_USER" (list (list $db "DB_USER"))
-  "DB_PASSWORD" (list (list $db "DB_PASSWORD"))
   "DASHBOARD_USER" (list (list $dashboard "DASHBOARD_USER"))
   "DASHBOARD_PASSWORD" (list (list $dashboard "DASHBOARD_PASSWORD"))
-  "DB_READER_USER" (list (list $dbReader "DB_USER"))
-  "DB_READER_PASSWORD" (list (list $dbReader "DB_PASSWORD"))
   "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin "DASHBOARD_ADMIN_USER") (list $dashboard "DASHBOARD_ADMIN_USER"))
   "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin "DASHBOARD_ADMIN_PASSWORD") (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
   "LENSES_ADMIN_PASSWORD" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
@@ -478,15 +547,15 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $_ := set $credentials $key $value -}}
 {{- end -}}
 {{- $name := include "realtime-platform.v1.name" . -}}
-{{- $_ := set $credentials "DB_USER" ($credentials.DB_USER | default (printf "app_%s" (randAlpha 8 | lower))) -}}
-{{- $_ := set $credentials "DB_PASSWORD" ($credentials.DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials.db "username" ($credentials.db.username | default (printf "app_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials.db "password" ($credentials.db.password | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "DASHBOARD_ADMIN_USER" ($credentials.DASHBOARD_ADMIN_USER | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
 {{- $_ := set $credentials "DASHBOARD_ADMIN_PASSWORD" ($credentials.DASHBOARD_ADMIN_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* The viewer: an e-mail address (Metabase logs in by e-mail; for Grafana it is the login). */ -}}
 {{- $_ := set $credentials "DASHBOARD_USER" ($credentials.DASHBOARD_USER | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
 {{- $_ := set $credentials "DASHBOARD_PASSWORD" ($credentials.DASHBOARD_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "DB_READER_USER" ($credentials.DB_READER_USER | default (printf "reader_%s" (randAlpha 8 | lower))) -}}
-{{- $_ := set $credentials "DB_READER_PASSWORD" ($credentials.DB_READER_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials.dbReader "username" ($credentials.dbReader.username | default (printf "reader_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials.dbReader "password" ($credentials.dbReader.password | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "POSTGRES_PASSWORD" ($credentials.POSTGRES_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
@@ -540,7 +609,7 @@ the same endpoints and settings, that principal's user name and password. Call w
 {{- end -}}
 {{- $login := dict
   "username" (required (printf "unknown Kafka principal %s" $id) $principal.username)
-  "password" (get $credentials (printf "KAFKA_PASSWORD_%s" $id)) -}}
+  "password" (get $credentials.kafkaPasswords $id) -}}
 {{- include "realtime-platform.v1.contractSecretData" (list $root "kafka" $login) -}}
 {{- end -}}
 
@@ -552,7 +621,7 @@ auth and of the Schema Registry's; the REST user lists.
 */}}
 {{- define "realtime-platform.v1.kafkaAuthFiles" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $admin := get $credentials "KAFKA_PASSWORD_admin" -}}
+{{- $admin := get $credentials.kafkaPasswords "admin" -}}
 {{- $adminUser := include "realtime-platform.v1.kafkaUsername" (list . "admin") -}}
 {{- $scram := printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";" $adminUser $admin -}}
 {{- $plain := printf "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\" user_%s=\"%s\";" $adminUser $admin $adminUser $admin -}}
@@ -571,14 +640,14 @@ auth and of the Schema Registry's; the REST user lists.
 {{- $registryUsers := list -}}
 {{- range include "realtime-platform.v1.kafkaPrincipals" . | fromJsonArray -}}
 {{- if ne .schemaRegistry "none" -}}
-{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials (printf "KAFKA_PASSWORD_%s" .id)) (.superUser | ternary "admin" "user")) -}}
+{{- $registryUsers = append $registryUsers (printf "%s: %s,%s" .username (get $credentials.kafkaPasswords .id) (.superUser | ternary "admin" "user")) -}}
 {{- end -}}
 {{- end -}}
 {{- dict
   "kafka_jaas.conf" (printf "%s\n" (join "\n" $jaas))
   "connect-users.properties" (printf "%s: %s\n" $adminUser $admin)
   "registry-users.properties" (printf "%s\n" (join "\n" $registryUsers))
-  "REGISTRY_USER_INFO" (printf "%s:%s" (include "realtime-platform.v1.kafkaUsername" (list . "connect")) (get $credentials "KAFKA_PASSWORD_connect"))
+  "REGISTRY_USER_INFO" (printf "%s:%s" (include "realtime-platform.v1.kafkaUsername" (list . "connect")) (get $credentials.kafkaPasswords "connect"))
   | toJson -}}
 {{- end -}}
 
@@ -587,16 +656,17 @@ realtime-platform.v1.provisionerLogin: env entries with the provisioning princip
 (SASL_USERNAME, SASL_PASSWORD) from {name}-kafka-admin-secret, never as literal values.
 */}}
 {{- define "realtime-platform.v1.provisionerLogin" -}}
+{{- $keys := include "realtime-platform.v1.loginKeys" (list . "kafka") | fromJson -}}
 - name: SASL_USERNAME
   valueFrom:
     secretKeyRef:
       name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
-      key: KAFKA_USERNAME
+      key: {{ $keys.username }}
 - name: SASL_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ include "realtime-platform.v1.objectName" (list . "kafka-admin-secret") }}
-      key: KAFKA_PASSWORD
+      key: {{ $keys.password }}
 {{- end -}}
 
 {{/*
@@ -676,16 +746,18 @@ same name) and DB_URL's scheme and query, as JSON: the contract's databaseEngine
 {{- end -}}
 
 {{/*
-realtime-platform.v1.databaseUrl: DB_URL of a db secret's data (JSON), user and password
-percent-encoded: <scheme>://<user>:<password>@<host>:<port>/<name><query>.
+realtime-platform.v1.databaseUrl: a connection key (DB_URL) of a db secret's data (JSON), composed
+from the keys its `parts` name (files/contract.json), user and password percent-encoded:
+<scheme>://<user>:<password>@<host>:<port>/<name><query>. Call with (list $ data parts).
 */}}
 {{- define "realtime-platform.v1.databaseUrl" -}}
 {{- $root := index . 0 -}}
 {{- $data := index . 1 -}}
+{{- $parts := index . 2 -}}
 {{- $engine := include "realtime-platform.v1.databaseEngine" $root | fromJson -}}
-{{- $user := urlquery $data.DB_USER | replace "+" "%20" -}}
-{{- $password := urlquery $data.DB_PASSWORD | replace "+" "%20" -}}
-{{- printf "%s://%s:%s@%s:%s/%s%s" $engine.scheme $user $password $data.DB_HOST $data.DB_PORT $data.DB_NAME $engine.query -}}
+{{- $user := urlquery (get $data $parts.username) | replace "+" "%20" -}}
+{{- $password := urlquery (get $data $parts.password) | replace "+" "%20" -}}
+{{- printf "%s://%s:%s@%s:%s/%s%s" $engine.scheme $user $password (get $data $parts.host) (get $data $parts.port) (get $data $parts.database) $engine.query -}}
 {{- end -}}
 
 {{/*
@@ -694,7 +766,7 @@ engine platform.database names, as the applications' user (no owner, no superuse
 */}}
 {{- define "realtime-platform.v1.dbSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- include "realtime-platform.v1.contractSecretData" (list . "db" (dict "username" $credentials.DB_USER "password" $credentials.DB_PASSWORD)) -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "db" $credentials.db) -}}
 {{- end -}}
 
 {{/*
@@ -703,7 +775,7 @@ realtime-platform.v1.dbReaderSecretData: {name}-db-reader-secret (JSON): the key
 */}}
 {{- define "realtime-platform.v1.dbReaderSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- include "realtime-platform.v1.contractSecretData" (list . "db" (dict "username" $credentials.DB_READER_USER "password" $credentials.DB_READER_PASSWORD)) -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "db" $credentials.dbReader) -}}
 {{- end -}}
 
 {{/*
@@ -799,12 +871,12 @@ Call with (list $ "secret id" (dict "username" user "password" password)).
 {{- fail (printf "realtime-platform: %s: no rendering for a %s endpoint of %s" $key.key $key.format $target.service) -}}
 {{- end -}}
 {{- else if eq $key.kind "connection" -}}
-{{- $connections = append $connections $key.key -}}
+{{- $connections = append $connections $key -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 {{- range $connections -}}
-{{- $_ := set $data . (include "realtime-platform.v1.databaseUrl" (list $root $data)) -}}
+{{- $_ := set $data .key (include "realtime-platform.v1.databaseUrl" (list $root $data .parts)) -}}
 {{- end -}}
 {{- toJson $data -}}
 {{- end -}}
@@ -816,7 +888,7 @@ realtime-platform.v1.mqttContext: builds, once per render, the context the iot-b
 templates render the broker with: that subchart's values (its defaults plus this chart's
 `iot-broker:` overrides) with `name` = platform.name, the devices of platform.mqttUsers and the
 applications' user from the MQTT keys of credentials.existingSecret (when set). It is stored in .Values.__rtpMqttContext, which every
-template of this chart shares, so the generated user and salts are the same in all of them.
+template of this chart shares, so the generated users are the same in all of them.
 Returns "".
 */}}
 {{- define "realtime-platform.v1.mqttContext" -}}
@@ -993,8 +1065,9 @@ provisions them (init.sql over its local socket).
 {{- $roles := list -}}
 {{- /* The applications' and the read-only role only when the application database is here. */ -}}
 {{- if eq .Values.platform.database "postgres" -}}
-{{- $roles = append $roles (dict "role" $credentials.DB_USER "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" "DB_PASSWORD") -}}
-{{- $roles = append $roles (dict "role" $credentials.DB_READER_USER "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" "DB_PASSWORD") -}}
+{{- $passwordKey := (include "realtime-platform.v1.loginKeys" (list . "db") | fromJson).password -}}
+{{- $roles = append $roles (dict "role" $credentials.db.username "passwordEnv" "APP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-secret")) "passwordKey" $passwordKey) -}}
+{{- $roles = append $roles (dict "role" $credentials.dbReader.username "passwordEnv" "READER_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "db-reader-secret")) "passwordKey" $passwordKey) -}}
 {{- end -}}
 {{- if .Values.backup.enabled -}}
 {{- $roles = append $roles (dict "role" (include "realtime-platform.v1.backupRole" .) "passwordEnv" "BACKUP_DB_PASSWORD" "passwordSecret" (include "realtime-platform.v1.objectName" (list . "platform-credentials")) "passwordKey" "BACKUP_DB_PASSWORD") -}}
@@ -1048,8 +1121,8 @@ error, including a password variable that is not set. Passwords reach it as envi
 */}}
 {{- define "realtime-platform.v1.initSql" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- $app := $credentials.DB_USER -}}
-{{- $reader := $credentials.DB_READER_USER -}}
+{{- $app := $credentials.db.username -}}
+{{- $reader := $credentials.dbReader.username -}}
 {{- $database := include "realtime-platform.v1.applicationDatabase" . -}}
 -- Roles and databases of platform {{ include "realtime-platform.v1.name" . }}, rendered by the realtime-platform chart.
 -- Run as the superuser with: psql -v ON_ERROR_STOP=1 --no-psqlrc -f init.sql
@@ -1180,14 +1253,15 @@ logged with the message, restarted by the reconciling CronJob).
 */}}
 {{- define "realtime-platform.v1.mqttSourceConnector" -}}
 {{- $dir := printf "%s/mqtt" (include "realtime-platform.v1.connectSecretsDir" .) -}}
+{{- $login := include "realtime-platform.v1.loginKeys" (list . "mqtt") | fromJson -}}
 {{- $config := dict
   "name" "device_data_connector"
   "connector.class" "io.lenses.streamreactor.connect.mqtt.source.MqttSourceConnector"
   "tasks.max" "1"
   "connect.mqtt.hosts" (printf "tcp://%s.%s.svc.%s:%s" (include "realtime-platform.v1.objectName" (list . "mqtt")) .Release.Namespace .Values.clusterDomain (include "realtime-platform.v1.port" (list . "mqtt" "mqtt")))
   "connect.mqtt.kcql" "INSERT INTO device_data SELECT * FROM health/device_data WITHKEY(deviceId)"
-  "connect.mqtt.username" (printf "${directory:%s:MQTT_USERNAME}" $dir)
-  "connect.mqtt.password" (printf "${directory:%s:MQTT_PASSWORD}" $dir)
+  "connect.mqtt.username" (printf "${directory:%s:%s}" $dir $login.username)
+  "connect.mqtt.password" (printf "${directory:%s:%s}" $dir $login.password)
   "connect.mqtt.service.quality" "1"
   "errors.tolerance" "none"
   "errors.log.enable" "true"
@@ -1360,8 +1434,8 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- end -}}
 {{- with .Values.credentials.existingSecret -}}
 {{- $credentials := include "realtime-platform.v1.credentials" $ | fromJson -}}
-{{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" $credentials.DB_USER) -}}
-{{- $problems = append $problems (printf "credentials.existingSecret: DB_USER %q must be a lowercase PostgreSQL identifier (letters, digits, _)." $credentials.DB_USER) -}}
+{{- if not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" $credentials.db.username) -}}
+{{- $problems = append $problems (printf "credentials.existingSecret: %s %q must be a lowercase PostgreSQL identifier (letters, digits, _)." (include "realtime-platform.v1.loginKeys" (list $ "db") | fromJson).username $credentials.db.username) -}}
 {{- end -}}
 {{- end -}}
 {{- if $problems -}}
@@ -1393,12 +1467,12 @@ Job's and the CronJob's). Call with (list $ connectUrl).
       valueFrom:
         secretKeyRef:
           name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
-          key: KAFKA_USERNAME
+          key: {{ (include "realtime-platform.v1.loginKeys" (list $root "kafka") | fromJson).username }}
     - name: CONNECT_PASSWORD
       valueFrom:
         secretKeyRef:
           name: {{ include "realtime-platform.v1.objectName" (list $root "kafka-admin-secret") }}
-          key: KAFKA_PASSWORD
+          key: {{ (include "realtime-platform.v1.loginKeys" (list $root "kafka") | fromJson).password }}
     - name: WAIT_SECONDS
       value: {{ $root.Values.jobs.waitSeconds | quote }}
     - name: HOME
@@ -1435,9 +1509,11 @@ realtime-platform.v1.connectorsVolumes: the volumes of realtime-platform.v1.conn
 
 {{/*
 realtime-platform.v1.grafanaDatasources: Grafana's data source provisioning file: the application
-database, with its credentials as $VARIABLE references Grafana expands from its environment.
+database, with its credentials as $VARIABLE references Grafana expands from its environment (the
+keys of {name}-db-reader-secret, which it loads: databaseKeys).
 */}}
 {{- define "realtime-platform.v1.grafanaDatasources" -}}
+{{- $keys := include "realtime-platform.v1.databaseKeys" . | fromJson -}}
 apiVersion: 1
 {{- if eq .Values.platform.database "postgres" }}
 datasources:
@@ -1445,16 +1521,16 @@ datasources:
     uid: realtime-postgresql
     type: grafana-postgresql-datasource
     access: proxy
-    url: $DB_HOST:$DB_PORT
-    user: $DB_USER
+    url: ${{ $keys.host }}:${{ $keys.port }}
+    user: ${{ $keys.username }}
     isDefault: true
     editable: false
     jsonData:
-      database: $DB_NAME
+      database: ${{ $keys.database }}
       sslmode: disable
       postgresVersion: 1700
     secureJsonData:
-      password: $DB_PASSWORD
+      password: ${{ $keys.password }}
 {{- else }}
 # platform.database mysql (mongodb with Grafana is refused: values.schema.json, the claim's CEL rule).
 datasources:
@@ -1462,13 +1538,13 @@ datasources:
     uid: realtime-mysql
     type: mysql
     access: proxy
-    url: $DB_HOST:$DB_PORT
-    user: $DB_USER
+    url: ${{ $keys.host }}:${{ $keys.port }}
+    user: ${{ $keys.username }}
     isDefault: true
     editable: false
     jsonData:
-      database: $DB_NAME
+      database: ${{ $keys.database }}
     secureJsonData:
-      password: $DB_PASSWORD
+      password: ${{ $keys.password }}
 {{- end }}
 {{- end -}}

@@ -1,8 +1,7 @@
 // The rendered mosquitto.conf and password file on a real Mosquitto (Debian's 2.0.x), and clients
 // logging in with the rendered credentials over MQTT and WebSockets. The password file is built
 // as in the pod: the init container's rendered script, with the real mosquitto_passwd, from the
-// rendered roles' lines and the devices' Secrets.
-import { createHash } from 'node:crypto';
+// roles' rendered Secrets and the devices' Secrets.
 import {
   chmodSync,
   chownSync,
@@ -12,7 +11,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   freePort,
@@ -25,6 +24,7 @@ import {
   deviceMqttTopic,
   deviceReadingsFilter,
   deviceReadingsTopic,
+  mqttRoleCatalog,
 } from '@realtime-platform/platform-contract';
 import { mosquittoBinary, mosquittoPasswdBinary } from '@realtime-platform/toolchain';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -35,6 +35,8 @@ import { runShellScript, type ScriptResult } from '../support/run-shell-script.j
 const chart = 'iot-broker';
 
 interface RunningBroker {
+  /** The run directory: the pod's /mosquitto/ (auth/passwd is the password file the broker reads). */
+  dir: string;
   mqttUrl: string;
   wsUrl: string;
   tlsUrl: string | undefined;
@@ -55,10 +57,10 @@ function mosquittoUser(): { uid: number; gid: number } | undefined {
 }
 
 /** Secrets of the namespace, as `kubectl create secret` would hold them: name -> key -> value. */
-type DeviceSecrets = Record<string, Record<string, string>>;
+type NamespaceSecrets = Record<string, Record<string, string>>;
 
 /** The Secret the users fixture's devices name (ward-devices), one key per device. */
-const wardDevices: DeviceSecrets = {
+const wardDevices: NamespaceSecrets = {
   'ward-devices': {
     'ward-7-monitor': 'fixture-device-password-1',
     // As `kubectl create secret --from-file` stores a file: with its trailing newline.
@@ -66,35 +68,53 @@ const wardDevices: DeviceSecrets = {
   },
 };
 
-interface VolumeSources {
+interface ProjectedVolume {
   name: string;
   projected?: { sources: { secret: { name: string; items: { key: string; path: string }[] } }[] };
 }
 
 /**
  * Runs the broker pod's init container as the pod does: its rendered script (from the ConfigMap)
- * and environment, with the pod's /mosquitto/ paths under `dir`: the rendered roles' lines at
- * rendered/, each device's password where the projected volume puts it (devices/<username>, from
- * `secrets`; a missing Secret or key leaves no file, as the optional projection does), the
- * result at auth/passwd. mosquitto_passwd is the real one.
+ * and environment, with the pod's /mosquitto/ paths under `dir`. Each projected volume it mounts
+ * is filled as the kubelet would: every item at its path, from the namespace's Secrets, which
+ * are the rendered ones (the roles' connection Secrets) with `secrets` over them (the devices',
+ * or a role's key changed); a missing Secret or key leaves no file, as the optional projection
+ * does. The result is at auth/passwd. mosquitto_passwd is the real one.
  */
 async function buildPasswordFile(
   render: RenderedChart,
   dir: string,
-  secrets: DeviceSecrets,
+  secrets: NamespaceSecrets = {},
 ): Promise<ScriptResult> {
   const template = render.podTemplate('StatefulSet', 'health-data-mqtt');
   const init = template.spec.initContainers?.find((c) => c.name === 'password-file');
   if (!init) throw new Error('no password-file init container');
-  for (const sub of ['rendered', 'devices', 'auth']) mkdirSync(join(dir, sub), { recursive: true });
-  const files = render.secretData('health-data-mqtt-passwd');
-  writeFileSync(join(dir, 'rendered', 'passwd'), files.passwd ?? '');
-  writeFileSync(join(dir, 'rendered', 'acl'), files.acl ?? '');
-  const volumes = template.spec.volumes as VolumeSources[];
-  for (const source of volumes.find((v) => v.name === 'devices')?.projected?.sources ?? []) {
-    for (const item of source.secret.items) {
-      const value = secrets[source.secret.name]?.[item.key];
-      if (value !== undefined) writeFileSync(join(dir, 'devices', item.path), value);
+  for (const sub of ['rendered', 'auth']) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(
+    join(dir, 'rendered', 'acl'),
+    render.secretData('health-data-mqtt-passwd').acl ?? '',
+  );
+  const namespaceSecrets: NamespaceSecrets = Object.fromEntries(
+    render
+      .ofKind('Secret')
+      .map((secret) => [secret.metadata.name, render.secretData(secret.metadata.name)]),
+  );
+  for (const [name, data] of Object.entries(secrets)) {
+    namespaceSecrets[name] = { ...namespaceSecrets[name], ...data };
+  }
+  const mounts = new Map((init.volumeMounts ?? []).map((m) => [m.name, m.mountPath]));
+  for (const volume of template.spec.volumes as ProjectedVolume[]) {
+    const mountPath = mounts.get(volume.name);
+    if (mountPath === undefined || volume.projected === undefined) continue;
+    const root = mountPath.replace(/^\/mosquitto\//, `${dir}/`);
+    mkdirSync(root, { recursive: true });
+    for (const source of volume.projected.sources) {
+      for (const item of source.secret.items) {
+        const value = namespaceSecrets[source.secret.name]?.[item.key];
+        if (value === undefined) continue;
+        mkdirSync(dirname(join(root, item.path)), { recursive: true });
+        writeFileSync(join(root, item.path), value);
+      }
     }
   }
   const script = join(dir, 'build-password-file.sh');
@@ -118,7 +138,7 @@ async function buildPasswordFile(
  */
 async function startRenderedBroker(
   render: RenderedChart,
-  secrets: DeviceSecrets = {},
+  secrets: NamespaceSecrets = {},
 ): Promise<RunningBroker> {
   const dir = makeRunDir('mosquitto-rendered');
   const built = await buildPasswordFile(render, dir, secrets);
@@ -165,6 +185,7 @@ async function startRenderedBroker(
   });
   const credentials = render.secretData('health-data-mqtt-secret');
   const running: RunningBroker = {
+    dir,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     wsUrl: `ws://127.0.0.1:${wsPort}/mqtt`,
     tlsUrl: tls ? `mqtts://127.0.0.1:${tlsPort}` : undefined,
@@ -252,6 +273,22 @@ describe('iot-broker: the rendered files on a real Mosquitto, with a generated u
       /Not authorized/,
     );
     expect(await refusal(broker.mqttUrl, 'intruder', MQTT_PASSWORD)).toMatch(/Not authorized/);
+  });
+
+  it("lets every role log in with its Secret's password, hashed in the pod, and refuses a wrong one", async () => {
+    const passwd = readFileSync(join(broker.dir, 'auth', 'passwd'), 'utf8');
+    for (const role of mqttRoleCatalog) {
+      const { MQTT_USERNAME, MQTT_PASSWORD } = render.secretData(
+        `health-data-${role.secretSuffix}`,
+      );
+      expect(passwd).toMatch(new RegExp(`^${MQTT_USERNAME}:\\$7\\$`, 'm'));
+      expect(passwd).not.toContain(MQTT_PASSWORD);
+      const client = await login(broker.mqttUrl, MQTT_USERNAME, MQTT_PASSWORD);
+      await client.endAsync();
+      expect(await refusal(broker.mqttUrl, MQTT_USERNAME, `${MQTT_PASSWORD}x`)).toMatch(
+        /Not authorized/,
+      );
+    }
   });
 
   it('starts with Nagle off and no change to the rendered configuration but ports and paths', () => {
@@ -441,6 +478,46 @@ describe("iot-broker: the devices' passwords, hashed in the pod from their Secre
     expect(readFileSync(join(dir, 'auth', 'passwd'), 'utf8')).not.toContain(same);
   });
 
+  // Moved from the chart's own salts (credentials.test.ts) when the roles' hashing moved here.
+  it('salts every user separately, the roles included, and writes no password in clear', async () => {
+    const built = await buildPasswordFile(render, dir, wardDevices);
+    expect(built).toMatchObject({ exitCode: 0, stderr: '' });
+    const passwd = readFileSync(join(dir, 'auth', 'passwd'), 'utf8');
+    const lines = passwd.trim().split('\n');
+    expect(lines).toHaveLength(mqttRoleCatalog.length + 2);
+    // user:$7$<iterations>$<salt>$<hash>: Mosquitto 2's salted PBKDF2-SHA512.
+    for (const line of lines)
+      expect(line).toMatch(/^[^:]+:\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(new Set(lines.map((line) => line.split('$')[3])).size).toBe(lines.length);
+    for (const role of mqttRoleCatalog) {
+      expect(passwd).not.toContain(
+        render.secretData(`health-data-${role.secretSuffix}`).MQTT_PASSWORD,
+      );
+    }
+    expect(passwd).not.toContain('fixture-device-password');
+    expect(statSync(join(dir, 'auth', 'passwd')).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a role's password with a line break and a user name with ':', naming the role", async () => {
+    const broken = await buildPasswordFile(render, dir, {
+      ...wardDevices,
+      // As `kubectl create secret --from-file` stores a file: applications would get the newline.
+      'health-data-mqtt-bridge-secret': { MQTT_PASSWORD: 'a-bridge-password-0001\n' },
+    });
+    expect(broken.exitCode).not.toBe(0);
+    expect(broken.stderr).toContain(
+      'build-password-file: ERROR: role bridge: the password in its Secret holds a line break',
+    );
+    const colon = await buildPasswordFile(render, dir, {
+      ...wardDevices,
+      'health-data-mqtt-secret': { MQTT_USERNAME: 'clinic:app' },
+    });
+    expect(colon.exitCode).not.toBe(0);
+    expect(colon.stderr).toContain(
+      "role app: the user name in its Secret is empty or holds ':' or a line break",
+    );
+  });
+
   it('refuses to start the broker, naming the device, when its Secret or key is missing', async () => {
     const built = await buildPasswordFile(render, dir, {
       'ward-devices': { 'ward-7-monitor': 'fixture-device-password-1' },
@@ -466,7 +543,9 @@ describe("iot-broker: the devices' passwords, hashed in the pod from their Secre
   });
 });
 
-describe('iot-broker: the $6$ hash written by the template', () => {
+// Moved here from the chart's $6$ hash tests when the template stopped hashing: the pod hashes
+// the role's password with mosquitto_passwd, and the real broker checks it.
+describe("iot-broker: a chosen user's password, hashed in the pod by mosquitto_passwd", () => {
   let cluster: FakeKubernetesApi;
   beforeAll(async () => {
     cluster = await FakeKubernetesApi.start();
@@ -480,34 +559,45 @@ describe('iot-broker: the $6$ hash written by the template', () => {
     ['a short password', 'p'],
     ['a 32-character generated password', 'Qm9vYmFyYmF6cXV4MTIzNDU2Nzg5MDEy'],
     ['punctuation and UTF-8', 'pässwörd with spaces & "quotes"'],
-  ])('equals salted SHA-512 in base64 for %s', async (_case, password) => {
-    const secret: KubernetesObject & { data: Record<string, string> } = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'app-credentials' },
-      data: {
-        MQTT_USERNAME: Buffer.from('device').toString('base64'),
-        MQTT_PASSWORD: Buffer.from(password).toString('base64'),
-      },
-    };
-    cluster.apply([secret], 'iot');
-    const render = await renderChart(chart, {
-      namespace: 'iot',
-      values: [{ name: 'health-data', auth: { existingSecret: 'app-credentials' } }],
-      cluster,
-    });
-    const line =
-      (render.secretData('health-data-mqtt-passwd').passwd ?? '')
-        .split('\n')
-        .find((entry) => entry.startsWith('device:')) ?? '';
-    const [, type, salt, hash] = line.split('$');
-    expect(type).toBe('6');
-    const saltText = Buffer.from(salt ?? '', 'base64').toString('utf8');
-    expect(saltText).toMatch(/^[A-Za-z0-9]{12}$/);
-    expect(hash).toBe(
-      createHash('sha512')
-        .update(password + saltText)
-        .digest('base64'),
-    );
-  });
+  ])(
+    'lets the user log in with %s and refuses a wrong one',
+    async (_case, password) => {
+      const secret: KubernetesObject & { data: Record<string, string> } = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'app-credentials' },
+        data: {
+          MQTT_USERNAME: Buffer.from('device').toString('base64'),
+          MQTT_PASSWORD: Buffer.from(password).toString('base64'),
+        },
+      };
+      cluster.apply([secret], 'iot');
+      const render = await renderChart(chart, {
+        namespace: 'iot',
+        values: [{ name: 'health-data', auth: { existingSecret: 'app-credentials' } }],
+        cluster,
+      });
+      expect(render.secretData('health-data-mqtt-secret')).toMatchObject({
+        MQTT_USERNAME: 'device',
+        MQTT_PASSWORD: password,
+      });
+      const broker = await startRenderedBroker(render);
+      try {
+        const line =
+          readFileSync(join(broker.dir, 'auth', 'passwd'), 'utf8')
+            .split('\n')
+            .find((entry) => entry.startsWith('device:')) ?? '';
+        expect(line).toMatch(/^device:\$7\$/);
+        const client = await login(broker.mqttUrl, 'device', password);
+        await client.endAsync();
+        expect(await refusal(broker.mqttUrl, 'device', `${password}x`)).toMatch(/Not authorized/);
+        expect(await refusal(broker.mqttUrl, 'device', password.slice(0, -1))).toMatch(
+          /Not authorized/,
+        );
+      } finally {
+        await broker.process.stop();
+      }
+    },
+    30_000,
+  );
 });

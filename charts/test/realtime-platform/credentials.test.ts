@@ -36,7 +36,9 @@ const generated: Record<string, string[]> = {
     'BACKUP_DB_PASSWORD',
   ],
   'health-data-lenses-hq-admin': ['password', 'passwordHash'],
-  'health-data-mqtt-passwd': ['passwd'],
+  // The broker's other roles (the pod hashes every role's password from these Secrets).
+  'health-data-mqtt-bridge-secret': ['MQTT_USERNAME', 'MQTT_PASSWORD'],
+  'health-data-mqtt-gateway-secret': ['MQTT_USERNAME', 'MQTT_PASSWORD'],
 };
 
 /** Passwords that must never appear: well-known defaults and the requirements' demo values. */
@@ -284,7 +286,16 @@ describe('realtime-platform: credentials.existingSecret', () => {
       MQTT_USERNAME: 'clinic-gateway',
       MQTT_PASSWORD: 'chosen-mqtt-password-0003',
     });
-    expect(render.secretData('health-data-mqtt-passwd').passwd).toMatch(/^clinic-gateway:\$6\$/);
+    // The broker's pod hashes the app role's password from {name}-mqtt-secret (iot-broker's
+    // mosquitto.test.ts logs in with it on a real Mosquitto).
+    expect(
+      (
+        render.podTemplate('StatefulSet', 'health-data-mqtt').spec.volumes as {
+          name: string;
+          projected?: { sources: { secret: { name: string } }[] };
+        }[]
+      ).find((volume) => volume.name === 'roles')?.projected?.sources[0]?.secret.name,
+    ).toBe('health-data-mqtt-secret');
     expect(render.secretData('health-data-db-admin-secret').POSTGRES_PASSWORD).toBe(
       'chosen-superuser-password-0004',
     );

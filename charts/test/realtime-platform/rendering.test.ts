@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { maxPlatformNameLength } from '@realtime-platform/platform-contract';
+import { maxPlatformNameLength, mqttRoleCatalog } from '@realtime-platform/platform-contract';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
 import { parse } from 'yaml';
 import {
@@ -320,7 +320,8 @@ describe('realtime-platform: the broker is the iot-broker chart', () => {
       ) as unknown as {
         spec: { template: { metadata: { annotations?: Record<string, string> } } };
       };
-      // The password file's salts are random per render; its content is compared below.
+      // The roles' users are random per render, and their Secrets' data is hashed into
+      // checksum/passwd; the Secrets are compared below.
       delete statefulSet.spec.template.metadata.annotations?.['checksum/passwd'];
       return statefulSet;
     };
@@ -346,14 +347,15 @@ describe('realtime-platform: the broker is the iot-broker chart', () => {
         withoutUser(alone.secretData(secret)),
       );
     }
-    const usersOf = (render: RenderedChart) =>
-      (render.secretData('health-data-mqtt-passwd').passwd ?? '')
-        .split('\n')
-        .map((l) => l.split(':')[0]?.replace(/^(app|bridge|gateway)-[a-z0-9]{8}$/, '$1'));
-    expect(usersOf(umbrella)).toEqual(usersOf(alone));
-    // The roles' users are in the rendered file; the devices' lines are added in the pod, from
-    // their Secrets (the StatefulSets, init container included, are equal above).
-    expect(usersOf(umbrella)).toEqual(['app', 'bridge', 'gateway', '']);
+    // No hash is rendered: the pod hashes every user's password from the roles' Secrets (above)
+    // and the devices' (the StatefulSets, init container and its projected volumes included, are
+    // equal above). The rendered Secret holds the ACL alone.
+    expect(Object.keys(umbrella.secretData('health-data-mqtt-passwd'))).toEqual(['acl']);
+    const rolesOf = (render: RenderedChart) =>
+      render
+        .podTemplate('StatefulSet', 'health-data-mqtt')
+        .spec.initContainers?.[0]?.env?.find((variable) => variable.name === 'ROLES')?.value;
+    expect(rolesOf(umbrella)).toBe(mqttRoleCatalog.map((role) => role.role).join(' '));
     const devicesOf = (render: RenderedChart) =>
       render
         .podTemplate('StatefulSet', 'health-data-mqtt')
@@ -522,12 +524,23 @@ describe('realtime-platform: workloads', () => {
     const files = render.secretData('health-data-mqtt-passwd');
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     expect(mosquitto.metadata.annotations?.['checksum/config']).toBe(sha(config));
+    // The roles' Secrets' data (keys sorted, as Helm's toJson writes it), one line each: a
+    // rotated MQTT password restarts the broker, whose init container hashes it.
+    const roleSecrets = mqttRoleCatalog
+      .map((role) => {
+        const data = render.secretData(`health-data-${role.secretSuffix}`);
+        const sorted = Object.fromEntries(
+          Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)),
+        );
+        return `${JSON.stringify(sorted)}\n`;
+      })
+      .join('');
     // The devices' Secret references too: a device added or moved restarts the broker.
     const devices = (
       mosquitto.spec.volumes as { name: string; projected?: { sources: unknown[] } }[]
     ).find((volume) => volume.name === 'devices')?.projected?.sources;
     expect(mosquitto.metadata.annotations?.['checksum/passwd']).toBe(
-      sha(`${files.passwd ?? ''}\n${files.acl ?? ''}\n${JSON.stringify(devices)}`),
+      sha(`${roleSecrets}\n${files.acl ?? ''}\n${JSON.stringify(devices)}`),
     );
     // PostgreSQL provisions itself at start (init.sql) and runs pg_hba.conf: either changes it.
     const postgresql = render.podTemplate('StatefulSet', 'health-data-postgresql');

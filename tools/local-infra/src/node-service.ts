@@ -9,6 +9,11 @@ export interface NodeServiceOptions extends ServiceProcessOptions {
   readonly entry: string;
   /** The platform secrets (`localPlatformEnv`) plus the service's RTP_* variables. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Node flags before the entry, for those NODE_OPTIONS refuses (`--cpu-prof`, `--cpu-prof-dir`):
+   * the benches profile a service this way.
+   */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
@@ -32,7 +37,7 @@ export class NodeService extends ServiceProcess {
   protected launch(): ServiceLaunch {
     return {
       command: process.execPath,
-      args: ['--enable-source-maps', this.nodeOptions.entry],
+      args: ['--enable-source-maps', ...(this.nodeOptions.nodeArgs ?? []), this.nodeOptions.entry],
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

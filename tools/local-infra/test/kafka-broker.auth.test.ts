@@ -56,8 +56,9 @@ async function withLoggedAdmin(
   const lines: string[] = [];
   const admin = clientAs(id, {
     logLevel: logLevel.DEBUG,
-    // The first group lookup may find __consumer_offsets still being created.
-    retry: { retries: 5, initialRetryTime: 200 },
+    // The first group lookup may find __consumer_offsets still being created, or its coordinator
+    // still loading (COORDINATOR_LOAD_IN_PROGRESS took longer than 5 retries on a busy machine).
+    retry: { retries: 10, initialRetryTime: 200 },
     logCreator: () => (entry) => lines.push(JSON.stringify(entry.log)),
   }).admin();
   await admin.connect();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryCgroup, NodeService } from '../src/index.js';
+import { makeRunDir, MemoryCgroup, NodeService } from '../src/index.js';
 
 const entry = join(import.meta.dirname, 'fixtures/node-service/health-server.mjs');
 
@@ -48,6 +48,18 @@ describe('NodeService', () => {
     } finally {
       await service.stop();
     }
+  });
+
+  it('starts the entry with the given Node flags (a CPU profile written on stop)', async () => {
+    const dir = makeRunDir('node-service-profile');
+    const service = await NodeService.start({
+      name: 'stand-in',
+      entry,
+      env: {},
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    });
+    await service.stop();
+    expect(readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'))).toHaveLength(1);
   });
 
   it('fails with the log tail when the entry point crashes at start', async () => {

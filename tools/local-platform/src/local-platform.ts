@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { findExecutable } from '@realtime-platform/toolchain';
 import {
   ContainerService,
@@ -62,6 +63,11 @@ export interface LocalPlatformOptions {
    * memory cgroup (needs root; `ServiceProcess.memoryStats()` tells its peak and OOM kills).
    */
   readonly memoryLimitsMiB?: Readonly<Partial<Record<PlatformServiceName, number>>>;
+  /**
+   * V8 CPU profiles (`--cpu-prof`) of these services, each written to `{dir}/{service}/` when the
+   * service stops (process runtime only): where the benches find where the time goes.
+   */
+  readonly cpuProfile?: { readonly dir: string; readonly services: readonly PlatformServiceName[] };
 }
 
 /** The server of a non-PostgreSQL application database. */
@@ -301,6 +307,14 @@ export class LocalPlatform {
                 ...spec.env,
                 ...options.serviceEnv,
               },
+              ...(options.cpuProfile?.services.includes(spec.name) === true
+                ? {
+                    nodeArgs: [
+                      '--cpu-prof',
+                      `--cpu-prof-dir=${join(options.cpuProfile.dir, spec.name)}`,
+                    ],
+                  }
+                : {}),
               ...(memoryLimit === undefined ? {} : { memoryLimitMiB: memoryLimit }),
             }),
       );

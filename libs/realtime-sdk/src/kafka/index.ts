@@ -50,6 +50,8 @@ export {
 } from './dead-letter.headers.js';
 export { broadcastGroupId } from './consumer-group.naming.js';
 export type { Codec, CodecContext } from './codecs/codec.port.js';
+export { mapDecoded } from './codecs/codec.port.js';
+export { fetchMaxBytesFor } from './fetch-budget.js';
 export { jsonCodec, bufferCodec, type JsonCodecOptions } from './codecs/json.codec.js';
 export {
   avroCodec,

@@ -7,6 +7,7 @@ import type { KafkaBusOptions } from './kafka.options.js';
 import type { ConsumerMode, Subscription } from './message-bus.port.js';
 import type { KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import { RecordDelivery, type DeliverySettings } from './record-delivery.js';
+import { processFetchMaxBytes } from './fetch-budget.js';
 
 /** What a subscription needs from the bus that owns it. */
 export interface SubscriptionHost {
@@ -252,6 +253,7 @@ export class KafkajsSubscription<T> implements Subscription {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      maxBytes: processFetchMaxBytes(),
       ...(this.settings.maxBytesPerPartition === undefined
         ? {}
         : { maxBytesPerPartition: this.settings.maxBytesPerPartition }),

@@ -11,6 +11,7 @@ import type { Logger } from '../telemetry/sdk.logger.js';
 import type { KafkaBusOptions } from './kafka.options.js';
 import type { ConsumerMode, Subscription } from './message-bus.port.js';
 import type { PlatformaticKafka } from './platformatic.loader.js';
+import { processFetchMaxBytes } from './fetch-budget.js';
 import { RecordDelivery, type DeliveryHost, type SourceRecord } from './record-delivery.js';
 import type { ResolvedSubscription } from './subscription.options.js';
 
@@ -71,10 +72,9 @@ const maxRecordsPerRound = 10_000;
  * Fetch sizes: @platformatic/kafka's defaults are 50 MiB per fetch and per partition, which a
  * backlog fills, decoded, in the stream's buffer (the bench measured 971 MiB RSS for the
  * stream-processor draining 200k readings, 1.4 GiB for realtime-service behind a 40k/s offer).
- * Kafka's own consumer defaults (fetch.max.bytes 50 MiB is per request, max.partition.fetch.bytes
- * 1 MiB) and kafkajs's (10 MiB, 1 MiB per partition) bound it; these are kafkajs's.
+ * Per fetch: the process's budget (`fetchMaxBytesFor`, 1-10 MiB by heap); per partition, kafkajs's
+ * 1 MiB.
  */
-const fetchMaxBytes = 10 * 1024 * 1024;
 const defaultMaxBytesPerPartition = 1024 * 1024;
 
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -335,7 +335,7 @@ export class PlatformaticSubscription<T> implements Subscription {
       heartbeatInterval: options.heartbeatIntervalMs,
       rebalanceTimeout: Math.max(options.sessionTimeoutMs, 60_000),
       maxWaitTime: options.maxWaitTimeMs,
-      maxBytes: fetchMaxBytes,
+      maxBytes: processFetchMaxBytes(),
       maxBytesPerPartition: this.settings.maxBytesPerPartition ?? defaultMaxBytesPerPartition,
       autocommit: false,
     }) as unknown as RawConsumer;

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LocalPlatform,
@@ -7,6 +9,11 @@ import {
 import { logTail, NodeService, type MemoryCgroupStats } from '@realtime-platform/local-infra';
 import { deviceMqttTopic, runtimeEnv, vitalTopics } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';
+import {
+  formatCpuProfileSummary,
+  summarizeCpuProfiles,
+  type CpuProfileSummary,
+} from '../cpu-profile.summary.js';
 import { benchMemoryLimitsMiB } from '../pod-memory-limits.js';
 import { processStats } from '../process.stats.js';
 import { ProbeProcess } from '../probes/probe.client.js';
@@ -20,6 +27,9 @@ const rates = (process.env.BENCH_LATENCY_RATES ?? '500,1000,2000,3000,5000')
 const stepSeconds = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
 const warmupSeconds = Number(process.env.BENCH_LATENCY_WARMUP_SECONDS ?? 5);
 const devices = Number(process.env.BENCH_LATENCY_DEVICES ?? 500);
+/** When set, the services (`BENCH_CPU_PROF_SERVICES`, default all three) write V8 CPU profiles there. */
+const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR;
+const repoRoot = join(import.meta.dirname, '..', '..', '..', '..');
 /** The p99 a live vital-signs display can live with: the rate figure is the highest under it. */
 const p99BudgetMs = 100;
 
@@ -67,6 +77,9 @@ export function latencyPart(kafkaClient: string): BenchPart {
         simulator: false,
         serviceEnv: { [runtimeEnv.kafkaClient]: kafkaClient },
         memoryLimitsMiB,
+        ...(cpuProfileDir === undefined
+          ? {}
+          : { cpuProfile: { dir: cpuProfileDir, services: profiledServices() } }),
       });
       const probes: ProbeProcess[] = [];
       const steps: LatencyStep[] = [];
@@ -168,12 +181,43 @@ export function latencyPart(kafkaClient: string): BenchPart {
         for (const probe of probes) await probe.close().catch(() => undefined);
         await platform.stop();
       }
+      const cpuProfiles =
+        cpuProfileDir === undefined ? undefined : profileSummaries(cpuProfileDir, log);
       return {
         figures: latencyFigures(steps),
-        details: { kafkaClient, devices, stepSeconds, memoryLimitsMiB, steps },
+        details: { kafkaClient, devices, stepSeconds, memoryLimitsMiB, steps, cpuProfiles },
       };
     },
   };
+}
+
+function profiledServices(): PlatformServiceName[] {
+  const listed = process.env.BENCH_CPU_PROF_SERVICES?.split(',').filter(Boolean);
+  if (listed === undefined || listed.length === 0) return [...services];
+  const unknown = listed.filter((name) => !services.includes(name as PlatformServiceName));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_CPU_PROF_SERVICES: ${unknown.join(', ')} is not one of ${services.join(', ')}`,
+    );
+  }
+  return listed as PlatformServiceName[];
+}
+
+/** Each profiled service's summary (the whole run, all rates): logged, and kept in the JSON. */
+function profileSummaries(
+  dir: string,
+  log: (line: string) => void,
+): Record<string, CpuProfileSummary[]> {
+  const summaries: Record<string, CpuProfileSummary[]> = {};
+  for (const name of profiledServices()) {
+    const serviceDir = join(dir, name);
+    if (!existsSync(serviceDir)) continue;
+    summaries[name] = summarizeCpuProfiles(serviceDir, repoRoot);
+    for (const summary of summaries[name]) {
+      for (const line of formatCpuProfileSummary(`CPU profile ${name}`, summary)) log(line);
+    }
+  }
+  return summaries;
 }
 
 /** A service that died under load (e.g. OOM-killed at its pod's limit) fails the part, saying so. */

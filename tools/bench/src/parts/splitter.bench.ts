@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { join } from 'node:path';
 import {
   KafkaBroker,
-  ManagedProcess,
   NodeService,
   SchemaRegistry,
-  freePort,
   localPlatformEnv,
-  makeRunDir,
 } from '@realtime-platform/local-infra';
 import {
   defaultTopicPartitions,
@@ -126,23 +122,16 @@ async function preload(kafka: KafkaBroker, log: (line: string) => void): Promise
 
 type Stoppable = { pid: number | undefined; running: boolean; stop(): Promise<unknown> };
 
-/** One replica of the built service, as a pod runs it (or with --cpu-prof when profiling). */
-async function startReplica(entry: string, env: Record<string, string>): Promise<Stoppable> {
-  if (cpuProfileDir === undefined) {
-    return NodeService.start({ name: 'stream-processor', entry, waitFor: 'none', env });
-  }
-  // --cpu-prof is not allowed in NODE_OPTIONS: a profiled run starts the entry with the flag.
-  return new ManagedProcess({
-    service: 'stream-processor',
-    command: process.execPath,
-    args: ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, entry],
-    logFile: join(makeRunDir('stream-processor-profiled'), 'stream-processor.log'),
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...env,
-      [runtimeEnv.httpHost]: '127.0.0.1',
-      [runtimeEnv.httpPort]: String(await freePort()),
-    },
+/** One replica of the built service, as a pod runs it (with --cpu-prof when profiling). */
+function startReplica(entry: string, env: Record<string, string>): Promise<Stoppable> {
+  return NodeService.start({
+    name: 'stream-processor',
+    entry,
+    waitFor: 'none',
+    env,
+    ...(cpuProfileDir === undefined
+      ? {}
+      : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] }),
   });
 }
 

@@ -44,6 +44,11 @@ export function avroCodec<T>(options: AvroCodecOptions): AvroCodec<T> {
   const subjectOf = options.subject ?? ((context: CodecContext) => `${context.topic}-value`);
   /** Per writer schema id: undefined when writer and reader are equal, else a resolver. */
   const resolvers = new Map<number, Promise<Resolver | undefined>>();
+  /**
+   * The same, once the registry answered: decoding is then synchronous (no promise and no
+   * microtask per record - measurable at tens of thousands of records per second).
+   */
+  const settled = new Map<number, Resolver | undefined>();
   /** Per subject, the id once the registry answered: encoding is then synchronous. */
   const knownIds = new Map<string, number>();
   /** Encoding scratch space, grown on demand; each frame is copied out of it once. */
@@ -80,12 +85,27 @@ export function avroCodec<T>(options: AvroCodecOptions): AvroCodec<T> {
     return out;
   };
 
+  const read = (bytes: Buffer, reader: Resolver | undefined): T => {
+    try {
+      return readerType.fromBuffer(bytes.subarray(confluentHeaderLength), reader) as T;
+    } catch (error) {
+      throw sdkErrors.CODEC_DECODE_FAILED(
+        { codec: 'avro', reason: (error as Error).message },
+        { cause: error },
+      );
+    }
+  };
+
   const readerFor = (id: number): Promise<Resolver | undefined> => {
     let reader = resolvers.get(id);
     if (reader === undefined) {
       reader = options.registry.schemaById(id).then((text) => {
         const writerType = avro.Type.forSchema(JSON.parse(text) as AvroSchema);
-        return writerType.equals(readerType) ? undefined : readerType.createResolver(writerType);
+        const resolver = writerType.equals(readerType)
+          ? undefined
+          : readerType.createResolver(writerType);
+        settled.set(id, resolver);
+        return resolver;
       });
       resolvers.set(id, reader);
       reader.catch(() => resolvers.delete(id));
@@ -102,23 +122,16 @@ export function avroCodec<T>(options: AvroCodecOptions): AvroCodec<T> {
       if (id !== undefined) return frame(id, value);
       return register(context).then((registered) => frame(registered, value));
     },
-    async decode(bytes) {
+    decode(bytes) {
       if (bytes.length < confluentHeaderLength) {
         throw sdkErrors.CODEC_AVRO_WIRE_FORMAT({ reason: `only ${bytes.length} bytes` });
       }
       if (bytes[0] !== confluentMagicByte) {
         throw sdkErrors.CODEC_AVRO_WIRE_FORMAT({ reason: `magic byte is ${bytes[0]}` });
       }
-      const reader = await readerFor(bytes.readInt32BE(1));
-      try {
-        const body = bytes.subarray(confluentHeaderLength);
-        return readerType.fromBuffer(body, reader) as T;
-      } catch (error) {
-        throw sdkErrors.CODEC_DECODE_FAILED(
-          { codec: 'avro', reason: (error as Error).message },
-          { cause: error },
-        );
-      }
+      const id = bytes.readInt32BE(1);
+      if (settled.has(id)) return read(bytes, settled.get(id));
+      return readerFor(id).then((reader) => read(bytes, reader));
     },
   };
 }

@@ -12,3 +12,11 @@ export interface Codec<T> {
   encode(value: T, context: CodecContext): Buffer | Promise<Buffer>;
   decode(bytes: Buffer, context: CodecContext): T | Promise<T>;
 }
+
+/**
+ * `map` applied to a decoded value, synchronously when the value is already there: a codec built
+ * on another keeps the inner codec's synchronous answers (no promise per record).
+ */
+export function mapDecoded<T, U>(decoded: T | Promise<T>, map: (value: T) => U): U | Promise<U> {
+  return decoded instanceof Promise ? decoded.then(map) : map(decoded);
+}

@@ -1,4 +1,10 @@
-import { Alert, AlertPolicy, type VitalSign } from '../../domain/index.js';
+import {
+  Alert,
+  AlertPolicy,
+  type AlertEvaluation,
+  type RuleTransition,
+  type VitalSign,
+} from '../../domain/index.js';
 import type {
   AlertPublisher,
   AlertRepository,
@@ -27,14 +33,30 @@ export class RaiseAlertsUseCase {
     private readonly clock: Clock,
   ) {}
 
-  async execute(vital: VitalSign): Promise<Alert[]> {
+  /**
+   * Synchronous when no rule trips or clears (nearly every reading): nothing to store, so no
+   * promise per reading - the rules see every vital sign, tens of thousands per second.
+   */
+  execute(vital: VitalSign): Alert[] | Promise<Alert[]> {
     const evaluation = this.policy.evaluate(vital);
+    const transitions = AlertPolicy.transitions(evaluation);
+    if (evaluation.raised.length === 0 && transitions.length === 0) {
+      this.policy.commit(evaluation);
+      return [];
+    }
+    return this.raise(vital, evaluation, transitions);
+  }
+
+  private async raise(
+    vital: VitalSign,
+    evaluation: AlertEvaluation,
+    transitions: readonly RuleTransition[],
+  ): Promise<Alert[]> {
     const raised = evaluation.raised.map((breach) => Alert.raise(breach, vital, this.clock.now()));
     for (const alert of raised) {
       await this.alerts.save(alert);
       await this.publisher.publish(alert);
     }
-    const transitions = AlertPolicy.transitions(evaluation);
     if (transitions.length > 0) {
       await this.ruleState.record(
         transitions.map((transition) => ({ ...transition, recordedAt: vital.recordedAt })),

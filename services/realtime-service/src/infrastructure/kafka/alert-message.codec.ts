@@ -1,4 +1,4 @@
-import { jsonCodec, type Codec } from '@realtime-platform/realtime-sdk';
+import { jsonCodec, mapDecoded, type Codec } from '@realtime-platform/realtime-sdk';
 import { alertFromDto, toAlertDto, type AlertDto } from '../../application/index.js';
 import type { Alert } from '../../domain/index.js';
 
@@ -11,7 +11,5 @@ const dtoCodec = jsonCodec<AlertDto>();
 export const alertMessageCodec: Codec<Alert> = {
   name: 'json-alert',
   encode: (alert, context) => dtoCodec.encode(toAlertDto(alert), context),
-  async decode(bytes, context) {
-    return alertFromDto(await dtoCodec.decode(bytes, context));
-  },
+  decode: (bytes, context) => mapDecoded(dtoCodec.decode(bytes, context), alertFromDto),
 };

@@ -39,7 +39,7 @@ export function vitalRecordCodec(registry: SchemaRegistryClient): Codec<VitalRec
   return {
     name: 'avro-vitals',
     encode: (value, context) => codecOf(context.topic).encode(value, context),
-    async decode(bytes, context) {
+    decode(bytes, context) {
       // The stream processor writes Avro by default; with its JSON format (RTP_VALUE_FORMAT=json)
       // the same fields arrive as a JSON object. The domain checks the fields either way.
       if (bytes[0] === openingBrace) return json.decode(bytes, context);

@@ -1,9 +1,10 @@
-import type {
-  Codec,
-  Logger,
-  MessageBus,
-  SchemaRegistryClient,
-  Subscription,
+import {
+  mapDecoded,
+  type Codec,
+  type Logger,
+  type MessageBus,
+  type SchemaRegistryClient,
+  type Subscription,
 } from '@realtime-platform/realtime-sdk';
 import type {
   RaiseAlertsUseCase,
@@ -33,12 +34,18 @@ export function liveMessageCodec(
       if (message.type === 'alert') return alertMessageCodec.encode(message.alert, context);
       throw new Error('live messages are only decoded');
     },
-    async decode(bytes, context) {
-      if (context.topic === alertsTopic)
-        return { type: 'alert', alert: await alertMessageCodec.decode(bytes, context) };
-      const record = await vitals.decode(bytes, context);
-      if (!isVitalTopic(context.topic)) throw new Error(`unexpected topic ${context.topic}`);
-      return { type: 'vital', vital: vitalFromRecord(context.topic, record) };
+    decode(bytes, context) {
+      if (context.topic === alertsTopic) {
+        return mapDecoded(alertMessageCodec.decode(bytes, context), (alert) => ({
+          type: 'alert' as const,
+          alert,
+        }));
+      }
+      const { topic } = context;
+      return mapDecoded(vitals.decode(bytes, context), (record): LiveMessage => {
+        if (!isVitalTopic(topic)) throw new Error(`unexpected topic ${topic}`);
+        return { type: 'vital', vital: vitalFromRecord(topic, record) };
+      });
     },
   };
 }
@@ -112,9 +119,11 @@ export class VitalStreamConsumers {
           }
           for (const record of records) {
             if (!isVitalTopic(record.topic)) continue;
-            const alerts = await this.options.raiseAlerts.execute(
+            const raised = this.options.raiseAlerts.execute(
               vitalFromRecord(record.topic, record.value),
             );
+            // Awaited only when a rule tripped or cleared (a promise); else answered at once.
+            const alerts = raised instanceof Promise ? await raised : raised;
             for (const alert of alerts)
               logger.info({ alert: alert.id, severity: alert.severity }, 'alert raised');
           }

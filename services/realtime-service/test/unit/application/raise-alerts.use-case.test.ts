@@ -32,6 +32,15 @@ describe('RaiseAlertsUseCase', () => {
     expect(publisher.published).toEqual([alert]);
   });
 
+  it('answers a reading that trips and clears nothing at once (no promise), one that trips with a promise', async () => {
+    const { repository, useCase } = setup();
+    expect(useCase.execute(heartRateOf(72))).toEqual([]);
+    const tripped = useCase.execute(heartRateOf(190, { at: t0 + 1000 }));
+    expect(tripped).toBeInstanceOf(Promise);
+    expect(await tripped).toHaveLength(1);
+    expect(repository.alerts.size).toBe(1);
+  });
+
   it('raises nothing for values within bounds', async () => {
     const { repository, publisher, useCase } = setup();
     expect(await useCase.execute(heartRateOf(72))).toEqual([]);

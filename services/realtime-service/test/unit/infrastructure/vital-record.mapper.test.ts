@@ -73,8 +73,11 @@ describe('vital records ↔ vital signs', () => {
     const bytes = Buffer.from(JSON.stringify(heart?.value));
     const decoded = await codec.decode(bytes, { topic: 'heart_rate_device_topic' });
     expect(vitalFromRecord('heart_rate_device_topic', decoded).values).toEqual({ heartRate: 72 });
+    // Thrown at once or rejected: a consumer handles both alike.
     await expect(
-      codec.decode(Buffer.from('{not json'), { topic: 'heart_rate_device_topic' }),
+      Promise.resolve().then(() =>
+        codec.decode(Buffer.from('{not json'), { topic: 'heart_rate_device_topic' }),
+      ),
     ).rejects.toMatchObject({ code: 'RTP_ERR_SDK_CODEC_DECODE_FAILED' });
   });
 });

@@ -1,0 +1,267 @@
+// The charts type no contract value they read from files/contract.json: in a copy of the charts
+// whose contract.json names every login and database key differently and gives Kafka another
+// security protocol and SASL mechanism, the render uses the new values everywhere and the old ones
+// nowhere. A template that re-typed KAFKA_PASSWORD, DB_USER or SCRAM-SHA-512 would still render
+// the old text here (and its secretKeyRef would point at a key the Secret no longer has).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { chartContract } from '../src/contract-files.js';
+import {
+  chartsRoot,
+  helm,
+  RenderedChart,
+  valuesFixture,
+  type KubernetesObject,
+} from './support/render-chart.js';
+
+interface ContractSecret {
+  id: string;
+  login?: { username: string; password: string };
+  keys: { key: string; parts?: Record<string, string> }[];
+}
+
+const contractSecrets = chartContract('realtime-platform').secrets as ContractSecret[];
+const security = chartContract('realtime-platform').kafkaSecurity as {
+  protocol: string;
+  saslMechanism: string;
+};
+
+/** The contract key names the templates must take from contract.json: logins and DB_URL's parts. */
+const readKeys = [
+  ...new Set(
+    contractSecrets.flatMap((secret) => [
+      ...Object.values(secret.login ?? {}),
+      ...secret.keys.flatMap((key) => Object.values(key.parts ?? {})),
+    ]),
+  ),
+];
+const renamed = (key: string): string => `RENAMED_${key}`;
+/** Another protocol and mechanism the contract could choose (Kafka knows both). */
+const otherSecurity = {
+  protocol: security.protocol === 'SASL_SSL' ? 'SASL_PLAINTEXT' : 'SASL_SSL',
+  saslMechanism: security.saslMechanism === 'SCRAM-SHA-256' ? 'SCRAM-SHA-512' : 'SCRAM-SHA-256',
+};
+
+/**
+ * contract.json with every read key renamed and the other protocol and mechanism, wherever the
+ * JSON names them (kafkaSecurity and the kafka secret's settings alike).
+ */
+function renamedContract(text: string): string {
+  const replacement = new Map<unknown, string>([
+    ...readKeys.map((key) => [key, renamed(key)] as const),
+    [security.protocol, otherSecurity.protocol],
+    [security.saslMechanism, otherSecurity.saslMechanism],
+  ]);
+  return JSON.stringify(
+    JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as unknown,
+  );
+}
+
+/**
+ * Every string of the rendered objects with where it is, leaving out what is not the chart's
+ * template text: the scripts' files (`*.sh` in ConfigMaps, whose file interface names the mounted
+ * files) and the file names of Secret volume items (`path`, which those scripts read).
+ */
+function renderedStrings(objects: KubernetesObject[]): { at: string; text: string }[] {
+  const found: { at: string; text: string }[] = [];
+  const walk = (node: unknown, at: string): void => {
+    if (typeof node === 'string') found.push({ at, text: node });
+    else if (Array.isArray(node)) node.forEach((item, index) => walk(item, `${at}[${index}]`));
+    else if (node && typeof node === 'object') {
+      for (const [name, value] of Object.entries(node)) {
+        if (name.endsWith('.sh') || (name === 'path' && at.includes('.items['))) continue;
+        // Keys of a map (Secret data, ConfigMap data) are rendered text too.
+        found.push({ at: `${at}.${name} (key)`, text: name });
+        walk(value, `${at}.${name}`);
+      }
+    }
+  };
+  for (const object of objects) {
+    const { kind, metadata } = object as { kind: string; metadata: { name: string } };
+    const data = (object as { data?: Record<string, string> }).data;
+    // Secret data is base64: its decoded text is what the templates wrote.
+    const decoded =
+      kind === 'Secret' && data
+        ? {
+            ...object,
+            data: Object.fromEntries(
+              Object.entries(data).map(([key, value]) => [
+                key,
+                Buffer.from(value, 'base64').toString(),
+              ]),
+            ),
+          }
+        : object;
+    walk(decoded, `${kind}/${metadata.name}`);
+  }
+  return found;
+}
+
+/**
+ * Names that are the chart's own and only look like a contract key: the input of init-mysql.sh
+ * and init-mongodb.sh (DB_NAME, the database they create; its value comes from the contract).
+ */
+const chartOwnNames = [/^StatefulSet\/[a-z-]+-(mysql|mongodb)\..*\.env\[\d+\]\.name$/];
+
+/** Where `word` appears as a whole word (APP_DB_PASSWORD is not DB_PASSWORD). */
+const occurrences = (strings: { at: string; text: string }[], word: string): string[] =>
+  strings
+    .filter(({ text }) => new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`).test(text))
+    .map(({ at }) => at)
+    .filter((at) => !chartOwnNames.some((pattern) => pattern.test(at)));
+
+/**
+ * The Secrets holding the contract's keys (fixture platform `health-data`): the five, the Kafka
+ * principals' and the MQTT roles' copies of theirs, and {name}-db-reader-secret (the db keys with
+ * the dashboards' read-only login).
+ */
+const contractHeldSecrets = (): Set<string> => {
+  const contract = chartContract('realtime-platform') as {
+    kafkaPrincipals: { secretSuffix: string }[];
+    mqtt: { roles: { secretSuffix: string }[] };
+  };
+  return new Set(
+    [
+      ...(contractSecrets as unknown as { suffix: string }[]),
+      ...contract.kafkaPrincipals,
+      ...contract.mqtt.roles,
+    ]
+      .map((entry) => ('suffix' in entry ? entry.suffix : entry.secretSuffix))
+      .concat('db-reader-secret')
+      .map((suffix) => `health-data-${suffix}`),
+  );
+};
+
+/** The secretKeyRefs and Secret volume items of every pod that name a contract-held Secret. */
+function secretReferences(render: RenderedChart): { secret: string; key: string }[] {
+  const rendered = contractHeldSecrets();
+  const references: { secret: string; key: string }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const { secretKeyRef, secret } = node as {
+        secretKeyRef?: { name: string; key: string };
+        secret?: { secretName: string; items?: { key: string }[] };
+      };
+      if (secretKeyRef) references.push({ secret: secretKeyRef.name, key: secretKeyRef.key });
+      for (const item of secret?.items ?? []) {
+        references.push({ secret: secret?.secretName ?? '', key: item.key });
+      }
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(render.objects);
+  return references.filter((reference) => rendered.has(reference.secret));
+}
+
+let copy: string;
+
+beforeAll(async () => {
+  copy = await mkdtemp(join(tmpdir(), 'rtp-contract-renamed-'));
+  // The umbrella's charts/ links are relative: copy the charts side by side, links as they are.
+  for (const chart of ['common', 'iot-broker', 'lenses-agent', 'lenses-hq', 'realtime-platform']) {
+    await cp(join(chartsRoot, chart), join(copy, chart), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+  for (const chart of ['iot-broker', 'realtime-platform']) {
+    const file = join(copy, chart, 'files', 'contract.json');
+    await writeFile(file, renamedContract(await readFile(file, 'utf8')));
+  }
+});
+
+afterAll(async () => {
+  await rm(copy, { recursive: true, force: true });
+});
+
+async function renderCopy(chart: string, fixture: string): Promise<RenderedChart> {
+  const { stdout } = await helm().run([
+    'template',
+    'platform',
+    join(copy, chart),
+    '--namespace',
+    'apps',
+    '--set',
+    'credentials.renderWithoutCluster=generate',
+    '--values',
+    valuesFixture(chart, fixture),
+  ]);
+  return new RenderedChart(
+    parseAllDocuments(stdout)
+      .map((doc) => doc.toJSON() as KubernetesObject | null)
+      .filter((object): object is KubernetesObject => object !== null),
+  );
+}
+
+describe('the charts follow files/contract.json (a copy with renamed keys and other Kafka security)', () => {
+  it('renames some key of every contract Secret with a login, and the Kafka security', () => {
+    expect(contractSecrets.filter((secret) => secret.login).map((secret) => secret.id)).toEqual([
+      'mqtt',
+      'kafka',
+      'db',
+      'metabase',
+    ]);
+    expect(readKeys.length).toBeGreaterThanOrEqual(11);
+    expect(otherSecurity).not.toEqual(security);
+  });
+
+  it.each([
+    ['realtime-platform', 'every-option'],
+    ['realtime-platform', 'kafka-cluster'],
+    ['realtime-platform', 'lenses'],
+    ['realtime-platform', 'grafana'],
+    ['realtime-platform', 'mysql'],
+    ['realtime-platform', 'mongodb'],
+    ['iot-broker', 'users'],
+  ])(
+    '%s with %s renders no renamed key and no old protocol or mechanism',
+    async (chart, fixture) => {
+      const render = await renderCopy(chart, fixture);
+      const strings = renderedStrings(render.objects);
+      const stale = Object.fromEntries(
+        [...readKeys, security.protocol, security.saslMechanism]
+          .map((word) => [word, occurrences(strings, word)] as const)
+          .filter(([, where]) => where.length > 0),
+      );
+      expect(stale).toEqual({});
+      // Every reference to a Secret the chart renders finds its key there.
+      for (const { secret, key } of secretReferences(render)) {
+        expect({ secret, key, found: key in render.secretData(secret) }).toEqual({
+          secret,
+          key,
+          found: true,
+        });
+      }
+    },
+  );
+
+  it('gives the brokers, Connect and the Schema Registry the contract protocol and mechanism', async () => {
+    const single = renderedStrings((await renderCopy('realtime-platform', 'minimal')).objects);
+    expect(occurrences(single, otherSecurity.protocol).length).toBeGreaterThanOrEqual(5);
+    expect(occurrences(single, otherSecurity.saslMechanism).length).toBeGreaterThanOrEqual(5);
+    const cluster = await renderCopy('realtime-platform', 'kafka-cluster');
+    const properties = cluster.configMapData('health-data-kafka-cluster')['broker.properties'];
+    expect(properties).toContain(
+      `sasl.mechanism.inter.broker.protocol=${otherSecurity.saslMechanism}`,
+    );
+    expect(properties).toContain(`CLIENT:${otherSecurity.protocol}`);
+  });
+
+  it('composes DB_URL from the renamed keys and points the reader Secret at them', async () => {
+    const render = await renderCopy('realtime-platform', 'minimal');
+    const db = contractSecrets.find((secret) => secret.id === 'db');
+    const url = db?.keys.find((key) => key.parts);
+    const data = render.secretData('health-data-db-secret');
+    const parts = url?.parts ?? {};
+    expect(data[url?.key ?? '']).toContain(
+      `@${data[renamed(parts.host ?? '')]}:${data[renamed(parts.port ?? '')]}/${data[renamed(parts.database ?? '')]}`,
+    );
+    expect(Object.keys(render.secretData('health-data-db-reader-secret')).sort()).toEqual(
+      Object.keys(data).sort(),
+    );
+  });
+});
