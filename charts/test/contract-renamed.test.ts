@@ -2,13 +2,16 @@
 // whose contract.json names every login and database key differently and gives Kafka another
 // security protocol and SASL mechanism, the render uses the new values everywhere and the old ones
 // nowhere. A template that re-typed KAFKA_PASSWORD, DB_USER or SCRAM-SHA-512 would still render
-// the old text here (and its secretKeyRef would point at a key the Secret no longer has).
+// the old text here (and its secretKeyRef would point at a key the Secret no longer has). The
+// Kafka scripts (files/scripts) type no protocol or mechanism: they require SECURITY_PROTOCOL and
+// SASL_MECHANISM, which every container running one gets from the contract.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { chartContract } from '../src/contract-files.js';
+import { kafkaSecurityEnv } from './support/kafka-security-env.js';
 import {
   chartsRoot,
   helm,
@@ -16,6 +19,7 @@ import {
   valuesFixture,
   type KubernetesObject,
 } from './support/render-chart.js';
+import { containersOf, workloadsOf } from './support/workloads.js';
 
 interface ContractSecret {
   id: string;
@@ -249,6 +253,56 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
       `sasl.mechanism.inter.broker.protocol=${otherSecurity.saslMechanism}`,
     );
     expect(properties).toContain(`CLIENT:${otherSecurity.protocol}`);
+  });
+
+  it('gives every container running a Kafka script the contract protocol and mechanism', async () => {
+    const scripts = [
+      'ensure-topics.sh',
+      'ensure-acls.sh',
+      'ensure-scram-users.sh',
+      'start-kafka-node.sh',
+    ];
+    for (const [fixture, expected] of [
+      ['minimal', ['topics', 'acls', 'kafka']],
+      ['kafka-cluster', ['topics', 'acls', 'controller', 'broker']],
+    ] as const) {
+      const render = await renderCopy('realtime-platform', fixture);
+      const running = workloadsOf(render).flatMap(({ template }) =>
+        containersOf(template).filter((container) => {
+          const { command = [], lifecycle } = container as typeof container & {
+            lifecycle?: { postStart?: { exec?: { command?: string[] } } };
+          };
+          return [...command, ...(lifecycle?.postStart?.exec?.command ?? [])].some((word) =>
+            scripts.some((script) => word.endsWith(`/${script}`)),
+          );
+        }),
+      );
+      expect(running.map(({ name }) => name).sort()).toEqual([...expected].sort());
+      for (const container of running) {
+        expect({ container: container.name, env: kafkaSecurityEnv(container) }).toEqual({
+          container: container.name,
+          env: {
+            SECURITY_PROTOCOL: otherSecurity.protocol,
+            SASL_MECHANISM: otherSecurity.saslMechanism,
+          },
+        });
+      }
+    }
+  });
+
+  it('leaves the Kafka security out of every script: no script types a protocol or mechanism', async () => {
+    const dir = join(chartsRoot, 'realtime-platform', 'files', 'scripts');
+    const words = [...Object.values(security), ...Object.values(otherSecurity)];
+    const typed: string[] = [];
+    for (const file of (await readdir(dir)).filter((name) => name.endsWith('.sh'))) {
+      const text = await readFile(join(dir, file), 'utf8');
+      for (const word of words) {
+        if (new RegExp(`(^|[^A-Za-z0-9_-])${word}([^A-Za-z0-9_-]|$)`).test(text)) {
+          typed.push(`${file}: ${word}`);
+        }
+      }
+    }
+    expect(typed).toEqual([]);
   });
 
   it('composes DB_URL from the renamed keys and points the reader Secret at them', async () => {

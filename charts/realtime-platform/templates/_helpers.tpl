@@ -93,6 +93,20 @@ client listeners as JSON {protocol, saslMechanism}: what the kafka secret tells 
 {{- end -}}
 
 {{/*
+realtime-platform.v1.kafkaSecurityEnv: env entries SECURITY_PROTOCOL and SASL_MECHANISM with the
+contract's Kafka security (kafkaSecurity), for every container running a script that logs in to a
+broker or gives it SCRAM credentials (ensure-topics.sh, ensure-acls.sh, ensure-scram-users.sh,
+start-kafka-node.sh): the scripts require both and type neither.
+*/}}
+{{- define "realtime-platform.v1.kafkaSecurityEnv" -}}
+{{- $security := include "realtime-platform.v1.kafkaSecurity" . | fromJson -}}
+- name: SECURITY_PROTOCOL
+  value: {{ $security.protocol | quote }}
+- name: SASL_MECHANISM
+  value: {{ $security.saslMechanism | quote }}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.ports: the contract's Service ports as JSON ({service suffix: {portName:
 number}}). They are not configurable: every URL in the five Secrets is right by construction.
 */}}

@@ -21,6 +21,7 @@ import {
 import { kafkaDistribution } from '@realtime-platform/toolchain';
 import { Kafka, logLevel } from 'kafkajs';
 import { parse } from 'yaml';
+import { kafkaSecurityEnv } from '../support/kafka-security-env.js';
 import { platformModel } from '../support/platform-contract-check.js';
 import {
   chartPath,
@@ -278,6 +279,17 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /**
+   * The contract's security protocol and SASL mechanism, as the set-up Job's acls container gets
+   * them (ensure-acls.sh).
+   */
+  const aclsSecurity = () => {
+    const job = workloadsOf(renders.minimal).find(({ name }) =>
+      name.startsWith('health-data-kafka-setup'),
+    );
+    return kafkaSecurityEnv(containersOf(job!.template).find(({ name }) => name === 'acls')!);
+  };
+
   const run = (env: Record<string, string> = {}) =>
     runShellScript(
       script,
@@ -288,6 +300,7 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
         SASL_USERNAME: broker.credentials('admin').username,
         SASL_PASSWORD: broker.credentials('admin').password,
         WAIT_SECONDS: '60',
+        ...aclsSecurity(),
         ...env,
       },
       300_000,
@@ -352,6 +365,20 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
     expect(wrong.stderr).toContain('did not answer within 1s');
   }, 300_000);
 
+  it('refuses to run without the contract’s security protocol, naming SECURITY_PROTOCOL', async () => {
+    const { SECURITY_PROTOCOL: _protocol, ...without } = aclsSecurity();
+    const result = await runShellScript(script, {
+      BOOTSTRAP_SERVER: broker.bootstrapServers,
+      ACLS_FILE: join(dir, 'acls.txt'),
+      KAFKA_ACLS: join(dir, 'kafka-acls'),
+      SASL_USERNAME: broker.credentials('admin').username,
+      SASL_PASSWORD: broker.credentials('admin').password,
+      ...without,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('SECURITY_PROTOCOL is not set');
+  });
+
   it('ensure-scram-users.sh gives a principal its SCRAM credential over the INTERNAL listener, logging in as the provisioning principal', async () => {
     const users = join(dir, 'users');
     const login = { username: 'late-principal', password: 'a-generated-password-0001' };
@@ -389,6 +416,10 @@ describe('realtime-platform: ensure-acls.sh on a real Kafka (SASL/SCRAM, Standar
         ADMIN_DIR: join(users, 'admin'),
         KAFKA_CONFIGS: join(dir, 'kafka-configs'),
         WAIT_SECONDS: '60',
+        // The broker pod's: the SCRAM mechanism, and the INTERNAL listener's protocol.
+        ...kafkaSecurityEnv(
+          containerOf(renders.minimal.podTemplate('StatefulSet', 'health-data-kafka'), 'kafka'),
+        ),
       },
       300_000,
     );

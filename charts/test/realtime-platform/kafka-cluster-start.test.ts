@@ -130,4 +130,17 @@ describe('start-kafka-node.sh with the rendered settings', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('POD_NAME health-data-kafka does not end in an ordinal');
   });
+
+  it('refuses to format without the contract’s SASL mechanism, naming SASL_MECHANISM', async () => {
+    const dataDir = join(work, 'no-mechanism', 'data');
+    const { SASL_MECHANISM: _mechanism, ...env } = podEnv(
+      'health-data-kafka',
+      'broker',
+      'health-data-kafka-0',
+      dataDir,
+    );
+    const result = await runShellScript(script, env);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('SASL_MECHANISM is not set');
+  });
 });

@@ -7,14 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KafkaBroker } from '@realtime-platform/local-infra';
 import { kafkaDistribution } from '@realtime-platform/toolchain';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaSecurityEnv } from '../support/kafka-security-env.js';
 import { chartPath, renderChart } from '../support/render-chart.js';
 import { runShellScript } from '../support/run-shell-script.js';
+import { containersOf, workloadsOf } from '../support/workloads.js';
 
 const script = join(chartPath('realtime-platform'), 'files', 'scripts', 'ensure-topics.sh');
 
 let broker: KafkaBroker;
 let dir: string;
 let plan: string[];
+/** The contract's security protocol and SASL mechanism, as the Job's topics container gets them. */
+let security: Record<string, string>;
 
 /** kafka-topics and kafka-configs as the fast-data-dev image has them, from the same Kafka jars. */
 async function writeKafkaTools(): Promise<void> {
@@ -40,6 +44,7 @@ async function ensureTopics(lines: string[]) {
       // The provisioning principal, as the Job gets it from {name}-kafka-admin-secret.
       SASL_USERNAME: broker.credentials('admin').username,
       SASL_PASSWORD: broker.credentials('admin').password,
+      ...security,
     },
     120_000,
   );
@@ -84,6 +89,9 @@ beforeAll(async () => {
     .trim()
     .split('\n')
     .slice(0, 4);
+  const job = workloadsOf(render).find(({ name }) => name.startsWith('health-data-kafka-setup'));
+  const topics = containersOf(job!.template).find(({ name }) => name === 'topics');
+  security = kafkaSecurityEnv(topics!);
 }, 120_000);
 
 afterAll(async () => {
@@ -145,4 +153,17 @@ describe('realtime-platform: ensure-topics.sh on a real Kafka', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('Kafka at 127.0.0.1:1 did not answer within 1s');
   }, 120_000);
+
+  it('refuses a login without the contract’s SASL mechanism, naming SASL_MECHANISM', async () => {
+    const result = await runShellScript(script, {
+      BOOTSTRAP_SERVER: broker.bootstrapServers,
+      TOPICS_FILE: join(dir, 'topics.txt'),
+      KAFKA_TOPICS: join(dir, 'kafka-topics'),
+      SASL_USERNAME: broker.credentials('admin').username,
+      SASL_PASSWORD: broker.credentials('admin').password,
+      SECURITY_PROTOCOL: security.SECURITY_PROTOCOL!,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('SASL_MECHANISM is not set');
+  });
 });

@@ -7,7 +7,9 @@
 #   ACLS_FILE           one "<principal> <ALLOW|DENY> <operation> <TOPIC|GROUP|CLUSTER> <LITERAL|PREFIXED> <name>"
 #                       line per ACL (required)
 #   SASL_USERNAME, SASL_PASSWORD  the provisioning principal, a super user (required)
-#   SECURITY_PROTOCOL   SASL_PLAINTEXT (default) or SASL_SSL
+#   SECURITY_PROTOCOL, SASL_MECHANISM  the brokers' client security, the contract's kafkaSecurity
+#                       (required; the chart sets both from files/contract.json, so this script
+#                       types neither); a SCRAM mechanism
 #   WAIT_SECONDS        how long to wait for the broker (default 600)
 #   POLL_SECONDS        pause between two checks while waiting (default 5)
 #   KAFKA_TIMEOUT_MS    how long one Kafka request may take (default 15000)
@@ -30,7 +32,10 @@ die() {
 [ -r "$ACLS_FILE" ] || die "cannot read $ACLS_FILE"
 [ -n "${SASL_USERNAME:-}" ] || die "SASL_USERNAME is not set (the provisioning principal)"
 [ -n "${SASL_PASSWORD:-}" ] || die "SASL_PASSWORD is not set"
-SECURITY_PROTOCOL=${SECURITY_PROTOCOL:-SASL_PLAINTEXT}
+[ -n "${SECURITY_PROTOCOL:-}" ] || die "SECURITY_PROTOCOL is not set (the contract's kafkaSecurity.protocol)"
+[ -n "${SASL_MECHANISM:-}" ] || die "SASL_MECHANISM is not set (the contract's kafkaSecurity.saslMechanism)"
+# The login below is SCRAM's: another mechanism would need another login module.
+case $SASL_MECHANISM in SCRAM-*) ;; *) die "SASL_MECHANISM $SASL_MECHANISM is not a SCRAM mechanism" ;; esac
 WAIT_SECONDS=${WAIT_SECONDS:-600}
 POLL_SECONDS=${POLL_SECONDS:-5}
 KAFKA_ACLS=${KAFKA_ACLS:-kafka-acls}
@@ -44,7 +49,7 @@ trap 'exit 130' INT TERM
 umask 077
 {
   printf 'request.timeout.ms=%s\ndefault.api.timeout.ms=%s\n' "$KAFKA_TIMEOUT_MS" "$KAFKA_TIMEOUT_MS"
-  printf 'security.protocol=%s\nsasl.mechanism=SCRAM-SHA-512\n' "$SECURITY_PROTOCOL"
+  printf 'security.protocol=%s\nsasl.mechanism=%s\n' "$SECURITY_PROTOCOL" "$SASL_MECHANISM"
   printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
     "$SASL_USERNAME" "$SASL_PASSWORD"
 } >"$work/client.properties"

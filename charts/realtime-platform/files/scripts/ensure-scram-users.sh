@@ -1,5 +1,6 @@
 #!/bin/sh
-# ensure-scram-users.sh: gives the broker the SCRAM-SHA-512 credential of every platform principal.
+# ensure-scram-users.sh: gives the broker the SCRAM credential (SASL_MECHANISM) of every platform
+# principal.
 # Runs inside the Kafka pod (postStart) against the broker's INTERNAL listener on localhost, logging
 # in with SASL PLAIN as the provisioning principal (that listener's only user; the KRaft controller
 # does not take SCRAM changes directly): the client listeners accept nobody until these
@@ -10,6 +11,11 @@
 #   USERS_DIR           one directory per principal holding KAFKA_USERNAME and KAFKA_PASSWORD
 #                       files (its mounted Secret) (required)
 #   ADMIN_DIR           the provisioning principal's directory among them (required)
+#   SASL_MECHANISM      the SCRAM mechanism of the credentials, the contract's
+#                       kafkaSecurity.saslMechanism (required)
+#   SECURITY_PROTOCOL   the INTERNAL listener's security protocol (required): the chart maps every
+#                       listener to the contract's kafkaSecurity.protocol. Its SASL mechanism, PLAIN,
+#                       is the chart's own (the templates give that listener PLAIN, not the contract).
 #   WAIT_SECONDS        how long to wait for the broker (default 300)
 #   POLL_SECONDS        pause between two attempts (default 5)
 #   KAFKA_CONFIGS       the Kafka CLI command (default kafka-configs)
@@ -24,6 +30,9 @@ die() {
 INTERNAL=${INTERNAL:-localhost:9093}
 { [ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ]; } || die "USERS_DIR is not a directory"
 { [ -n "${ADMIN_DIR:-}" ] && [ -r "$ADMIN_DIR/KAFKA_PASSWORD" ]; } || die "ADMIN_DIR has no KAFKA_PASSWORD"
+[ -n "${SECURITY_PROTOCOL:-}" ] || die "SECURITY_PROTOCOL is not set (the contract's kafkaSecurity.protocol)"
+[ -n "${SASL_MECHANISM:-}" ] || die "SASL_MECHANISM is not set (the contract's kafkaSecurity.saslMechanism)"
+case $SASL_MECHANISM in SCRAM-*) ;; *) die "SASL_MECHANISM $SASL_MECHANISM is not a SCRAM mechanism" ;; esac
 WAIT_SECONDS=${WAIT_SECONDS:-300}
 POLL_SECONDS=${POLL_SECONDS:-5}
 KAFKA_CONFIGS=${KAFKA_CONFIGS:-kafka-configs}
@@ -32,7 +41,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ensure-scram-users.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 umask 077
 {
-  printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n'
+  printf 'security.protocol=%s\nsasl.mechanism=PLAIN\n' "$SECURITY_PROTOCOL"
   printf 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s";\n' \
     "$(cat "$ADMIN_DIR/KAFKA_USERNAME")" "$(cat "$ADMIN_DIR/KAFKA_PASSWORD")"
 } >"$work/internal.properties"
@@ -52,7 +61,7 @@ for dir in "$USERS_DIR"/*/; do
   # On argv: kafka-configs reads SCRAM credentials nowhere else (its --add-config-file mangles the
   # mechanism name). The process runs inside the Kafka container only, briefly.
   configs --alter --entity-type users --entity-name "$user" \
-    --add-config "SCRAM-SHA-512=[password=$(cat "$dir/KAFKA_PASSWORD")]" >/dev/null 2>"$work/error" ||
+    --add-config "$SASL_MECHANISM=[password=$(cat "$dir/KAFKA_PASSWORD")]" >/dev/null 2>"$work/error" ||
     die "setting the SCRAM credential of $user failed: $(tail -n 3 "$work/error" | tr '\n' ' ')"
   count=$((count + 1))
 done

@@ -13,9 +13,11 @@
 #   POLL_SECONDS        pause between two checks while waiting (default 5)
 #   KAFKA_TIMEOUT_MS    how long one Kafka request may take (default 15000)
 #   KAFKA_TOPICS, KAFKA_CONFIGS  the Kafka CLI commands (default kafka-topics, kafka-configs)
-#   SASL_USERNAME, SASL_PASSWORD  the provisioning principal (SCRAM-SHA-512), when the broker
-#                       wants a login (the platform's always does)
-#   SECURITY_PROTOCOL   SASL_PLAINTEXT (default) or SASL_SSL, with SASL_USERNAME
+#   SASL_USERNAME, SASL_PASSWORD  the provisioning principal, when the broker wants a login (the
+#                       platform's always does)
+#   SECURITY_PROTOCOL, SASL_MECHANISM  with SASL_USERNAME (required then): the brokers' client
+#                       security, the contract's kafkaSecurity (the chart sets both from
+#                       files/contract.json, so this script types neither); a SCRAM mechanism
 #
 # Any failure ends the script with a non-zero status and a message on stderr.
 set -eu
@@ -46,8 +48,12 @@ umask 077
 printf 'request.timeout.ms=%s\ndefault.api.timeout.ms=%s\n' "$KAFKA_TIMEOUT_MS" "$KAFKA_TIMEOUT_MS" >"$work/client.properties"
 if [ -n "${SASL_USERNAME:-}" ]; then
   [ -n "${SASL_PASSWORD:-}" ] || die "SASL_PASSWORD is not set"
+  [ -n "${SECURITY_PROTOCOL:-}" ] || die "SECURITY_PROTOCOL is not set (the contract's kafkaSecurity.protocol)"
+  [ -n "${SASL_MECHANISM:-}" ] || die "SASL_MECHANISM is not set (the contract's kafkaSecurity.saslMechanism)"
+  # The login below is SCRAM's: another mechanism would need another login module.
+  case $SASL_MECHANISM in SCRAM-*) ;; *) die "SASL_MECHANISM $SASL_MECHANISM is not a SCRAM mechanism" ;; esac
   {
-    printf 'security.protocol=%s\nsasl.mechanism=SCRAM-SHA-512\n' "${SECURITY_PROTOCOL:-SASL_PLAINTEXT}"
+    printf 'security.protocol=%s\nsasl.mechanism=%s\n' "$SECURITY_PROTOCOL" "$SASL_MECHANISM"
     printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
       "$SASL_USERNAME" "$SASL_PASSWORD"
   } >>"$work/client.properties"

@@ -14,6 +14,8 @@
 #   CLUSTER_ID      the KRaft cluster id, the same on every node (required)
 #   DATA_DIR        log.dirs (required)
 #   USERS_DIR       one directory per principal holding KAFKA_USERNAME and KAFKA_PASSWORD (required)
+#   SASL_MECHANISM  the SCRAM mechanism of those credentials, the contract's
+#                   kafkaSecurity.saslMechanism (required; the chart sets it from files/contract.json)
 #   POD_HOST_SUFFIX brokers: what follows the pod name in its host (".<headless service FQDN>")
 #   ADVERTISED      brokers: advertised.listeners, "{host}" standing for the pod's host
 #   CONFIG_DIR      where server.properties is written (default /tmp/kafka-config)
@@ -35,6 +37,8 @@ case "$ordinal" in '' | *[!0-9]*) die "POD_NAME $POD_NAME does not end in an ord
 [ -n "${CLUSTER_ID:-}" ] || die "CLUSTER_ID is not set"
 [ -n "${DATA_DIR:-}" ] || die "DATA_DIR is not set"
 { [ -n "${USERS_DIR:-}" ] && [ -d "$USERS_DIR" ]; } || die "USERS_DIR is not a directory"
+[ -n "${SASL_MECHANISM:-}" ] || die "SASL_MECHANISM is not set (the contract's kafkaSecurity.saslMechanism)"
+case $SASL_MECHANISM in SCRAM-*) ;; *) die "SASL_MECHANISM $SASL_MECHANISM is not a SCRAM mechanism" ;; esac
 CONFIG_DIR=${CONFIG_DIR:-/tmp/kafka-config}
 KAFKA_HOME=${KAFKA_HOME:-/opt/kafka}
 node_id=$((NODE_ID_BASE + ordinal))
@@ -56,7 +60,7 @@ if [ ! -f "$DATA_DIR/meta.properties" ]; then
   # The credentials go on argv: kafka-storage reads them nowhere else; only this container sees it.
   set -- format --ignore-formatted -t "$CLUSTER_ID" -c "$config"
   for dir in "$USERS_DIR"/*/; do
-    set -- "$@" --add-scram "SCRAM-SHA-512=[name=$(cat "$dir/KAFKA_USERNAME"),password=$(cat "$dir/KAFKA_PASSWORD")]"
+    set -- "$@" --add-scram "$SASL_MECHANISM=[name=$(cat "$dir/KAFKA_USERNAME"),password=$(cat "$dir/KAFKA_PASSWORD")]"
   done
   "$KAFKA_HOME/bin/kafka-storage.sh" "$@" >/dev/null || die "formatting $DATA_DIR failed"
   say "formatted $DATA_DIR as node $node_id of cluster $CLUSTER_ID"
