@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@realtime-platform/local-infra';
 import { GoTool, type GoToolName } from '@realtime-platform/toolchain';
 import { parseAllDocuments } from 'yaml';
 import { addonNames, addonsRoot, composeFunction } from '../../src/index.js';
@@ -33,31 +34,6 @@ const parse = (text: string): KubeObject[] =>
   parseAllDocuments(text)
     .map((doc) => doc.toJS() as KubeObject | null)
     .filter((object): object is KubeObject => object !== null);
-
-/** A loopback port the OS reports free now. */
-function probePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Ports already given to a function here: the OS may offer a just-closed port again (two functions, one port). */
-const handedOut = new Set<number>();
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await probePort();
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
 
 const listening = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

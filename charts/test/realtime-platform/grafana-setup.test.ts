@@ -5,35 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GrafanaApiStandIn } from '../support/grafana-api-stand-in.js';
-import {
-  chartPath,
-  containerOf,
-  renderChart,
-  type RenderedChart,
-} from '../support/render-chart.js';
-import { runShellScript } from '../support/run-shell-script.js';
+import { platformScript, runAsContainer } from '../support/container-script.js';
+import { containerOf, renderChart, type RenderedChart } from '../support/render-chart.js';
 
 const chart = 'realtime-platform';
-const script = join(chartPath(chart), 'files', 'scripts', 'setup-grafana.sh');
+const script = platformScript('setup-grafana.sh');
 
 let render: RenderedChart;
 let grafana: GrafanaApiStandIn;
 
-/** The rendered Job's environment, Secret references resolved from the rendered Secrets. */
-function jobEnvironment(): Record<string, string> {
-  const container = containerOf(render.podTemplate('Job', 'health-data-grafana-setup-1'), 'setup');
-  const env: Record<string, string> = {};
-  for (const variable of container.env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    env[variable.name] = (ref ? render.secretData(ref.name)[ref.key] : variable.value) ?? '';
-  }
-  return env;
-}
+/** The rendered Job's container. */
+const setupContainer = () =>
+  containerOf(render.podTemplate('Job', 'health-data-grafana-setup-1'), 'setup');
 
-/** Runs the script; only where it finds Grafana is rewritten. */
+/** Runs the script with the Job's environment; only where it finds Grafana is rewritten. */
 const run = (extra: Record<string, string> = {}) =>
-  runShellScript(script, {
-    ...jobEnvironment(),
+  runAsContainer(script, render, setupContainer(), {
     GF_URL: grafana.url,
     WAIT_SECONDS: '5',
     POLL_SECONDS: '1',

@@ -1,21 +1,16 @@
 // The Lenses SQL Job's script, run for real (sh, curl, jq) with the rendered SQL files and the
-// rendered Job's environment, against a stand-in for the Lenses HQ calls it makes.
+// rendered Job's environment (its HQ login from the rendered admin Secret), against a stand-in for
+// the Lenses HQ calls it makes.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { LensesProcessorsStandIn } from '../support/lenses-processors-stand-in.js';
-import {
-  chartPath,
-  containerOf,
-  envOf,
-  renderChart,
-  type RenderedChart,
-} from '../support/render-chart.js';
-import { runShellScript } from '../support/run-shell-script.js';
+import { platformScript, runAsContainer } from '../support/container-script.js';
+import { containerOf, envOf, renderChart, type RenderedChart } from '../support/render-chart.js';
 
 const chart = 'realtime-platform';
-const script = join(chartPath(chart), 'files', 'scripts', 'ensure-lenses-processors.sh');
+const script = platformScript('ensure-lenses-processors.sh');
 
 let render: RenderedChart;
 let hq: LensesProcessorsStandIn;
@@ -23,12 +18,14 @@ let sqlDir: string;
 let environment: string;
 let admin: Record<string, string>;
 
+/** The rendered Job's container. */
+const processorsContainer = () =>
+  containerOf(render.podTemplate('Job', 'health-data-lenses-sql-1'), 'processors');
+
+/** Runs the script with the Job's environment; only where it finds HQ and the SQL is rewritten. */
 const run = (extra: Record<string, string> = {}) =>
-  runShellScript(script, {
+  runAsContainer(script, render, processorsContainer(), {
     HQ_URL: hq.url,
-    HQ_USER: admin.username ?? '',
-    HQ_PASSWORD: admin.password ?? '',
-    HQ_ENV_NAME: environment,
     SQL_DIR: sqlDir,
     WAIT_SECONDS: '10',
     POLL_SECONDS: '1',
@@ -37,11 +34,7 @@ const run = (extra: Record<string, string> = {}) =>
 
 beforeAll(async () => {
   render = await renderChart(chart, { namespace: 'apps', fixtures: ['lenses'] });
-  const container = containerOf(
-    render.podTemplate('Job', 'health-data-lenses-sql-1'),
-    'processors',
-  );
-  environment = envOf(container, 'HQ_ENV_NAME').value ?? '';
+  environment = envOf(processorsContainer(), 'HQ_ENV_NAME').value ?? '';
   admin = render.secretData('health-data-lenses-hq-admin');
 });
 beforeEach(async () => {

@@ -8,35 +8,37 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/gl
 import { PostgresServer } from '@realtime-platform/local-infra';
 import { MetabaseApiStandIn } from '../support/metabase-api-stand-in.js';
 import {
+  containerEnvironment,
+  platformScript,
+  runAsContainer,
+} from '../support/container-script.js';
+import {
   chartPath,
   containerOf,
   renderChart,
   type RenderedChart,
 } from '../support/render-chart.js';
-import { runShellScript } from '../support/run-shell-script.js';
 
 const chart = 'realtime-platform';
-const script = join(chartPath(chart), 'files', 'scripts', 'setup-metabase.sh');
+const script = platformScript('setup-metabase.sh');
 
 let render: RenderedChart;
 let metabase: MetabaseApiStandIn;
 let snowflakeDir: string;
 
-/** The rendered Job's environment, Secret references resolved from the rendered Secrets. */
-function jobEnvironment(): Record<string, string> {
-  const container = containerOf(render.podTemplate('Job', 'health-data-metabase-setup-1'), 'setup');
-  const env: Record<string, string> = {};
-  for (const variable of container.env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    env[variable.name] = (ref ? render.secretData(ref.name)[ref.key] : variable.value) ?? '';
-  }
-  return env;
-}
+/** The rendered Job's container. */
+const setupContainer = () =>
+  containerOf(render.podTemplate('Job', 'health-data-metabase-setup-1'), 'setup');
 
-/** Runs the script; only where it finds Metabase and the Snowflake files is rewritten. */
+/** The rendered Job's environment, Secret references resolved from the rendered Secrets. */
+const jobEnvironment = () => containerEnvironment(render, setupContainer());
+
+/**
+ * Runs the script with the Job's environment; only where it finds Metabase and the Snowflake
+ * files is rewritten.
+ */
 const run = (extra: Record<string, string> = {}) =>
-  runShellScript(script, {
-    ...jobEnvironment(),
+  runAsContainer(script, render, setupContainer(), {
     MB_URL: metabase.url,
     SNOWFLAKE_DIR: snowflakeDir,
     WAIT_SECONDS: '5',

@@ -21,15 +21,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useFerretDbServer } from '@realtime-platform/local-infra/jest';
 import { MongoClient, MongoServerError } from 'mongodb';
 import {
-  chartPath,
-  containerOf,
-  renderChart,
-  type RenderedChart,
-} from '../support/render-chart.js';
-import { runShellScript, type ScriptResult } from '../support/run-shell-script.js';
+  databaseContainer,
+  databaseEnvironment,
+  databaseInitHook,
+  runDatabaseInit,
+} from '../support/database-pod.js';
+import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import type { ScriptResult } from '../support/run-shell-script.js';
 
 const chart = 'realtime-platform';
-const script = join(chartPath(chart), 'files', 'scripts', 'init-mongodb.sh');
 /** mongosh's own entry point (its package's `bin`), run by the node on PATH. */
 const mongosh = join(
   dirname(createRequire(import.meta.url).resolve('mongosh/package.json')),
@@ -41,43 +41,12 @@ const ferretdb = useFerretDbServer();
 let render: RenderedChart;
 let dir: string;
 
-const mongodbContainer = (chartRender: RenderedChart) =>
-  containerOf(chartRender.podTemplate('StatefulSet', 'health-data-mongodb'), 'mongodb');
-
-/** The container's environment with every secretKeyRef resolved from the rendered Secrets. */
-function containerEnvironment(chartRender: RenderedChart): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const variable of mongodbContainer(chartRender).env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    const value = ref ? chartRender.secretData(ref.name)[ref.key] : variable.value;
-    if (value === undefined) throw new Error(`cannot resolve ${variable.name}`);
-    env[variable.name] = value;
-  }
-  return env;
-}
-
-/** The postStart hook: `env K=V ... /bin/sh /scripts/init-mongodb.sh`. */
-function hook(chartRender: RenderedChart): { env: Record<string, string>; script: string } {
-  const container = mongodbContainer(chartRender) as {
-    lifecycle?: { postStart?: { exec?: { command?: string[] } } };
-  };
-  const command = container.lifecycle?.postStart?.exec?.command ?? [];
-  const assignments = command.slice(1).filter((part) => /^[A-Z_]+=/.test(part));
-  return {
-    env: Object.fromEntries(
-      assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-    ),
-    script: command.at(-1) ?? '',
-  };
-}
-
-/** The script as the hook runs it, on the test server; `extra` overrides any variable. */
-async function runInit(extra: Record<string, string> = {}): Promise<ScriptResult> {
-  return runShellScript(
-    script,
+/** init-mongodb.sh as the postStart hook runs it (../support/database-pod.ts), on the test server; `extra` overrides any variable. */
+const runInit = (extra: Record<string, string> = {}): Promise<ScriptResult> =>
+  runDatabaseInit(
+    render,
+    'mongodb',
     {
-      ...containerEnvironment(render),
-      ...hook(render).env,
       MONGO_HOST: ferretdb().host,
       MONGO_PORT: String(ferretdb().port),
       MONGOSH: mongosh,
@@ -89,7 +58,6 @@ async function runInit(extra: Record<string, string> = {}): Promise<ScriptResult
     },
     120_000,
   );
-}
 
 /** A rendered secret's DB_URL, pointed at the test server (the Service name becomes its port). */
 function urlOf(secret: Record<string, string | undefined>, password?: string): string {
@@ -140,16 +108,18 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('realtime-platform: init-mongodb.sh (the MongoDB pod provisions its users itself)', () => {
   it('runs as the postStart hook over the pod loopback, root from the admin Secret only', () => {
-    expect(hook(render)).toEqual({
+    expect(databaseInitHook(render, 'mongodb')).toEqual({
       env: { LOG_FILE: '/proc/1/fd/2' },
       script: '/scripts/init-mongodb.sh',
     });
-    const env = mongodbContainer(render).env ?? [];
+    const env = databaseContainer(render, 'mongodb').env ?? [];
     for (const name of ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_PASSWORD']) {
       const root = env.find((v) => v.name === name);
       expect(root?.valueFrom?.secretKeyRef?.name).toBe('health-data-mongodb-admin-secret');
     }
-    expect(containerEnvironment(render)).not.toHaveProperty('ACCEPT_SERVER_WITHOUT_ROLES');
+    expect(databaseEnvironment(render, 'mongodb')).not.toHaveProperty(
+      'ACCEPT_SERVER_WITHOUT_ROLES',
+    );
   });
 
   it('refuses a server without roles at once, unless told to accept it', async () => {

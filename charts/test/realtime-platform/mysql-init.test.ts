@@ -10,60 +10,29 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useMariaDbServer } from '@realtime-platform/local-infra/jest';
 import mysql from 'mysql2/promise';
 import {
-  chartPath,
-  containerOf,
-  renderChart,
-  type RenderedChart,
-} from '../support/render-chart.js';
-import { runShellScript, type ScriptResult } from '../support/run-shell-script.js';
+  databaseContainer,
+  databaseEnvironment,
+  databaseInitHook,
+  runDatabaseInit,
+} from '../support/database-pod.js';
+import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import type { ScriptResult } from '../support/run-shell-script.js';
 
 const chart = 'realtime-platform';
-const script = join(chartPath(chart), 'files', 'scripts', 'init-mysql.sh');
 const mariadb = useMariaDbServer();
 
 let render: RenderedChart;
 let dir: string;
 
-const mysqlContainer = (chartRender: RenderedChart) =>
-  containerOf(chartRender.podTemplate('StatefulSet', 'health-data-mysql'), 'mysql');
-
-/** The container's environment with every secretKeyRef resolved from the rendered Secrets. */
-function containerEnvironment(chartRender: RenderedChart): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const variable of mysqlContainer(chartRender).env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    const value = ref ? chartRender.secretData(ref.name)[ref.key] : variable.value;
-    if (value === undefined) throw new Error(`cannot resolve ${variable.name}`);
-    env[variable.name] = value;
-  }
-  return env;
-}
-
-/** The postStart hook: `env K=V ... /bin/sh /scripts/init-mysql.sh`. */
-function hook(chartRender: RenderedChart): { env: Record<string, string>; script: string } {
-  const container = mysqlContainer(chartRender) as {
-    lifecycle?: { postStart?: { exec?: { command?: string[] } } };
-  };
-  const command = container.lifecycle?.postStart?.exec?.command ?? [];
-  const assignments = command.slice(1).filter((part) => /^[A-Z_]+=/.test(part));
-  return {
-    env: Object.fromEntries(
-      assignments.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
-    ),
-    script: command.at(-1) ?? '',
-  };
-}
-
-async function runInit(
+/** init-mysql.sh as the postStart hook runs it (../support/database-pod.ts), on the test server. */
+const runInit = (
   chartRender: RenderedChart = render,
   extra: Record<string, string> = {},
-): Promise<ScriptResult> {
-  const { env: hookEnv } = hook(chartRender);
-  return runShellScript(
-    script,
+): Promise<ScriptResult> =>
+  runDatabaseInit(
+    chartRender,
+    'mysql',
     {
-      ...containerEnvironment(chartRender),
-      ...hookEnv,
       MYSQL_HOST: mariadb().host,
       MYSQL_PORT: String(mariadb().port),
       MYSQL_ROOT_USER: mariadb().admin.user,
@@ -75,7 +44,6 @@ async function runInit(
     },
     60_000,
   );
-}
 
 /** Runs `sql` as the user of a rendered db secret: true, or the server's error code. */
 async function as(secret: Record<string, string | undefined>, sql: string): Promise<true | string> {
@@ -105,13 +73,15 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('realtime-platform: init-mysql.sh (the MySQL pod provisions its users itself)', () => {
   it('runs as the postStart hook over the pod socket, root from the admin Secret only', () => {
-    expect(hook(render)).toEqual({
+    expect(databaseInitHook(render, 'mysql')).toEqual({
       env: { MYSQL_SOCKET: '/var/run/mysqld/mysqld.sock', LOG_FILE: '/proc/1/fd/2' },
       script: '/scripts/init-mysql.sh',
     });
-    const root = (mysqlContainer(render).env ?? []).find((v) => v.name === 'MYSQL_ROOT_PASSWORD');
+    const root = (databaseContainer(render, 'mysql').env ?? []).find(
+      (v) => v.name === 'MYSQL_ROOT_PASSWORD',
+    );
     expect(root?.valueFrom?.secretKeyRef?.name).toBe('health-data-mysql-admin-secret');
-    expect(containerEnvironment(render).MYSQL_ROOT_HOST).toBe('localhost');
+    expect(databaseEnvironment(render, 'mysql').MYSQL_ROOT_HOST).toBe('localhost');
   });
 
   it('creates the database and both users, and a second run changes nothing (idempotent)', async () => {

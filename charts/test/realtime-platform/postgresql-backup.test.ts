@@ -12,6 +12,7 @@ import { PostgresServer } from '@realtime-platform/local-infra';
 import { databaseSuperuser } from '@realtime-platform/platform-contract';
 import { postgresBinDir } from '@realtime-platform/toolchain';
 import pg from 'pg';
+import { containerEnvironment } from '../support/container-script.js';
 import { runPostgresInit } from '../support/postgresql-pod.js';
 import {
   chartPath,
@@ -52,15 +53,8 @@ const backupContainer = (chartRender: RenderedChart): Container =>
  * port), BACKUP_DIR to a temporary directory as the volume, and the server's client tools on PATH.
  */
 function backupEnvironment(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const variable of backupContainer(render).env ?? []) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    const value = ref ? render.secretData(ref.name)[ref.key] : variable.value;
-    if (value === undefined) throw new Error(`cannot resolve ${variable.name}`);
-    env[variable.name] = value;
-  }
   return {
-    ...env,
+    ...containerEnvironment(render, backupContainer(render)),
     PGHOST: server.host,
     PGPORT: String(server.port),
     BACKUP_DIR: backupRoot,

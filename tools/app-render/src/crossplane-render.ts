@@ -1,34 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GoTool, GoToolName } from '@realtime-platform/toolchain';
+// The process-wide free ports (a run-time dependency: `rtp render` starts the functions on them).
+import { freePort } from '@realtime-platform/local-infra';
 import { addonNames } from '@realtime-platform/addons';
 import type { RenderedAddon } from './addon-template.js';
 import { manifestsToYaml, parseManifests, type KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';
 import { goTool } from './render-tools.js';
-
-/** Ports handed out by this process: the OS may offer a just-closed port again, and two functions must not share one. */
-const handedOut = new Set<number>();
-
-function probePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  let port = await probePort();
-  while (handedOut.has(port)) port = await probePort();
-  handedOut.add(port);
-  return port;
-}
 
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -12,7 +12,8 @@
 # ends up in an image. Builds are serialized (a lock): the second build of the shared stage is a
 # cache hit, not a second compile.
 #
-# Usage: build-images.sh [--print-name <service>] [service...]   (default: every images.json service)
+# Usage: build-images.sh [--print-name <service> | --print-build-args <service>] [service...]
+#        (default: every images.json service; --print-build-args prints one --build-arg=K=V a line)
 # Env:   RTP_IMAGE_BASE=registry   pull the base image instead of building the local stand-in
 #        IMAGE_BUILDER=docker-buildx  build with `docker buildx build` instead (a release runner that
 #                                     reaches Docker Hub; the base is pulled), with
@@ -31,6 +32,9 @@ say() { printf '[images] %s\n' "$*"; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # <name>\t<description>\t<build args, one --build-arg=K=V each> for a service (any folder of services/).
+# NODE_OPTIONS is images.json's nodeOptions (the heap cap every service gets) then the service's
+# own nodeOptions, joined by one space (tools/local-platform serviceNodeOptions reads it the same
+# way; tools/images/test holds the two and the built images to each other).
 describe() {
   node -e "
     const fs = require('node:fs');
@@ -41,13 +45,20 @@ describe() {
     const { version, description = service } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
     const repository = process.env.IMAGE_REPOSITORY || catalog.registry + '/' + catalog.namespace;
     const tag = process.env.IMAGE_TAG || version;
-    const args = Object.entries(catalog.services[service]?.buildArgs ?? {}).map(([k, v]) => '--build-arg=' + k + '=' + v);
+    const entry = catalog.services[service] ?? {};
+    const nodeOptions = [catalog.nodeOptions, entry.nodeOptions].filter(Boolean).join(' ');
+    const buildArgs = { ...entry.buildArgs, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+    const args = Object.entries(buildArgs).map(([k, v]) => '--build-arg=' + k + '=' + v);
     console.log([repository + '/' + service + ':' + tag, description.replace(/\s+/g, ' '), ...args].join('\t'));
   " "$catalog" "$repo_root" "$1"
 }
 
 if [[ "${1:-}" == "--print-name" ]]; then
   describe "${2:?--print-name needs a service}" | cut -f1
+  exit 0
+fi
+if [[ "${1:-}" == "--print-build-args" ]]; then
+  describe "${2:?--print-build-args needs a service}" | cut -f3- | tr '\t' '\n'
   exit 0
 fi
 

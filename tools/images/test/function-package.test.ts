@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ContainerService, freePort } from '@realtime-platform/local-infra';
+import { ContainerService, eventually, freePort } from '@realtime-platform/local-infra';
 import { Buildah } from '@realtime-platform/toolchain';
 import { imageCatalog, readPackage, repoRoot } from './support/image-catalog.js';
 
@@ -114,18 +114,13 @@ describe('the function-compose-platform package (xpkg)', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // Not up yet.
-    }
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Polls until `condition` holds; a condition that throws (not up yet) counts as false. */
+const waitFor = (condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> =>
+  eventually(() => condition().catch(() => false), {
+    timeoutMs,
+    intervalMs: 200,
+    what: 'the function',
+  });
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import {
   LocalPlatform,
   platformServices,
+  serviceNodeOptions,
   type PlatformServiceName,
 } from '@realtime-platform/local-platform';
 import { ContainerService } from '@realtime-platform/local-infra';
@@ -13,6 +14,7 @@ import { Buildah, type ImageConfig } from '@realtime-platform/toolchain';
 import {
   baseImage,
   catalogServices,
+  imageBuildArgs,
   imageCatalog,
   imageName,
   readPackage,
@@ -100,9 +102,17 @@ describe.each(catalogServices)('image of %s', (service) => {
     expect(config.Cmd).toEqual(['node', '--enable-source-maps', 'dist/main.js']);
     expect(Object.keys(config.Volumes ?? {})).toEqual(['/tmp']);
     expect(config.Env).toEqual(expect.arrayContaining(['NODE_ENV=production']));
-    for (const [name, value] of Object.entries(imageCatalog.services[service]?.buildArgs ?? {}))
+    for (const [name, value] of Object.entries(imageBuildArgs(service)))
       expect(config.Env).toContain(`${name}=${value}`);
     expect(existsSync(join(mounted.root, `app/services/${service}/dist/main.js`))).toBe(true);
+  });
+
+  it('sets NODE_OPTIONS as rtp dev and the bench run the service: the heap cap every image gets, then its own flags', () => {
+    const nodeOptions = serviceNodeOptions(service as PlatformServiceName);
+    expect(config.Env).toContain(`NODE_OPTIONS=${nodeOptions}`);
+    expect(nodeOptions).toBe(
+      `${imageCatalog.nodeOptions} ${imageCatalog.services[service]?.nodeOptions}`,
+    );
   });
 
   it('holds exactly the workspace packages the service depends on, as they publish themselves', () => {

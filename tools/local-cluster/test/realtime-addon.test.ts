@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { addonDir, addonsRoot } from '@realtime-platform/addons';
+import { makeRunDir } from '@realtime-platform/local-infra';
 import {
   describePlatform,
   platformStatusFields,
@@ -18,7 +18,9 @@ import { VelaCli } from './support/vela-cli.js';
 
 const cluster = useLocalCluster(realtimeAddonClusterOptions, 600_000);
 const vela = new VelaCli(cluster);
-const scratch = mkdtempSync(join(tmpdir(), 'rtp-addon-test-'));
+// The Applications this file writes: removed after a file whose tests all passed, kept after a
+// failure beside the servers' logs (makeRunDir registers it with the jest environment).
+const scratch = makeRunDir('addon-test');
 
 // A platform becomes Ready after Crossplane composed it, provider-helm installed the chart with
 // --wait and kwok ran its pods: minutes on a busy 2-core machine.

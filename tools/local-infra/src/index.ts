@@ -1,5 +1,6 @@
 export { generateMqttRoleUsers, generatePassword, generateUsername } from './credentials.js';
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
+export { eventually, pollUntil, type EventuallyOptions } from './eventually.js';
 export { freePort } from './free-port.js';
 export { JmxExporter, type JmxExporterOptions } from './jmx-exporter.js';
 export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';

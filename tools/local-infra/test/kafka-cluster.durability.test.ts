@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { eventually } from '../src/index.js';
 import { useKafkaCluster } from '../src/jest/index.js';
 
 // Three brokers and three controllers on two shared cores: keep every JVM small.
@@ -11,18 +11,13 @@ const client = (clientId: string): Kafka =>
   new Kafka({ clientId, ...kafka().kafkajsConfig(), logLevel: logLevel.NOTHING });
 
 /** Polls `condition` until it holds; fails with `what` (and `progress()`) after `timeoutMs`. */
-async function waitFor(
+const waitFor = (
   what: string,
   condition: () => Promise<boolean> | boolean,
   timeoutMs = 45_000,
   progress: () => string = () => '',
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${progress()}`);
-    await sleep(200);
-  }
-}
+): Promise<void> =>
+  eventually(condition, { timeoutMs, intervalMs: 200, what: () => `${what} ${progress()}` });
 
 /** The Kafka protocol error type (`NOT_ENOUGH_REPLICAS`, …) anywhere in a kafkajs error's chain. */
 function protocolErrorTypes(error: unknown, found: string[] = []): string[] {

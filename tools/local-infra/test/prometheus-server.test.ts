@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { localInfraErrors, PrometheusServer } from '../src/index.js';
+import { localInfraErrors, pollUntil, PrometheusServer } from '../src/index.js';
 import { freePort } from '../src/free-port.js';
 
 /** A /metrics endpoint whose gauge the test sets, and that can stop answering. */
@@ -9,14 +9,9 @@ let endpoint: Server;
 let port: number;
 let prometheus: PrometheusServer;
 
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
+/** Reads until `done` (or 30 s), polling every 250 ms: Prometheus scrapes and evaluates on its own clock. */
+const eventually = <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> =>
+  pollUntil(read, done, { timeoutMs: 30_000, intervalMs: 250 });
 
 beforeAll(async () => {
   port = await freePort();

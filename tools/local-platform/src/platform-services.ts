@@ -42,9 +42,9 @@ export const serviceEntry = (name: PlatformServiceName): string =>
 interface ImageCatalog {
   readonly registry: string;
   readonly namespace: string;
-  readonly services: Readonly<
-    Record<string, { readonly buildArgs?: Readonly<Record<string, string>> } | undefined>
-  >;
+  /** V8 flags every service image sets (the heap cap), before the service's own. */
+  readonly nodeOptions?: string;
+  readonly services: Readonly<Record<string, { readonly nodeOptions?: string } | undefined>>;
 }
 
 const imageCatalog = (): ImageCatalog =>
@@ -53,11 +53,16 @@ const imageCatalog = (): ImageCatalog =>
   ) as ImageCatalog;
 
 /**
- * The V8 flags the service's image sets (NODE_OPTIONS, tools/images/images.json): a process runs
- * with the heap cap and young generation its pod has.
+ * The V8 flags the service's image sets (NODE_OPTIONS, tools/images/images.json): the catalog's
+ * nodeOptions, then the service's, joined by one space, as build-images.sh joins them (a test of
+ * tools/images holds the two and the built images to each other). A process runs with the heap
+ * cap and young generation its pod has.
  */
 export function serviceNodeOptions(name: PlatformServiceName): string {
-  return imageCatalog().services[name]?.buildArgs?.NODE_OPTIONS ?? '';
+  const catalog = imageCatalog();
+  return [catalog.nodeOptions, catalog.services[name]?.nodeOptions]
+    .filter((flags) => flags !== undefined && flags !== '')
+    .join(' ');
 }
 
 export function serviceImage(name: PlatformServiceName): string {

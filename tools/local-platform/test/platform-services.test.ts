@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { runtimeEnv } from '@realtime-platform/platform-contract';
-import { platformServices, serviceEntry, serviceImage } from '../src/index.js';
+import { platformServices, serviceEntry, serviceImage, serviceNodeOptions } from '../src/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const services = platformServices({
@@ -51,5 +51,20 @@ describe('serviceImage', () => {
       `${images.registry}/${images.namespace}/stream-processor:${version}`,
     );
     expect(serviceEntry('mqtt-bridge')).toBe(`${repoRoot}services/mqtt-bridge/dist/main.js`);
+  });
+});
+
+describe('serviceNodeOptions', () => {
+  it("is the service image's NODE_OPTIONS: the heap cap every image gets, then the service's own flags", () => {
+    const images = JSON.parse(readFileSync(`${repoRoot}tools/images/images.json`, 'utf8')) as {
+      nodeOptions: string;
+      services: Record<string, { nodeOptions: string }>;
+    };
+    expect(images.nodeOptions).toContain('--max-old-space-size-percentage=');
+    for (const service of services) {
+      expect(serviceNodeOptions(service.name)).toBe(
+        `${images.nodeOptions} ${images.services[service.name]?.nodeOptions}`,
+      );
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { useKafkaCluster } from '@realtime-platform/local-infra/jest';
 import { kafkaSaslMechanism } from '@realtime-platform/platform-contract';
+import { eventually } from '@realtime-platform/testkit';
 import {
   KafkajsMessageBus,
   PlatformaticMessageBus,
@@ -29,13 +29,11 @@ async function partitionState(topic: string) {
   });
 }
 
-async function waitFor(what: string, condition: () => Promise<boolean> | boolean, ms = 45_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = (
+  what: string,
+  condition: () => Promise<boolean> | boolean,
+  ms = 45_000,
+): Promise<void> => eventually(condition, { timeoutMs: ms, intervalMs: 100, what });
 
 /** Publishers sharing the bus: several sends in flight when the broker dies, as in a busy bridge. */
 const WRITERS = 4;

@@ -11,8 +11,13 @@ export interface ImageCatalog {
   readonly registry: string;
   readonly namespace: string;
   readonly dockerfile: string;
+  /** V8 flags every service image sets (the heap cap), before the service's own. */
+  readonly nodeOptions?: string;
   readonly services: Readonly<
-    Record<string, { readonly buildArgs?: Readonly<Record<string, string>> }>
+    Record<
+      string,
+      { readonly nodeOptions?: string; readonly buildArgs?: Readonly<Record<string, string>> }
+    >
   >;
 }
 
@@ -25,6 +30,21 @@ export const catalogServices = Object.keys(imageCatalog.services);
 /** The name build-images.sh tags a service's image with (asked from the script itself). */
 export const imageName = (service: string): string =>
   execFileSync('bash', [buildImagesScript, '--print-name', service], { encoding: 'utf8' }).trim();
+
+/** The build arguments build-images.sh passes for a service (asked from the script itself). */
+export const imageBuildArgs = (service: string): Record<string, string> =>
+  Object.fromEntries(
+    execFileSync('bash', [buildImagesScript, '--print-build-args', service], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const assignment = line.slice('--build-arg='.length);
+        return [
+          assignment.slice(0, assignment.indexOf('=')),
+          assignment.slice(assignment.indexOf('=') + 1),
+        ];
+      }),
+  );
 
 /** The base image services/Dockerfile names, as toolchain.json pins it. */
 export const baseImage = (toolchainManifest as unknown as { nodeBaseImage: { name: string } })

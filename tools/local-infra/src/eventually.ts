@@ -1,14 +1,16 @@
 // Waiting on state, not time (STYLE.md, tests against real infrastructure): these poll what no
 // event reports - a count, a REST answer, a gauge. Their timeouts only bound a failure, so a slow
-// machine makes a test slower, never wrong; no test asserts how long anything took.
+// machine makes a test slower, never wrong; no test asserts how long anything took. They live here,
+// not only in the testkit, so local-infra's own tests use them too (testkit depends on local-infra;
+// testkit re-exports them).
 
 export interface EventuallyOptions {
   /** How long to keep polling before failing (default 60 s: real brokers on a loaded 2-core machine). */
   readonly timeoutMs?: number;
   /** The pause between two polls (default 20 ms). */
   readonly intervalMs?: number;
-  /** What is waited for, named in the failure. */
-  readonly what?: string;
+  /** What is waited for, named in the failure (a function: read at the failure, e.g. progress). */
+  readonly what?: string | (() => string);
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,7 +23,10 @@ export async function eventually(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const named = typeof what === 'function' ? what() : what;
+      throw new Error(`${named} not reached within ${timeoutMs} ms`);
+    }
     await pause(intervalMs);
   }
 }

@@ -20,6 +20,17 @@ describe('eventually', () => {
     ).rejects.toThrow('the record not reached within 30 ms');
   });
 
+  it('should name progress read at the failure when `what` is a function', async () => {
+    let polls = 0;
+    await expect(
+      eventually(() => (polls += 1) < 0, {
+        timeoutMs: 30,
+        intervalMs: 1,
+        what: () => `the ISR (${polls} polls)`,
+      }),
+    ).rejects.toThrow(/^the ISR \(\d+ polls\) not reached within 30 ms$/);
+  });
+
   it('should fail with the error the condition throws rather than wait on', async () => {
     await expect(
       eventually(() => {
