@@ -52,9 +52,9 @@ export function cpuArea(functionName: string, url: string, repoRoot: string): st
   if (url === '') return v8Frames[functionName] ?? 'V8 / native (program)';
   if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  const modules = path.lastIndexOf(`${sep}node_modules${sep}`);
-  if (modules >= 0) {
-    const [scope = '', name = ''] = path.slice(modules + 14).split(sep);
+  const inPackage = underNodeModules(path);
+  if (inPackage !== undefined) {
+    const [scope = '', name = ''] = inPackage.split(sep);
     return scope.startsWith('@') ? `${scope}/${name}` : scope;
   }
   const inRepo = relative(repoRoot, path);
@@ -110,11 +110,18 @@ export function summarizeCpuProfile(
   };
 }
 
+/** The path below the innermost node_modules (`@scope/name/lib/x.js`), if the file is in one. */
+function underNodeModules(path: string): string | undefined {
+  const marker = `${sep}node_modules${sep}`;
+  const at = path.lastIndexOf(marker);
+  return at < 0 ? undefined : path.slice(at + marker.length);
+}
+
 function relativeFile(url: string, repoRoot: string): string {
   if (url.startsWith('node:')) return url;
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  const modules = path.lastIndexOf(`${sep}node_modules${sep}`);
-  if (modules >= 0) return path.slice(modules + 14);
+  const inPackage = underNodeModules(path);
+  if (inPackage !== undefined) return inPackage;
   const inRepo = relative(repoRoot, path);
   return inRepo.startsWith('..') ? path : inRepo;
 }
