@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   describePlatform,
   mosquittoBrokerSettings,
@@ -15,11 +15,10 @@ import {
   secretName,
   type MqttIdentity,
 } from '@realtime-platform/platform-contract';
-import { kubernetesProblems } from '@realtime-platform/toolchain';
+import { itLintsAndValidatesEachFixture, renderEachFixture } from '../support/fixture-renders.js';
 import { endpointProblems, platformModel } from '../support/platform-contract-check.js';
 import {
   containerOf,
-  lintChart,
   renderChart,
   renderNotes,
   type RenderedChart,
@@ -29,37 +28,14 @@ import { hardeningProblems } from '../support/workload-hardening.js';
 const chart = 'iot-broker';
 const namespace = 'iot';
 const fixtures = ['required', 'users', 'production', 'tls'] as const;
-type Fixture = (typeof fixtures)[number];
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, {
-        releaseName: 'broker',
-        namespace,
-        fixtures: [fixture],
-      });
-    }),
-  );
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'broker', namespace });
 
 const brokerTemplate = (render: RenderedChart) =>
   render.podTemplate('StatefulSet', 'health-data-mqtt');
 
 describe('iot-broker: helm lint and Kubernetes schemas', () => {
-  it.each(fixtures)('passes helm lint --strict with the %s values', async (fixture) => {
-    await expect(lintChart(chart, [fixture])).resolves.toMatch(
-      /1 chart\(s\) linted, 0 chart\(s\) failed/,
-    );
-  });
-
-  it.each(fixtures)(
-    'renders only objects valid against the Kubernetes schemas (%s values)',
-    async (fixture) => {
-      expect(await kubernetesProblems(renders[fixture].objects)).toEqual([]);
-    },
-  );
+  itLintsAndValidatesEachFixture(chart, fixtures, renders);
 
   it('renders the broker, named after the platform, not the release', () => {
     expect(renders.required.names().sort()).toEqual([

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
+import { itLintsAndValidatesEachFixture, renderEachFixture } from '../support/fixture-renders.js';
 import {
   containerOf,
   envOf,
-  lintChart,
-  renderChart,
   renderNotes,
   renderTwoReleases,
   type RenderedChart,
@@ -15,16 +14,8 @@ import { hardeningProblems } from '../support/workload-hardening.js';
 
 const chart = 'lenses-hq';
 const fixtures = ['required', 'existing-secrets', 'production'] as const;
-type Fixture = (typeof fixtures)[number];
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, { releaseName: 'test', fixtures: [fixture] });
-    }),
-  );
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'test' });
 
 const configOf = (render: RenderedChart): Record<string, unknown> =>
   parse(render.secretData('test-lenses-hq-config')['config.yaml'] ?? '') as Record<string, unknown>;
@@ -32,19 +23,7 @@ const hqContainer = (render: RenderedChart) =>
   containerOf(render.podTemplate('Deployment', 'test-lenses-hq'), 'lenses-hq');
 
 describe('lenses-hq: helm lint and Kubernetes schemas', () => {
-  it.each(fixtures)('passes helm lint --strict with the %s values', async (fixture) => {
-    await expect(lintChart(chart, [fixture])).resolves.toMatch(
-      /1 chart\(s\) linted, 0 chart\(s\) failed/,
-    );
-  });
-
-  it.each(fixtures)(
-    'renders only objects valid against the Kubernetes schemas (%s values)',
-    async (fixture) => {
-      expect(renders[fixture].objects.length).toBeGreaterThan(0);
-      expect(await kubernetesProblems(renders[fixture].objects)).toEqual([]);
-    },
-  );
+  itLintsAndValidatesEachFixture(chart, fixtures, renders, { moreObjectsThan: 0 });
 
   it('renders exactly the objects HQ needs with the required values', () => {
     expect(renders.required.names().sort()).toEqual([

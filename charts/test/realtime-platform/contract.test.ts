@@ -2,7 +2,7 @@
 // keys and values, Service names and ports, topics, databases, and the claim schema.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   databaseCatalog,
   conditionHolds,
@@ -18,6 +18,7 @@ import {
   type RealtimePlatformSpecInput,
 } from '@realtime-platform/platform-contract';
 import { parse } from 'yaml';
+import { renderEachFixture } from '../support/fixture-renders.js';
 import {
   endpointProblems,
   expectedSecrets,
@@ -54,18 +55,7 @@ const claimOf = (fixture: Fixture): RealtimePlatformSpecInput =>
     }
   ).platform;
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, {
-        releaseName: 'platform',
-        namespace,
-        fixtures: [fixture],
-      });
-    }),
-  );
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'platform', namespace });
 
 describe('realtime-platform: the five Secrets of the contract', () => {
   it.each(fixtures)(

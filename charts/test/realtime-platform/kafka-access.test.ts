@@ -21,12 +21,12 @@ import {
 import { kafkaDistribution } from '@realtime-platform/toolchain';
 import { Kafka, logLevel } from 'kafkajs';
 import { parse } from 'yaml';
+import { renderEachFixture } from '../support/fixture-renders.js';
 import { kafkaSecurityEnv } from '../support/kafka-security-env.js';
 import { platformModel } from '../support/platform-contract-check.js';
 import {
   chartPath,
   containerOf,
-  renderChart,
   valuesFixture,
   type RenderedChart,
 } from '../support/render-chart.js';
@@ -45,18 +45,7 @@ const claimOf = (fixture: Fixture): RealtimePlatformSpecInput =>
     }
   ).platform;
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, {
-        releaseName: 'platform',
-        namespace,
-        fixtures: [fixture],
-      });
-    }),
-  );
-}, 120_000);
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'platform', namespace }, 120_000);
 
 const aclFileOf = (render: RenderedChart): string[] =>
   (render.configMapData('health-data-kafka-acls')['acls.txt'] ?? '').trim().split('\n');

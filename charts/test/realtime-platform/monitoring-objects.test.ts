@@ -3,16 +3,16 @@
 // HQ's metrics Service, each validated against the Prometheus Operator's CRD schemas (the
 // validators @kubernetes-models/prometheus-operator generates from them), each selecting exactly
 // one workload on a port it has, labelled as the PrometheusRule expects.
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import { renderChart, type KubernetesObject, type RenderedChart } from '../support/render-chart.js';
+import { renderEachFixture } from '../support/fixture-renders.js';
+import { renderChart, type KubernetesObject } from '../support/render-chart.js';
 import { selects, workloadsOf } from '../support/workloads.js';
 
 const chart = 'realtime-platform';
 const fixtures = ['minimal', 'grafana', 'iot-disabled', 'lenses'] as const;
-type Fixture = (typeof fixtures)[number];
 const monitoringApis = [
   'monitoring.coreos.com/v1/PodMonitor',
   'monitoring.coreos.com/v1/ServiceMonitor',
@@ -51,14 +51,9 @@ function schemaProblems(obj: KubernetesObject): string[] {
 const targetLabels = (endpoint: Endpoint): Record<string, string> =>
   Object.fromEntries(endpoint.relabelings.map((r) => [r.targetLabel, r.replacement]));
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  for (const fixture of fixtures)
-    renders[fixture] = await renderChart(chart, {
-      namespace: 'apps',
-      fixtures: [fixture],
-      apiVersions: monitoringApis,
-    });
+const renders = renderEachFixture(chart, fixtures, {
+  namespace: 'apps',
+  apiVersions: monitoringApis,
 });
 
 describe('PodMonitors and ServiceMonitors', () => {

@@ -1,34 +1,22 @@
 // Who loads which Secret: the platform's own Secrets (the contract's platformSecretCatalog:
 // administrators, the superuser, the read-only role, the platform's keys) only in the components
 // the catalog names, and never in a workload that runs with the applications' Secrets.
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   platformSecretCatalog,
   platformSecretName,
   secretCatalog,
   secretName,
 } from '@realtime-platform/platform-contract';
-import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import { renderEachFixture } from '../support/fixture-renders.js';
 import { containersOf, workloadsOf, type Workload } from '../support/workloads.js';
 
 const chart = 'realtime-platform';
 const namespace = 'apps';
 const name = 'health-data';
 const fixtures = ['minimal', 'every-option', 'grafana', 'lenses', 'mysql', 'mongodb'] as const;
-type Fixture = (typeof fixtures)[number];
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, {
-        releaseName: 'platform',
-        namespace,
-        fixtures: [fixture],
-      });
-    }),
-  );
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'platform', namespace });
 
 interface SecretVolume {
   secret?: { secretName?: string };

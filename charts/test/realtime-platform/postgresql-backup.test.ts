@@ -8,12 +8,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresServer } from '@realtime-platform/local-infra';
+import type { PostgresServer } from '@realtime-platform/local-infra';
 import { databaseSuperuser } from '@realtime-platform/platform-contract';
 import { postgresBinDir } from '@realtime-platform/toolchain';
 import pg from 'pg';
 import { containerEnvironment } from '../support/container-script.js';
-import { runPostgresInit } from '../support/postgresql-pod.js';
+import { runPostgresInit, startPostgresPod } from '../support/postgresql-pod.js';
 import {
   chartPath,
   renderChart,
@@ -95,19 +95,7 @@ beforeAll(async () => {
     fixtures: ['minimal'],
     values: [{ backup: { enabled: true, keep: 2 } }],
   });
-  dir = await mkdtemp(join(tmpdir(), 'rtp-backup-pod-'));
-  await writeFile(
-    join(dir, 'init.sql'),
-    render.configMapData('health-data-postgresql-init')['init.sql'] ?? '',
-  );
-  await writeFile(
-    join(dir, 'pg_hba.conf'),
-    render.configMapData('health-data-postgresql-config')['pg_hba.conf'] ?? '',
-  );
-  server = await PostgresServer.start({
-    superuser: databaseSuperuser,
-    hbaFile: join(dir, 'pg_hba.conf'),
-  });
+  ({ server, dir } = await startPostgresPod(render, 'rtp-backup-pod-'));
   // The pod provisions its roles and databases (the backup role among them) as it starts.
   const init = await runPostgresInit(render, server, dir);
   expect(init).toMatchObject({ exitCode: 0 });

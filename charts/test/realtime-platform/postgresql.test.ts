@@ -1,14 +1,13 @@
 // The PostgreSQL container's own provisioning, for real: its postStart hook's script and init.sql,
 // with the passwords its environment takes from the rendered Secrets, on a real PostgreSQL
 // (Debian's) that runs the rendered pg_hba.conf with the superuser the chart names.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PostgresServer } from '@realtime-platform/local-infra';
+import type { PostgresServer } from '@realtime-platform/local-infra';
 import { databaseSuperuser } from '@realtime-platform/platform-contract';
 import pg from 'pg';
-import { runPostgresInit } from '../support/postgresql-pod.js';
+import { runPostgresInit, startPostgresPod } from '../support/postgresql-pod.js';
 import { renderChart, type RenderedChart } from '../support/render-chart.js';
 import type { ScriptResult } from '../support/run-shell-script.js';
 
@@ -72,19 +71,7 @@ const reader = () => render.secretData('health-data-db-reader-secret');
 beforeAll(async () => {
   // Lenses and Metabase: every database of the contract at once.
   render = await renderChart(chart, { releaseName: 'platform', namespace, fixtures: ['lenses'] });
-  dir = await mkdtemp(join(tmpdir(), 'rtp-init-sql-'));
-  await writeFile(
-    join(dir, 'init.sql'),
-    render.configMapData('health-data-postgresql-init')['init.sql'] ?? '',
-  );
-  await writeFile(
-    join(dir, 'pg_hba.conf'),
-    render.configMapData('health-data-postgresql-config')['pg_hba.conf'] ?? '',
-  );
-  server = await PostgresServer.start({
-    superuser: databaseSuperuser,
-    hbaFile: join(dir, 'pg_hba.conf'),
-  });
+  ({ server, dir } = await startPostgresPod(render, 'rtp-init-sql-'));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { maxPlatformNameLength, mqttRoleCatalog } from '@realtime-platform/platform-contract';
 import { kubernetesProblems } from '@realtime-platform/toolchain';
 import { parse } from 'yaml';
+import { itLintsAndValidatesEachFixture, renderEachFixture } from '../support/fixture-renders.js';
 import {
   containerOf,
   envOf,
-  lintChart,
   renderChart,
   renderNotes,
   type KubernetesObject,
@@ -27,20 +27,8 @@ const fixtures = [
   'mysql',
   'mongodb',
 ] as const;
-type Fixture = (typeof fixtures)[number];
 
-const renders = {} as Record<Fixture, RenderedChart>;
-beforeAll(async () => {
-  await Promise.all(
-    fixtures.map(async (fixture) => {
-      renders[fixture] = await renderChart(chart, {
-        releaseName: 'platform',
-        namespace,
-        fixtures: [fixture],
-      });
-    }),
-  );
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'platform', namespace });
 
 const kindsAndNames = (render: RenderedChart, kind: string) =>
   render
@@ -49,19 +37,7 @@ const kindsAndNames = (render: RenderedChart, kind: string) =>
     .sort();
 
 describe('realtime-platform: helm lint and Kubernetes schemas', () => {
-  it.each(fixtures)('passes helm lint --strict with the %s values', async (fixture) => {
-    await expect(lintChart(chart, [fixture])).resolves.toMatch(
-      /1 chart\(s\) linted, 0 chart\(s\) failed/,
-    );
-  });
-
-  it.each(fixtures)(
-    'renders only objects valid against the Kubernetes schemas (%s values)',
-    async (fixture) => {
-      expect(renders[fixture].objects.length).toBeGreaterThan(20);
-      expect(await kubernetesProblems(renders[fixture].objects)).toEqual([]);
-    },
-  );
+  itLintsAndValidatesEachFixture(chart, fixtures, renders, { moreObjectsThan: 20 });
 
   it('keeps every name valid for the longest platform name the contract allows', async () => {
     const name = `p${'x'.repeat(maxPlatformNameLength - 2)}9`;

@@ -8,9 +8,8 @@
 //   POST  /api/admin/users/{id}/enable
 //   PATCH /api/org/users/{id}                 {role}
 // Everything needs the server admin's basic auth (401 without a valid login, 403 for others).
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { standInServer } from './stand-in-server.js';
+import type { ServerResponse } from 'node:http';
+import { HttpStandIn, sendJson, type StandInRequest } from './stand-in-server.js';
 
 export interface GrafanaUser {
   id: number;
@@ -22,15 +21,13 @@ export interface GrafanaUser {
   role: 'Admin' | 'Editor' | 'Viewer';
 }
 
-export class GrafanaApiStandIn {
+export class GrafanaApiStandIn extends HttpStandIn {
   readonly calls: { method: string; path: string }[] = [];
   readonly users: GrafanaUser[];
   startingHealthChecks = 0;
-  private readonly server: Server = standInServer((request, response) =>
-    this.handle(request, response),
-  );
 
   private constructor(admin: { login: string; password: string }) {
+    super();
     this.users = [
       {
         id: 1,
@@ -46,13 +43,8 @@ export class GrafanaApiStandIn {
   /** Grafana as it starts from GF_SECURITY_ADMIN_USER/PASSWORD: the admin, user 1. */
   static async start(admin: { login: string; password: string }): Promise<GrafanaApiStandIn> {
     const standIn = new GrafanaApiStandIn(admin);
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await standIn.listen();
     return standIn;
-  }
-
-  get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
   }
 
   /** The calls that changed something, as "METHOD path". */
@@ -60,24 +52,14 @@ export class GrafanaApiStandIn {
     return this.calls.filter((call) => call.method !== 'GET').map((c) => `${c.method} ${c.path}`);
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', this.url);
+  protected async handle(
+    { method, url, headers, raw }: StandInRequest,
+    response: ServerResponse,
+  ): Promise<void> {
     const path = url.pathname;
     const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
     this.calls.push({ method, path });
-    const send = (status: number, payload: unknown): void => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown): void => sendJson(response, status, payload);
     if (method === 'GET' && path === '/api/health') {
       if (this.startingHealthChecks > 0) {
         this.startingHealthChecks -= 1;
@@ -85,7 +67,7 @@ export class GrafanaApiStandIn {
       }
       return send(200, { database: 'ok' });
     }
-    const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const basic = /^Basic (.+)$/.exec(headers.authorization ?? '')?.[1];
     const [login, ...rest] = Buffer.from(basic ?? '', 'base64')
       .toString('utf8')
       .split(':');

@@ -7,9 +7,8 @@
 //   POST   /connectors/{name}/restart        202 (?includeTasks=true&onlyFailed=true); tasks RUNNING
 //   DELETE /connectors/{name}                204
 // Failures can be injected per method and path; tasks can be marked FAILED.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { standInServer } from './stand-in-server.js';
+import type { ServerResponse } from 'node:http';
+import { HttpStandIn, sendJson, type StandInRequest } from './stand-in-server.js';
 
 export interface ConnectCall {
   method: string;
@@ -31,23 +30,15 @@ interface StoredConnector {
   taskState: 'RUNNING' | 'FAILED';
 }
 
-export class KafkaConnectStandIn {
+export class KafkaConnectStandIn extends HttpStandIn {
   readonly calls: ConnectCall[] = [];
   readonly connectors = new Map<string, StoredConnector>();
   readonly failures: ConnectFailure[] = [];
-  private readonly server: Server = standInServer((request, response) =>
-    this.handle(request, response),
-  );
 
   static async start(): Promise<KafkaConnectStandIn> {
     const standIn = new KafkaConnectStandIn();
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await standIn.listen();
     return standIn;
-  }
-
-  get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
   }
 
   /** The calls that changed something (PUT, POST, DELETE), as "METHOD path". */
@@ -64,26 +55,13 @@ export class KafkaConnectStandIn {
     connector.taskState = 'FAILED';
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(request.url ?? '/', this.url);
-    const method = request.method ?? 'GET';
+  protected async handle(
+    { method, url, raw }: StandInRequest,
+    response: ServerResponse,
+  ): Promise<void> {
     const body: unknown = raw ? JSON.parse(raw) : undefined;
     this.calls.push({ method, path: url.pathname, query: url.search, ...(raw ? { body } : {}) });
-    const send = (status: number, payload?: unknown): void => {
-      response.writeHead(
-        status,
-        payload === undefined ? {} : { 'content-type': 'application/json' },
-      );
-      response.end(payload === undefined ? undefined : JSON.stringify(payload));
-    };
+    const send = (status: number, payload?: unknown): void => sendJson(response, status, payload);
     const failure = this.failures.find((f) => f.method === method && f.path === url.pathname);
     if (failure)
       return send(

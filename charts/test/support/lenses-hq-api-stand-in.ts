@@ -11,9 +11,8 @@
 //                                          409 when the name is taken, 400 when invalid
 // Requests without a valid session get 401. Failures can be injected per method and path.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { standInServer } from './stand-in-server.js';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { HttpStandIn, sendJson, type StandInRequest } from './stand-in-server.js';
 
 export interface HqEnvironment {
   name: string;
@@ -57,19 +56,16 @@ export interface LensesHqStandInOptions {
 const environmentName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const tiers = new Set(['development', 'staging', 'production']);
 
-export class LensesHqApiStandIn {
+export class LensesHqApiStandIn extends HttpStandIn {
   readonly calls: HqApiCall[] = [];
   readonly environments = new Map<string, HqEnvironment>();
   /** The agent key handed out for each environment created through the API. */
   readonly issuedKeys = new Map<string, string>();
   private readonly sessions = new Set<string>();
-
-  private readonly server: Server = standInServer((request, response) =>
-    this.handle(request, response),
-  );
   private readonly options: LensesHqStandInOptions;
 
   private constructor(options: LensesHqStandInOptions) {
+    super();
     // Own copies: injected failures count down.
     this.options = { ...options, failures: options.failures?.map((failure) => ({ ...failure })) };
     for (const environment of options.environments ?? []) {
@@ -82,14 +78,8 @@ export class LensesHqApiStandIn {
 
   static async start(options: LensesHqStandInOptions): Promise<LensesHqApiStandIn> {
     const standIn = new LensesHqApiStandIn(options);
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await standIn.listen();
     return standIn;
-  }
-
-  /** Base URL of the stand-in, e.g. http://127.0.0.1:40123. */
-  get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
   }
 
   /** The calls to one method and path. */
@@ -97,24 +87,18 @@ export class LensesHqApiStandIn {
     return this.calls.filter((call) => call.method === method && call.path === path);
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private authenticated(request: IncomingMessage): boolean {
-    const cookie = request.headers.cookie ?? '';
+  private authenticated(headers: IncomingHttpHeaders): boolean {
+    const cookie = headers.cookie ?? '';
     const session = /(?:^|;\s*)session_id=([^;]+)/.exec(cookie)?.[1];
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
     return (session !== undefined && this.sessions.has(session)) || bearer !== undefined;
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', this.url).pathname;
+  protected async handle(
+    { method, url, headers, raw }: StandInRequest,
+    response: ServerResponse,
+  ): Promise<void> {
+    const path = url.pathname;
     let body: unknown;
     let malformed = false;
     if (raw) {
@@ -124,7 +108,7 @@ export class LensesHqApiStandIn {
         malformed = true;
       }
     }
-    const authenticated = this.authenticated(request);
+    const authenticated = this.authenticated(headers);
     this.calls.push({
       method,
       path,
@@ -132,19 +116,8 @@ export class LensesHqApiStandIn {
       authenticated,
     });
 
-    const send = (
-      status: number,
-      payload?: unknown,
-      headers: Record<string, string> = {},
-    ): void => {
-      if (payload === undefined) {
-        response.writeHead(status, headers);
-        response.end();
-      } else {
-        response.writeHead(status, { 'content-type': 'application/json', ...headers });
-        response.end(JSON.stringify(payload));
-      }
-    };
+    const send = (status: number, payload?: unknown, extra: Record<string, string> = {}): void =>
+      sendJson(response, status, payload, extra);
     const error = (status: number, message: string): void =>
       send(status, { code: status, message });
 

@@ -9,9 +9,8 @@
 //   POST /api/v1/environments/{env}/proxy/api/v2/streams      {"name","sql","deployment"} -> 201
 // The agent connects after `agentConnectsAfter` environment reads; POSTs can be refused.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { standInServer } from './stand-in-server.js';
+import type { ServerResponse } from 'node:http';
+import { HttpStandIn, sendJson, type StandInRequest } from './stand-in-server.js';
 
 export interface Processor {
   name: string;
@@ -21,53 +20,36 @@ export interface Processor {
   deployment: { mode: string };
 }
 
-export class LensesProcessorsStandIn {
+export class LensesProcessorsStandIn extends HttpStandIn {
   readonly calls: { method: string; path: string; authenticated: boolean }[] = [];
   readonly processors: Processor[] = [];
   agentConnectsAfter = 0;
   refuseCreate: { status: number; body: unknown } | undefined;
   private readonly sessions = new Set<string>();
-  private readonly server: Server = standInServer((request, response) =>
-    this.handle(request, response),
-  );
 
   private constructor(
     private readonly environment: string,
     private readonly users: Record<string, string>,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(environment: string, users: Record<string, string>) {
     const standIn = new LensesProcessorsStandIn(environment, users);
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await standIn.listen();
     return standIn;
   }
 
-  get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', this.url).pathname;
-    const session = /(?:^|;\s*)session_id=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+  protected async handle(
+    { method, url, headers, raw }: StandInRequest,
+    response: ServerResponse,
+  ): Promise<void> {
+    const path = url.pathname;
+    const session = /(?:^|;\s*)session_id=([^;]+)/.exec(headers.cookie ?? '')?.[1];
     const authenticated = session !== undefined && this.sessions.has(session);
     this.calls.push({ method, path, authenticated });
-    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-      response.writeHead(status, {
-        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      });
-      response.end(payload === undefined ? undefined : JSON.stringify(payload));
-    };
+    const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) =>
+      sendJson(response, status, payload, extra);
     if (method === 'GET' && path === '/') return send(200, { ui: true });
     if (method === 'POST' && path === '/api/v1/login') {
       const body = JSON.parse(raw || '{}') as { username?: string; password?: string };

@@ -17,9 +17,8 @@
 //   GET  /api/dashboard, POST /api/dashboard, PUT /api/dashboard/{id} (with dashcards: the layout,
 //                                     negative ids create; Metabase >= 0.47)
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { standInServer } from './stand-in-server.js';
+import type { ServerResponse } from 'node:http';
+import { HttpStandIn, sendJson, type StandInRequest } from './stand-in-server.js';
 
 export interface MetabaseCall {
   method: string;
@@ -64,7 +63,7 @@ export interface MetabaseDashboard {
   }[];
 }
 
-export class MetabaseApiStandIn {
+export class MetabaseApiStandIn extends HttpStandIn {
   readonly cards: MetabaseCard[] = [];
   readonly dashboards: MetabaseDashboard[] = [];
   readonly calls: MetabaseCall[] = [];
@@ -79,19 +78,11 @@ export class MetabaseApiStandIn {
   startingHealthChecks = 0;
   private readonly sessions = new Set<string>();
   private readonly adminSessions = new Set<string>();
-  private readonly server: Server = standInServer((request, response) =>
-    this.handle(request, response),
-  );
 
   static async start(): Promise<MetabaseApiStandIn> {
     const standIn = new MetabaseApiStandIn();
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await standIn.listen();
     return standIn;
-  }
-
-  get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
   }
 
   /** The calls that changed something, as "METHOD path". */
@@ -99,25 +90,16 @@ export class MetabaseApiStandIn {
     return this.calls.filter((call) => call.method !== 'GET').map((c) => `${c.method} ${c.path}`);
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', this.url).pathname;
+  protected async handle(
+    { method, url, headers, raw }: StandInRequest,
+    response: ServerResponse,
+  ): Promise<void> {
+    const path = url.pathname;
     const body = (raw ? JSON.parse(raw) : undefined) as Record<string, unknown> | undefined;
-    const session = request.headers['x-metabase-session'];
+    const session = headers['x-metabase-session'];
     const authenticated = typeof session === 'string' && this.sessions.has(session);
     this.calls.push({ method, path, ...(body ? { body } : {}), authenticated });
-    const send = (status: number, payload: unknown): void => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(payload));
-    };
+    const send = (status: number, payload: unknown): void => sendJson(response, status, payload);
     const newSession = (): string => {
       const id = randomUUID();
       this.sessions.add(id);
