@@ -15,7 +15,8 @@ import {
   type AvroCodec,
   type AvroSchema,
 } from '@realtime-platform/realtime-sdk';
-import { identity, reading } from './support/readings.js';
+import { readingId } from '@realtime-platform/testkit';
+import { reading } from './support/readings.js';
 import { TopicReader } from './support/topic-reader.js';
 import { gatewayPublisher, stopPlatform } from './support/platform-lifecycle.js';
 
@@ -73,7 +74,7 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
         deviceId: string;
         createdTime: number;
       };
-      byIdentity.set(identity(value), { key: record.key, value });
+      byIdentity.set(readingId(value), { key: record.key, value });
     }
     return byIdentity;
   };
@@ -98,7 +99,7 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       const records = await decoded(topic);
       for (const value of readings) {
         const expected = splitReading(value).find((record) => record.topic === topic)!;
-        expect(records.get(identity(value))).toEqual({
+        expect(records.get(readingId(value))).toEqual({
           key: value.deviceId,
           value: expected.value,
         });
@@ -130,7 +131,7 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
       '{"deviceId": "broken-json"',
     );
     await reader.waitUntil(
-      async () => (await decoded('heart_rate_device_topic')).has(identity(after)),
+      async () => (await decoded('heart_rate_device_topic')).has(readingId(after)),
       () => 'the reading after the malformed ones never reached heart_rate_device_topic',
     );
   });
@@ -160,7 +161,7 @@ describe('health-data pipeline (bridge + stream processor, real Mosquitto, Kafka
     await reader.waitUntil(
       async () => {
         const arrived = await decoded('heart_rate_device_topic');
-        missing = acknowledged.filter((value) => !arrived.has(identity(value))).length;
+        missing = acknowledged.filter((value) => !arrived.has(readingId(value))).length;
         return missing === 0;
       },
       () =>

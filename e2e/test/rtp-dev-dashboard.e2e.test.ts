@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { chromium, type Browser } from 'playwright-core';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
+import {
+  processesMentioningInCommandOrEnvironment,
+  waitForOutput,
+} from '@realtime-platform/testkit';
 import { reading } from './support/readings.js';
 
 /** The built CLI of this workspace (`npm start` runs the same `rtp dev`). */
@@ -13,50 +17,6 @@ const rtp = join(import.meta.dirname, '..', '..', 'tools', 'cli', 'dist', 'main.
 const artifactsDir = join(import.meta.dirname, '..', 'artifacts');
 /** Debian's chromium (installed by `install.sh --with-browser`), never a downloaded browser. */
 const chromiumPath = '/usr/bin/chromium';
-
-/**
- * Live processes (zombies excluded) whose command line or environment mentions `needle`: servers
- * name their run directory on the command line, services carry RTP_PLATFORM_NAME in their env.
- */
-function processesMentioning(needle: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-        return state !== 'Z' && (cmdline.includes(needle) || environ.includes(needle))
-          ? [cmdline]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number): Promise<string> {
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    child.once('exit', (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`rtp dev exited (${code}) before ${pattern}:\n${seen}`));
-    });
-  });
-}
 
 const field = (output: string, label: string): string => {
   const match = new RegExp(`${label}\\s+(\\S+)`).exec(output);
@@ -147,9 +107,10 @@ describe('rtp dev with the live dashboard (headless Chromium)', () => {
 
   it('stops everything on Ctrl-C and exits 0, leaving no process of the run behind', async () => {
     const runDir = field(output, 'Logs');
+    // Servers name their run directory on the command line, services carry RTP_PLATFORM_NAME.
     const ofThisRun = (): string[] => [
-      ...processesMentioning(runDir),
-      ...processesMentioning('RTP_PLATFORM_NAME=e2e-dev\0'),
+      ...processesMentioningInCommandOrEnvironment(runDir),
+      ...processesMentioningInCommandOrEnvironment('RTP_PLATFORM_NAME=e2e-dev\0'),
     ];
     // Kafka, Mosquitto, PostgreSQL, the registry and the four services.
     expect(ofThisRun().length).toBeGreaterThanOrEqual(8);

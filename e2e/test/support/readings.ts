@@ -1,6 +1,9 @@
 import type { HealthData } from '@realtime-platform/health-domain';
 
-/** A valid reading; `sequence` makes (deviceId, timestamp) unique, the identity the tests count. */
+/**
+ * A valid reading; `sequence` makes (deviceId, timestamp) unique, the identity the tests count
+ * (testkit's readingId).
+ */
 export function reading(
   deviceId: string,
   sequence: number,
@@ -19,9 +22,3 @@ export function reading(
     ...overrides,
   };
 }
-
-export const identity = (value: {
-  deviceId: string;
-  timestamp?: number;
-  createdTime?: number;
-}): string => `${value.deviceId}@${value.timestamp ?? value.createdTime}`;

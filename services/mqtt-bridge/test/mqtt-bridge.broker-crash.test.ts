@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NodeService } from '@realtime-platform/local-infra';
 import { useKafkaBroker, useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { deviceDataTopic, runtimeEnv } from '@realtime-platform/platform-contract';
-import { eventually } from '@realtime-platform/testkit';
+import { eventually, readingId } from '@realtime-platform/testkit';
 import { bridgeEnv } from './helpers/bridge-env.js';
 import { CountingPublisher } from './helpers/counting-publisher.js';
 import { TopicRecorder, createPipelineTopics, readWholeTopic } from './helpers/kafka.js';
-import { readingId } from './helpers/readings.js';
 
 /**
  * The incident of issue 21: Mosquitto killed with SIGKILL while readings flow, restarted on its

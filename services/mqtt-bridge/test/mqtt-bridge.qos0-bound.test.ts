@@ -5,11 +5,10 @@ import { NodeService } from '@realtime-platform/local-infra';
 import { useKafkaBroker, useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { deviceDataTopic, deviceMqttTopic, runtimeEnv } from '@realtime-platform/platform-contract';
 import type { MqttClient } from 'mqtt';
-import { eventually } from '@realtime-platform/testkit';
+import { eventually, reading, readingId } from '@realtime-platform/testkit';
 import { bridgeEnv } from './helpers/bridge-env.js';
 import { createPipelineTopics, readWholeTopic } from './helpers/kafka.js';
 import { mqttPublisher } from './helpers/mqtt-publisher.js';
-import { reading, readingId } from './helpers/readings.js';
 
 /**
  * The bridge's QoS 0 bound on the real servers: Kafka killed, QoS 0 readings keep coming (the

@@ -5,11 +5,10 @@ import { NodeService } from '@realtime-platform/local-infra';
 import { useKafkaBroker, useMosquittoBroker } from '@realtime-platform/local-infra/jest';
 import { deviceDataTopic, deviceMqttTopic, runtimeEnv } from '@realtime-platform/platform-contract';
 import type { MqttClient } from 'mqtt';
-import { eventually } from '@realtime-platform/testkit';
+import { eventually, reading, readingId } from '@realtime-platform/testkit';
 import { bridgeEnv } from './helpers/bridge-env.js';
 import { TopicRecorder, createPipelineTopics } from './helpers/kafka.js';
 import { mqttPublisher } from './helpers/mqtt-publisher.js';
-import { reading, readingId } from './helpers/readings.js';
 
 /**
  * The built bridge (`dist/main.js`) as its own process, the way a pod runs it: Kafka stopped under

@@ -10,7 +10,7 @@ import {
 } from '@realtime-platform/platform-contract';
 import { deadLetterHeaders } from '@realtime-platform/realtime-sdk';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { eventually } from '@realtime-platform/testkit';
+import { eventually, reading } from '@realtime-platform/testkit';
 import { bridgeErrors } from '../src/bridge.errors.js';
 import type { InboundMessage } from '../src/application/ports/reading-source.port.js';
 import { payloadTruncatedHeader } from '../src/infrastructure/kafka-reading.sink.js';
@@ -19,7 +19,6 @@ import { MqttReadingSource } from '../src/infrastructure/mqtt-reading.source.js'
 import { bridgeEnv } from './helpers/bridge-env.js';
 import { TopicRecorder, createPipelineTopics } from './helpers/kafka.js';
 import { mqttPublisher } from './helpers/mqtt-publisher.js';
-import { reading } from './helpers/readings.js';
 
 const kafka = useKafkaBroker();
 // The platform's broker, but admitting packets up to 1 MiB: the oversized-payload test below proves

@@ -1,45 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { execa, type ResultPromise } from 'execa';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { processesMentioning, waitForOutput } from '@realtime-platform/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { connectAsync } from 'mqtt';
 import mysql from 'mysql2/promise';
 
 const rtp = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-/** Command lines of every process mentioning `needle` (a run directory), zombies excluded. */
-function processesMentioning(needle: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        return state !== 'Z' && cmdline.includes(needle) ? [cmdline] : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs: number): Promise<string> {
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)),
-      timeoutMs,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve(seen);
-      }
-    });
-  });
-}
 
 const field = (output: string, label: string): string => {
   const literal = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,6 +3,7 @@
 // between layers the cruise found, so a test can prove it is not blind.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const depcruise = join(repoRoot, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs');
@@ -64,4 +65,38 @@ export function checkOnionLayers(packageDir: string): OnionLayerReport {
     arrows: [...arrows].sort(),
     layers: layers.filter((layer) => seen.has(layer)),
   };
+}
+
+/** What a service's layer test expects to see besides no violation. */
+export interface ExpectedOnionLayers {
+  /** Exactly the layers its src/ holds, in onion order. */
+  readonly layers: readonly OnionLayer[];
+  /** Arrows that must be among those found (the inward imports that prove the check saw them). */
+  readonly arrows: readonly string[];
+}
+
+/**
+ * A service's layer test (`<service> onion layers`): no import breaks an onion rule, and the cruise
+ * read the `expected` layers and arrows, so the first test cannot pass by seeing nothing.
+ */
+export function describeOnionLayers(
+  service: string,
+  packageDir: string,
+  expected: ExpectedOnionLayers,
+): void {
+  let report: OnionLayerReport;
+  beforeAll(() => {
+    report = checkOnionLayers(packageDir);
+  });
+
+  describe(`${service} onion layers`, () => {
+    it('point every import inward: domain ← application ← infrastructure / interface, adapters apart', () => {
+      expect(report.violations).toEqual([]);
+    });
+
+    it('are all read, with the inward arrows between them (the check is not blind)', () => {
+      expect(report.layers).toEqual(expected.layers);
+      expect(report.arrows).toEqual(expect.arrayContaining([...expected.arrows]));
+    });
+  });
 }

@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { networkInterfaces } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, type JWTPayload } from 'jose';
+import { auditOf, capturedLogLines } from '@realtime-platform/testkit';
 import {
   SdkMetrics,
   accessClaimName,
+  createLogger,
   sdkErrors,
   wsHubPlugin,
   type WsHubPluginInput,
 } from '../../src/index.js';
-import { auditOf, capturedLogger } from '../helpers/log-lines.js';
 import { jwtSecret } from '../helpers/platform-env.js';
 import { TestClient, grants, refusedUpgrade } from '../helpers/ws-client.js';
 
@@ -58,7 +59,8 @@ async function start(
   lines: Record<string, unknown>[];
 }> {
   const metrics = new SdkMetrics({ defaultMetrics: false });
-  const { logger, lines } = capturedLogger();
+  const { destination, lines } = capturedLogLines();
+  const logger = createLogger({ level: 'info', destination });
   const app = Fastify();
   apps.push(app);
   await app.register(wsHubPlugin, {

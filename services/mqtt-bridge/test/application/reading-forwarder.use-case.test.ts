@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { healthErrors } from '@realtime-platform/health-domain';
-import { eventually } from '@realtime-platform/testkit';
+import { eventually, payloadOf, reading } from '@realtime-platform/testkit';
 import type { BridgeMetrics } from '../../src/application/ports/bridge-metrics.port.js';
 import type {
   DeadLetter,
@@ -17,7 +17,6 @@ import {
   ReadingForwarder,
   type ReadingForwarderOptions,
 } from '../../src/application/reading-forwarder.use-case.js';
-import { payloadOf, reading } from '../helpers/readings.js';
 
 /** A source that hands over what the test publishes and records acknowledgements. */
 class FakeSource implements ReadingSource {

@@ -2,25 +2,11 @@
 // `onion-*`, also run by lint) applied to this service's src/. The composition root
 // (src/composition-root.ts) and main.ts sit outside the layers and may import all of them.
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { checkOnionLayers, type OnionLayerReport } from '@realtime-platform/testkit';
+import { describeOnionLayers } from '@realtime-platform/testkit';
 
-let report: OnionLayerReport;
-beforeAll(() => {
-  report = checkOnionLayers(resolve(import.meta.dirname, '../..'));
-});
-
-describe('mqtt-bridge onion layers', () => {
-  it('point every import inward: domain ← application ← infrastructure / interface, adapters apart', () => {
-    expect(report.violations).toEqual([]);
-  });
-
-  it('are all read, with the inward arrows between them (the check is not blind)', () => {
-    // The MQTT source and Kafka sink (infrastructure) plug into the forwarder's ports
-    // (application), which know only the routing policy (domain).
-    expect(report.layers).toEqual(['domain', 'application', 'infrastructure']);
-    expect(report.arrows).toEqual(
-      expect.arrayContaining(['application → domain', 'infrastructure → application']),
-    );
-  });
+// The MQTT source and Kafka sink (infrastructure) plug into the forwarder's ports (application),
+// which know only the routing policy (domain).
+describeOnionLayers('mqtt-bridge', resolve(import.meta.dirname, '../..'), {
+  layers: ['domain', 'application', 'infrastructure'],
+  arrows: ['application → domain', 'infrastructure → application'],
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { healthErrors } from '@realtime-platform/health-domain';
 import { bridgeErrors } from '../../src/bridge.errors.js';
 import { defaultReadingRoutePolicy, routeReading } from '../../src/domain/reading-route.policy.js';
-import { payloadOf, reading } from '../helpers/readings.js';
+import { payloadOf, reading } from '@realtime-platform/testkit';
 
 describe('routeReading', () => {
   it('should forward a valid reading keyed by its deviceId (WITHKEY(deviceId))', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import { deviceMqttTopic } from '@realtime-platform/platform-contract';
 import type { MqttUser } from '@realtime-platform/local-infra';
-import { reading, readingId } from './readings.js';
+import { reading, readingId } from '@realtime-platform/testkit';
 
 export interface PublisherCounts {
   /** Readings handed to the client. */

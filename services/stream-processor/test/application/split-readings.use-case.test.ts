@@ -3,7 +3,7 @@ import { healthErrors } from '@realtime-platform/health-domain';
 import { vitalTopics } from '@realtime-platform/platform-contract';
 import type { ProcessorMetricsPort } from '../../src/application/ports/processor-metrics.port.js';
 import { SplitReadingsUseCase } from '../../src/application/split-readings.use-case.js';
-import { payloadOf, reading } from '../helpers/readings.js';
+import { payloadOf, reading } from '@realtime-platform/testkit';
 
 class FakeMetrics implements ProcessorMetricsPort {
   split = 0;

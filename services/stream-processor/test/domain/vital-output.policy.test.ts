@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { vitalTopics } from '@realtime-platform/platform-contract';
 import { vitalOutputsOf } from '../../src/domain/vital-output.policy.js';
-import { reading } from '../helpers/readings.js';
+import { reading } from '@realtime-platform/testkit';
 
 describe('vitalOutputsOf', () => {
   it('should give one record per vital topic, keyed by deviceId, with the SELECT lists of the Lenses SQL', () => {

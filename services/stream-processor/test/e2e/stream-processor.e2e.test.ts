@@ -23,9 +23,14 @@ import {
   type AvroSchema,
   type Codec,
 } from '@realtime-platform/realtime-sdk';
-import { createTopics } from '@realtime-platform/testkit';
+import {
+  createTopics,
+  fleetReading,
+  payloadOf,
+  reading,
+  readingId,
+} from '@realtime-platform/testkit';
 import { TopicReader, produce, rawKafka } from '../helpers/kafka.js';
-import { fleetReading, payloadOf, readingId, reading } from '../helpers/readings.js';
 
 /**
  * The built service (dist/main.js) as its own process against a real Kafka broker and a real

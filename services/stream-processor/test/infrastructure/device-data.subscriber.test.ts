@@ -15,7 +15,7 @@ import {
 import { SplitReadingsUseCase } from '../../src/application/split-readings.use-case.js';
 import { DeviceDataSubscriber } from '../../src/infrastructure/device-data.subscriber.js';
 import { vitalValueCodecs } from '../../src/infrastructure/vital-value.codecs.js';
-import { payloadOf, reading } from '../helpers/readings.js';
+import { payloadOf, reading } from '@realtime-platform/testkit';
 
 /** A MessageBus that records what was subscribed, so the batch handler can be called directly. */
 class RecordingBus implements Pick<MessageBus, 'subscribe'> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { alertsTopic } from '@realtime-platform/platform-contract';
-import { AccessAuditLog, AccessPolicy } from '@realtime-platform/realtime-sdk';
+import { AccessAuditLog, AccessPolicy, createLogger } from '@realtime-platform/realtime-sdk';
+import { auditOf, capturedLogLines } from '@realtime-platform/testkit';
 import {
   GetLatestVitalsUseCase,
   ListRecentAlertsUseCase,
@@ -21,12 +22,12 @@ import {
   RecordingAlertPublisher,
   RecordingLiveFeed,
 } from '../../helpers/in-memory-ports.js';
-import { auditOf, capturedLogger } from '../../helpers/log-lines.js';
 import { newJwtSecret, signToken } from '../../helpers/token.js';
 import { heartRateOf, t0 } from '../../helpers/vitals.fixture.js';
 
 const secret = newJwtSecret();
-const { logger, lines } = capturedLogger();
+const { destination, lines } = capturedLogLines();
+const logger = createLogger({ level: 'info', destination });
 let app: FastifyInstance;
 let baseUrl: string;
 let token: string;

@@ -1,6 +1,9 @@
+// The readings the pipeline services' tests send: one plausible reading, a fleet's n-th reading,
+// its wire payload and its identity. Written once here (issue 18); health-domain knows nothing of
+// tests, so the arrow points one way: testkit → health-domain.
 import type { HealthData } from '@realtime-platform/health-domain';
 
-/** A plausible reading; `overrides` replace fields. */
+/** A plausible reading; `overrides` replace fields (use `undefined` values to test absence). */
 export function reading(overrides: Partial<HealthData> = {}): HealthData {
   return {
     deviceId: 'device-1',
@@ -32,8 +35,15 @@ export function fleetReading(n: number, devices = 7, base = 1_767_225_600_000): 
   });
 }
 
+/** A value as the wire carries it: its JSON, as bytes. */
 export const payloadOf = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
-/** Identifies a reading (and every record split from it): a device never repeats a timestamp. */
-export const readingId = (value: { deviceId: string; timestamp?: number; createdTime?: number }) =>
-  `${value.deviceId}@${value.timestamp ?? value.createdTime}`;
+/**
+ * Identifies a reading (and every record split from it, which carries its time as `createdTime`):
+ * a device never sends two readings with one timestamp.
+ */
+export const readingId = (value: {
+  deviceId: string;
+  timestamp?: number;
+  createdTime?: number;
+}): string => `${value.deviceId}@${value.timestamp ?? value.createdTime}`;
