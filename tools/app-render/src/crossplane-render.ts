@@ -1,26 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GoTool, GoToolName } from '@realtime-platform/toolchain';
 // The process-wide free ports (a run-time dependency: `rtp render` starts the functions on them).
-import { freePort } from '@realtime-platform/local-infra';
+import { freePort, isListening } from '@realtime-platform/local-infra';
 import { addonNames } from '@realtime-platform/addons';
 import type { RenderedAddon } from './addon-template.js';
 import { manifestsToYaml, parseManifests, type KubeObject } from './kube-object.js';
 import { renderErrors } from './render.errors.js';
 import { goTool } from './render-tools.js';
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 interface RunningFunction {
   name: string;

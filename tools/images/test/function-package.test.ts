@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ContainerService, eventually, freePort } from '@realtime-platform/local-infra';
+import {
+  ContainerService,
+  eventually,
+  freePort,
+  isListening,
+} from '@realtime-platform/local-infra';
 import { Buildah } from '@realtime-platform/toolchain';
 import { imageCatalog, readPackage, repoRoot } from './support/image-catalog.js';
 
@@ -78,7 +82,7 @@ describe('the function-compose-platform package (xpkg)', () => {
     });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok);
-      await waitFor(() => listening(grpcPort));
+      await waitFor(() => isListening(grpcPort));
       const child = readFileSync(`/proc/${container.pid}/task/${container.pid}/children`, 'utf8')
         .trim()
         .split(' ')[0];
@@ -121,14 +125,3 @@ const waitFor = (condition: () => Promise<boolean>, timeoutMs = 30_000): Promise
     intervalMs: 200,
     what: 'the function',
   });
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -2,6 +2,7 @@ export { generateMqttRoleUsers, generatePassword, generateUsername } from './cre
 export { EmbeddedMqttBroker } from './embedded-mqtt-broker.js';
 export { eventually, pollUntil, type EventuallyOptions } from './eventually.js';
 export { freePort } from './free-port.js';
+export { isListening } from './port-listening.js';
 export { JmxExporter, type JmxExporterOptions } from './jmx-exporter.js';
 export { KafkaBroker, newClusterId, type KafkaBrokerOptions } from './kafka-broker.js';
 export { KafkaCluster, type KafkaClusterOptions } from './kafka-cluster.js';
