@@ -8,7 +8,6 @@ export {
 } from './child-processes.js';
 export { anyErrorParams, describeErrorTable, type ErrorTableExpectations } from './error-table.js';
 export { createTopic, createTopics, type KafkaTarget } from './kafka-topics.js';
-export { auditOf, capturedLogLines } from './log-lines.js';
 export {
   checkOnionLayers,
   describeOnionLayers,

@@ -2,15 +2,14 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { networkInterfaces } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT, type JWTPayload } from 'jose';
-import { auditOf, capturedLogLines } from '@realtime-platform/testkit';
 import {
   SdkMetrics,
   accessClaimName,
-  createLogger,
   sdkErrors,
   wsHubPlugin,
   type WsHubPluginInput,
 } from '../../src/index.js';
+import { auditOf, capturedLogger } from '../helpers/log-lines.js';
 import { jwtSecret } from '../helpers/platform-env.js';
 import { TestClient, grants, refusedUpgrade } from '../helpers/ws-client.js';
 
@@ -59,8 +58,7 @@ async function start(
   lines: Record<string, unknown>[];
 }> {
   const metrics = new SdkMetrics({ defaultMetrics: false });
-  const { destination, lines } = capturedLogLines();
-  const logger = createLogger({ level: 'info', destination });
+  const { logger, lines } = capturedLogger();
   const app = Fastify();
   apps.push(app);
   await app.register(wsHubPlugin, {

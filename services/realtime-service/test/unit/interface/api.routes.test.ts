@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { alertsTopic } from '@realtime-platform/platform-contract';
-import { AccessAuditLog, AccessPolicy, createLogger } from '@realtime-platform/realtime-sdk';
-import { auditOf, capturedLogLines } from '@realtime-platform/testkit';
+import { AccessAuditLog, AccessPolicy } from '@realtime-platform/realtime-sdk';
 import {
   GetLatestVitalsUseCase,
   ListRecentAlertsUseCase,
@@ -22,12 +21,12 @@ import {
   RecordingAlertPublisher,
   RecordingLiveFeed,
 } from '../../helpers/in-memory-ports.js';
+import { auditOf, capturedLogger } from '../../helpers/log-lines.js';
 import { newJwtSecret, signToken } from '../../helpers/token.js';
 import { heartRateOf, t0 } from '../../helpers/vitals.fixture.js';
 
 const secret = newJwtSecret();
-const { destination, lines } = capturedLogLines();
-const logger = createLogger({ level: 'info', destination });
+const { logger, lines } = capturedLogger();
 let app: FastifyInstance;
 let baseUrl: string;
 let token: string;
