@@ -46,7 +46,8 @@ const readKeys = [
 /**
  * The key names of the platform's own Secrets (platformSecrets) the templates take from
  * contract.json (platformKeys), but for {name}-db-reader-secret, whose keys are the db secret's
- * (readKeys), and {name}-lenses-hq-admin, whose keys the lenses-hq subchart's auth.secretKeys name.
+ * (readKeys), and {name}-lenses-hq-admin, whose keys (username, password: words of every render) are
+ * renamed in the copy and checked on their own (hqAdminKeys).
  */
 const platformKeys = Object.entries(
   chartContract('realtime-platform').platformSecrets as Record<string, Record<string, string>>,
@@ -54,6 +55,21 @@ const platformKeys = Object.entries(
   .filter(([suffix]) => !['db-reader-secret', 'lenses-hq-admin'].includes(suffix))
   .flatMap(([, keys]) => Object.values(keys));
 const renamed = (key: string): string => `RENAMED_${key}`;
+/**
+ * The key names of {name}-lenses-hq-admin by id: renamed in the copy where the contract lists them
+ * only (username and password are also the login ids of the five Secrets).
+ */
+const hqAdminKeys = (
+  chartContract('realtime-platform').platformSecrets as Record<string, Record<string, string>>
+)['lenses-hq-admin'] as Record<'username' | 'password' | 'passwordHash', string>;
+/** The subchart values naming the renamed lenses-hq-admin keys (the chart checks them). */
+const renamedHqAdminValues = [
+  `lenses-hq.auth.secretKeys.usernameKey=${renamed(hqAdminKeys.username)}`,
+  `lenses-hq.auth.secretKeys.passwordKey=${renamed(hqAdminKeys.password)}`,
+  `lenses-hq.auth.secretKeys.passwordHashKey=${renamed(hqAdminKeys.passwordHash)}`,
+  `lenses-agent.hq.auth.secretKeys.usernameKey=${renamed(hqAdminKeys.username)}`,
+  `lenses-agent.hq.auth.secretKeys.passwordKey=${renamed(hqAdminKeys.password)}`,
+];
 /** Another protocol and mechanism the contract could choose (Kafka knows both). */
 const otherSecurity = {
   protocol: security.protocol === 'SASL_SSL' ? 'SASL_PLAINTEXT' : 'SASL_SSL',
@@ -70,9 +86,12 @@ function renamedContract(text: string): string {
     [security.protocol, otherSecurity.protocol],
     [security.saslMechanism, otherSecurity.saslMechanism],
   ]);
-  return JSON.stringify(
-    JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as unknown,
-  );
+  const contract = JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as {
+    platformSecrets?: Record<string, Record<string, string>>;
+  };
+  const hqAdmin = contract.platformSecrets?.['lenses-hq-admin'] ?? {};
+  for (const [id, key] of Object.entries(hqAdmin)) hqAdmin[id] = renamed(key);
+  return JSON.stringify(contract);
 }
 
 /**
@@ -258,7 +277,8 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
     // The backup CronJob and its role exist with backup.enabled only (no fixture sets it).
     ['realtime-platform', 'every-option', ['backup.enabled=true']],
     ['realtime-platform', 'kafka-cluster', []],
-    ['realtime-platform', 'lenses', []],
+    // With the subcharts told the renamed lenses-hq-admin keys (see the test below).
+    ['realtime-platform', 'lenses', renamedHqAdminValues],
     ['realtime-platform', 'grafana', []],
     ['realtime-platform', 'mysql', []],
     ['realtime-platform', 'mongodb', []],
@@ -284,6 +304,20 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
       }
     },
   );
+
+  it("writes {name}-lenses-hq-admin with the contract's keys and refuses Lenses subcharts naming others", async () => {
+    const render = await renderCopy('realtime-platform', 'lenses', ...renamedHqAdminValues);
+    expect(Object.keys(render.secretData('health-data-lenses-hq-admin')).sort()).toEqual(
+      Object.values(hqAdminKeys).map(renamed).sort(),
+    );
+    // The subcharts' default auth.secretKeys name the keys of the unrenamed contract.
+    const failure = await renderCopy('realtime-platform', 'lenses').then(
+      () => 'rendered',
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain('the Lenses subcharts are not wired to this platform');
+    for (const value of renamedHqAdminValues) expect(failure).toContain(value);
+  });
 
   it('gives the brokers, Connect and the Schema Registry the contract protocol and mechanism', async () => {
     const single = renderedStrings((await renderCopy('realtime-platform', 'minimal')).objects);

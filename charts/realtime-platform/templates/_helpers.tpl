@@ -606,10 +606,10 @@ auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is
 password is unchanged. */ -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
 {{- $hqValues := index .Values "lenses-hq" | default dict -}}
-{{- $hqKeys := (($hqValues.auth | default dict).secretKeys) | default (dict "usernameKey" "username" "passwordKey" "password" "passwordHashKey" "passwordHash") -}}
-{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordKey) -}}
+{{- $hqKeys := include "realtime-platform.v1.platformKeys" (list . "lenses-hq-admin") | fromJson -}}
+{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.password) -}}
 {{- $lensesPassword := $credentials.LENSES_ADMIN_PASSWORD | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
-{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHashKey) -}}
+{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHash) -}}
 {{- $hash := $storedHash -}}
 {{- if or (not $storedHash) (ne $lensesPassword $storedHqPassword) -}}
 {{- $hash = bcrypt $lensesPassword -}}
@@ -954,11 +954,14 @@ Returns "".
 
 {{/*
 realtime-platform.v1.lensesWiring: JSON of the subchart values that connect Lenses HQ and the
-Lenses Agent to this platform, derived from platform.name: {value path: [accepted values]}, the
-first being the suggested one (hosts may be fully qualified or short, which resolves in this
-namespace). Helm gives a subchart only the values written under its key and cannot compute them
-from the parent's, so these must be given as values; validateValues compares them with this and
-prints the suggestion when they differ. Paths ending in "[]" are one-element lists.
+Lenses Agent to this platform, derived from platform.name and the contract: {value path: [accepted
+values]}, the first being the suggested one (hosts may be fully qualified or short, which resolves
+in this namespace). Helm gives a subchart only the values written under its key and cannot compute
+them from the parent's, so these must be given as values; validateValues compares them with this
+and prints the suggestion when they differ. Paths ending in "[]" are one-element lists. The
+administrator Secret's key names are the contract's (platformSecrets "lenses-hq-admin"), which
+this chart writes {name}-lenses-hq-admin with: the subcharts' auth.secretKeys defaults name the
+same keys, so only a contract that renames them needs those values given.
 */}}
 {{- define "realtime-platform.v1.lensesWiring" -}}
 {{- $host := dict -}}
@@ -981,13 +984,19 @@ prints the suggestion when they differ. Paths ending in "[]" are one-element lis
 {{- $connect = append $connect (printf "http://%s:%s" . $connectPort) -}}
 {{- end -}}
 {{- $hqAdmin := list (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin")) -}}
+{{- $hqAdminKeys := include "realtime-platform.v1.platformKeys" (list . "lenses-hq-admin") | fromJson -}}
 {{- dict
   "lenses-hq.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-hq")))
   "lenses-hq.postgresql.host" (get $host "postgresql")
   "lenses-hq.auth.existingSecret" $hqAdmin
+  "lenses-hq.auth.secretKeys.usernameKey" (list $hqAdminKeys.username)
+  "lenses-hq.auth.secretKeys.passwordKey" (list $hqAdminKeys.password)
+  "lenses-hq.auth.secretKeys.passwordHashKey" (list $hqAdminKeys.passwordHash)
   "lenses-agent.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-agent")))
   "lenses-agent.hq.host" (get $host "lenses-hq")
   "lenses-agent.hq.auth.existingSecret" $hqAdmin
+  "lenses-agent.hq.auth.secretKeys.usernameKey" (list $hqAdminKeys.username)
+  "lenses-agent.hq.auth.secretKeys.passwordKey" (list $hqAdminKeys.password)
   "lenses-agent.kafka.bootstrapServers[]" $bootstrap
   "lenses-agent.schemaRegistry.urls[]" $registry
   "lenses-agent.connect.urls[]" $connect
@@ -1437,7 +1446,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- end -}}
 {{- end -}}
 {{- if $wrong -}}
-{{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
+{{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name and the platform contract, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
 {{- end -}}
 {{- $hqHttp := include "realtime-platform.v1.port" (list $ "lenses-hq" "http") | int -}}
 {{- $hqAgents := include "realtime-platform.v1.port" (list $ "lenses-hq" "agents") | int -}}
