@@ -165,6 +165,30 @@ realtime-platform.v1.port: one contract port. Call with (list $ "service" "portN
 {{- end -}}
 
 {{/*
+realtime-platform.v1.serviceUrl: the URL of a Service's port as the contract's Secrets give it
+(the endpoint key of format url that points at it: its scheme and path, e.g. KAFKA_CONNECT_URL,
+MQTT_WS_URL), so NOTES.txt types no scheme or path. Call with (list $ "service" "port name").
+*/}}
+{{- define "realtime-platform.v1.serviceUrl" -}}
+{{- $root := index . 0 -}}
+{{- $service := index . 1 -}}
+{{- $portName := index . 2 -}}
+{{- $url := "" -}}
+{{- range (include "realtime-platform.v1.contract" $root | fromJson).secrets -}}
+{{- range $key := .keys -}}
+{{- if and (not $url) (eq ($key.format | default "") "url") -}}
+{{- range $key.services -}}
+{{- if and (eq .service $service) (eq .port $portName) -}}
+{{- $url = printf "%s://%s:%s%s" $key.scheme (include "realtime-platform.v1.host" (list $root $service)) (include "realtime-platform.v1.port" (list $root $service $portName)) ($key.path | default "") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- required (printf "realtime-platform: no Secret of the contract has a URL of %s's port %s" $service $portName) $url -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.dashboard: the dashboard that runs, "metabase" or "grafana".
 */}}
 {{- define "realtime-platform.v1.dashboard" -}}
