@@ -513,17 +513,22 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   kafkaPasswords {principal id: password}   each Kafka principal's ({name}-kafka-secret for app,
                                             which credentials.existingSecret may set with the
                                             kafka secret's password key)
-  DASHBOARD_USER, DASHBOARD_PASSWORD        a dashboard viewer, no admin ({name}-metabase-secret)
-  DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-admin-secret)
-  LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
+  dashboardViewerUser, ...Password          a dashboard viewer, no admin ({name}-metabase-secret)
+  dashboardAdminUser, ...Password            Metabase or Grafana admin ({name}-metabase-admin-secret)
+  lensesAdminUser, ...Password, ...PasswordHash
+                                            Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
-  POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-db-admin-secret)
-  MYSQL_ROOT_PASSWORD                       MySQL root@localhost ({name}-mysql-admin-secret)
-  MONGO_INITDB_ROOT_USERNAME, ..._PASSWORD  MongoDB root ({name}-mongodb-admin-secret)
-  METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
-  MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
-  GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
-  BACKUP_DB_PASSWORD                        the backup role's (backup.enabled; read-only, pg_read_all_data)
+  postgresSuperuserPassword                 PostgreSQL superuser ({name}-db-admin-secret)
+  mysqlRootPassword                         MySQL root@localhost ({name}-mysql-admin-secret)
+  mongodbRootUsername, ...Password          MongoDB root ({name}-mongodb-admin-secret)
+  metabaseDbPassword                        Metabase's role on metabaseappdb
+  metabaseEncryptionKey                     Metabase's key for stored connection details
+  grafanaSecretKey                          Grafana's key for stored data source passwords
+  backupDbPassword                          the backup role's (backup.enabled; read-only, pg_read_all_data)
+These names are this helper's own labels, never a Secret key: each Secret's keys come from the
+contract (loginKeys, platformKeys). The only key names typed below are where older chart versions
+kept a value (read on the upgrade from them; LENSES_ADMIN_PASSWORD is also this chart's own key for
+it in credentials.existingSecret) and this chart's DB_READER_USER and DB_READER_PASSWORD.
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
@@ -587,19 +592,19 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $mysqlAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mysql-admin-secret") | fromJson -}}
 {{- $mongodbAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mongodb-admin-secret") | fromJson -}}
 {{- range $key, $sources := dict
-  "DASHBOARD_USER" (list (list $dashboard $viewerKeys.username))
-  "DASHBOARD_PASSWORD" (list (list $dashboard $viewerKeys.password))
-  "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin $adminKeys.username) (list $dashboard "DASHBOARD_ADMIN_USER"))
-  "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin $adminKeys.password) (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
-  "LENSES_ADMIN_PASSWORD" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
-  "POSTGRES_PASSWORD" (list (list $dbAdmin $dbAdminKeys.superuserPassword) (list $internal "POSTGRES_PASSWORD"))
-  "METABASE_DB_PASSWORD" (list (list $internal $internalKeys.metabaseDbPassword))
-  "MB_ENCRYPTION_SECRET_KEY" (list (list $internal $internalKeys.metabaseEncryptionKey))
-  "GF_SECURITY_SECRET_KEY" (list (list $internal $internalKeys.grafanaSecretKey))
-  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin $mysqlAdminKeys.rootPassword))
-  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin $mongodbAdminKeys.rootUsername))
-  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin $mongodbAdminKeys.rootPassword))
-  "BACKUP_DB_PASSWORD" (list (list $internal $internalKeys.backupDbPassword))
+  "dashboardViewerUser" (list (list $dashboard $viewerKeys.username))
+  "dashboardViewerPassword" (list (list $dashboard $viewerKeys.password))
+  "dashboardAdminUser" (list (list $dashboardAdmin $adminKeys.username) (list $dashboard "DASHBOARD_ADMIN_USER"))
+  "dashboardAdminPassword" (list (list $dashboardAdmin $adminKeys.password) (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
+  "lensesAdminPassword" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
+  "postgresSuperuserPassword" (list (list $dbAdmin $dbAdminKeys.superuserPassword) (list $internal "POSTGRES_PASSWORD"))
+  "metabaseDbPassword" (list (list $internal $internalKeys.metabaseDbPassword))
+  "metabaseEncryptionKey" (list (list $internal $internalKeys.metabaseEncryptionKey))
+  "grafanaSecretKey" (list (list $internal $internalKeys.grafanaSecretKey))
+  "mysqlRootPassword" (list (list $mysqlAdmin $mysqlAdminKeys.rootPassword))
+  "mongodbRootUsername" (list (list $mongodbAdmin $mongodbAdminKeys.rootUsername))
+  "mongodbRootPassword" (list (list $mongodbAdmin $mongodbAdminKeys.rootPassword))
+  "backupDbPassword" (list (list $internal $internalKeys.backupDbPassword))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given (index (index $sources 0) 1)) -}}
 {{- range $sources -}}
@@ -610,21 +615,21 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $name := include "realtime-platform.v1.name" . -}}
 {{- $_ := set $credentials.db "username" ($credentials.db.username | default (printf "app_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials.db "password" ($credentials.db.password | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "DASHBOARD_ADMIN_USER" ($credentials.DASHBOARD_ADMIN_USER | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
-{{- $_ := set $credentials "DASHBOARD_ADMIN_PASSWORD" ($credentials.DASHBOARD_ADMIN_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "dashboardAdminUser" ($credentials.dashboardAdminUser | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "dashboardAdminPassword" ($credentials.dashboardAdminPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* The viewer: an e-mail address (Metabase logs in by e-mail; for Grafana it is the login). */ -}}
-{{- $_ := set $credentials "DASHBOARD_USER" ($credentials.DASHBOARD_USER | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
-{{- $_ := set $credentials "DASHBOARD_PASSWORD" ($credentials.DASHBOARD_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "dashboardViewerUser" ($credentials.dashboardViewerUser | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "dashboardViewerPassword" ($credentials.dashboardViewerPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials.dbReader "username" ($credentials.dbReader.username | default (printf "reader_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials.dbReader "password" ($credentials.dbReader.password | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "POSTGRES_PASSWORD" ($credentials.POSTGRES_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
-{{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
-{{- $_ := set $credentials "MYSQL_ROOT_PASSWORD" ($credentials.MYSQL_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "MONGO_INITDB_ROOT_USERNAME" ($credentials.MONGO_INITDB_ROOT_USERNAME | default (printf "root_%s" (randAlpha 8 | lower))) -}}
-{{- $_ := set $credentials "MONGO_INITDB_ROOT_PASSWORD" ($credentials.MONGO_INITDB_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "BACKUP_DB_PASSWORD" ($credentials.BACKUP_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "postgresSuperuserPassword" ($credentials.postgresSuperuserPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "metabaseDbPassword" ($credentials.metabaseDbPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "metabaseEncryptionKey" ($credentials.metabaseEncryptionKey | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "grafanaSecretKey" ($credentials.grafanaSecretKey | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "mysqlRootPassword" ($credentials.mysqlRootPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "mongodbRootUsername" ($credentials.mongodbRootUsername | default (printf "root_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "mongodbRootPassword" ($credentials.mongodbRootPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "backupDbPassword" ($credentials.backupDbPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
 password is unchanged. */ -}}
@@ -632,15 +637,15 @@ password is unchanged. */ -}}
 {{- $hqValues := index .Values "lenses-hq" | default dict -}}
 {{- $hqKeys := include "realtime-platform.v1.platformKeys" (list . "lenses-hq-admin") | fromJson -}}
 {{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.password) -}}
-{{- $lensesPassword := $credentials.LENSES_ADMIN_PASSWORD | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
+{{- $lensesPassword := $credentials.lensesAdminPassword | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
 {{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHash) -}}
 {{- $hash := $storedHash -}}
 {{- if or (not $storedHash) (ne $lensesPassword $storedHqPassword) -}}
 {{- $hash = bcrypt $lensesPassword -}}
 {{- end -}}
-{{- $_ := set $credentials "LENSES_ADMIN_USER" ((($hqValues.auth | default dict).adminUser) | default "admin") -}}
-{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD" $lensesPassword -}}
-{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD_HASH" $hash -}}
+{{- $_ := set $credentials "lensesAdminUser" ((($hqValues.auth | default dict).adminUser) | default "admin") -}}
+{{- $_ := set $credentials "lensesAdminPassword" $lensesPassword -}}
+{{- $_ := set $credentials "lensesAdminPasswordHash" $hash -}}
 {{- end -}}
 {{- $_ := set .Values "__rtpCredentials" $credentials -}}
 {{- end -}}
@@ -845,7 +850,7 @@ URL and a viewer login (created by the setup Job), never the admin.
 */}}
 {{- define "realtime-platform.v1.dashboardSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- include "realtime-platform.v1.contractSecretData" (list . "metabase" (dict "username" $credentials.DASHBOARD_USER "password" $credentials.DASHBOARD_PASSWORD)) -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "metabase" (dict "username" $credentials.dashboardViewerUser "password" $credentials.dashboardViewerPassword)) -}}
 {{- end -}}
 
 {{/*
@@ -856,8 +861,8 @@ administrator. Only the setup Jobs (and Grafana itself) load it.
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $keys := include "realtime-platform.v1.platformKeys" (list . "metabase-admin-secret") | fromJson -}}
 {{- dict
-  $keys.username $credentials.DASHBOARD_ADMIN_USER
-  $keys.password $credentials.DASHBOARD_ADMIN_PASSWORD
+  $keys.username $credentials.dashboardAdminUser
+  $keys.password $credentials.dashboardAdminPassword
   | toJson -}}
 {{- end -}}
 
