@@ -210,14 +210,16 @@ realtime-platform.v1.kafkaCluster: "true" when the platform runs three Kafka bro
 for the Schema Registry and Connect only), else "".
 */}}
 {{- define "realtime-platform.v1.kafkaCluster" -}}
-{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) 3 -}}true{{- end -}}
+{{- $brokers := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.brokers | int -}}
+{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) $brokers -}}true{{- end -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.kafkaBrokerCount: the number of brokers (the contract's kafkaBrokerCounts).
 */}}
 {{- define "realtime-platform.v1.kafkaBrokerCount" -}}
-{{- ternary 3 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- $brokers := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.brokers | int -}}
+{{- ternary $brokers 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
 {{- end -}}
 
 {{/*
@@ -232,24 +234,19 @@ kafkaTopicReplicationFactor).
 
 {{/*
 realtime-platform.v1.kafkaReplicationSettings: the brokers' durability settings for three brokers
-(the contract's kafkaReplicationSettings(3); a chart test compares), as JSON.
+(kafkaCluster.replication in files/contract.json: the contract's kafkaReplicationSettings(3)), as
+JSON.
 */}}
 {{- define "realtime-platform.v1.kafkaReplicationSettings" -}}
-{{- dict
-  "default.replication.factor" 3
-  "min.insync.replicas" 2
-  "offsets.topic.replication.factor" 3
-  "transaction.state.log.replication.factor" 3
-  "transaction.state.log.min.isr" 2
-  | toJson -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.replication | toJson -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (the contract's
-kafkaClusterPorts), as JSON.
+realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (kafkaCluster.ports in
+files/contract.json: the contract's kafkaClusterPorts), as JSON.
 */}}
 {{- define "realtime-platform.v1.kafkaClusterPorts" -}}
-{{- dict "internal" 9093 "replication" 9094 "controller" 9095 | toJson -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.ports | toJson -}}
 {{- end -}}
 
 {{/*
@@ -270,7 +267,7 @@ with any of them down.
 {{- $port := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
 {{- if include "realtime-platform.v1.kafkaCluster" . -}}
 {{- $servers := list -}}
-{{- range $ordinal := until 3 -}}
+{{- range $ordinal := until (include "realtime-platform.v1.kafkaBrokerCount" $ | int) -}}
 {{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka" "kafka-headless" $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $servers -}}
@@ -281,13 +278,14 @@ with any of them down.
 
 {{/*
 realtime-platform.v1.kafkaControllerVoters: controller.quorum.voters of the three controllers
-(node ids from 100: the contract's kafkaControllerNodeIdBase).
+(the contract's kafkaControllerCount; node ids from its kafkaControllerNodeIdBase).
 */}}
 {{- define "realtime-platform.v1.kafkaControllerVoters" -}}
+{{- $cluster := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster -}}
 {{- $port := (include "realtime-platform.v1.kafkaClusterPorts" . | fromJson).controller | int -}}
 {{- $voters := list -}}
-{{- range $ordinal := until 3 -}}
-{{- $voters = append $voters (printf "%d@%s:%d" (add 100 $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
+{{- range $ordinal := until ($cluster.controllers | int) -}}
+{{- $voters = append $voters (printf "%d@%s:%d" (add ($cluster.controllerNodeIdBase | int) $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $voters -}}
 {{- end -}}
