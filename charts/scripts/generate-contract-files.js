@@ -1,7 +1,8 @@
 /* global console, process -- a Node script; not type-checked by tsc. */
 // Writes the charts' files generated from the platform contract: each contract chart's
-// files/contract.json (read by its templates) and the contract-owned parts of its
-// values.schema.json. Runs as part of `npx nx run charts:build`.
+// files/contract.json (read by its templates), the contract-owned parts of its
+// values.schema.json and the contract facts its README.md marks (src/readme-contract-facts.ts).
+// Runs as part of `npx nx run charts:build`.
 //
 // With --check, or in CI (CI set, as GitHub Actions does), it writes nothing and fails when a
 // committed file differs from what it would write: CI runs build before test, so a build that
@@ -9,10 +10,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chartsRoot, generatedChartFiles } from '../dist/contract-files.js';
+import { generatedReadmeFiles } from '../dist/readme-contract-facts.js';
 
 const check = process.argv.includes('--check') || Boolean(process.env.CI);
 const stale = [];
-for (const [path, content] of Object.entries(await generatedChartFiles())) {
+const generated = { ...(await generatedChartFiles()), ...(await generatedReadmeFiles()) };
+for (const [path, content] of Object.entries(generated)) {
   const target = join(chartsRoot, path);
   // Unchanged files are left alone, so their modification time (and nx's view of them) holds.
   if (existsSync(target) && readFileSync(target, 'utf8') === content) continue;

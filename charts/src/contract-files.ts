@@ -20,7 +20,13 @@ import {
   dlqTopicPartitions,
   endpointPortName,
   kafkaAclLine,
+  kafkaBrokerCounts,
+  kafkaClusterPorts,
+  kafkaControllerCount,
+  kafkaControllerNodeIdBase,
   kafkaPrincipalCatalog,
+  kafkaReplicationSettings,
+  type KafkaBrokerCount,
   kafkaSaslMechanism,
   kafkaSecurityProtocols,
   kafkaSuperUsers,
@@ -113,6 +119,9 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  *   deploys it (absent: always) and its ACL lines (kafkaAclTemplate), with
  *   `kafkaAclDeclaredTopics` for the lines repeated per declared topic, and the brokers'
  *   `kafkaSuperUsers`;
+ * - `kafkaCluster`: the multi-broker Kafka (the largest of kafkaBrokerCounts): its brokers, its
+ *   KRaft controllers and their first node id, the brokers' durability settings
+ *   (kafkaReplicationSettings) and the ports between its pods (kafkaClusterPorts);
  * - `topics`: the default topics (name, role), the partitions of a topic and of a dead-letter
  *   topic, the dead-letter suffix and the retention units (retentionUnits);
  * - `applicationDatabase` and `databaseEngines`: the applications' database name, and per
@@ -152,6 +161,13 @@ export function platformContract(): Record<string, unknown> {
       acls: kafkaAclTemplate(principal.id, principal.enabledWhen),
     })),
     kafkaSuperUsers: brokerSuperUsers(),
+    kafkaCluster: {
+      brokers: Math.max(...kafkaBrokerCounts),
+      controllers: kafkaControllerCount,
+      controllerNodeIdBase: kafkaControllerNodeIdBase,
+      replication: kafkaReplicationSettings(Math.max(...kafkaBrokerCounts) as KafkaBrokerCount),
+      ports: kafkaClusterPorts,
+    },
     kafkaAclDeclaredTopics: {
       placeholder: declaredTopicPlaceholder,
       without: declaredTopicsWithoutAcls(),

@@ -46,7 +46,8 @@ const readKeys = [
 /**
  * The key names of the platform's own Secrets (platformSecrets) the templates take from
  * contract.json (platformKeys), but for {name}-db-reader-secret, whose keys are the db secret's
- * (readKeys), and {name}-lenses-hq-admin, whose keys the lenses-hq subchart's auth.secretKeys name.
+ * (readKeys), and {name}-lenses-hq-admin, whose keys (username, password: words of every render) are
+ * renamed in the copy and checked on their own (hqAdminKeys).
  */
 const platformKeys = Object.entries(
   chartContract('realtime-platform').platformSecrets as Record<string, Record<string, string>>,
@@ -54,6 +55,21 @@ const platformKeys = Object.entries(
   .filter(([suffix]) => !['db-reader-secret', 'lenses-hq-admin'].includes(suffix))
   .flatMap(([, keys]) => Object.values(keys));
 const renamed = (key: string): string => `RENAMED_${key}`;
+/**
+ * The key names of {name}-lenses-hq-admin by id: renamed in the copy where the contract lists them
+ * only (username and password are also the login ids of the five Secrets).
+ */
+const hqAdminKeys = (
+  chartContract('realtime-platform').platformSecrets as Record<string, Record<string, string>>
+)['lenses-hq-admin'] as Record<'username' | 'password' | 'passwordHash', string>;
+/** The subchart values naming the renamed lenses-hq-admin keys (the chart checks them). */
+const renamedHqAdminValues = [
+  `lenses-hq.auth.secretKeys.usernameKey=${renamed(hqAdminKeys.username)}`,
+  `lenses-hq.auth.secretKeys.passwordKey=${renamed(hqAdminKeys.password)}`,
+  `lenses-hq.auth.secretKeys.passwordHashKey=${renamed(hqAdminKeys.passwordHash)}`,
+  `lenses-agent.hq.auth.secretKeys.usernameKey=${renamed(hqAdminKeys.username)}`,
+  `lenses-agent.hq.auth.secretKeys.passwordKey=${renamed(hqAdminKeys.password)}`,
+];
 /** Another protocol and mechanism the contract could choose (Kafka knows both). */
 const otherSecurity = {
   protocol: security.protocol === 'SASL_SSL' ? 'SASL_PLAINTEXT' : 'SASL_SSL',
@@ -70,9 +86,12 @@ function renamedContract(text: string): string {
     [security.protocol, otherSecurity.protocol],
     [security.saslMechanism, otherSecurity.saslMechanism],
   ]);
-  return JSON.stringify(
-    JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as unknown,
-  );
+  const contract = JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as {
+    platformSecrets?: Record<string, Record<string, string>>;
+  };
+  const hqAdmin = contract.platformSecrets?.['lenses-hq-admin'] ?? {};
+  for (const [id, key] of Object.entries(hqAdmin)) hqAdmin[id] = renamed(key);
+  return JSON.stringify(contract);
 }
 
 /**
@@ -188,26 +207,90 @@ function secretReferences(render: RenderedChart): { secret: string; key: string 
   return references.filter((reference) => rendered.has(reference.secret));
 }
 
-let copy: string;
+/** Where a port of the contract moves in the `moved` copy. */
+const movedPort = (port: number): number => port + 1000;
+/** What a URL scheme or path of the contract becomes in the `moved` copy. */
+const movedScheme = (scheme: string): string => `${scheme}-moved`;
+const movedPath = (path: string): string => `/moved-${path.replace(/^\//, '')}`;
 
-beforeAll(async () => {
-  copy = await mkdtemp(join(tmpdir(), 'rtp-contract-renamed-'));
+/**
+ * contract.json with every Service port moved and every URL's scheme and path changed (NOTES.txt
+ * prints them: a NOTES that typed a port, scheme or path would still print the old one).
+ */
+function movedContract(text: string): string {
+  const contract = JSON.parse(text) as {
+    ports: Record<string, Record<string, number>>;
+    secrets: { keys: { format?: string; scheme?: string; path?: string }[] }[];
+  };
+  for (const ports of Object.values(contract.ports)) {
+    for (const [name, port] of Object.entries(ports)) ports[name] = movedPort(port);
+  }
+  for (const key of contract.secrets.flatMap((secret) => secret.keys)) {
+    if (key.format !== 'url') continue;
+    if (key.scheme) key.scheme = movedScheme(key.scheme);
+    if (key.path) key.path = movedPath(key.path);
+  }
+  return JSON.stringify(contract);
+}
+
+/** The copies of the charts: keys and Kafka security renamed (`copy`), ports and URLs moved. */
+let copy: string;
+let moved: string;
+
+/** A copy of the charts whose contract.json files are `rewrite` of the real ones. */
+async function copyCharts(rewrite: (text: string) => string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'rtp-contract-renamed-'));
   // The umbrella's charts/ links are relative: copy the charts side by side, links as they are.
   for (const chart of ['common', 'iot-broker', 'lenses-agent', 'lenses-hq', 'realtime-platform']) {
-    await cp(join(chartsRoot, chart), join(copy, chart), {
+    await cp(join(chartsRoot, chart), join(dir, chart), {
       recursive: true,
       verbatimSymlinks: true,
     });
   }
   for (const chart of ['iot-broker', 'realtime-platform']) {
-    const file = join(copy, chart, 'files', 'contract.json');
-    await writeFile(file, renamedContract(await readFile(file, 'utf8')));
+    const file = join(dir, chart, 'files', 'contract.json');
+    await writeFile(file, rewrite(await readFile(file, 'utf8')));
   }
+  return dir;
+}
+
+beforeAll(async () => {
+  copy = await copyCharts(renamedContract);
+  moved = await copyCharts(movedContract);
 });
 
 afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
+  await rm(moved, { recursive: true, force: true });
 });
+
+/**
+ * The NOTES.txt of a copy's `chart` as `helm install --dry-run=client` prints it, with a values
+ * fixture (and `--set` each of `set`).
+ */
+async function copyNotes(
+  root: string,
+  chart: string,
+  fixture: string,
+  ...set: string[]
+): Promise<string> {
+  const { stdout } = await helm().run([
+    'install',
+    'platform',
+    join(root, chart),
+    '--namespace',
+    'apps',
+    '--set',
+    'credentials.renderWithoutCluster=generate',
+    '--values',
+    valuesFixture(chart, fixture),
+    ...set.flatMap((value) => ['--set', value]),
+    '--dry-run=client',
+  ]);
+  const start = stdout.indexOf('\nNOTES:\n');
+  if (start < 0) throw new Error(`helm printed no NOTES for ${chart}`);
+  return stdout.slice(start + '\nNOTES:\n'.length);
+}
 
 /** The copy's `chart` rendered with a values fixture (and `--set` each of `set`). */
 async function renderCopy(
@@ -258,7 +341,8 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
     // The backup CronJob and its role exist with backup.enabled only (no fixture sets it).
     ['realtime-platform', 'every-option', ['backup.enabled=true']],
     ['realtime-platform', 'kafka-cluster', []],
-    ['realtime-platform', 'lenses', []],
+    // With the subcharts told the renamed lenses-hq-admin keys (see the test below).
+    ['realtime-platform', 'lenses', renamedHqAdminValues],
     ['realtime-platform', 'grafana', []],
     ['realtime-platform', 'mysql', []],
     ['realtime-platform', 'mongodb', []],
@@ -282,6 +366,70 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
           found: true,
         });
       }
+    },
+  );
+
+  it("writes {name}-lenses-hq-admin with the contract's keys and refuses Lenses subcharts naming others", async () => {
+    const render = await renderCopy('realtime-platform', 'lenses', ...renamedHqAdminValues);
+    expect(Object.keys(render.secretData('health-data-lenses-hq-admin')).sort()).toEqual(
+      Object.values(hqAdminKeys).map(renamed).sort(),
+    );
+    // The subcharts' default auth.secretKeys name the keys of the unrenamed contract.
+    const failure = await renderCopy('realtime-platform', 'lenses').then(
+      () => 'rendered',
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain('the Lenses subcharts are not wired to this platform');
+    for (const value of renamedHqAdminValues) expect(failure).toContain(value);
+  });
+
+  it.each([
+    ['realtime-platform', 'minimal', []],
+    ['realtime-platform', 'every-option', []],
+    ['realtime-platform', 'kafka-cluster', []],
+    ['realtime-platform', 'lenses', renamedHqAdminValues],
+    ['realtime-platform', 'grafana', []],
+    ['iot-broker', 'users', []],
+  ])('%s NOTES.txt with %s names no renamed key', async (chart, fixture, set: string[]) => {
+    const notes = [{ at: 'NOTES.txt', text: await copyNotes(copy, chart, fixture, ...set) }];
+    const stale = Object.fromEntries(
+      [...readKeys, ...platformKeys, security.protocol, security.saslMechanism]
+        .map((word) => [word, occurrences(notes, word)] as const)
+        .filter(([, where]) => where.length > 0),
+    );
+    expect(stale).toEqual({});
+  });
+
+  it.each([
+    ['realtime-platform', 'minimal'],
+    ['realtime-platform', 'every-option'],
+    ['realtime-platform', 'kafka-cluster'],
+    ['realtime-platform', 'grafana'],
+    ['iot-broker', 'users'],
+  ] as const)(
+    "%s NOTES.txt with %s prints the contract's ports, URL schemes and paths",
+    async (chart, fixture) => {
+      const notes = await copyNotes(moved, chart, fixture);
+      const contract = chartContract(chart) as {
+        ports: Record<string, Record<string, number>>;
+        secrets: { keys: { format?: string; scheme?: string; path?: string }[] }[];
+      };
+      const ports = Object.values(contract.ports).flatMap((byName) => Object.values(byName));
+      const urls = contract.secrets
+        .flatMap((secret) => secret.keys)
+        .filter((key) => key.format === 'url');
+      const typed = [
+        ...ports.filter((port) => new RegExp(`(^|[^0-9])${port}([^0-9]|$)`).test(notes)),
+        ...urls.flatMap(({ scheme, path }) => [
+          ...(notes.includes(`${scheme}://`) ? [`${scheme}://`] : []),
+          ...(path && notes.includes(path) ? [path] : []),
+        ]),
+      ];
+      expect(typed).toEqual([]);
+      // It still prints them: moved.
+      expect(notes).toMatch(
+        new RegExp(`${movedScheme('mqtt')}://\\S+:${movedPort(contract.ports.mqtt?.mqtt ?? 0)}`),
+      );
     },
   );
 

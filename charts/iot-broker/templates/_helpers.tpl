@@ -77,6 +77,28 @@ right by construction.
 {{- (include "iot-broker.v1.contract" . | fromJson).ports.mqtt.websocket | int -}}
 {{- end -}}
 
+{{/*
+iot-broker.v1.url: the URL of one of the broker's ports as the contract's mqtt secret gives it
+(its endpoint key of format url for that port: scheme and path, e.g. MQTT_WS_URL), so NOTES.txt
+types no scheme or path. Call with (list $ "port name").
+*/}}
+{{- define "iot-broker.v1.url" -}}
+{{- $root := index . 0 -}}
+{{- $portName := index . 1 -}}
+{{- $url := "" -}}
+{{- range $key := (first (include "iot-broker.v1.contract" $root | fromJson).secrets).keys -}}
+{{- if and (not $url) (eq ($key.format | default "") "url") -}}
+{{- range $key.services -}}
+{{- if eq .port $portName -}}
+{{- $port := get (include "iot-broker.v1.contract" $root | fromJson).ports.mqtt $portName | int -}}
+{{- $url = printf "%s://%s:%d%s" $key.scheme (include "iot-broker.v1.host" $root) $port ($key.path | default "") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- required (printf "iot-broker: the contract's mqtt secret has no URL of port %s" $portName) $url -}}
+{{- end -}}
+
 {{/* ---------------------------------------------------------------- labels and image */}}
 
 {{/*

@@ -165,6 +165,30 @@ realtime-platform.v1.port: one contract port. Call with (list $ "service" "portN
 {{- end -}}
 
 {{/*
+realtime-platform.v1.serviceUrl: the URL of a Service's port as the contract's Secrets give it
+(the endpoint key of format url that points at it: its scheme and path, e.g. KAFKA_CONNECT_URL,
+MQTT_WS_URL), so NOTES.txt types no scheme or path. Call with (list $ "service" "port name").
+*/}}
+{{- define "realtime-platform.v1.serviceUrl" -}}
+{{- $root := index . 0 -}}
+{{- $service := index . 1 -}}
+{{- $portName := index . 2 -}}
+{{- $url := "" -}}
+{{- range (include "realtime-platform.v1.contract" $root | fromJson).secrets -}}
+{{- range $key := .keys -}}
+{{- if and (not $url) (eq ($key.format | default "") "url") -}}
+{{- range $key.services -}}
+{{- if and (eq .service $service) (eq .port $portName) -}}
+{{- $url = printf "%s://%s:%s%s" $key.scheme (include "realtime-platform.v1.host" (list $root $service)) (include "realtime-platform.v1.port" (list $root $service $portName)) ($key.path | default "") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- required (printf "realtime-platform: no Secret of the contract has a URL of %s's port %s" $service $portName) $url -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.dashboard: the dashboard that runs, "metabase" or "grafana".
 */}}
 {{- define "realtime-platform.v1.dashboard" -}}
@@ -186,14 +210,16 @@ realtime-platform.v1.kafkaCluster: "true" when the platform runs three Kafka bro
 for the Schema Registry and Connect only), else "".
 */}}
 {{- define "realtime-platform.v1.kafkaCluster" -}}
-{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) 3 -}}true{{- end -}}
+{{- $brokers := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.brokers | int -}}
+{{- if eq (int (.Values.platform.kafkaBrokers | default 1)) $brokers -}}true{{- end -}}
 {{- end -}}
 
 {{/*
 realtime-platform.v1.kafkaBrokerCount: the number of brokers (the contract's kafkaBrokerCounts).
 */}}
 {{- define "realtime-platform.v1.kafkaBrokerCount" -}}
-{{- ternary 3 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
+{{- $brokers := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.brokers | int -}}
+{{- ternary $brokers 1 (eq (include "realtime-platform.v1.kafkaCluster" .) "true") -}}
 {{- end -}}
 
 {{/*
@@ -208,24 +234,19 @@ kafkaTopicReplicationFactor).
 
 {{/*
 realtime-platform.v1.kafkaReplicationSettings: the brokers' durability settings for three brokers
-(the contract's kafkaReplicationSettings(3); a chart test compares), as JSON.
+(kafkaCluster.replication in files/contract.json: the contract's kafkaReplicationSettings(3)), as
+JSON.
 */}}
 {{- define "realtime-platform.v1.kafkaReplicationSettings" -}}
-{{- dict
-  "default.replication.factor" 3
-  "min.insync.replicas" 2
-  "offsets.topic.replication.factor" 3
-  "transaction.state.log.replication.factor" 3
-  "transaction.state.log.min.isr" 2
-  | toJson -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.replication | toJson -}}
 {{- end -}}
 
 {{/*
-realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (the contract's
-kafkaClusterPorts), as JSON.
+realtime-platform.v1.kafkaClusterPorts: the ports between the Kafka pods (kafkaCluster.ports in
+files/contract.json: the contract's kafkaClusterPorts), as JSON.
 */}}
 {{- define "realtime-platform.v1.kafkaClusterPorts" -}}
-{{- dict "internal" 9093 "replication" 9094 "controller" 9095 | toJson -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.ports | toJson -}}
 {{- end -}}
 
 {{/*
@@ -246,7 +267,7 @@ with any of them down.
 {{- $port := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
 {{- if include "realtime-platform.v1.kafkaCluster" . -}}
 {{- $servers := list -}}
-{{- range $ordinal := until 3 -}}
+{{- range $ordinal := until (include "realtime-platform.v1.kafkaBrokerCount" $ | int) -}}
 {{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka" "kafka-headless" $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $servers -}}
@@ -257,13 +278,14 @@ with any of them down.
 
 {{/*
 realtime-platform.v1.kafkaControllerVoters: controller.quorum.voters of the three controllers
-(node ids from 100: the contract's kafkaControllerNodeIdBase).
+(the contract's kafkaControllerCount; node ids from its kafkaControllerNodeIdBase).
 */}}
 {{- define "realtime-platform.v1.kafkaControllerVoters" -}}
+{{- $cluster := (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster -}}
 {{- $port := (include "realtime-platform.v1.kafkaClusterPorts" . | fromJson).controller | int -}}
 {{- $voters := list -}}
-{{- range $ordinal := until 3 -}}
-{{- $voters = append $voters (printf "%d@%s:%d" (add 100 $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
+{{- range $ordinal := until ($cluster.controllers | int) -}}
+{{- $voters = append $voters (printf "%d@%s:%d" (add ($cluster.controllerNodeIdBase | int) $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $voters -}}
 {{- end -}}
@@ -489,17 +511,22 @@ first two lines' Secrets (the contract's five); the rest are the platform's own
   kafkaPasswords {principal id: password}   each Kafka principal's ({name}-kafka-secret for app,
                                             which credentials.existingSecret may set with the
                                             kafka secret's password key)
-  DASHBOARD_USER, DASHBOARD_PASSWORD        a dashboard viewer, no admin ({name}-metabase-secret)
-  DASHBOARD_ADMIN_USER, ..._PASSWORD        Metabase or Grafana admin ({name}-metabase-admin-secret)
-  LENSES_ADMIN_USER, ..._PASSWORD, ..._HASH Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
+  dashboardViewerUser, ...Password          a dashboard viewer, no admin ({name}-metabase-secret)
+  dashboardAdminUser, ...Password            Metabase or Grafana admin ({name}-metabase-admin-secret)
+  lensesAdminUser, ...Password, ...PasswordHash
+                                            Lenses HQ admin ({name}-lenses-hq-admin, bcrypt for HQ;
                                             only with streamProcessing: lenses)
-  POSTGRES_PASSWORD                         PostgreSQL superuser ({name}-db-admin-secret)
-  MYSQL_ROOT_PASSWORD                       MySQL root@localhost ({name}-mysql-admin-secret)
-  MONGO_INITDB_ROOT_USERNAME, ..._PASSWORD  MongoDB root ({name}-mongodb-admin-secret)
-  METABASE_DB_PASSWORD                      Metabase's role on metabaseappdb
-  MB_ENCRYPTION_SECRET_KEY                  Metabase's key for stored connection details
-  GF_SECURITY_SECRET_KEY                    Grafana's key for stored data source passwords
-  BACKUP_DB_PASSWORD                        the backup role's (backup.enabled; read-only, pg_read_all_data)
+  postgresSuperuserPassword                 PostgreSQL superuser ({name}-db-admin-secret)
+  mysqlRootPassword                         MySQL root@localhost ({name}-mysql-admin-secret)
+  mongodbRootUsername, ...Password          MongoDB root ({name}-mongodb-admin-secret)
+  metabaseDbPassword                        Metabase's role on metabaseappdb
+  metabaseEncryptionKey                     Metabase's key for stored connection details
+  grafanaSecretKey                          Grafana's key for stored data source passwords
+  backupDbPassword                          the backup role's (backup.enabled; read-only, pg_read_all_data)
+These names are this helper's own labels, never a Secret key: each Secret's keys come from the
+contract (loginKeys, platformKeys). The only key names typed below are where older chart versions
+kept a value (read on the upgrade from them; LENSES_ADMIN_PASSWORD is also this chart's own key for
+it in credentials.existingSecret) and this chart's DB_READER_USER and DB_READER_PASSWORD.
 */}}
 {{- define "realtime-platform.v1.credentials" -}}
 {{- if not (hasKey .Values "__rtpCredentials") -}}
@@ -563,19 +590,19 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $mysqlAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mysql-admin-secret") | fromJson -}}
 {{- $mongodbAdminKeys := include "realtime-platform.v1.platformKeys" (list . "mongodb-admin-secret") | fromJson -}}
 {{- range $key, $sources := dict
-  "DASHBOARD_USER" (list (list $dashboard $viewerKeys.username))
-  "DASHBOARD_PASSWORD" (list (list $dashboard $viewerKeys.password))
-  "DASHBOARD_ADMIN_USER" (list (list $dashboardAdmin $adminKeys.username) (list $dashboard "DASHBOARD_ADMIN_USER"))
-  "DASHBOARD_ADMIN_PASSWORD" (list (list $dashboardAdmin $adminKeys.password) (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
-  "LENSES_ADMIN_PASSWORD" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
-  "POSTGRES_PASSWORD" (list (list $dbAdmin $dbAdminKeys.superuserPassword) (list $internal "POSTGRES_PASSWORD"))
-  "METABASE_DB_PASSWORD" (list (list $internal $internalKeys.metabaseDbPassword))
-  "MB_ENCRYPTION_SECRET_KEY" (list (list $internal $internalKeys.metabaseEncryptionKey))
-  "GF_SECURITY_SECRET_KEY" (list (list $internal $internalKeys.grafanaSecretKey))
-  "MYSQL_ROOT_PASSWORD" (list (list $mysqlAdmin $mysqlAdminKeys.rootPassword))
-  "MONGO_INITDB_ROOT_USERNAME" (list (list $mongodbAdmin $mongodbAdminKeys.rootUsername))
-  "MONGO_INITDB_ROOT_PASSWORD" (list (list $mongodbAdmin $mongodbAdminKeys.rootPassword))
-  "BACKUP_DB_PASSWORD" (list (list $internal $internalKeys.backupDbPassword))
+  "dashboardViewerUser" (list (list $dashboard $viewerKeys.username))
+  "dashboardViewerPassword" (list (list $dashboard $viewerKeys.password))
+  "dashboardAdminUser" (list (list $dashboardAdmin $adminKeys.username) (list $dashboard "DASHBOARD_ADMIN_USER"))
+  "dashboardAdminPassword" (list (list $dashboardAdmin $adminKeys.password) (list $dashboard "DASHBOARD_ADMIN_PASSWORD"))
+  "lensesAdminPassword" (list (list $lenses "LENSES_ADMIN_PASSWORD"))
+  "postgresSuperuserPassword" (list (list $dbAdmin $dbAdminKeys.superuserPassword) (list $internal "POSTGRES_PASSWORD"))
+  "metabaseDbPassword" (list (list $internal $internalKeys.metabaseDbPassword))
+  "metabaseEncryptionKey" (list (list $internal $internalKeys.metabaseEncryptionKey))
+  "grafanaSecretKey" (list (list $internal $internalKeys.grafanaSecretKey))
+  "mysqlRootPassword" (list (list $mysqlAdmin $mysqlAdminKeys.rootPassword))
+  "mongodbRootUsername" (list (list $mongodbAdmin $mongodbAdminKeys.rootUsername))
+  "mongodbRootPassword" (list (list $mongodbAdmin $mongodbAdminKeys.rootPassword))
+  "backupDbPassword" (list (list $internal $internalKeys.backupDbPassword))
 -}}
 {{- $value := include "realtime-platform.v1.decoded" (list $given (index (index $sources 0) 1)) -}}
 {{- range $sources -}}
@@ -586,37 +613,37 @@ Lenses admin password in {name}-lenses-secret). */ -}}
 {{- $name := include "realtime-platform.v1.name" . -}}
 {{- $_ := set $credentials.db "username" ($credentials.db.username | default (printf "app_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials.db "password" ($credentials.db.password | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "DASHBOARD_ADMIN_USER" ($credentials.DASHBOARD_ADMIN_USER | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
-{{- $_ := set $credentials "DASHBOARD_ADMIN_PASSWORD" ($credentials.DASHBOARD_ADMIN_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "dashboardAdminUser" ($credentials.dashboardAdminUser | default (printf "admin-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "dashboardAdminPassword" ($credentials.dashboardAdminPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* The viewer: an e-mail address (Metabase logs in by e-mail; for Grafana it is the login). */ -}}
-{{- $_ := set $credentials "DASHBOARD_USER" ($credentials.DASHBOARD_USER | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
-{{- $_ := set $credentials "DASHBOARD_PASSWORD" ($credentials.DASHBOARD_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "dashboardViewerUser" ($credentials.dashboardViewerUser | default (printf "viewer-%s@%s.local" (randAlphaNum 6 | lower) $name)) -}}
+{{- $_ := set $credentials "dashboardViewerPassword" ($credentials.dashboardViewerPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- $_ := set $credentials.dbReader "username" ($credentials.dbReader.username | default (printf "reader_%s" (randAlpha 8 | lower))) -}}
 {{- $_ := set $credentials.dbReader "password" ($credentials.dbReader.password | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "POSTGRES_PASSWORD" ($credentials.POSTGRES_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "METABASE_DB_PASSWORD" ($credentials.METABASE_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "MB_ENCRYPTION_SECRET_KEY" ($credentials.MB_ENCRYPTION_SECRET_KEY | default (randAlphaNum 64)) -}}
-{{- $_ := set $credentials "GF_SECURITY_SECRET_KEY" ($credentials.GF_SECURITY_SECRET_KEY | default (randAlphaNum 64)) -}}
-{{- $_ := set $credentials "MYSQL_ROOT_PASSWORD" ($credentials.MYSQL_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "MONGO_INITDB_ROOT_USERNAME" ($credentials.MONGO_INITDB_ROOT_USERNAME | default (printf "root_%s" (randAlpha 8 | lower))) -}}
-{{- $_ := set $credentials "MONGO_INITDB_ROOT_PASSWORD" ($credentials.MONGO_INITDB_ROOT_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
-{{- $_ := set $credentials "BACKUP_DB_PASSWORD" ($credentials.BACKUP_DB_PASSWORD | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "postgresSuperuserPassword" ($credentials.postgresSuperuserPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "metabaseDbPassword" ($credentials.metabaseDbPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "metabaseEncryptionKey" ($credentials.metabaseEncryptionKey | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "grafanaSecretKey" ($credentials.grafanaSecretKey | default (randAlphaNum 64)) -}}
+{{- $_ := set $credentials "mysqlRootPassword" ($credentials.mysqlRootPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "mongodbRootUsername" ($credentials.mongodbRootUsername | default (printf "root_%s" (randAlpha 8 | lower))) -}}
+{{- $_ := set $credentials "mongodbRootPassword" ($credentials.mongodbRootPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
+{{- $_ := set $credentials "backupDbPassword" ($credentials.backupDbPassword | default (include "realtime-platform.v1.newPassword" .)) -}}
 {{- /* Lenses HQ (only with Lenses: bcrypt is slow): the user comes from the subchart's
 auth.adminUser; the password also from the HQ admin Secret, whose bcrypt hash is kept while the
 password is unchanged. */ -}}
 {{- if include "realtime-platform.v1.lenses" . -}}
 {{- $hqValues := index .Values "lenses-hq" | default dict -}}
-{{- $hqKeys := (($hqValues.auth | default dict).secretKeys) | default (dict "usernameKey" "username" "passwordKey" "password" "passwordHashKey" "passwordHash") -}}
-{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordKey) -}}
-{{- $lensesPassword := $credentials.LENSES_ADMIN_PASSWORD | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
-{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHashKey) -}}
+{{- $hqKeys := include "realtime-platform.v1.platformKeys" (list . "lenses-hq-admin") | fromJson -}}
+{{- $storedHqPassword := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.password) -}}
+{{- $lensesPassword := $credentials.lensesAdminPassword | default $storedHqPassword | default (include "realtime-platform.v1.newPassword" .) -}}
+{{- $storedHash := include "realtime-platform.v1.decoded" (list $hqAdmin $hqKeys.passwordHash) -}}
 {{- $hash := $storedHash -}}
 {{- if or (not $storedHash) (ne $lensesPassword $storedHqPassword) -}}
 {{- $hash = bcrypt $lensesPassword -}}
 {{- end -}}
-{{- $_ := set $credentials "LENSES_ADMIN_USER" ((($hqValues.auth | default dict).adminUser) | default "admin") -}}
-{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD" $lensesPassword -}}
-{{- $_ := set $credentials "LENSES_ADMIN_PASSWORD_HASH" $hash -}}
+{{- $_ := set $credentials "lensesAdminUser" ((($hqValues.auth | default dict).adminUser) | default "admin") -}}
+{{- $_ := set $credentials "lensesAdminPassword" $lensesPassword -}}
+{{- $_ := set $credentials "lensesAdminPasswordHash" $hash -}}
 {{- end -}}
 {{- $_ := set .Values "__rtpCredentials" $credentials -}}
 {{- end -}}
@@ -821,7 +848,7 @@ URL and a viewer login (created by the setup Job), never the admin.
 */}}
 {{- define "realtime-platform.v1.dashboardSecretData" -}}
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
-{{- include "realtime-platform.v1.contractSecretData" (list . "metabase" (dict "username" $credentials.DASHBOARD_USER "password" $credentials.DASHBOARD_PASSWORD)) -}}
+{{- include "realtime-platform.v1.contractSecretData" (list . "metabase" (dict "username" $credentials.dashboardViewerUser "password" $credentials.dashboardViewerPassword)) -}}
 {{- end -}}
 
 {{/*
@@ -832,8 +859,8 @@ administrator. Only the setup Jobs (and Grafana itself) load it.
 {{- $credentials := include "realtime-platform.v1.credentials" . | fromJson -}}
 {{- $keys := include "realtime-platform.v1.platformKeys" (list . "metabase-admin-secret") | fromJson -}}
 {{- dict
-  $keys.username $credentials.DASHBOARD_ADMIN_USER
-  $keys.password $credentials.DASHBOARD_ADMIN_PASSWORD
+  $keys.username $credentials.dashboardAdminUser
+  $keys.password $credentials.dashboardAdminPassword
   | toJson -}}
 {{- end -}}
 
@@ -954,11 +981,14 @@ Returns "".
 
 {{/*
 realtime-platform.v1.lensesWiring: JSON of the subchart values that connect Lenses HQ and the
-Lenses Agent to this platform, derived from platform.name: {value path: [accepted values]}, the
-first being the suggested one (hosts may be fully qualified or short, which resolves in this
-namespace). Helm gives a subchart only the values written under its key and cannot compute them
-from the parent's, so these must be given as values; validateValues compares them with this and
-prints the suggestion when they differ. Paths ending in "[]" are one-element lists.
+Lenses Agent to this platform, derived from platform.name and the contract: {value path: [accepted
+values]}, the first being the suggested one (hosts may be fully qualified or short, which resolves
+in this namespace). Helm gives a subchart only the values written under its key and cannot compute
+them from the parent's, so these must be given as values; validateValues compares them with this
+and prints the suggestion when they differ. Paths ending in "[]" are one-element lists. The
+administrator Secret's key names are the contract's (platformSecrets "lenses-hq-admin"), which
+this chart writes {name}-lenses-hq-admin with: the subcharts' auth.secretKeys defaults name the
+same keys, so only a contract that renames them needs those values given.
 */}}
 {{- define "realtime-platform.v1.lensesWiring" -}}
 {{- $host := dict -}}
@@ -981,13 +1011,19 @@ prints the suggestion when they differ. Paths ending in "[]" are one-element lis
 {{- $connect = append $connect (printf "http://%s:%s" . $connectPort) -}}
 {{- end -}}
 {{- $hqAdmin := list (include "realtime-platform.v1.objectName" (list . "lenses-hq-admin")) -}}
+{{- $hqAdminKeys := include "realtime-platform.v1.platformKeys" (list . "lenses-hq-admin") | fromJson -}}
 {{- dict
   "lenses-hq.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-hq")))
   "lenses-hq.postgresql.host" (get $host "postgresql")
   "lenses-hq.auth.existingSecret" $hqAdmin
+  "lenses-hq.auth.secretKeys.usernameKey" (list $hqAdminKeys.username)
+  "lenses-hq.auth.secretKeys.passwordKey" (list $hqAdminKeys.password)
+  "lenses-hq.auth.secretKeys.passwordHashKey" (list $hqAdminKeys.passwordHash)
   "lenses-agent.fullnameOverride" (list (include "realtime-platform.v1.objectName" (list . "lenses-agent")))
   "lenses-agent.hq.host" (get $host "lenses-hq")
   "lenses-agent.hq.auth.existingSecret" $hqAdmin
+  "lenses-agent.hq.auth.secretKeys.usernameKey" (list $hqAdminKeys.username)
+  "lenses-agent.hq.auth.secretKeys.passwordKey" (list $hqAdminKeys.password)
   "lenses-agent.kafka.bootstrapServers[]" $bootstrap
   "lenses-agent.schemaRegistry.urls[]" $registry
   "lenses-agent.connect.urls[]" $connect
@@ -1437,7 +1473,7 @@ retention arithmetic, and the Lenses wiring derived from platform.name.
 {{- end -}}
 {{- end -}}
 {{- if $wrong -}}
-{{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
+{{- $problems = append $problems (printf "the Lenses subcharts are not wired to this platform. Helm cannot derive their values from platform.name and the platform contract, so give them (here as --set arguments; short host names work too):\n      %s" (join "\n      " $wrong)) -}}
 {{- end -}}
 {{- $hqHttp := include "realtime-platform.v1.port" (list $ "lenses-hq" "http") | int -}}
 {{- $hqAgents := include "realtime-platform.v1.port" (list $ "lenses-hq" "agents") | int -}}

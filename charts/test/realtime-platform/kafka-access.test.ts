@@ -32,6 +32,7 @@ import {
 } from '../support/render-chart.js';
 import { runShellScript } from '../support/run-shell-script.js';
 import { containersOf, workloadsOf } from '../support/workloads.js';
+import { brokerSuperUsers, kafkaSecurity } from '../../src/contract-files.js';
 
 const chart = 'realtime-platform';
 const namespace = 'apps';
@@ -160,15 +161,19 @@ describe('realtime-platform: the broker, Schema Registry and Connect with authen
       const protocols = (env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? '')
         .split(',')
         .map((entry) => entry.split(':')[1]);
-      expect(new Set(protocols)).toEqual(new Set(['SASL_PLAINTEXT']));
-      expect(env.KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
-      expect(env.KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+      expect(new Set(protocols)).toEqual(new Set([kafkaSecurity().protocol]));
+      expect(env.KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS).toBe(
+        kafkaSecurity().saslMechanism,
+      );
+      expect(env.KAFKA_LISTENER_NAME_EXTERNAL_SASL_ENABLED_MECHANISMS).toBe(
+        kafkaSecurity().saslMechanism,
+      );
       // PLAIN only where nothing outside the pod reaches: INTERNAL on 127.0.0.1, the controller.
       expect(env.KAFKA_LISTENERS).toContain('INTERNAL://127.0.0.1:9093');
       expect(env.KAFKA_AUTHORIZER_CLASS_NAME).toBe(
         'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
       );
-      expect(env.KAFKA_SUPER_USERS).toBe('User:rtp-admin');
+      expect(env.KAFKA_SUPER_USERS).toBe(brokerSuperUsers());
       expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
     },
   );

@@ -8,18 +8,13 @@ import {
   kafkaSaslMechanism,
   kafkaSuperUsers,
   parseClaimSpec,
-  planKafkaAccess,
   type KafkaPrincipalId,
   type RealtimePlatformSpec,
 } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
-import {
-  jaas,
-  kafkajsAcl,
-  KAFKA_LOG4J as LOG4J,
-  type KafkaCredentials,
-} from './kafka-server-settings.js';
+import { jaas, KAFKA_LOG4J as LOG4J, type KafkaCredentials } from './kafka-server-settings.js';
 import { freePort } from './free-port.js';
+import { createContractAcls, withKafkaAdmin, type KafkaAdmin } from './kafka-admin.js';
 import { ManagedProcess, runToCompletion } from './managed-process.js';
 import { makeRunDir } from './run-dir.js';
 import type { SchemaRegistryUser } from './schema-registry.js';
@@ -352,9 +347,7 @@ export class KafkaBroker {
 
   /** Simulates a crash (SIGKILL) or an orderly shutdown (SIGTERM) and waits for the exit. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.process) return;
-    this.process.signal(signal);
-    await this.process.exited;
+    await this.process?.kill(signal);
   }
 
   async stop(): Promise<void> {
@@ -375,23 +368,11 @@ export class KafkaBroker {
 
   /** The contract's ACLs, created once by the super user; they live in the metadata log. */
   private async createAcls(): Promise<void> {
-    const acls = planKafkaAccess(this.spec).flatMap((principal) => principal.acls);
-    if (acls.length === 0) return;
-    await this.withAdmin((admin) => admin.createAcls({ acl: acls.map(kafkajsAcl) }));
+    await createContractAcls(this.spec, this.kafkajsConfig('admin'));
   }
 
-  private async withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
-    const admin = new Kafka({
-      clientId: 'local-infra-admin',
-      ...this.kafkajsConfig('admin'),
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+  private async withAdmin<T>(work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+    return withKafkaAdmin(this.kafkajsConfig('admin'), work);
   }
 
   /** Ready = the broker authenticates the provisioning principal and reports itself a member. */

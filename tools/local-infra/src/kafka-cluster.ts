@@ -12,14 +12,14 @@ import {
   kafkaSaslMechanism,
   kafkaSuperUsers,
   parseClaimSpec,
-  planKafkaAccess,
   type KafkaPrincipalId,
   type RealtimePlatformSpec,
 } from '@realtime-platform/platform-contract';
 import { generatePassword } from './credentials.js';
 import { freePort } from './free-port.js';
+import { createContractAcls, withKafkaAdmin, type KafkaAdmin } from './kafka-admin.js';
 import { newClusterId } from './kafka-broker.js';
-import { jaas, KAFKA_LOG4J, kafkajsAcl, type KafkaCredentials } from './kafka-server-settings.js';
+import { jaas, KAFKA_LOG4J, type KafkaCredentials } from './kafka-server-settings.js';
 import { localInfraErrors } from './local-infra-errors.js';
 import { logTail } from './log-tail.js';
 import { ManagedProcess, runToCompletion } from './managed-process.js';
@@ -275,10 +275,7 @@ export class KafkaCluster {
 
   /** Crashes broker `index` (SIGKILL by default) and waits for its exit. */
   async kill(index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const { process } = this.broker(index);
-    if (!process) return;
-    process.signal(signal);
-    await process.exited;
+    await this.broker(index).process?.kill(signal);
   }
 
   /** Starts broker `index` again on the same ports and data, and waits until it serves. */
@@ -418,22 +415,10 @@ export class KafkaCluster {
   }
 
   private async createAcls(): Promise<void> {
-    const acls = planKafkaAccess(this.spec).flatMap((principal) => principal.acls);
-    if (acls.length === 0) return;
-    await this.withAdmin((admin) => admin.createAcls({ acl: acls.map(kafkajsAcl) }));
+    await createContractAcls(this.spec, this.kafkajsConfig('admin'));
   }
 
-  private async withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
-    const admin = new Kafka({
-      clientId: 'local-infra-admin',
-      ...this.kafkajsConfig('admin'),
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+  private async withAdmin<T>(work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+    return withKafkaAdmin(this.kafkajsConfig('admin'), work);
   }
 }

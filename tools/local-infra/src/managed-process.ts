@@ -110,6 +110,15 @@ export class ManagedProcess {
     if (this.running) this.killGroupSync(signal);
   }
 
+  /**
+   * Sends `signal` to the group (SIGKILL, the default, simulates a crash; SIGTERM an orderly
+   * shutdown) and resolves when the process is gone: what every server's kill() does.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ProcessExit> {
+    this.signal(signal);
+    return this.exited;
+  }
+
   /** The stop signal, wait up to `graceMs`, then SIGKILL; resolves when the process is gone. */
   async stop(graceMs = 10_000): Promise<ProcessExit> {
     if (!this.running) return this.exited;

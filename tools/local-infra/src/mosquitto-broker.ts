@@ -233,8 +233,7 @@ export class MosquittoBroker implements MqttServer {
 
   /** Simulates a crash (SIGKILL) or an orderly shutdown (SIGTERM) and waits for the exit. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    this.process.signal(signal);
-    await this.process.exited;
+    await this.process.kill(signal);
   }
 
   /** Starts the broker again on the same ports, files and data directory (after kill/stop). */

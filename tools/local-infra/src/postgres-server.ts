@@ -182,9 +182,7 @@ export class PostgresServer {
 
   /** Simulates a crash (SIGKILL) and waits for the exit; `restart()` brings it back. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.process) return;
-    this.process.signal(signal);
-    await this.process.exited;
+    await this.process?.kill(signal);
   }
 
   /** node-postgres options for `database` (default: the superuser's database). */

@@ -155,9 +155,7 @@ export class SchemaRegistry {
 
   /** Simulates a crash (SIGKILL) or an orderly shutdown (SIGTERM) and waits for the exit. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.process) return;
-    this.process.signal(signal);
-    await this.process.exited;
+    await this.process?.kill(signal);
   }
 
   async stop(): Promise<void> {

@@ -95,8 +95,7 @@ export abstract class ServiceProcess {
 
   /** Simulates a crash: the signal goes to the whole process group, nothing drains. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    this.process.signal(signal);
-    await this.process.exited;
+    await this.process.kill(signal);
   }
 
   /** Starts the same service again on the same port, appending to the same log. */

@@ -47,41 +47,16 @@ if [ -n "${CONNECT_USERNAME:-}" ]; then
   (umask 077 && printf 'user = "%s:%s"\n' "$CONNECT_USERNAME" "${CONNECT_PASSWORD:-}" >"$work/curl.conf")
 fi
 
-HTTP_STATUS=000
-# request METHOD PATH [JSON_FILE]: one Connect REST call; the body is in $work/body.
-request() {
-  set -- "$1" "$2" "${3:-}"
-  : >"$work/body"
-  if [ -n "$3" ]; then
-    # shellcheck disable=SC2086
-    HTTP_STATUS=$($CURL --config "$work/curl.conf" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
-      --request "$1" --header 'Accept: application/json' --header 'Content-Type: application/json' \
-      --data-binary "@$3" "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
-  else
-    # shellcheck disable=SC2086
-    HTTP_STATUS=$($CURL --config "$work/curl.conf" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
-      --request "$1" --header 'Accept: application/json' "$CONNECT_URL$2" 2>"$work/curl-error") || HTTP_STATUS=000
-  fi
-}
-
-fail_http() {
-  if [ "$HTTP_STATUS" = 000 ]; then
-    die "$1 failed: Kafka Connect at $CONNECT_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
-  fi
-  die "$1 failed: Kafka Connect answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
-}
+# The HTTP API calls, the waits and their failures: http-api-client.sh, beside this script.
+# shellcheck source-path=SCRIPTDIR source=http-api-client.sh
+. "$(dirname "$0")/http-api-client.sh"
+api_client "Kafka Connect" "$CONNECT_URL" "$work"
+# request METHOD PATH [JSON_FILE]: one Connect REST call with the REST login; the body is in
+# $work/body.
+request() { api_request "$1" "$2" "${3:-}" --config "$work/curl.conf"; }
 
 # 1. Wait until Connect answers (it starts after the broker and Schema Registry).
-deadline=$(($(date +%s) + WAIT_SECONDS))
-while :; do
-  request GET /connectors
-  [ "$HTTP_STATUS" = 200 ] && break
-  if [ "$(date +%s)" -ge "$deadline" ]; then
-    fail_http "waiting ${WAIT_SECONDS}s for Kafka Connect"
-  fi
-  say "waiting for Kafka Connect at $CONNECT_URL (last answer: HTTP $HTTP_STATUS)"
-  sleep "$POLL_SECONDS"
-done
+api_wait_until_ok /connectors
 cp "$work/body" "$work/existing.json"
 
 # 2. Desired connectors: create or update, then restart what failed.
@@ -99,28 +74,28 @@ for file in "$CONNECTORS_DIR"/*.json; do
         say "connector $name: configuration unchanged"
       else
         request PUT "/connectors/$name/config" "$file"
-        case $HTTP_STATUS in 200 | 201) ;; *) fail_http "updating connector $name" ;; esac
+        case $HTTP_STATUS in 200 | 201) ;; *) api_fail "updating connector $name" ;; esac
         say "connector $name: configuration updated"
       fi
       ;;
     404)
       request PUT "/connectors/$name/config" "$file"
-      case $HTTP_STATUS in 200 | 201) ;; *) fail_http "creating connector $name" ;; esac
+      case $HTTP_STATUS in 200 | 201) ;; *) api_fail "creating connector $name" ;; esac
       say "connector $name: created"
       ;;
-    *) fail_http "reading the configuration of connector $name" ;;
+    *) api_fail "reading the configuration of connector $name" ;;
   esac
   request GET "/connectors/$name/status"
   case $HTTP_STATUS in
     200)
       if $JQ -e '.connector.state == "FAILED" or ([.tasks[]?.state] | index("FAILED") != null)' "$work/body" >/dev/null; then
         request POST "/connectors/$name/restart?includeTasks=true&onlyFailed=true"
-        case $HTTP_STATUS in 200 | 202 | 204) ;; *) fail_http "restarting the failed tasks of connector $name" ;; esac
+        case $HTTP_STATUS in 200 | 202 | 204) ;; *) api_fail "restarting the failed tasks of connector $name" ;; esac
         say "connector $name: restarted its failed connector/tasks"
       fi
       ;;
     404) say "connector $name: no status yet (just created)" ;;
-    *) fail_http "reading the status of connector $name" ;;
+    *) api_fail "reading the status of connector $name" ;;
   esac
 done
 
@@ -129,7 +104,7 @@ for name in $OWNED_CONNECTORS; do
   case " $desired " in *" $name "*) continue ;; esac
   if $JQ -e --arg name "$name" 'index($name) != null' "$work/existing.json" >/dev/null; then
     request DELETE "/connectors/$name"
-    case $HTTP_STATUS in 200 | 204 | 404) ;; *) fail_http "deleting connector $name" ;; esac
+    case $HTTP_STATUS in 200 | 204 | 404) ;; *) api_fail "deleting connector $name" ;; esac
     say "connector $name: deleted (no longer part of the platform)"
   fi
 done

@@ -39,45 +39,33 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/lenses-processors.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
+# The HTTP API calls, the waits and their failures: http-api-client.sh, beside this script.
+# shellcheck source-path=SCRIPTDIR source=http-api-client.sh
+. "$(dirname "$0")/http-api-client.sh"
+api_client "Lenses HQ" "$HQ_URL" "$work"
 session=""
-HTTP_STATUS=000
+# request METHOD PATH [JSON_FILE]: one HQ API call, in the session once there is one; the body is
+# in $work/body, the headers (the login's Set-Cookie) in $work/headers.
 request() {
-  set -- "$1" "$2" "${3:-}"
-  set -- "$@" --silent --show-error --max-time 60 --output "$work/body" --dump-header "$work/headers" \
-    --write-out '%{http_code}' --request "$1" --header 'Accept: application/json'
-  if [ -n "$session" ]; then set -- "$@" --header "Cookie: session_id=$session"; fi
-  if [ -n "$3" ]; then set -- "$@" --header 'Content-Type: application/json' --data-binary "@$3"; fi
-  path=$2
-  shift 3
-  : >"$work/body"
   : >"$work/headers"
-  HTTP_STATUS=$($CURL "$@" "$HQ_URL$path" 2>"$work/curl-error") || HTTP_STATUS=000
-}
-
-fail_http() {
-  if [ "$HTTP_STATUS" = 000 ]; then
-    die "$1 failed: Lenses HQ at $HQ_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
+  if [ -n "$session" ]; then
+    api_request "$1" "$2" "${3:-}" --dump-header "$work/headers" --header "Cookie: session_id=$session"
+  else
+    api_request "$1" "$2" "${3:-}" --dump-header "$work/headers"
   fi
-  die "$1 failed: Lenses HQ answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
 }
-
-deadline=$(($(date +%s) + WAIT_SECONDS))
-wait_or_die() {
-  if [ "$(date +%s)" -ge "$deadline" ]; then fail_http "$1"; fi
-  say "$2"
-  sleep "$POLL_SECONDS"
-}
+api_wait_start
 
 # 1. HQ answers, then log in.
 while :; do
   request GET /
   if [ "$HTTP_STATUS" != 000 ] && [ "$HTTP_STATUS" -lt 500 ]; then break; fi
-  wait_or_die "waiting ${WAIT_SECONDS}s for Lenses HQ" "waiting for Lenses HQ at $HQ_URL (last answer: HTTP $HTTP_STATUS)"
+  api_wait_or_fail "waiting ${WAIT_SECONDS}s for Lenses HQ" "waiting for Lenses HQ at $HQ_URL (last answer: HTTP $HTTP_STATUS)"
 done
 $JQ -n --arg u "$HQ_USER" --arg p "$HQ_PASSWORD" '{username: $u, password: $p}' >"$work/login.json"
 request POST /api/v1/login "$work/login.json"
 rm -f "$work/login.json"
-case $HTTP_STATUS in 200 | 204) ;; *) fail_http "logging in to Lenses HQ as '$HQ_USER'" ;; esac
+case $HTTP_STATUS in 200 | 204) ;; *) api_fail "logging in to Lenses HQ as '$HQ_USER'" ;; esac
 session=$(tr -d '\r' <"$work/headers" | sed -n 's/^[Ss][Ee][Tt]-[Cc][Oo][Oo][Kk][Ii][Ee]:[[:space:]]*session_id=\([^;[:space:]]*\).*/\1/p' | tail -n 1)
 [ -n "$session" ] || die "Lenses HQ accepted the login of '$HQ_USER' but set no session_id cookie"
 
@@ -87,17 +75,17 @@ while :; do
   case $HTTP_STATUS in
     200)
       [ "$($JQ -r '.status.agent_connected // false' "$work/body")" = true ] && break
-      wait_or_die "waiting ${WAIT_SECONDS}s for the agent of environment '$HQ_ENV_NAME' to connect" "waiting for the agent of environment '$HQ_ENV_NAME' to connect"
+      api_wait_or_fail "waiting ${WAIT_SECONDS}s for the agent of environment '$HQ_ENV_NAME' to connect" "waiting for the agent of environment '$HQ_ENV_NAME' to connect"
       ;;
-    404) wait_or_die "waiting ${WAIT_SECONDS}s for environment '$HQ_ENV_NAME' (created by the Lenses Agent's agent-key Job)" "waiting for environment '$HQ_ENV_NAME' to exist" ;;
-    *) fail_http "reading environment '$HQ_ENV_NAME'" ;;
+    404) api_wait_or_fail "waiting ${WAIT_SECONDS}s for environment '$HQ_ENV_NAME' (created by the Lenses Agent's agent-key Job)" "waiting for environment '$HQ_ENV_NAME' to exist" ;;
+    *) api_fail "reading environment '$HQ_ENV_NAME'" ;;
   esac
 done
 
 # 3. The processors.
 streams="/api/v1/environments/$HQ_ENV_NAME/proxy/api/v2/streams"
 request GET "$streams"
-[ "$HTTP_STATUS" = 200 ] || fail_http "listing the SQL processors of environment '$HQ_ENV_NAME'"
+[ "$HTTP_STATUS" = 200 ] || api_fail "listing the SQL processors of environment '$HQ_ENV_NAME'"
 $JQ '[(.streams // .processors // .data // .)[]? | .name]' "$work/body" >"$work/existing.json" ||
   die "unexpected answer listing the SQL processors: $(head -c 300 "$work/body")"
 created=0
@@ -111,7 +99,7 @@ for file in "$SQL_DIR"/*.sql; do
   $JQ -n --arg name "$name" --rawfile sql "$file" --arg mode "$DEPLOYMENT_MODE" \
     '{name: $name, sql: $sql, description: "Created by the realtime-platform chart", tags: ["realtime-platform"], deployment: {mode: $mode}}' >"$work/processor.json"
   request POST "$streams" "$work/processor.json"
-  case $HTTP_STATUS in 200 | 201) ;; *) fail_http "creating processor $name" ;; esac
+  case $HTTP_STATUS in 200 | 201) ;; *) api_fail "creating processor $name" ;; esac
   say "processor $name: created"
   created=$((created + 1))
 done

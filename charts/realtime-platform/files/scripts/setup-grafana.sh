@@ -43,37 +43,15 @@ umask 077
 escape() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 printf 'user = "%s:%s"\n' "$(escape "$ADMIN_USER")" "$(escape "$ADMIN_PASSWORD")" >"$work/auth.conf"
 
-HTTP_STATUS=000
+# The HTTP API calls, the waits and their failures: http-api-client.sh, beside this script.
+# shellcheck source-path=SCRIPTDIR source=http-api-client.sh
+. "$(dirname "$0")/http-api-client.sh"
+api_client Grafana "$GF_URL" "$work"
 # request METHOD PATH [JSON_FILE]: one Grafana API call as the admin; the body is in $work/body.
-request() {
-  set -- "$1" "$2" "${3:-}"
-  set -- "$@" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
-    --config "$work/auth.conf" --request "$1" --header 'Accept: application/json'
-  if [ -n "$3" ]; then set -- "$@" --header 'Content-Type: application/json' --data-binary "@$3"; fi
-  path=$2
-  shift 3
-  : >"$work/body"
-  HTTP_STATUS=$($CURL "$@" "$GF_URL$path" 2>"$work/curl-error") || HTTP_STATUS=000
-}
-
-fail_http() {
-  if [ "$HTTP_STATUS" = 000 ]; then
-    die "$1 failed: Grafana at $GF_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
-  fi
-  die "$1 failed: Grafana answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
-}
+request() { api_request "$1" "$2" "${3:-}" --config "$work/auth.conf"; }
 
 # 1. Wait until Grafana is healthy.
-deadline=$(($(date +%s) + WAIT_SECONDS))
-while :; do
-  request GET /api/health
-  [ "$HTTP_STATUS" = 200 ] && break
-  if [ "$(date +%s)" -ge "$deadline" ]; then
-    fail_http "waiting ${WAIT_SECONDS}s for Grafana"
-  fi
-  say "waiting for Grafana at $GF_URL (last answer: HTTP $HTTP_STATUS)"
-  sleep "$POLL_SECONDS"
-done
+api_wait_until_ok /api/health
 
 # 2. The viewer.
 request GET "/api/users/lookup?loginOrEmail=$($JQ -rn --arg u "$VIEWER_USER" '$u | @uri')"
@@ -84,18 +62,18 @@ case $HTTP_STATUS in
     id=$($JQ -r '.id' "$work/viewer.json")
     if [ "$($JQ -r '.isDisabled == true' "$work/viewer.json")" = true ]; then
       request POST "/api/admin/users/$id/enable"
-      case $HTTP_STATUS in 200) ;; *) fail_http "enabling the viewer $VIEWER_USER" ;; esac
+      case $HTTP_STATUS in 200) ;; *) api_fail "enabling the viewer $VIEWER_USER" ;; esac
     fi
     if [ "$($JQ -r '.isGrafanaAdmin == true' "$work/viewer.json")" = true ]; then
       $JQ -n '{isGrafanaAdmin: false}' >"$work/permissions.json"
       request PUT "/api/admin/users/$id/permissions" "$work/permissions.json"
-      case $HTTP_STATUS in 200) ;; *) fail_http "taking server-admin rights from the viewer $VIEWER_USER" ;; esac
+      case $HTTP_STATUS in 200) ;; *) api_fail "taking server-admin rights from the viewer $VIEWER_USER" ;; esac
       say "viewer $VIEWER_USER: server-admin rights removed"
     fi
     $JQ -n --arg p "$VIEWER_PASSWORD" '{password: $p}' >"$work/password.json"
     request PUT "/api/admin/users/$id/password" "$work/password.json"
     rm -f "$work/password.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "setting the password of the viewer $VIEWER_USER" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "setting the password of the viewer $VIEWER_USER" ;; esac
     say "viewer $VIEWER_USER: password set"
     ;;
   404)
@@ -103,19 +81,19 @@ case $HTTP_STATUS in
       '{name: "Dashboard viewer", login: $u, email: $u, password: $p}' >"$work/user.json"
     request POST /api/admin/users "$work/user.json"
     rm -f "$work/user.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "adding the viewer $VIEWER_USER" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "adding the viewer $VIEWER_USER" ;; esac
     id=$($JQ -r '.id' "$work/body")
     say "viewer $VIEWER_USER: added"
     ;;
   401)
     die "the admin in the dashboard admin Secret ($ADMIN_USER) cannot log in to Grafana (HTTP 401). Someone changed the password in Grafana: put the working password into the Secret, or reset it with grafana cli admin reset-admin-password."
     ;;
-  *) fail_http "looking up the viewer $VIEWER_USER" ;;
+  *) api_fail "looking up the viewer $VIEWER_USER" ;;
 esac
 { [ -n "$id" ] && [ "$id" != null ]; } || die "Grafana answered without a user id: $(head -c 300 "$work/body")"
 
 # 3. A Viewer of the organisation, nothing more.
 $JQ -n '{role: "Viewer"}' >"$work/role.json"
 request PATCH "/api/org/users/$id" "$work/role.json"
-case $HTTP_STATUS in 200) ;; *) fail_http "making $VIEWER_USER a Viewer of the organisation" ;; esac
+case $HTTP_STATUS in 200) ;; *) api_fail "making $VIEWER_USER a Viewer of the organisation" ;; esac
 say "Grafana matches the platform"

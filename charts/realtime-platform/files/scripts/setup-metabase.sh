@@ -59,44 +59,27 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/setup-metabase.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
+# The HTTP API calls, the waits and their failures: http-api-client.sh, beside this script.
+# shellcheck source-path=SCRIPTDIR source=http-api-client.sh
+. "$(dirname "$0")/http-api-client.sh"
+api_client Metabase "$MB_URL" "$work"
 session=""
-HTTP_STATUS=000
-# request METHOD PATH [JSON_FILE]: one Metabase API call; the body is in $work/body. Bodies go
-# through files, so no password appears on a command line.
+# request METHOD PATH [JSON_FILE]: one Metabase API call, in the session once there is one; the
+# body is in $work/body.
 request() {
-  set -- "$1" "$2" "${3:-}"
-  set -- "$@" --silent --show-error --max-time 60 --output "$work/body" --write-out '%{http_code}' \
-    --request "$1" --header 'Accept: application/json'
-  if [ -n "$session" ]; then set -- "$@" --header "X-Metabase-Session: $session"; fi
-  if [ -n "$3" ]; then set -- "$@" --header 'Content-Type: application/json' --data-binary "@$3"; fi
-  path=$2
-  shift 3
-  : >"$work/body"
-  HTTP_STATUS=$($CURL "$@" "$MB_URL$path" 2>"$work/curl-error") || HTTP_STATUS=000
-}
-
-fail_http() {
-  if [ "$HTTP_STATUS" = 000 ]; then
-    die "$1 failed: Metabase at $MB_URL could not be reached: $(tr '\n' ' ' <"$work/curl-error")"
+  if [ -n "$session" ]; then
+    api_request "$1" "$2" "${3:-}" --header "X-Metabase-Session: $session"
+  else
+    api_request "$1" "$2" "${3:-}"
   fi
-  die "$1 failed: Metabase answered HTTP $HTTP_STATUS: $(head -c 1000 "$work/body" | tr '\n' ' ')"
 }
 
 # 1. Wait until Metabase is healthy (its first start migrates the application database).
-deadline=$(($(date +%s) + WAIT_SECONDS))
-while :; do
-  request GET /api/health
-  [ "$HTTP_STATUS" = 200 ] && break
-  if [ "$(date +%s)" -ge "$deadline" ]; then
-    fail_http "waiting ${WAIT_SECONDS}s for Metabase"
-  fi
-  say "waiting for Metabase at $MB_URL (last answer: HTTP $HTTP_STATUS)"
-  sleep "$POLL_SECONDS"
-done
+api_wait_until_ok /api/health
 
 # 2. The admin: create it with the setup token, or log in as it.
 request GET /api/session/properties
-[ "$HTTP_STATUS" = 200 ] || fail_http "reading /api/session/properties"
+[ "$HTTP_STATUS" = 200 ] || api_fail "reading /api/session/properties"
 if [ "$($JQ -r '.["has-user-setup"] // .has_user_setup // false' "$work/body")" = true ]; then
   $JQ -n --arg u "$ADMIN_EMAIL" --arg p "$ADMIN_PASSWORD" '{username: $u, password: $p}' >"$work/login.json"
   request POST /api/session "$work/login.json"
@@ -106,7 +89,7 @@ if [ "$($JQ -r '.["has-user-setup"] // .has_user_setup // false' "$work/body")" 
     400 | 401)
       die "Metabase is already set up, but the admin in the dashboard Secret ($ADMIN_EMAIL) cannot log in (HTTP $HTTP_STATUS). Someone changed the password in Metabase, or the Secret was recreated: put the working password into the Secret, or reset the admin's password in Metabase."
       ;;
-    *) fail_http "logging in as $ADMIN_EMAIL" ;;
+    *) api_fail "logging in as $ADMIN_EMAIL" ;;
   esac
   say "Metabase is set up; logged in as $ADMIN_EMAIL"
 else
@@ -116,7 +99,7 @@ else
     '{token: $t, user: {email: $u, password: $p, first_name: "Platform", last_name: "Admin", site_name: $s}, prefs: {site_name: $s, site_locale: "en", allow_tracking: false}}' >"$work/setup.json"
   request POST /api/setup "$work/setup.json"
   rm -f "$work/setup.json"
-  case $HTTP_STATUS in 200) ;; *) fail_http "setting Metabase up (POST /api/setup)" ;; esac
+  case $HTTP_STATUS in 200) ;; *) api_fail "setting Metabase up (POST /api/setup)" ;; esac
   say "Metabase set up with admin $ADMIN_EMAIL"
 fi
 session=$($JQ -r '.id // empty' "$work/body")
@@ -124,7 +107,7 @@ session=$($JQ -r '.id // empty' "$work/body")
 
 # 3. Data sources.
 request GET /api/database
-[ "$HTTP_STATUS" = 200 ] || fail_http "listing databases"
+[ "$HTTP_STATUS" = 200 ] || api_fail "listing databases"
 $JQ '(.data // .)' "$work/body" >"$work/databases.json"
 
 # ensure_database NAME ENGINE DETAILS_FILE
@@ -133,13 +116,13 @@ ensure_database() {
   if [ -n "$id" ]; then
     $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0]}' >"$work/database.json"
     request PUT "/api/database/$id" "$work/database.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "updating data source '$1'" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "updating data source '$1'" ;; esac
     database_id=$id
     say "data source '$1': connection details updated"
   else
     $JQ -n --arg name "$1" --arg engine "$2" --slurpfile details "$3" '{name: $name, engine: $engine, details: $details[0], is_full_sync: true}' >"$work/database.json"
     request POST /api/database "$work/database.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "adding data source '$1'" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "adding data source '$1'" ;; esac
     database_id=$($JQ -r '.id // empty' "$work/body")
     [ -n "$database_id" ] || die "Metabase added data source '$1' without an id: $(head -c 300 "$work/body")"
     say "data source '$1': added"
@@ -179,32 +162,32 @@ fi
 # 4. The viewer: a plain user (the "All Users" group only), never an admin.
 [ "$VIEWER_EMAIL" != "$ADMIN_EMAIL" ] || die "the viewer and the admin are the same account ($ADMIN_EMAIL)"
 request GET '/api/user?status=all'
-[ "$HTTP_STATUS" = 200 ] || fail_http "listing users"
+[ "$HTTP_STATUS" = 200 ] || api_fail "listing users"
 $JQ -c --arg email "$VIEWER_EMAIL" '[(.data // .)[] | select((.email | ascii_downcase) == ($email | ascii_downcase))][0] // empty' "$work/body" >"$work/viewer.json"
 if [ -s "$work/viewer.json" ]; then
   id=$($JQ -r '.id' "$work/viewer.json")
   # (jq's // would take false for missing: compare instead)
   if [ "$($JQ -r '.is_active == false' "$work/viewer.json")" = true ]; then
     request PUT "/api/user/$id/reactivate"
-    case $HTTP_STATUS in 200) ;; *) fail_http "reactivating the viewer $VIEWER_EMAIL" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "reactivating the viewer $VIEWER_EMAIL" ;; esac
   fi
   if [ "$($JQ -r '.is_superuser // false' "$work/viewer.json")" = true ]; then
     $JQ -n '{is_superuser: false}' >"$work/user.json"
     request PUT "/api/user/$id" "$work/user.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "taking the admin rights from the viewer $VIEWER_EMAIL" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "taking the admin rights from the viewer $VIEWER_EMAIL" ;; esac
     say "viewer $VIEWER_EMAIL: admin rights removed"
   fi
   $JQ -n --arg p "$VIEWER_PASSWORD" '{password: $p}' >"$work/password.json"
   request PUT "/api/user/$id/password" "$work/password.json"
   rm -f "$work/password.json"
-  case $HTTP_STATUS in 200 | 204) ;; *) fail_http "setting the password of the viewer $VIEWER_EMAIL" ;; esac
+  case $HTTP_STATUS in 200 | 204) ;; *) api_fail "setting the password of the viewer $VIEWER_EMAIL" ;; esac
   say "viewer $VIEWER_EMAIL: password set"
 else
   $JQ -n --arg e "$VIEWER_EMAIL" --arg p "$VIEWER_PASSWORD" \
     '{email: $e, password: $p, first_name: "Dashboard", last_name: "Viewer"}' >"$work/user.json"
   request POST /api/user "$work/user.json"
   rm -f "$work/user.json"
-  case $HTTP_STATUS in 200) ;; *) fail_http "adding the viewer $VIEWER_EMAIL" ;; esac
+  case $HTTP_STATUS in 200) ;; *) api_fail "adding the viewer $VIEWER_EMAIL" ;; esac
   say "viewer $VIEWER_EMAIL: added"
 fi
 # 5. Dashboards on the application database: cards (native SQL) and their layout, matched by name.
@@ -213,7 +196,7 @@ if [ -n "${DASHBOARDS_DIR:-}" ]; then
     [ -e "$definition" ] || continue
     dashboard=$($JQ -r '.name' "$definition")
     request GET /api/card
-    [ "$HTTP_STATUS" = 200 ] || fail_http "listing cards"
+    [ "$HTTP_STATUS" = 200 ] || api_fail "listing cards"
     # An array (Metabase's answer), or {data: [...]} like its paged lists.
     $JQ 'if type == "array" then . else .data end' "$work/body" >"$work/cards.json"
     : >"$work/dashcards.jsonl"
@@ -228,10 +211,10 @@ if [ -n "${DASHBOARDS_DIR:-}" ]; then
       id=$($JQ -r --arg name "$card" '[.[] | select(.name == $name and (.archived // false) == false)][0].id // empty' "$work/cards.json")
       if [ -n "$id" ]; then
         request PUT "/api/card/$id" "$work/card.json"
-        case $HTTP_STATUS in 200) ;; *) fail_http "updating card '$card'" ;; esac
+        case $HTTP_STATUS in 200) ;; *) api_fail "updating card '$card'" ;; esac
       else
         request POST /api/card "$work/card.json"
-        case $HTTP_STATUS in 200) ;; *) fail_http "adding card '$card'" ;; esac
+        case $HTTP_STATUS in 200) ;; *) api_fail "adding card '$card'" ;; esac
         id=$($JQ -r '.id // empty' "$work/body")
         [ -n "$id" ] || die "Metabase added card '$card' without an id"
       fi
@@ -242,19 +225,19 @@ if [ -n "${DASHBOARDS_DIR:-}" ]; then
       i=$((i + 1))
     done
     request GET /api/dashboard
-    [ "$HTTP_STATUS" = 200 ] || fail_http "listing dashboards"
+    [ "$HTTP_STATUS" = 200 ] || api_fail "listing dashboards"
     id=$($JQ -r --arg name "$dashboard" '[(if type == "array" then . else .data end)[] | select(.name == $name and (.archived // false) == false)][0].id // empty' "$work/body")
     if [ -z "$id" ]; then
       $JQ '{name: .name, description: .description}' "$definition" >"$work/dashboard.json"
       request POST /api/dashboard "$work/dashboard.json"
-      case $HTTP_STATUS in 200) ;; *) fail_http "adding dashboard '$dashboard'" ;; esac
+      case $HTTP_STATUS in 200) ;; *) api_fail "adding dashboard '$dashboard'" ;; esac
       id=$($JQ -r '.id // empty' "$work/body")
       [ -n "$id" ] || die "Metabase added dashboard '$dashboard' without an id"
     fi
     # The layout replaces the dashboard's cards as a whole (PUT with dashcards, Metabase >= 0.47).
     $JQ -s --slurpfile d "$definition" '{name: $d[0].name, description: $d[0].description, dashcards: .}' "$work/dashcards.jsonl" >"$work/dashboard.json"
     request PUT "/api/dashboard/$id" "$work/dashboard.json"
-    case $HTTP_STATUS in 200) ;; *) fail_http "laying out dashboard '$dashboard'" ;; esac
+    case $HTTP_STATUS in 200) ;; *) api_fail "laying out dashboard '$dashboard'" ;; esac
     say "dashboard '$dashboard': $count cards"
   done
 fi

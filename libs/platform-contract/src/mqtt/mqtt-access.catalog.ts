@@ -168,8 +168,14 @@ export function renderMosquittoAcl(identities: readonly MqttIdentity[]): string 
   ].join('\n');
 }
 
-/** MQTT topic filter matching (`+` one level, `#` the rest), as a broker matches subscriptions. */
+/**
+ * MQTT topic filter matching (`+` one level, `#` the rest), as a broker matches subscriptions and
+ * Mosquitto its ACL patterns; the one matcher of the platform (the SDK's MQTT client routes with it).
+ */
 export function mqttTopicMatchesFilter(filter: string, topic: string): boolean {
+  if (filter === topic) return true;
+  // Filters starting with a wildcard do not match `$SYS`-style topics (MQTT 4.7.2).
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
   const filterLevels = filter.split('/');
   const topicLevels = topic.split('/');
   for (let i = 0; i < filterLevels.length; i += 1) {

@@ -106,6 +106,8 @@ describe('device topics', () => {
     expect(mqttTopicMatchesFilter('a/#', 'a/b/c')).toBe(true);
     expect(mqttTopicMatchesFilter('a/#', 'a')).toBe(true);
     expect(mqttTopicMatchesFilter('a', 'a/b')).toBe(false);
+    expect(mqttTopicMatchesFilter('#', '$SYS/broker/load')).toBe(false);
+    expect(mqttTopicMatchesFilter('$SYS/#', '$SYS/broker/load')).toBe(true);
   });
 });
 

@@ -25,6 +25,7 @@ import { partitionPinning, uncoveredPartitions } from './kafkajs-send-coverage.g
 import { memoizedKeyPartitioner } from './memoized-key.partitioner.js';
 import { encodeOutgoingRecords, type KafkaOutgoingMessage } from './outgoing-records.encoder.js';
 import { resolveSubscription } from './subscription.options.js';
+import { startSubscription } from './subscription.start.js';
 import type {
   MessageBus,
   OutgoingRecord,
@@ -304,31 +305,16 @@ export class KafkajsMessageBus implements MessageBus, SubscriptionHost {
       settings.mode === 'broadcast'
         ? await this.endOffsets(settings.topics)
         : new Map<string, string>();
-    const subscription = new KafkajsSubscription<T>(this, { ...settings, startOffsets });
-    this.active.add(subscription as KafkajsSubscription<unknown>);
-    try {
-      await subscription.start();
-    } catch (cause) {
-      this.active.delete(subscription as KafkajsSubscription<unknown>);
-      await subscription.stop();
-      throw (
-        this.accessError(
-          cause,
-          'consume',
-          `topics ${settings.topics.join(',')} in group ${settings.groupId}`,
-        ) ??
-        sdkErrors.KAFKA_UNREACHABLE(
-          { brokers: this.options.brokers, reason: (cause as Error).message },
-          { cause },
-        )
-      );
-    }
-    const stop = subscription.stop.bind(subscription);
-    subscription.stop = async () => {
-      await stop();
-      this.active.delete(subscription as KafkajsSubscription<unknown>);
-    };
-    return subscription;
+    return startSubscription(
+      this.active,
+      new KafkajsSubscription<T>(this, {
+        ...settings,
+        startOffsets,
+      }) as KafkajsSubscription<unknown>,
+      settings,
+      this.options.brokers,
+      (error, operation, resource) => this.accessError(error, operation, resource),
+    );
   }
 
   subscriptions(): readonly Subscription[] {

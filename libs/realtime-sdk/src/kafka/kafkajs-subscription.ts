@@ -1,32 +1,20 @@
-import type { RealtimePlatformError } from '@realtime-platform/errors';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '../telemetry/sdk.logger.js';
-import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { kafkaAccessError } from './kafka-access.errors.js';
 import type { KafkaBusOptions } from './kafka.options.js';
-import type { ConsumerMode, Subscription } from './message-bus.port.js';
-import type { KafkaOutgoingMessage } from './outgoing-records.encoder.js';
-import { RecordDelivery, type DeliverySettings } from './record-delivery.js';
+import {
+  ConsumerSubscription,
+  type ConsumerSubscriptionSettings,
+} from './consumer-subscription.js';
+import type { DeliveryHost } from './record-delivery.js';
 import { processFetchMaxBytes } from './fetch-budget.js';
 
-/** What a subscription needs from the bus that owns it. */
-export interface SubscriptionHost {
+/** What a subscription needs from the bus that owns it: the delivery rules' needs and its client. */
+export interface SubscriptionHost extends DeliveryHost {
   readonly kafka: Kafka;
   readonly options: KafkaBusOptions;
-  readonly logger: Logger;
-  readonly metrics: SdkMetrics | undefined;
-  /** Writes raw records (DLQ) with acks=all through the bus's idempotent producer. */
-  produceRaw(
-    topic: string,
-    messages: { key: Buffer | string | null; value: Buffer | null; headers: IHeaders }[],
-  ): Promise<void>;
-  /** Writes encoded records for several topics in one send (acks=all). */
-  produceBatch(
-    topicMessages: readonly { topic: string; messages: KafkaOutgoingMessage[] }[],
-  ): Promise<void>;
 }
 
-export interface SubscriptionSettings<T> extends DeliverySettings<T> {
+export interface SubscriptionSettings<T> extends ConsumerSubscriptionSettings<T> {
   readonly maxBytesPerPartition?: number | undefined;
   readonly fromBeginning: boolean;
   readonly partitionsConsumedConcurrently: number;
@@ -36,8 +24,6 @@ export interface SubscriptionSettings<T> extends DeliverySettings<T> {
    */
   readonly startOffsets: ReadonlyMap<string, string>;
 }
-
-type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
 function groupByTopic(offsets: readonly { topic: string; partition: number; offset: string }[]) {
   const topics = new Map<string, { partition: number; offset: string }[]>();
@@ -61,21 +47,11 @@ function groupByTopic(offsets: readonly { topic: string; partition: number; offs
  * - crashes kafkajs does not restart itself (non-retriable errors) recreate the consumer with
  *   backoff, so consumption survives a broker that goes away and comes back.
  */
-export class KafkajsSubscription<T> implements Subscription {
-  readonly groupId: string;
-  readonly mode: ConsumerMode;
-  readonly topics: readonly string[];
-  private state: State = 'idle';
+export class KafkajsSubscription<T> extends ConsumerSubscription<T> {
   private consumer: Consumer | undefined;
-  private isJoined = false;
-  private joinWaiters = new Set<() => void>();
-  /** Set when the broker refused our login or an ACL refused the group or a topic: final. */
-  private failure: RealtimePlatformError | undefined;
-  private failWaiters = new Set<(error: RealtimePlatformError) => void>();
   private restartTimer: NodeJS.Timeout | undefined;
   private restartAttempt = 0;
   private restarting: Promise<void> | undefined;
-  private readonly logger: Logger;
   /** Next offset to commit per partition: handled (or dead-lettered) but not committed yet. */
   private readonly pending = new Map<
     string,
@@ -83,60 +59,12 @@ export class KafkajsSubscription<T> implements Subscription {
   >();
   private lastCommitAt = Date.now();
   private commitTimer: NodeJS.Timeout | undefined;
-  /** Start offsets not yet committed for the group (see `SubscriptionSettings.startOffsets`). */
-  private readonly unanchored: Map<string, string>;
-  /** `HandlerContext.assignment`: grows at every join of the group. */
-  private assignment = 0;
-  /** Decoding, handlers, retries and dead letters: the rules every adapter shares. */
-  private readonly delivery: RecordDelivery<T>;
 
   constructor(
     private readonly host: SubscriptionHost,
     private readonly settings: SubscriptionSettings<T>,
   ) {
-    this.groupId = settings.groupId;
-    this.mode = settings.mode;
-    this.topics = settings.topics;
-    this.unanchored = new Map(settings.startOffsets);
-    this.logger = host.logger.child({
-      component: 'kafka-consumer',
-      groupId: settings.groupId,
-      mode: settings.mode,
-    });
-    this.delivery = new RecordDelivery(host, settings, () => this.assignment);
-  }
-
-  joined(): boolean {
-    return this.isJoined && this.state === 'running';
-  }
-
-  waitUntilJoined(timeoutMs = 30_000): Promise<void> {
-    if (this.joined()) return Promise.resolve();
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.joinWaiters.delete(done);
-        this.failWaiters.delete(fail);
-        reject(new Error(`group ${this.groupId} did not join within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.failWaiters.delete(fail);
-        resolve();
-      };
-      const fail = (error: RealtimePlatformError): void => {
-        clearTimeout(timer);
-        this.joinWaiters.delete(done);
-        reject(error);
-      };
-      this.joinWaiters.add(done);
-      this.failWaiters.add(fail);
-    });
-  }
-
-  /** The coded error that stopped this subscription for good (a refused login or ACL), if any. */
-  failed(): RealtimePlatformError | undefined {
-    return this.failure;
+    super(host, settings);
   }
 
   async start(): Promise<void> {
@@ -169,16 +97,8 @@ export class KafkajsSubscription<T> implements Subscription {
         .disconnect()
         .catch((error: unknown) => this.logger.warn({ err: error }, 'consumer disconnect failed'));
     }
-    this.setJoined(false);
+    this.membership.set(false);
     this.state = 'stopped';
-  }
-
-  private setJoined(joined: boolean): void {
-    this.isJoined = joined;
-    if (joined) {
-      for (const waiter of this.joinWaiters) waiter();
-      this.joinWaiters.clear();
-    }
   }
 
   /**
@@ -235,7 +155,7 @@ export class KafkajsSubscription<T> implements Subscription {
     clearInterval(this.commitTimer);
     this.commitTimer = setInterval(
       () => {
-        if (this.consumer !== consumer || this.state !== 'running' || !this.isJoined) return;
+        if (this.consumer !== consumer || this.state !== 'running' || !this.membership.held) return;
         if (Date.now() - this.lastCommitAt < this.host.options.commitIntervalMs) return;
         this.commitPending((offsets) => consumer.commitOffsets(offsets)).catch((error: unknown) =>
           this.logger.debug({ err: error }, 'periodic commit failed; retried at the next one'),
@@ -282,15 +202,15 @@ export class KafkajsSubscription<T> implements Subscription {
       this.anchor(consumer, assigned);
       this.assignment += 1;
       this.restartAttempt = 0;
-      this.setJoined(true);
+      this.membership.set(true);
       this.logger.info('joined the consumer group');
     });
-    consumer.on(consumer.events.REBALANCING, () => current() && this.setJoined(false));
-    consumer.on(consumer.events.STOP, () => current() && this.setJoined(false));
-    consumer.on(consumer.events.DISCONNECT, () => current() && this.setJoined(false));
+    consumer.on(consumer.events.REBALANCING, () => current() && this.membership.set(false));
+    consumer.on(consumer.events.STOP, () => current() && this.membership.set(false));
+    consumer.on(consumer.events.DISCONNECT, () => current() && this.membership.set(false));
     consumer.on(consumer.events.CRASH, (event) => {
       if (!current()) return;
-      this.setJoined(false);
+      this.membership.set(false);
       const { error, restart } = event.payload;
       // A refused login or ACL does not heal by recreating the consumer: say so once, loudly, and
       // stop (readiness stays false) instead of restarting forever.
@@ -301,11 +221,8 @@ export class KafkajsSubscription<T> implements Subscription {
         resource: `topics ${this.topics.join(',')} in group ${this.groupId}`,
       });
       if (refused !== undefined) {
-        this.failure = refused;
+        this.membership.refuse(refused);
         this.logger.error({ err: refused, code: refused.code }, 'consumer refused by Kafka');
-        for (const fail of this.failWaiters) fail(refused);
-        this.failWaiters.clear();
-        this.joinWaiters.clear();
         return;
       }
       this.logger.error({ err: error, restart }, 'consumer crashed');

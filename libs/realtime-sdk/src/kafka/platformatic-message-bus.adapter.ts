@@ -1,6 +1,5 @@
 import type { Admin, BaseOptions, MessageToProduce, Producer } from '@platformatic/kafka';
 import type { IHeaders } from 'kafkajs';
-import { isRealtimePlatformError } from '@realtime-platform/errors';
 import { sdkErrors } from '../sdk.errors.js';
 import { silentLogger, type Logger } from '../telemetry/sdk.logger.js';
 import type { SdkMetrics } from '../telemetry/sdk.metrics.js';
@@ -26,6 +25,7 @@ import {
 } from './platformatic-subscription.js';
 import type { DeliveryHost } from './record-delivery.js';
 import { resolveSubscription } from './subscription.options.js';
+import { startSubscription } from './subscription.start.js';
 
 type RawProducer = Producer<Buffer | undefined, Buffer | null, Buffer, Buffer>;
 type RawMessage = MessageToProduce<Buffer | undefined, Buffer | null, Buffer, Buffer>;
@@ -285,32 +285,16 @@ export class PlatformaticMessageBus
       settings.mode === 'broadcast'
         ? await this.endOffsets(settings.topics)
         : new Map<string, string>();
-    const subscription = new PlatformaticSubscription<T>(this, { ...settings, startOffsets });
-    this.active.add(subscription as PlatformaticSubscription<unknown>);
-    try {
-      await subscription.start();
-    } catch (cause) {
-      this.active.delete(subscription as PlatformaticSubscription<unknown>);
-      await subscription.stop();
-      throw (
-        (isRealtimePlatformError(cause) && !cause.retriable ? cause : undefined) ??
-        this.accessError(
-          cause,
-          'consume',
-          `topics ${settings.topics.join(',')} in group ${settings.groupId}`,
-        ) ??
-        sdkErrors.KAFKA_UNREACHABLE(
-          { brokers: this.options.brokers, reason: (cause as Error).message },
-          { cause },
-        )
-      );
-    }
-    const stop = subscription.stop.bind(subscription);
-    subscription.stop = async () => {
-      await stop();
-      this.active.delete(subscription as PlatformaticSubscription<unknown>);
-    };
-    return subscription;
+    return startSubscription(
+      this.active,
+      new PlatformaticSubscription<T>(this, {
+        ...settings,
+        startOffsets,
+      }) as PlatformaticSubscription<unknown>,
+      settings,
+      this.options.brokers,
+      (error, operation, resource) => this.accessError(error, operation, resource),
+    );
   }
 
   subscriptions(): readonly Subscription[] {

@@ -7,12 +7,14 @@ import type {
 } from '@platformatic/kafka';
 import type { IHeaders } from 'kafkajs';
 import type { RealtimePlatformError } from '@realtime-platform/errors';
-import type { Logger } from '../telemetry/sdk.logger.js';
 import type { KafkaBusOptions } from './kafka.options.js';
-import type { ConsumerMode, Subscription } from './message-bus.port.js';
 import type { PlatformaticKafka } from './platformatic.loader.js';
 import { processFetchMaxBytes } from './fetch-budget.js';
-import { RecordDelivery, type DeliveryHost, type SourceRecord } from './record-delivery.js';
+import {
+  ConsumerSubscription,
+  type ConsumerSubscriptionSettings,
+} from './consumer-subscription.js';
+import type { DeliveryHost, SourceRecord } from './record-delivery.js';
 import type { ResolvedSubscription } from './subscription.options.js';
 
 /** What a platformatic subscription needs from the bus that owns it. */
@@ -29,15 +31,9 @@ export interface PlatformaticSubscriptionHost extends DeliveryHost {
   ): RealtimePlatformError | undefined;
 }
 
-export interface PlatformaticSubscriptionSettings<T> extends ResolvedSubscription<T> {
-  /**
-   * `topic\u0000partition → offset` where a new broadcast group starts (the ends of the partitions
-   * when `subscribe()` was called), so nothing produced after it resolved is missed.
-   */
-  readonly startOffsets: ReadonlyMap<string, string>;
-}
+export interface PlatformaticSubscriptionSettings<T>
+  extends ResolvedSubscription<T>, ConsumerSubscriptionSettings<T> {}
 
-type State = 'idle' | 'running' | 'stopping' | 'stopped';
 type RawMessage = Message<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
 type RawConsumer = Consumer<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
 type RawStream = MessagesStream<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
@@ -119,22 +115,9 @@ function sourceRecord(message: RawMessage): SourceRecord {
  *   `instanceId`): a restarted replica gets its partitions back at once;
  * - a stream or consumer that fails (broker gone) is recreated with backoff until it runs again.
  */
-export class PlatformaticSubscription<T> implements Subscription {
-  readonly groupId: string;
-  readonly mode: ConsumerMode;
-  readonly topics: readonly string[];
-  private state: State = 'idle';
+export class PlatformaticSubscription<T> extends ConsumerSubscription<T> {
   private consumer: RawConsumer | undefined;
   private stream: RawStream | undefined;
-  private isJoined = false;
-  private readonly joinWaiters = new Set<() => void>();
-  /** Set when the broker refused our login or an ACL refused the group or a topic: final. */
-  private failure: RealtimePlatformError | undefined;
-  private readonly failWaiters = new Set<(error: RealtimePlatformError) => void>();
-  private readonly logger: Logger;
-  private readonly delivery: RecordDelivery<T>;
-  /** `HandlerContext.assignment`: grows at every join of the group. */
-  private assignment = 0;
   /** The generation of the group this member holds now, and its partitions. */
   private generation = -1;
   private assigned = new Set<string>();
@@ -150,8 +133,6 @@ export class PlatformaticSubscription<T> implements Subscription {
   private committing: Promise<void> | undefined;
   private lastCommitAt = Date.now();
   private commitTimer: NodeJS.Timeout | undefined;
-  /** Start offsets of a broadcast group not yet handed to a stream. */
-  private readonly unanchored: Map<string, string>;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -163,56 +144,14 @@ export class PlatformaticSubscription<T> implements Subscription {
     private readonly host: PlatformaticSubscriptionHost,
     private readonly settings: PlatformaticSubscriptionSettings<T>,
   ) {
-    this.groupId = settings.groupId;
-    this.mode = settings.mode;
-    this.topics = settings.topics;
-    this.unanchored = new Map(settings.startOffsets);
-    this.logger = host.logger.child({
-      component: 'kafka-consumer',
-      groupId: settings.groupId,
-      mode: settings.mode,
-    });
-    this.delivery = new RecordDelivery(host, settings, () => this.assignment);
-  }
-
-  joined(): boolean {
-    return this.isJoined && this.state === 'running';
-  }
-
-  waitUntilJoined(timeoutMs = 30_000): Promise<void> {
-    if (this.joined()) return Promise.resolve();
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.joinWaiters.delete(done);
-        this.failWaiters.delete(fail);
-        reject(new Error(`group ${this.groupId} did not join within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.failWaiters.delete(fail);
-        resolve();
-      };
-      const fail = (error: RealtimePlatformError): void => {
-        clearTimeout(timer);
-        this.joinWaiters.delete(done);
-        reject(error);
-      };
-      this.joinWaiters.add(done);
-      this.failWaiters.add(fail);
-    });
-  }
-
-  /** The coded error that stopped this subscription for good (a refused login or ACL), if any. */
-  failed(): RealtimePlatformError | undefined {
-    return this.failure;
+    super(host, settings);
   }
 
   async start(): Promise<void> {
     this.state = 'running';
     this.commitTimer = setInterval(
       () => {
-        if (this.state !== 'running' || !this.isJoined) return;
+        if (this.state !== 'running' || !this.membership.held) return;
         if (Date.now() - this.lastCommitAt < this.host.options.commitIntervalMs) return;
         this.commitPending().catch((error: unknown) =>
           this.logger.debug({ err: error }, 'periodic commit failed; retried at the next one'),
@@ -240,16 +179,8 @@ export class PlatformaticSubscription<T> implements Subscription {
       stopStepTimeoutMs,
     );
     await settledWithin(this.closeConsumer(), stopStepTimeoutMs);
-    this.setJoined(false);
+    this.membership.set(false);
     this.state = 'stopped';
-  }
-
-  private setJoined(joined: boolean): void {
-    this.isJoined = joined;
-    if (joined) {
-      for (const waiter of this.joinWaiters) waiter();
-      this.joinWaiters.clear();
-    }
   }
 
   /** Leaves the group (a static member too: it is removed, its partitions move at once) and closes. */
@@ -320,7 +251,7 @@ export class PlatformaticSubscription<T> implements Subscription {
     );
     this.assignment += 1;
     this.restartAttempt = 0;
-    this.setJoined(true);
+    this.membership.set(true);
     this.logger.info({ generation, partitions: assigned.size }, 'joined the consumer group');
   }
 
@@ -344,7 +275,7 @@ export class PlatformaticSubscription<T> implements Subscription {
       this.onJoin(consumer, payload.generationId ?? 0, payload.assignments ?? []),
     );
     const lost = (): void => {
-      if (this.consumer === consumer) this.setJoined(false);
+      if (this.consumer === consumer) this.membership.set(false);
     };
     consumer.on('consumer:group:leave', lost);
     consumer.on('consumer:group:rebalance', lost);
@@ -353,7 +284,7 @@ export class PlatformaticSubscription<T> implements Subscription {
     consumer.on('consumer:heartbeat:error', () => {
       if (this.consumer !== consumer) return;
       this.heartbeatFailing = true;
-      this.setJoined(false);
+      this.membership.set(false);
     });
     // The connection to the group coordinator dropped (its broker died): the same, without waiting
     // for the client's retries of the next heartbeat to run out.
@@ -369,13 +300,13 @@ export class PlatformaticSubscription<T> implements Subscription {
         )
           return;
         this.heartbeatFailing = true;
-        this.setJoined(false);
+        this.membership.set(false);
       },
     );
     consumer.on('consumer:heartbeat:end', () => {
       if (this.consumer !== consumer || !this.heartbeatFailing) return;
       this.heartbeatFailing = false;
-      if (this.generation >= 0) this.setJoined(true);
+      if (this.generation >= 0) this.membership.set(true);
     });
     // A rejoin that failed, or heartbeats that stopped: the consumer will not recover by itself.
     consumer.on('error', (error: unknown) => this.crashed(consumer, error));
@@ -431,7 +362,7 @@ export class PlatformaticSubscription<T> implements Subscription {
 
   private crashed(consumer: RawConsumer, error: unknown): void {
     if (this.consumer !== consumer || this.state !== 'running') return;
-    this.setJoined(false);
+    this.membership.set(false);
     this.consumer = undefined;
     const stream = this.stream;
     this.stream = undefined;
@@ -444,11 +375,8 @@ export class PlatformaticSubscription<T> implements Subscription {
       `topics ${this.topics.join(',')} in group ${this.groupId}`,
     );
     if (refused !== undefined) {
-      this.failure = refused;
+      this.membership.refuse(refused);
       this.logger.error({ err: refused, code: refused.code }, 'consumer refused by Kafka');
-      for (const fail of this.failWaiters) fail(refused);
-      this.failWaiters.clear();
-      this.joinWaiters.clear();
       this.restarting = (async () => {
         await this.loop?.catch(() => undefined);
         await stream?.close().catch(() => undefined);

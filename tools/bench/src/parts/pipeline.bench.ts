@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import {
@@ -13,6 +14,7 @@ import {
   vitalTopics,
 } from '@realtime-platform/platform-contract';
 import type { BenchFigure, BenchPart } from '../bench-part.js';
+import { cpuBudget, sampleCpu, type CpuBudget, type PathProcesses } from '../cpu-budget.js';
 import { benchMemoryLimitsMiB } from '../pod-memory-limits.js';
 import { processStats } from '../process.stats.js';
 import { ProbeProcess } from '../probes/probe.client.js';
@@ -60,6 +62,32 @@ function startSimulator(platform: LocalPlatform, rate: number, mqtt?: MosquittoB
   });
 }
 
+const cores = availableParallelism();
+
+/**
+ * A path's CPU per 100k units, per process and in all, and the rate CPU alone would allow it on
+ * this machine: with every core busy, the sustained rate cannot pass `cores × 100k / total`, so a
+ * ratio target above the ratio of the ceilings cannot be met by tuning waits, only by less CPU.
+ */
+function budgetFigures(path: string, units: string, budget: CpuBudget): BenchFigure[] {
+  return [
+    {
+      name: `${path} CPU per 100k ${units}, all its processes`,
+      value: budget.totalPerHundredK,
+      unit: 'CPU s',
+      note: budget.perProcess
+        .map((entry) => `${entry.name} ${entry.perHundredK.toFixed(2)}`)
+        .join(', '),
+    },
+    {
+      name: `${path} CPU ceiling on ${cores} cores`,
+      value: budget.cpuCeilingPerSecond,
+      unit: `${units}/s`,
+      note: `machine busy ${(100 * budget.machineBusy).toFixed(0)} % of its cores in the window`,
+    },
+  ];
+}
+
 /**
  * The whole local path, every service its own process: simulated devices → MQTT (Mosquitto) →
  * mqtt-bridge → Kafka device_data → stream-processor → the four vital topics (→ realtime-service).
@@ -68,6 +96,7 @@ function startSimulator(platform: LocalPlatform, rate: number, mqtt?: MosquittoB
  * QoS 1 subscriber (its own process, counting only): the MQTT leg's own ceiling on this machine.
  * (2) Sustained: the simulator offers more than the path can take; the split topics' end offsets
  * give what comes out. The ratio (2)/(1) is the target figure. (3) RSS of each service after (2).
+ * Both windows also measure the CPU each process of the path spent per reading (`cpu-budget`).
  * The latency curve is the `latency` part (measured from outside the bench's process).
  */
 export function pipelinePart(kafkaClient: string): BenchPart {
@@ -100,6 +129,7 @@ export function pipelinePart(kafkaClient: string): BenchPart {
         );
         const mosquitto = await MosquittoBroker.start();
         let rawRate: number;
+        let rawBudget: CpuBudget;
         try {
           const subscriber = await ProbeProcess.start('raw-subscriber', 'mqtt-latency.probe.js', {
             PROBE_URL: mosquitto.mqttUrl,
@@ -111,9 +141,16 @@ export function pipelinePart(kafkaClient: string): BenchPart {
             const simulator = await startSimulator(platform, sustainedRate, mosquitto);
             try {
               await sleep(warmupSeconds * 1000);
+              const baselineProcesses: PathProcesses = {
+                'device-simulator': simulator.pid,
+                mosquitto: mosquitto.pid,
+                'raw-subscriber': subscriber.pid,
+              };
+              const cpuBefore = sampleCpu(baselineProcesses);
               subscriber.start();
               await sleep(sustainedSeconds * 1000);
               const result = await subscriber.stop();
+              rawBudget = cpuBudget(cpuBefore, sampleCpu(baselineProcesses), result.count, cores);
               rawRate = result.count / result.wallSeconds;
               log(
                 `raw Mosquitto QoS 1: ${rawRate.toFixed(0)} msg/s received (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms from the reading's timestamp; subscriber CPU ${((100 * result.cpuSeconds) / result.wallSeconds).toFixed(0)} %)`,
@@ -137,11 +174,32 @@ export function pipelinePart(kafkaClient: string): BenchPart {
             `offering ${sustainedRate} readings/s for ${sustainedSeconds} s (${warmupSeconds} s warm-up)…`,
           );
           await sleep(warmupSeconds * 1000);
+          const pathProcesses: PathProcesses = {
+            'device-simulator': simulator.pid,
+            mosquitto:
+              'pid' in platform.mqtt ? (platform.mqtt.pid as number | undefined) : undefined,
+            'mqtt-bridge': platform.service('mqtt-bridge').pid,
+            kafka: platform.kafka.pid,
+            'schema-registry': platform.schemaRegistry.pid,
+            'stream-processor': platform.service('stream-processor').pid,
+            'realtime-service': platform.service('realtime-service').pid,
+          };
           const [split0, input0, t0] = [await splitTotal(), await inputTotal(), performance.now()];
+          const cpuBefore = sampleCpu(pathProcesses);
           await sleep(sustainedSeconds * 1000);
+          const cpuAfter = sampleCpu(pathProcesses);
           const [split1, input1, t1] = [await splitTotal(), await inputTotal(), performance.now()];
           const seconds = (t1 - t0) / 1000;
           const through = (split1 - split0) / vitalTopics.length / seconds;
+          // The front of the path (devices, Mosquitto, bridge) carried what the bridge did; the rest
+          // what reached the split topics (Kafka did both: its share is counted per split reading).
+          const front = new Set(['device-simulator', 'mosquitto', 'mqtt-bridge']);
+          const budget = cpuBudget(
+            cpuBefore,
+            cpuAfter,
+            (name) => (front.has(name) ? input1 - input0 : (split1 - split0) / vitalTopics.length),
+            cores,
+          );
           const bridged = (input1 - input0) / seconds;
           log(`bridged ${bridged.toFixed(0)}/s, split ${through.toFixed(0)} readings/s`);
           figures.push(
@@ -167,6 +225,14 @@ export function pipelinePart(kafkaClient: string): BenchPart {
               value: bridged,
               unit: 'readings/s',
               note: `ratio to raw Mosquitto ${(bridged / rawRate).toFixed(2)}`,
+            },
+            ...budgetFigures('pipeline', 'readings', budget),
+            ...budgetFigures('baseline raw Mosquitto', 'msgs', rawBudget),
+            {
+              name: 'ratio of the CPU ceilings pipeline / raw Mosquitto',
+              value: budget.cpuCeilingPerSecond / rawBudget.cpuCeilingPerSecond,
+              unit: '×',
+              note: 'the best ratio this CPU cost per reading allows (target ≥ 0.6)',
             },
           );
           // (3) Memory at the end of the sustained run, each service process.

@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ManagedProcess, waitUntilReady } from '@realtime-platform/local-infra';
 import type { KubeApi, KubeList, KubeObject } from '../kube/kube-api.js';
+import { ReconcileLoop } from '../kube/reconcile-loop.js';
 import type { CertificateAuthority } from '../pki/openssl.js';
 import { crossplaneNamespace } from './crossplane-core.js';
 
@@ -71,8 +71,8 @@ const parentPackageLabel = 'pkg.crossplane.io/package';
  */
 export class FunctionRuntime {
   private readonly running = new Map<string, RunningFunction>();
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  // Rounds retry what failed (API server busy, revisions not there yet).
+  private readonly loop: ReconcileLoop;
 
   constructor(
     private readonly api: KubeApi,
@@ -80,7 +80,7 @@ export class FunctionRuntime {
     private readonly runDir: string,
     private readonly functions: ExternalFunction[],
   ) {
-    this.loop = this.run();
+    this.loop = new ReconcileLoop(() => this.reconcile());
   }
 
   /** The endpoint each function serves on (for assertions). */
@@ -97,21 +97,9 @@ export class FunctionRuntime {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
+    await this.loop.stop();
     await Promise.all([...this.running.values()].map((f) => f.process.stop(5_000)));
     this.running.clear();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.reconcile();
-      } catch {
-        // API server busy or revisions not there yet: the next round retries.
-      }
-      await sleep(500);
-    }
   }
 
   private async reconcile(): Promise<void> {

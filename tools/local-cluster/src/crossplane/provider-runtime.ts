@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import type { KubeApi, KubeList, KubeObject } from '../kube/kube-api.js';
+import { ReconcileLoop } from '../kube/reconcile-loop.js';
 import { PodSandbox } from '../pod-sandbox/pod-sandbox.js';
 import { crossplaneNamespace } from './crossplane-core.js';
 
@@ -36,8 +36,8 @@ interface RunningProvider {
  */
 export class ProviderRuntime {
   private readonly running = new Map<string, RunningProvider>();
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  // Rounds retry what failed (Deployment or binding not there yet, API server busy).
+  private readonly loop: ReconcileLoop;
 
   constructor(
     private readonly api: KubeApi,
@@ -48,7 +48,7 @@ export class ProviderRuntime {
     private readonly hostPorts: number[],
     private readonly providers: HostedProvider[],
   ) {
-    this.loop = this.run();
+    this.loop = new ReconcileLoop(() => this.reconcile());
   }
 
   get logFiles(): string[] {
@@ -65,21 +65,9 @@ export class ProviderRuntime {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
+    await this.loop.stop();
     await Promise.all([...this.running.values()].map((p) => p.sandbox.stop()));
     this.running.clear();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.reconcile();
-      } catch {
-        // The next round retries (Deployment or binding not there yet, API server busy).
-      }
-      await sleep(500);
-    }
   }
 
   private async reconcile(): Promise<void> {

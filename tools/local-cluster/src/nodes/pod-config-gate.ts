@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeApi, KubeList, KubeObject } from '../kube/kube-api.js';
+import { ReconcileLoop } from '../kube/reconcile-loop.js';
 
 /** Set on a pod once every Secret and ConfigMap it needs exists; kwok's pod-ready stage waits for it. */
 export const configReadyAnnotation = 'kwok.rtp.local/config-ready';
@@ -73,31 +73,19 @@ export function requiredReferences(spec: PodSpec): Reference[] {
  * realtime platform does not exist). Polls the node's pending pods; frees a pod by annotating it.
  */
 export class PodConfigGate {
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  // Ticks retry what failed (the API server may be restarting or stopping).
+  private readonly loop: ReconcileLoop;
 
   constructor(
     private readonly api: KubeApi,
     private readonly nodeName: string,
-    private readonly intervalMs = 500,
+    intervalMs = 500,
   ) {
-    this.loop = this.run();
+    this.loop = new ReconcileLoop(() => this.tick(), intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.tick();
-      } catch {
-        // The API server may be restarting or stopping; the next tick retries.
-      }
-      await sleep(this.intervalMs);
-    }
+    await this.loop.stop();
   }
 
   private async tick(): Promise<void> {
