@@ -1,11 +1,11 @@
 // A provisioning script may source a file beside it (`. "$(dirname "$0")/<file>"`, e.g. the HTTP
 // API client the Grafana, Metabase, Lenses and Connect scripts share): the scripts ConfigMap ships
 // that file too, and every container running such a script has it in the same folder.
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { platformScript } from '../support/container-script.js';
-import { renderChart, type RenderedChart } from '../support/render-chart.js';
+import { renderEachFixture } from '../support/fixture-renders.js';
 import { containersOf, workloadsOf } from '../support/workloads.js';
 
 const chart = 'realtime-platform';
@@ -22,17 +22,7 @@ const sourcedBy = (script: string): string[] =>
 // Every fixture that runs one of the scripts sourcing a file: Metabase and Connect (every-option),
 // Grafana, Lenses.
 const fixtures = ['every-option', 'grafana', 'lenses'] as const;
-const renders = {} as Record<(typeof fixtures)[number], RenderedChart>;
-
-beforeAll(async () => {
-  for (const fixture of fixtures) {
-    renders[fixture] = await renderChart(chart, {
-      releaseName: 'platform',
-      namespace: 'apps',
-      fixtures: [fixture],
-    });
-  }
-});
+const renders = renderEachFixture(chart, fixtures, { releaseName: 'platform', namespace: 'apps' });
 
 describe('realtime-platform: files the scripts source', () => {
   it('are sourced by the Grafana, Metabase, Lenses and Connect scripts, and exist', () => {
