@@ -21,9 +21,12 @@ import {
   endpointPortName,
   kafkaAclLine,
   kafkaBrokerCounts,
+  kafkaBrokerStatefulSetSuffix,
   kafkaClusterPorts,
+  kafkaControllerSuffix,
   kafkaControllerCount,
   kafkaControllerNodeIdBase,
+  kafkaHeadlessServiceSuffix,
   kafkaPrincipalCatalog,
   kafkaReplicationSettings,
   type KafkaBrokerCount,
@@ -121,7 +124,9 @@ export function chartContract(chart: (typeof contractCharts)[number]): Record<st
  *   `kafkaSuperUsers`;
  * - `kafkaCluster`: the multi-broker Kafka (the largest of kafkaBrokerCounts): its brokers, its
  *   KRaft controllers and their first node id, the brokers' durability settings
- *   (kafkaReplicationSettings) and the ports between its pods (kafkaClusterPorts);
+ *   (kafkaReplicationSettings), the ports between its pods (kafkaClusterPorts) and the names of
+ *   its StatefulSets and headless Services (kafkaBrokerStatefulSetSuffix,
+ *   kafkaHeadlessServiceSuffix, kafkaControllerSuffix);
  * - `topics`: the default topics (name, role), the partitions of a topic and of a dead-letter
  *   topic, the dead-letter suffix and the retention units (retentionUnits);
  * - `applicationDatabase` and `databaseEngines`: the applications' database name, and per
@@ -167,6 +172,11 @@ export function platformContract(): Record<string, unknown> {
       controllerNodeIdBase: kafkaControllerNodeIdBase,
       replication: kafkaReplicationSettings(Math.max(...kafkaBrokerCounts) as KafkaBrokerCount),
       ports: kafkaClusterPorts,
+      names: {
+        broker: kafkaBrokerStatefulSetSuffix,
+        brokerHeadless: kafkaHeadlessServiceSuffix,
+        controller: kafkaControllerSuffix,
+      },
     },
     kafkaAclDeclaredTopics: {
       placeholder: declaredTopicPlaceholder,

@@ -80,6 +80,9 @@ const otherSecurity = {
  * contract.json with every read key renamed and the other protocol and mechanism, wherever the
  * JSON names them (kafkaSecurity and the kafka secret's settings alike).
  */
+/** The three-broker Kafka's headless Service and controllers, renamed in the `copy`. */
+const renamedClusterNames = { brokerHeadless: 'kafka-peers', controller: 'kafka-quorum' };
+
 function renamedContract(text: string): string {
   const replacement = new Map<unknown, string>([
     ...[...readKeys, ...platformKeys].map((key) => [key, renamed(key)] as const),
@@ -88,9 +91,12 @@ function renamedContract(text: string): string {
   ]);
   const contract = JSON.parse(text, (_name, value: unknown) => replacement.get(value) ?? value) as {
     platformSecrets?: Record<string, Record<string, string>>;
+    kafkaCluster?: { names: Record<string, string> };
   };
   const hqAdmin = contract.platformSecrets?.['lenses-hq-admin'] ?? {};
   for (const [id, key] of Object.entries(hqAdmin)) hqAdmin[id] = renamed(key);
+  // The brokers' StatefulSet keeps the Kafka Service's name (its pods are that Service's).
+  if (contract.kafkaCluster) Object.assign(contract.kafkaCluster.names, renamedClusterNames);
   return JSON.stringify(contract);
 }
 
@@ -443,6 +449,36 @@ describe('the charts follow files/contract.json (a copy with renamed keys and ot
       `sasl.mechanism.inter.broker.protocol=${otherSecurity.saslMechanism}`,
     );
     expect(properties).toContain(`CLIENT:${otherSecurity.protocol}`);
+  });
+
+  it("names the three-broker Kafka's headless Services and controllers as the contract does", async () => {
+    const original = (
+      JSON.parse(
+        await readFile(join(chartsRoot, 'realtime-platform', 'files', 'contract.json'), 'utf8'),
+      ) as {
+        kafkaCluster: { names: { brokerHeadless: string; controller: string } };
+      }
+    ).kafkaCluster.names;
+    const cluster = await renderCopy('realtime-platform', 'kafka-cluster');
+    const strings = renderedStrings(cluster.objects);
+    for (const typed of [original.brokerHeadless, original.controller]) {
+      expect(strings.filter(({ text }) => text.includes(typed))).toEqual([]);
+    }
+    expect(
+      cluster.get('Service', `health-data-${renamedClusterNames.brokerHeadless}`),
+    ).toBeDefined();
+    expect(
+      cluster.get('StatefulSet', `health-data-${renamedClusterNames.controller}`),
+    ).toBeDefined();
+    expect(
+      cluster.get('NetworkPolicy', `health-data-${renamedClusterNames.controller}`),
+    ).toBeDefined();
+    const properties = cluster.configMapData('health-data-kafka-cluster')['broker.properties'];
+    expect(properties).toMatch(
+      new RegExp(
+        `controller\\.quorum\\.voters=\\d+@health-data-${renamedClusterNames.controller}-0\\.health-data-${renamedClusterNames.controller}\\.`,
+      ),
+    );
   });
 
   it('gives every container running a Kafka script the contract protocol and mechanism', async () => {

@@ -250,6 +250,16 @@ files/contract.json: the contract's kafkaClusterPorts), as JSON.
 {{- end -}}
 
 {{/*
+realtime-platform.v1.kafkaClusterNames: the three-broker Kafka's component names (kafkaCluster.names
+in files/contract.json): `broker` (the brokers' StatefulSet, pods {name}-<broker>-<i>),
+`brokerHeadless` (their headless Service) and `controller` (the controllers' StatefulSet and
+headless Service), as JSON.
+*/}}
+{{- define "realtime-platform.v1.kafkaClusterNames" -}}
+{{- (include "realtime-platform.v1.contract" . | fromJson).kafkaCluster.names | toJson -}}
+{{- end -}}
+
+{{/*
 realtime-platform.v1.kafkaPodHost: the fully qualified host of one pod of a StatefulSet behind its
 headless Service. Call with (list $ "<statefulset suffix>" "<headless service suffix>" ordinal).
 */}}
@@ -266,9 +276,10 @@ with any of them down.
 {{- define "realtime-platform.v1.kafkaBootstrapServers" -}}
 {{- $port := include "realtime-platform.v1.port" (list . "kafka" "kafka") -}}
 {{- if include "realtime-platform.v1.kafkaCluster" . -}}
+{{- $names := include "realtime-platform.v1.kafkaClusterNames" . | fromJson -}}
 {{- $servers := list -}}
 {{- range $ordinal := until (include "realtime-platform.v1.kafkaBrokerCount" $ | int) -}}
-{{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka" "kafka-headless" $ordinal)) $port) -}}
+{{- $servers = append $servers (printf "%s:%s" (include "realtime-platform.v1.kafkaPodHost" (list $ $names.broker $names.brokerHeadless $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $servers -}}
 {{- else -}}
@@ -285,7 +296,7 @@ realtime-platform.v1.kafkaControllerVoters: controller.quorum.voters of the thre
 {{- $port := (include "realtime-platform.v1.kafkaClusterPorts" . | fromJson).controller | int -}}
 {{- $voters := list -}}
 {{- range $ordinal := until ($cluster.controllers | int) -}}
-{{- $voters = append $voters (printf "%d@%s:%d" (add ($cluster.controllerNodeIdBase | int) $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ "kafka-controller" "kafka-controller" $ordinal)) $port) -}}
+{{- $voters = append $voters (printf "%d@%s:%d" (add ($cluster.controllerNodeIdBase | int) $ordinal) (include "realtime-platform.v1.kafkaPodHost" (list $ $cluster.names.controller $cluster.names.controller $ordinal)) $port) -}}
 {{- end -}}
 {{- join "," $voters -}}
 {{- end -}}
