@@ -174,7 +174,7 @@ describe('LocalCluster (etcd, kube-apiserver, controller-manager, scheduler, kwo
 describe('PodSandbox', () => {
   it('runs a process as its ServiceAccount (in-cluster config) in its own network namespace', async () => {
     const { PodSandbox } = await import('../src/index.js');
-    const { readFileSync, mkdtempSync } = await import('node:fs');
+    const { readFileSync, mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     await apply([
@@ -191,12 +191,14 @@ describe('PodSandbox', () => {
         require('child_process').execFileSync(process.argv[1], ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { stdio: 'inherit' });
         process.exit(0);
       });`;
-      runs.push(
-        await PodSandbox.start({
+      const runDir = mkdtempSync(join(tmpdir(), `rtp-sandbox-${name}-`));
+      runs.push({
+        runDir,
+        run: await PodSandbox.start({
           service: `probe-${name}`,
           command: process.execPath,
           args: ['-e', script, (cluster().kubectl as unknown as { binary: string }).binary],
-          runDir: mkdtempSync(join(tmpdir(), `rtp-sandbox-${name}-`)),
+          runDir,
           hostPorts: [port],
           apiServerPort: port,
           serviceAccount: {
@@ -205,14 +207,31 @@ describe('PodSandbox', () => {
             namespace,
           },
         }),
-      );
+      });
     }
-    for (const run of runs) {
-      await waitFor(async () => !run.running, { what: 'the sandboxed probe to exit' });
-      expect(readFileSync(run.logFile, 'utf8')).toContain(
-        `system:serviceaccount:${namespace}:probe`,
-      );
-      await run.stop();
+    try {
+      for (const { run, runDir } of runs) {
+        await waitFor(async () => !run.running, { what: 'the sandboxed probe to exit' });
+        expect(readFileSync(run.logFile, 'utf8')).toContain(
+          `system:serviceaccount:${namespace}:probe`,
+        );
+        // The port forwarder (its pid in the ready file) leaves with the pod's process, stop() or not.
+        const forwarder = Number(readFileSync(join(runDir, 'forwarder.ready'), 'utf8'));
+        await waitFor(
+          async () => {
+            try {
+              // Gone, or a zombie not yet reaped.
+              return readFileSync(`/proc/${forwarder}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z';
+            } catch {
+              return true;
+            }
+          },
+          { what: `the sandbox's port forwarder (pid ${forwarder}) to exit with its pod` },
+        );
+        await run.stop();
+      }
+    } finally {
+      for (const { runDir } of runs) rmSync(runDir, { recursive: true, force: true });
     }
   });
 });
