@@ -270,6 +270,26 @@ afterAll(async () => {
   await rm(moved, { recursive: true, force: true });
 });
 
+/** The release of a copy's `chart` both renders use: name, namespace, generated credentials, values. */
+function copyReleaseArgs(
+  root: string,
+  chart: string,
+  fixture: string,
+  set: readonly string[],
+): string[] {
+  return [
+    'platform',
+    join(root, chart),
+    '--namespace',
+    'apps',
+    '--set',
+    'credentials.renderWithoutCluster=generate',
+    '--values',
+    valuesFixture(chart, fixture),
+    ...set.flatMap((value) => ['--set', value]),
+  ];
+}
+
 /**
  * The NOTES.txt of a copy's `chart` as `helm install --dry-run=client` prints it, with a values
  * fixture (and `--set` each of `set`).
@@ -282,15 +302,7 @@ async function copyNotes(
 ): Promise<string> {
   const { stdout } = await helm().run([
     'install',
-    'platform',
-    join(root, chart),
-    '--namespace',
-    'apps',
-    '--set',
-    'credentials.renderWithoutCluster=generate',
-    '--values',
-    valuesFixture(chart, fixture),
-    ...set.flatMap((value) => ['--set', value]),
+    ...copyReleaseArgs(root, chart, fixture, set),
     '--dry-run=client',
   ]);
   const start = stdout.indexOf('\nNOTES:\n');
@@ -304,18 +316,7 @@ async function renderCopy(
   fixture: string,
   ...set: string[]
 ): Promise<RenderedChart> {
-  const { stdout } = await helm().run([
-    'template',
-    'platform',
-    join(copy, chart),
-    '--namespace',
-    'apps',
-    '--set',
-    'credentials.renderWithoutCluster=generate',
-    '--values',
-    valuesFixture(chart, fixture),
-    ...set.flatMap((value) => ['--set', value]),
-  ]);
+  const { stdout } = await helm().run(['template', ...copyReleaseArgs(copy, chart, fixture, set)]);
   return new RenderedChart(
     parseAllDocuments(stdout)
       .map((doc) => doc.toJSON() as KubernetesObject | null)
