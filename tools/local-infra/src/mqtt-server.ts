@@ -15,5 +15,7 @@ export interface MqttServer {
   readonly credentials: Readonly<Record<MqttRole, MqttUser>>;
   readonly runDir: string;
   readonly logFile: string;
+  /** The broker's process; undefined for the embedded broker (it runs in this process). */
+  readonly pid?: number | undefined;
   stop(): Promise<void>;
 }

@@ -176,8 +176,7 @@ export function pipelinePart(kafkaClient: string): BenchPart {
           await sleep(warmupSeconds * 1000);
           const pathProcesses: PathProcesses = {
             'device-simulator': simulator.pid,
-            mosquitto:
-              'pid' in platform.mqtt ? (platform.mqtt.pid as number | undefined) : undefined,
+            mosquitto: platform.mqtt.pid,
             'mqtt-bridge': platform.service('mqtt-bridge').pid,
             kafka: platform.kafka.pid,
             'schema-registry': platform.schemaRegistry.pid,
